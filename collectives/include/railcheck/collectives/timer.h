@@ -1,0 +1,19 @@
+// Per-iteration timing of queued work: steady_clock on the host backend, CUDA events on NCCL.
+#pragma once
+
+#include <vector>
+
+namespace railcheck {
+
+/// Usage: start(); { enqueue one iteration; lap(); } x n; samples = finish();
+/// start() and lap() never block; finish() waits for the queued work and returns one duration in seconds per
+/// lap, in order. A timer that can only time the whole loop (CUDA graph replay) returns n equal samples.
+class Timer {
+ public:
+  virtual ~Timer() = default;
+  virtual void start() = 0;
+  virtual void lap() = 0;
+  virtual std::vector<double> finish() = 0;
+};
+
+}  // namespace railcheck

@@ -1,0 +1,41 @@
+// The correctness check (-c): deterministic inputs per rank, expected results computed independently on the
+// host from the same pattern, and a count of wrong elements per rank.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "railcheck/collectives/coll_counts.h"
+#include "railcheck/collectives/collective_kind.h"
+#include "railcheck/collectives/data_type.h"
+
+namespace railcheck {
+
+/// What one check pass exercises.
+struct CheckCase {
+  CollectiveKind kind = CollectiveKind::kAllReduce;
+  DataType type = DataType::kFloat32;
+  ReduceOp op = ReduceOp::kSum;
+  int root = 0;
+  int nranks = 1;
+  CollCounts counts;
+};
+
+/// The input `rank` holds for pass `seed`: counts.send_count elements of `type`, as raw bytes.
+std::vector<std::byte> make_check_input(const CheckCase& c, int rank, std::uint32_t seed);
+
+/// How many elements of `output` (the rank's counts.recv_count result elements) differ from the expected
+/// result by more than the tolerance. Non-root ranks of reduce have no defined output and return 0.
+std::uint64_t count_wrong_elements(const CheckCase& c, int rank, std::uint32_t seed, std::span<const std::byte> output);
+
+/// Relative tolerance of a reduced floating result: (nranks-1) rounding steps of the type's unit roundoff,
+/// doubled; 0 for integers, min/max and data movement (those must match exactly).
+double check_tolerance(DataType type, ReduceOp op, CollectiveKind kind, int nranks);
+
+/// Fault injection for testing the checker: inverts every bit of up to `max_elements` elements spread over
+/// `output`. Returns how many were corrupted.
+std::size_t corrupt_elements(std::span<std::byte> output, DataType type, std::size_t max_elements);
+
+}  // namespace railcheck

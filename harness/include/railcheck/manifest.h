@@ -1,0 +1,54 @@
+// What a run was: who ran where on what, with which versions, how it was asked for, and when.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "railcheck/bootstrap.h"
+
+namespace railcheck {
+
+struct GpuDescription {
+  int device = -1;
+  std::string name;
+  std::string uuid;
+  std::string pci_bus_id;
+};
+
+struct RankEntry {
+  RankInfo info;
+  std::optional<GpuDescription> gpu;
+};
+
+struct RunManifest {
+  std::string railcheck_version;
+  std::string git_revision;
+  std::string command_line;
+  std::string suite;          ///< suite name, or the collective for a single sweep
+  std::string backend;        ///< nccl or mpi
+  std::string backend_reason; ///< why this backend (auto selection)
+  std::string start_time;     ///< ISO 8601 UTC
+  std::string end_time;
+  std::string mpi_library;    ///< MPI_Get_library_version, first line
+  std::string mpi_standard;   ///< e.g. "3.1"
+  int cuda_runtime = 0;       ///< 0 when not built with CUDA
+  int cuda_driver = 0;
+  int nccl = 0;
+  std::string compiler;
+  std::string slurm_job_id;   ///< empty outside Slurm
+  std::vector<std::string> hosts;
+  std::vector<RankEntry> ranks;
+};
+
+nlohmann::json to_json(const RunManifest& manifest);
+
+/// Now as "2026-11-23T10:15:00Z".
+std::string utc_now_iso8601();
+
+/// MPI library version (first line) and standard version.
+std::pair<std::string, std::string> mpi_versions();
+
+}  // namespace railcheck

@@ -1,0 +1,57 @@
+// Runs collective sweeps the way nccl-tests does (warm-up, timed loop, check passes) and turns each size and
+// placement into a record with every rank's own timing.
+#pragma once
+
+#include <cstdint>
+
+#include "railcheck/bootstrap.h"
+#include "railcheck/collectives/collective.h"
+#include "railcheck/sinks.h"
+#include "railcheck/test_spec.h"
+#include "railcheck/watchdog.h"
+
+namespace railcheck {
+
+/// Faults injected on purpose to test the harness itself; all off by default.
+struct DebugFaults {
+  int corrupt_rank = -1;  ///< this rank's check output is corrupted after each check pass
+  int hang_rank = -1;     ///< this rank stops before its first step, as a hung GPU or process would
+};
+
+struct RunnerOptions {
+  bool record_samples = false;  ///< keep each rank's raw per-iteration times in the records
+  DebugFaults faults;
+};
+
+/// Collective over the bootstrap's world, whose ranks must be `collective`'s ranks in the same order.
+class Runner {
+ public:
+  /// `sink` is used on rank 0 only and may be null elsewhere. All references must outlive the runner.
+  Runner(const Bootstrap& bootstrap, Collective& collective, Watchdog& watchdog, RecordSink* sink,
+         RunnerOptions options);
+
+  /// Runs one sweep; records stream to the sink as each size completes. Throws Error on backend failure and
+  /// InputError when the spec cannot run here (validated against the communicator size first).
+  void run(const CollectiveTestSpec& spec);
+
+  /// Totals so far (complete on rank 0 only).
+  const RunSummary& summary() const { return summary_; }
+
+ private:
+  struct Placed;
+  void run_size(const CollectiveTestSpec& spec, std::size_t size_bytes);
+  void measure(const CollectiveTestSpec& spec, const Placed& placed, std::size_t size_bytes);
+  void emit(const CollectiveRecord& record);
+
+  const Bootstrap& bootstrap_;
+  Collective& collective_;
+  Watchdog& watchdog_;
+  RecordSink* sink_;
+  RunnerOptions options_;
+  std::uint64_t step_ = 0;
+  RunSummary summary_;
+  double busbw_sum_ = 0.0;
+  int busbw_records_ = 0;
+};
+
+}  // namespace railcheck

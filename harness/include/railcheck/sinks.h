@@ -1,0 +1,115 @@
+// Sinks turn records into output: the console table, the streamed JSONL file, the final results document.
+// Measurement never prints; only rank 0 owns sinks.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "railcheck/manifest.h"
+#include "railcheck/record.h"
+#include "railcheck/test_spec.h"
+
+namespace railcheck {
+
+/// Process exit codes (documented in the README).
+inline constexpr int kExitHealthy = 0;
+inline constexpr int kExitDegraded = 1;
+inline constexpr int kExitHarnessError = 2;
+
+/// How a run ended: totals and one line per problem found, naming rank and host.
+struct RunSummary {
+  int records = 0;
+  int skipped_records = 0;
+  int wrong_records = 0;
+  std::int64_t wrong_elements = 0;
+  double avg_busbw_gbps = 0.0;  ///< mean busbw over measured records (nccl-tests' "Avg bus bandwidth")
+  std::vector<std::string> problems;
+  int exit_code = kExitHealthy;
+};
+
+nlohmann::json to_json(const RunSummary& summary);
+
+/// Receives the run as it happens. Calls come in order: begin_run, (begin_test, record*)*, end_run.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void begin_run(const RunManifest& manifest) = 0;
+  virtual void begin_test(const CollectiveTestSpec& spec, int nranks) = 0;
+  /// Out-of-place and in-place records of one size arrive one after the other.
+  virtual void record(const CollectiveRecord& record) = 0;
+  virtual void end_run(const RunManifest& manifest, const RunSummary& summary) = 0;
+};
+
+/// Forwards every call to each sink in order.
+class SinkList final : public RecordSink {
+ public:
+  void add(std::unique_ptr<RecordSink> sink) { sinks_.push_back(std::move(sink)); }
+  void begin_run(const RunManifest& m) override;
+  void begin_test(const CollectiveTestSpec& spec, int nranks) override;
+  void record(const CollectiveRecord& r) override;
+  void end_run(const RunManifest& m, const RunSummary& s) override;
+
+ private:
+  std::vector<std::unique_ptr<RecordSink>> sinks_;
+};
+
+/// nccl-tests' table: one line per size with out-of-place and in-place columns, then the totals.
+class ConsoleTableSink final : public RecordSink {
+ public:
+  explicit ConsoleTableSink(std::ostream& out) : out_(out) {}
+  void begin_run(const RunManifest& m) override;
+  void begin_test(const CollectiveTestSpec& spec, int nranks) override;
+  void record(const CollectiveRecord& r) override;
+  void end_run(const RunManifest& m, const RunSummary& s) override;
+
+  /// The table line for one size (either half may be missing). Exposed for tests.
+  static std::string format_line(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place);
+
+ private:
+  void flush_line();
+  std::ostream& out_;
+  std::unique_ptr<CollectiveRecord> pending_;
+  std::string current_test_;
+};
+
+/// One JSON object per line, flushed and synced as each arrives, so a killed job keeps what it measured:
+/// {"type":"manifest",...}, {"type":"record",...}..., {"type":"summary",...}.
+class JsonlSink final : public RecordSink {
+ public:
+  /// Creates (truncates) `path`; throws Error naming the path when it cannot.
+  explicit JsonlSink(const std::filesystem::path& path);
+  void begin_run(const RunManifest& m) override;
+  void begin_test(const CollectiveTestSpec&, int) override {}
+  void record(const CollectiveRecord& r) override;
+  void end_run(const RunManifest& m, const RunSummary& s) override;
+
+ private:
+  void write_line(const nlohmann::json& line);
+  std::filesystem::path path_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+};
+
+/// The final results document (results-schema/results.schema.json), written atomically at the end.
+class ResultsDocumentSink final : public RecordSink {
+ public:
+  explicit ResultsDocumentSink(std::filesystem::path path) : path_(std::move(path)) {}
+  void begin_run(const RunManifest&) override {}
+  void begin_test(const CollectiveTestSpec&, int) override {}
+  void record(const CollectiveRecord& r) override { records_.push_back(to_json(r)); }
+  void end_run(const RunManifest& m, const RunSummary& s) override;
+
+ private:
+  std::filesystem::path path_;
+  nlohmann::json records_ = nlohmann::json::array();
+};
+
+/// The results document for a manifest, records and summary.
+nlohmann::json results_document(const RunManifest& manifest, nlohmann::json records, const RunSummary& summary);
+
+}  // namespace railcheck

@@ -1,0 +1,49 @@
+// One collective sweep, as a command line or a suite entry describes it (nccl-tests' flags as fields).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "railcheck/collectives/collective_kind.h"
+#include "railcheck/collectives/data_type.h"
+
+namespace railcheck {
+
+/// Which of nccl-tests' two columns to run.
+enum class Placement { kBoth, kOutOfPlace, kInPlace };
+
+std::string_view name_of(Placement placement);
+std::optional<Placement> parse_placement(std::string_view text);
+
+/// Defaults are nccl-tests' defaults. Field names are the suite file's keys.
+struct CollectiveTestSpec {
+  std::string name;                                 ///< record label; defaults to the collective key
+  CollectiveKind kind = CollectiveKind::kAllReduce;
+  std::size_t min_bytes = 32u << 20;                ///< -b
+  std::size_t max_bytes = 32u << 20;                ///< -e
+  std::size_t step_bytes = 1u << 20;                ///< -i, used when step_factor <= 1
+  double step_factor = 1.0;                         ///< -f
+  int iters = 20;                                   ///< -n timed iterations per size
+  int warmup_iters = 1;                             ///< -w
+  int check_iters = 1;                              ///< -c correctness passes per size (0: no check)
+  DataType type = DataType::kFloat32;               ///< -d
+  ReduceOp op = ReduceOp::kSum;                     ///< -o (reducing collectives only)
+  int root = 0;                                     ///< -r (broadcast, reduce)
+  Placement placement = Placement::kBoth;           ///< out-of-place, in-place or both
+  int graph_launches = 0;                           ///< -G: capture the timed loop in a CUDA graph, replay N times
+};
+
+/// A problem with one field of a spec: `field` is the suite key (min_bytes, iters...).
+struct SpecProblem {
+  std::string field;
+  std::string message;
+};
+
+/// The first problem found, or nullopt when the spec can run on `nranks` ranks (nranks <= 0: not yet known).
+std::optional<SpecProblem> validate(const CollectiveTestSpec& spec, int nranks = 0);
+
+/// Stable key for baselines: "<collective>.<type>[.<op>]", e.g. all_reduce.float.sum.
+std::string test_key(const CollectiveTestSpec& spec);
+
+}  // namespace railcheck

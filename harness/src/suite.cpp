@@ -1,0 +1,211 @@
+#include "railcheck/suite.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "railcheck/collectives/error.h"
+#include "railcheck/sizes.h"
+
+namespace railcheck::embedded {
+extern const std::string_view quick_suite_json;
+}
+
+namespace railcheck {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kTestFields =
+    "name, collective, min_bytes, max_bytes, step_bytes, step_factor, iters, warmup_iters, check, dtype, op, root, "
+    "placement, graph_launches";
+
+// Errors carry the file and the JSON path of the field.
+class SuiteReader {
+ public:
+  explicit SuiteReader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& message) const {
+    throw InputError(source_ + ": " + path + ": " + message);
+  }
+
+  std::string string_field(const json& value, const std::string& path) const {
+    if (!value.is_string()) fail(path, "expected a string, got " + std::string(value.type_name()));
+    return value.get<std::string>();
+  }
+
+  long long integer_field(const json& value, const std::string& path) const {
+    if (!value.is_number_integer()) fail(path, "expected an integer, got " + describe(value));
+    return value.get<long long>();
+  }
+
+  std::size_t size_field(const json& value, const std::string& path) const {
+    if (value.is_number_unsigned()) return value.get<std::size_t>();
+    if (value.is_string()) {
+      if (auto size = parse_size(value.get<std::string>())) return *size;
+    }
+    fail(path, "expected a size in bytes such as 1048576 or \"1M\" (K, M, G = 1024-based), got " + describe(value));
+  }
+
+  void apply_test_field(const std::string& key, const json& value, const std::string& path,
+                        CollectiveTestSpec& spec) const {
+    const std::string at = path + "." + key;
+    if (key == "name") {
+      spec.name = string_field(value, at);
+    } else if (key == "collective") {
+      const std::string text = string_field(value, at);
+      auto kind = parse_collective(text);
+      if (!kind) fail(at, "unknown collective '" + text + "'; choose one of " + collective_choices());
+      spec.kind = *kind;
+    } else if (key == "min_bytes") {
+      spec.min_bytes = size_field(value, at);
+    } else if (key == "max_bytes") {
+      spec.max_bytes = size_field(value, at);
+    } else if (key == "step_bytes") {
+      spec.step_bytes = size_field(value, at);
+    } else if (key == "step_factor") {
+      if (!value.is_number()) fail(at, "expected a number, got " + describe(value));
+      spec.step_factor = value.get<double>();
+    } else if (key == "iters") {
+      spec.iters = static_cast<int>(integer_field(value, at));
+    } else if (key == "warmup_iters") {
+      spec.warmup_iters = static_cast<int>(integer_field(value, at));
+    } else if (key == "check") {
+      spec.check_iters = static_cast<int>(integer_field(value, at));
+    } else if (key == "dtype") {
+      const std::string text = string_field(value, at);
+      auto type = parse_data_type(text);
+      if (!type) fail(at, "unknown data type '" + text + "'; choose one of " + data_type_choices());
+      spec.type = *type;
+    } else if (key == "op") {
+      const std::string text = string_field(value, at);
+      auto op = parse_reduce_op(text);
+      if (!op) fail(at, "unknown reduction '" + text + "'; choose one of " + reduce_op_choices());
+      spec.op = *op;
+    } else if (key == "root") {
+      spec.root = static_cast<int>(integer_field(value, at));
+    } else if (key == "placement") {
+      const std::string text = string_field(value, at);
+      auto placement = parse_placement(text);
+      if (!placement) fail(at, "unknown placement '" + text + "'; choose one of both, out_of_place, in_place");
+      spec.placement = *placement;
+    } else if (key == "graph_launches") {
+      spec.graph_launches = static_cast<int>(integer_field(value, at));
+    } else {
+      fail(at, std::string("unknown field; known test fields: ") + kTestFields);
+    }
+  }
+
+  void apply_test_fields(const json& object, const std::string& path, CollectiveTestSpec& spec) const {
+    if (!object.is_object()) fail(path, "expected an object, got " + describe(object));
+    for (const auto& [key, value] : object.items()) apply_test_field(key, value, path, spec);
+  }
+
+  static std::string describe(const json& value) {
+    std::string text = value.dump();
+    if (text.size() > 40) text = text.substr(0, 37) + "...";
+    return std::string(value.type_name()) + " " + text;
+  }
+
+ private:
+  std::string source_;
+};
+
+std::string line_and_column(std::string_view text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + " column " + std::to_string(column);
+}
+
+}  // namespace
+
+Suite parse_suite(std::string_view json_text, const std::string& source) {
+  json document;
+  try {
+    document = json::parse(json_text.begin(), json_text.end());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    what = what.substr(what.find(':') == std::string::npos ? 0 : what.rfind(": ") + 2);
+    throw InputError(source + ": not valid JSON at " + line_and_column(json_text, e.byte > 0 ? e.byte - 1 : 0) +
+                     ": " + what);
+  }
+  const SuiteReader reader(source);
+  if (!document.is_object()) reader.fail("(top level)", "expected an object with schema_version, name and tests");
+
+  Suite suite;
+  suite.source = source;
+  for (const char* required : {"schema_version", "name", "tests"}) {
+    if (!document.contains(required)) reader.fail(required, "missing required field");
+  }
+  const long long version = reader.integer_field(document["schema_version"], "schema_version");
+  if (version != kSuiteSchemaVersion) {
+    reader.fail("schema_version", "version " + std::to_string(version) + " is not supported; this railcheck reads " +
+                                      std::to_string(kSuiteSchemaVersion));
+  }
+
+  CollectiveTestSpec defaults;
+  for (const auto& [key, value] : document.items()) {
+    if (key == "schema_version" || key == "tests") continue;
+    if (key == "name") {
+      suite.name = reader.string_field(value, key);
+    } else if (key == "description") {
+      suite.description = reader.string_field(value, key);
+    } else if (key == "backend") {
+      const std::string backend = reader.string_field(value, key);
+      if (backend != "auto" && backend != "nccl" && backend != "mpi") {
+        reader.fail(key, "unknown backend '" + backend + "'; choose one of auto, nccl, mpi");
+      }
+      suite.backend = backend;
+    } else if (key == "timeout_s") {
+      if (!value.is_number() || value.get<double>() < 0) reader.fail(key, "expected seconds >= 0 (0 disables)");
+      suite.timeout_s = value.get<double>();
+    } else if (key == "defaults") {
+      reader.apply_test_fields(value, "defaults", defaults);
+      if (value.contains("collective") || value.contains("name")) {
+        reader.fail("defaults", "collective and name belong to each test, not to defaults");
+      }
+    } else {
+      reader.fail(key, "unknown field; known top-level fields: schema_version, name, description, backend, "
+                       "timeout_s, defaults, tests");
+    }
+  }
+
+  const json& tests = document["tests"];
+  if (!tests.is_array() || tests.empty()) reader.fail("tests", "expected a non-empty array of tests");
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    const std::string path = "tests[" + std::to_string(i) + "]";
+    if (!tests[i].is_object() || !tests[i].contains("collective")) {
+      reader.fail(path, "each test needs at least {\"collective\": ...}; choose one of " + collective_choices());
+    }
+    CollectiveTestSpec spec = defaults;
+    reader.apply_test_fields(tests[i], path, spec);
+    if (spec.name.empty()) spec.name = std::string(key_of(spec.kind));
+    if (auto problem = validate(spec)) reader.fail(path + "." + problem->field, problem->message);
+    suite.tests.push_back(std::move(spec));
+  }
+  return suite;
+}
+
+Suite load_suite(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw InputError(path.string() + ": cannot read suite file (" +
+                     (std::filesystem::exists(path) ? "permission denied" : "no such file") +
+                     "); give a path such as suites/quick.json, or no path for the embedded quick suite");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_suite(text.str(), path.string());
+}
+
+Suite embedded_quick_suite() { return parse_suite(embedded::quick_suite_json, "<embedded suites/quick.json>"); }
+
+}  // namespace railcheck
