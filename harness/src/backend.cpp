@@ -1,5 +1,7 @@
 #include "railcheck/backend.h"
 
+#include <algorithm>
+
 #include "railcheck/collectives/error.h"
 #include "railcheck/collectives/mpi_collective.h"
 #ifdef RAILCHECK_HAVE_NCCL
@@ -31,15 +33,22 @@ BackendChoice choose_backend(const std::string& requested, const Bootstrap& boot
   const std::vector<std::string> reasons = bootstrap.gather_strings(usable ? "" : probe.reason, 0);
   std::string summary;
   if (bootstrap.rank() == 0) {
-    int shown = 0;
+    // One entry per distinct reason, naming the ranks that gave it (a whole fleet usually shares one).
+    std::vector<std::pair<std::string, std::vector<std::size_t>>> by_reason;
     for (std::size_t r = 0; r < reasons.size(); ++r) {
       if (reasons[r].empty()) continue;
-      if (shown++ < 4) {
-        summary += (summary.empty() ? "" : "; ") + std::string("rank ") + std::to_string(r) + " (" +
-                   bootstrap.ranks()[r].host + "): " + reasons[r];
-      }
+      auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& e) { return e.first == reasons[r]; });
+      if (it == by_reason.end()) it = by_reason.insert(by_reason.end(), {reasons[r], {}});
+      it->second.push_back(r);
     }
-    if (shown > 4) summary += "; and " + std::to_string(shown - 4) + " more ranks";
+    for (const auto& [reason, ranks] : by_reason) {
+      std::string who;
+      for (std::size_t i = 0; i < ranks.size() && i < 8; ++i) {
+        who += (i ? ", " : "") + std::to_string(ranks[i]) + " (" + bootstrap.ranks()[ranks[i]].host + ")";
+      }
+      if (ranks.size() > 8) who += " and " + std::to_string(ranks.size() - 8) + " more";
+      summary += (summary.empty() ? "" : "; ") + std::string(ranks.size() == 1 ? "rank " : "ranks ") + who + ": " + reason;
+    }
   }
   summary = bootstrap.broadcast(summary, 0);
   if (summary.empty()) {

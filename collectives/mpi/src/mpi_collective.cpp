@@ -55,7 +55,8 @@ class MpiCollective final : public Collective {
 
   std::unique_ptr<Collective> split(int color, int key) override {
     MPI_Comm sub = MPI_COMM_NULL;
-    RC_MPI_CALL(MPI_Comm_split(comm_.get(), color, key, &sub));
+    RC_MPI_CALL(MPI_Comm_split(comm_.get(), color < 0 ? MPI_UNDEFINED : color, key, &sub));
+    if (sub == MPI_COMM_NULL) return nullptr;
     MpiComm owned(sub);
     RC_MPI_CALL(MPI_Comm_set_errhandler(sub, MPI_ERRORS_RETURN));
     return std::make_unique<MpiCollective>(std::move(owned));

@@ -62,7 +62,8 @@ class Collective {
   virtual void replay_capture() {}
 
   /// A sub-communicator of the ranks that pass the same color, ordered by key (MPI_Comm_split semantics).
-  /// Collective over all ranks of this communicator.
+  /// A negative color means this rank joins no group: it gets nullptr. Collective over all ranks of this
+  /// communicator.
   virtual std::unique_ptr<Collective> split(int color, int key) = 0;
 };
 
