@@ -1,0 +1,79 @@
+"""Shared helpers for railcheck's MPI tests: launch railcheck under mpirun, read and validate its results.
+
+Environment (set by ctest): RAILCHECK_BIN, RAILCHECK_SOURCE_DIR, MPIEXEC, RAILCHECK_WORK_DIR.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+
+BIN = os.environ["RAILCHECK_BIN"]
+SOURCE_DIR = os.environ["RAILCHECK_SOURCE_DIR"]
+MPIEXEC = os.environ.get("MPIEXEC", "mpirun")
+WORK_DIR = os.environ.get("RAILCHECK_WORK_DIR", "/tmp/railcheck-mpi-tests")
+
+
+def fail(message):
+    print("FAIL: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def expect(condition, message):
+    if not condition:
+        fail(message)
+
+
+def fresh_dir(name):
+    path = os.path.join(WORK_DIR, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def mpirun(args, np=4, timeout=300):
+    """Runs railcheck on `np` local ranks; returns CompletedProcess with text stdout/stderr."""
+    command = [MPIEXEC, "-n", str(np), BIN] + args
+    print("$ " + " ".join(command), flush=True)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    print(result.stdout[-4000:])
+    print(result.stderr[-4000:], file=sys.stderr)
+    return result
+
+
+def run_single(args, timeout=60):
+    """Runs railcheck without a launcher (a singleton MPI process, or no MPI at all for input errors)."""
+    command = [BIN] + args
+    print("$ " + " ".join(command), flush=True)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
+def schema(name):
+    with open(os.path.join(SOURCE_DIR, "results-schema", name)) as f:
+        return json.load(f)
+
+
+def load_results(directory):
+    """The final results document, validated against results.schema.json."""
+    with open(os.path.join(directory, "results.json")) as f:
+        document = json.load(f)
+    jsonschema.Draft202012Validator(schema("results.schema.json")).validate(document)
+    return document
+
+
+def load_stream(directory):
+    """Every line of results.jsonl, each validated against its $defs entry."""
+    results_schema = schema("results.schema.json")
+    lines = []
+    with open(os.path.join(directory, "results.jsonl")) as f:
+        for number, text in enumerate(f, 1):
+            line = json.loads(text)
+            definition = {"manifest": "stream_manifest", "record": "stream_record", "summary": "stream_summary"}
+            expect(line.get("type") in definition, "results.jsonl line %d has no known type" % number)
+            sub = {"$ref": "#/$defs/" + definition[line["type"]], "$defs": results_schema["$defs"]}
+            sub["$schema"] = results_schema["$schema"]
+            jsonschema.Draft202012Validator(sub).validate(line)
+            lines.append(line)
+    return lines
