@@ -44,15 +44,3 @@ if(RAILCHECK_WITH_VERBS)
     set(RAILCHECK_HAVE_VERBS ON)
   endif()
 endif()
-
-find_package(Git QUIET)
-set(RAILCHECK_GIT_REVISION "unknown")
-if(GIT_FOUND)
-  execute_process(COMMAND ${GIT_EXECUTABLE} describe --always --dirty --abbrev=12
-                  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-                  OUTPUT_VARIABLE RAILCHECK_GIT_REVISION OUTPUT_STRIP_TRAILING_WHITESPACE
-                  ERROR_QUIET RESULT_VARIABLE _git_rc)
-  if(NOT _git_rc EQUAL 0)
-    set(RAILCHECK_GIT_REVISION "unknown")
-  endif()
-endif()
