@@ -2,8 +2,6 @@
 
 #include <cctype>
 #include <charconv>
-#include <cmath>
-#include <cstdio>
 
 namespace railcheck {
 
@@ -30,20 +28,14 @@ std::optional<std::size_t> parse_size(std::string_view text) {
 }
 
 std::string format_size(std::size_t bytes) {
+  // Exact, never rounded: the largest unit that divides the size (messages compare sizes; 1025 is not 1K).
   constexpr const char* kUnits[] = {"", "K", "M", "G", "T"};
-  double value = static_cast<double>(bytes);
   int unit = 0;
-  while (value >= 1024.0 && unit < 4) {
-    value /= 1024.0;
+  while (bytes != 0 && bytes % 1024 == 0 && unit < 4) {
+    bytes /= 1024;
     ++unit;
   }
-  char text[32];
-  if (value == std::floor(value)) {
-    std::snprintf(text, sizeof text, "%.0f%s", value, kUnits[unit]);
-  } else {
-    std::snprintf(text, sizeof text, "%.3g%s", value, kUnits[unit]);
-  }
-  return text;
+  return std::to_string(bytes) + kUnits[unit];
 }
 
 std::vector<std::size_t> size_sweep(std::size_t min_bytes, std::size_t max_bytes, std::size_t step_bytes,
@@ -55,13 +47,15 @@ std::vector<std::size_t> size_sweep(std::size_t min_bytes, std::size_t max_bytes
     sizes.push_back(size);
     std::size_t next = size;
     if (step_factor > 1.0) {
-      next = static_cast<std::size_t>(static_cast<double>(size) * step_factor);
+      // Compare in floating point first: converting a product past SIZE_MAX back to size_t is undefined.
+      const double scaled = static_cast<double>(size) * step_factor;
+      if (scaled > static_cast<double>(max_bytes)) break;
+      next = static_cast<std::size_t>(scaled);
       if (next <= size) next = size + 1;  // a factor that rounds back to the same size still advances
     } else {
-      if (step_bytes == 0) break;
+      if (step_bytes == 0 || max_bytes - size < step_bytes) break;
       next = size + step_bytes;
     }
-    if (next < size) break;  // overflow
     size = next;
   }
   return sizes;

@@ -1,5 +1,6 @@
 #include "railcheck/suite.h"
 
+#include <climits>
 #include <fstream>
 #include <sstream>
 
@@ -40,6 +41,17 @@ class SuiteReader {
     return value.get<long long>();
   }
 
+  // An integer that must fit an int: out-of-range values are errors, never truncated.
+  int int_field(const json& value, const std::string& path) const {
+    if (!value.is_number_integer() ||
+        (value.is_number_unsigned() && value.get<unsigned long long>() > static_cast<unsigned long long>(INT_MAX)) ||
+        (!value.is_number_unsigned() && (value.get<long long>() > INT_MAX || value.get<long long>() < INT_MIN))) {
+      fail(path, "expected an integer from " + std::to_string(INT_MIN) + " to " + std::to_string(INT_MAX) + ", got " +
+                     describe(value));
+    }
+    return static_cast<int>(value.get<long long>());
+  }
+
   std::size_t size_field(const json& value, const std::string& path) const {
     if (value.is_number_unsigned()) return value.get<std::size_t>();
     if (value.is_string()) {
@@ -68,11 +80,11 @@ class SuiteReader {
       if (!value.is_number()) fail(at, "expected a number, got " + describe(value));
       spec.step_factor = value.get<double>();
     } else if (key == "iters") {
-      spec.iters = static_cast<int>(integer_field(value, at));
+      spec.iters = int_field(value, at);
     } else if (key == "warmup_iters") {
-      spec.warmup_iters = static_cast<int>(integer_field(value, at));
+      spec.warmup_iters = int_field(value, at);
     } else if (key == "check") {
-      spec.check_iters = static_cast<int>(integer_field(value, at));
+      spec.check_iters = int_field(value, at);
     } else if (key == "dtype") {
       const std::string text = string_field(value, at);
       auto type = parse_data_type(text);
@@ -84,14 +96,14 @@ class SuiteReader {
       if (!op) fail(at, "unknown reduction '" + text + "'; choose one of " + reduce_op_choices());
       spec.op = *op;
     } else if (key == "root") {
-      spec.root = static_cast<int>(integer_field(value, at));
+      spec.root = int_field(value, at);
     } else if (key == "placement") {
       const std::string text = string_field(value, at);
       auto placement = parse_placement(text);
       if (!placement) fail(at, "unknown placement '" + text + "'; choose one of both, out_of_place, in_place");
       spec.placement = *placement;
     } else if (key == "graph_launches") {
-      spec.graph_launches = static_cast<int>(integer_field(value, at));
+      spec.graph_launches = int_field(value, at);
     } else {
       fail(at, std::string("unknown field; known test fields: ") + kTestFields);
     }
@@ -132,8 +144,10 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
   try {
     document = json::parse(json_text.begin(), json_text.end());
   } catch (const json::parse_error& e) {
+    // nlohmann: "[json.exception.parse_error.101] parse error at line L, column C: <reason>; last read: '...'"
     std::string what = e.what();
-    what = what.substr(what.find(':') == std::string::npos ? 0 : what.rfind(": ") + 2);
+    const auto reason = what.find(": ", what.find("column"));
+    if (reason != std::string::npos) what = what.substr(reason + 2);
     throw InputError(source + ": not valid JSON at " + line_and_column(json_text, e.byte > 0 ? e.byte - 1 : 0) +
                      ": " + what);
   }

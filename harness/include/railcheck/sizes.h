@@ -12,7 +12,8 @@ namespace railcheck {
 /// "8", "1K", "64M", "1G" (powers of 1024, as nccl-tests), optional trailing "B". nullopt when malformed.
 std::optional<std::size_t> parse_size(std::string_view text);
 
-/// "1K", "64M", "1.5G" style text for messages and tables.
+/// Exact text for messages: the largest 1024-based unit that divides the size ("1K", "64M"), else bytes
+/// ("1536", "1025"). Never rounded, so two different sizes never print alike.
 std::string format_size(std::size_t bytes);
 
 /// The sizes nccl-tests visits: from min to max (inclusive), multiplying by step_factor when it is > 1,

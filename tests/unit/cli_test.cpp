@@ -1,0 +1,221 @@
+// The command line: nccl-tests-style sweeps, suite runs, help and version; one-line InputErrors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "railcheck/cli.h"
+#include "railcheck/collectives/error.h"
+
+namespace railcheck {
+namespace {
+
+Command parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "railcheck");
+  return parse_command_line(static_cast<int>(args.size()), args.data());
+}
+
+// Expects an InputError with a one-line message; returns the message.
+std::string cli_error(std::vector<const char*> args) {
+  try {
+    (void)parse(args);
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find('\n'), std::string::npos) << "message should be one line: " << what;
+    EXPECT_FALSE(what.empty());
+    return what;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "expected InputError, got: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "expected InputError";
+  return "";
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(CommandLine, NcclTestsStyleFlagsGiveOneSpecWithThoseValues) {
+  const Command cmd = parse({"allreduce", "-b", "8", "-e", "1G", "-f", "2", "-n", "20", "-w", "5", "-c", "1", "-d",
+                             "float", "-o", "sum"});
+  EXPECT_EQ(cmd.kind, CommandKind::kSweep);
+  EXPECT_EQ(cmd.command_line, "railcheck allreduce -b 8 -e 1G -f 2 -n 20 -w 5 -c 1 -d float -o sum");
+  EXPECT_EQ(cmd.suite.name, "all_reduce");
+  ASSERT_EQ(cmd.suite.tests.size(), 1u);
+  const CollectiveTestSpec& t = cmd.suite.tests[0];
+  EXPECT_EQ(t.name, "all_reduce");
+  EXPECT_EQ(t.kind, CollectiveKind::kAllReduce);
+  EXPECT_EQ(t.min_bytes, 8u);
+  EXPECT_EQ(t.max_bytes, 1u << 30);
+  EXPECT_EQ(t.step_factor, 2.0);
+  EXPECT_EQ(t.iters, 20);
+  EXPECT_EQ(t.warmup_iters, 5);
+  EXPECT_EQ(t.check_iters, 1);
+  EXPECT_EQ(t.type, DataType::kFloat32);
+  EXPECT_EQ(t.op, ReduceOp::kSum);
+  EXPECT_FALSE(cmd.common.backend_given);
+  EXPECT_EQ(cmd.common.backend, "auto");
+}
+
+TEST(CommandLine, NonDefaultSweepFlagsReachTheSpec) {
+  const Command cmd = parse({"reduce", "-b", "1K", "-e", "64K", "-i", "4K", "-n", "7", "-w", "0", "-c", "0", "-d",
+                             "bf16", "-o", "max", "-r", "3", "-G", "2", "--placement", "in_place", "--backend", "mpi",
+                             "-T", "30"});
+  ASSERT_EQ(cmd.suite.tests.size(), 1u);
+  const CollectiveTestSpec& t = cmd.suite.tests[0];
+  EXPECT_EQ(t.kind, CollectiveKind::kReduce);
+  EXPECT_EQ(t.min_bytes, 1024u);
+  EXPECT_EQ(t.max_bytes, 65536u);
+  EXPECT_EQ(t.step_bytes, 4096u);
+  EXPECT_EQ(t.step_factor, 1.0);
+  EXPECT_EQ(t.iters, 7);
+  EXPECT_EQ(t.warmup_iters, 0);
+  EXPECT_EQ(t.check_iters, 0);
+  EXPECT_EQ(t.type, DataType::kBfloat16);
+  EXPECT_EQ(t.op, ReduceOp::kMax);
+  EXPECT_EQ(t.root, 3);
+  EXPECT_EQ(t.graph_launches, 2);
+  EXPECT_EQ(t.placement, Placement::kInPlace);
+  EXPECT_EQ(cmd.common.backend, "mpi");
+  EXPECT_TRUE(cmd.common.backend_given);
+  EXPECT_EQ(cmd.common.timeout_s, 30.0);
+  EXPECT_TRUE(cmd.common.timeout_given);
+}
+
+TEST(CommandLine, CollectiveAcceptsKeyDashlessAndPerfBinaryNames) {
+  for (CollectiveKind kind : all_collectives()) {
+    const std::string key(key_of(kind));
+    std::string dashless = key;
+    std::erase(dashless, '_');
+    const std::string perf = key + "_perf";
+    for (const std::string& name : {key, dashless, perf}) {
+      const Command cmd = parse({name.c_str()});
+      EXPECT_EQ(cmd.kind, CommandKind::kSweep) << name;
+      ASSERT_EQ(cmd.suite.tests.size(), 1u) << name;
+      EXPECT_EQ(cmd.suite.tests[0].kind, kind) << name;
+    }
+  }
+}
+
+TEST(CommandLine, AllTypesAndAllOpsExpandToTenTimesFiveForAllReduce) {
+  const Command cmd = parse({"all_reduce", "-d", "all", "-o", "all"});
+  ASSERT_EQ(cmd.suite.tests.size(), 50u);
+  std::set<std::string> names;
+  std::set<std::pair<DataType, ReduceOp>> combos;
+  for (const CollectiveTestSpec& t : cmd.suite.tests) {
+    names.insert(t.name);
+    combos.insert({t.type, t.op});
+  }
+  EXPECT_EQ(names.size(), 50u) << "each expanded spec needs its own name";
+  EXPECT_EQ(combos.size(), 50u);
+  EXPECT_EQ(names.count("all_reduce.bfloat16.avg"), 1u);
+}
+
+TEST(CommandLine, AllOpsCollapseForDataMovementCollectives) {
+  const Command cmd = parse({"all_gather", "-d", "all", "-o", "all"});
+  ASSERT_EQ(cmd.suite.tests.size(), 10u);
+  std::set<DataType> types;
+  for (const CollectiveTestSpec& t : cmd.suite.tests) types.insert(t.type);
+  EXPECT_EQ(types.size(), 10u);
+  EXPECT_EQ(parse({"broadcast", "-o", "all"}).suite.tests.size(), 1u);
+  EXPECT_EQ(parse({"reduce_scatter", "-d", "half", "-o", "all"}).suite.tests.size(), 5u);
+}
+
+TEST(CommandLine, UnknownCollectiveIsRejected) {
+  const std::string what = cli_error({"foo"});
+  EXPECT_TRUE(contains(what, "unknown collective")) << what;
+  EXPECT_TRUE(contains(what, "'foo'")) << what;
+  EXPECT_TRUE(contains(what, "all_reduce")) << what;
+}
+
+TEST(CommandLine, MinBytesAboveMaxBytesNamesDashB) {
+  const std::string what = cli_error({"allreduce", "-b", "2M", "-e", "1M"});
+  EXPECT_TRUE(contains(what, "-b")) << what;
+}
+
+TEST(CommandLine, ZeroItersNamesDashN) {
+  const std::string what = cli_error({"allreduce", "-n", "0"});
+  EXPECT_TRUE(contains(what, "-n")) << what;
+}
+
+TEST(CommandLine, BadSizeIsRejected) {
+  const std::string what = cli_error({"allreduce", "-b", "1Q"});
+  EXPECT_TRUE(contains(what, "-b")) << what;
+  EXPECT_TRUE(contains(what, "1Q")) << what;
+  EXPECT_TRUE(contains(cli_error({"allreduce", "-e", "x"}), "-e"));
+}
+
+TEST(CommandLine, BadDataTypeIsRejected) {
+  const std::string what = cli_error({"allreduce", "-d", "float8"});
+  EXPECT_TRUE(contains(what, "-d")) << what;
+  EXPECT_TRUE(contains(what, "float8")) << what;
+}
+
+TEST(CommandLine, BadReduceOpIsRejected) {
+  const std::string what = cli_error({"allreduce", "-o", "xor"});
+  EXPECT_TRUE(contains(what, "-o")) << what;
+}
+
+TEST(CommandLine, BadBackendIsRejected) {
+  const std::string what = cli_error({"allreduce", "--backend", "gloo"});
+  EXPECT_TRUE(contains(what, "--backend")) << what;
+  EXPECT_TRUE(contains(what, "gloo")) << what;
+}
+
+TEST(CommandLine, UnknownFlagIsRejected) {
+  const std::string what = cli_error({"allreduce", "--bogus"});
+  EXPECT_TRUE(contains(what, "--bogus")) << what;
+}
+
+TEST(CommandLine, NoCommandIsRejectedWithAnExample) {
+  const std::string what = cli_error({});
+  EXPECT_TRUE(contains(what, "railcheck run")) << what;
+}
+
+TEST(CommandLine, RunWithoutSuiteUsesEmbeddedQuickSuiteAndItsSettings) {
+  const Command cmd = parse({"run"});
+  EXPECT_EQ(cmd.kind, CommandKind::kRunSuite);
+  EXPECT_EQ(cmd.suite.name, "quick");
+  EXPECT_EQ(cmd.suite.tests.size(), embedded_quick_suite().tests.size());
+  EXPECT_EQ(cmd.common.backend, "auto");
+  EXPECT_EQ(cmd.common.timeout_s, 300.0);  // quick.json's timeout_s
+}
+
+TEST(CommandLine, RunFlagsWinOverTheSuite) {
+  const Command cmd = parse({"run", "--backend", "mpi", "-T", "12"});
+  EXPECT_EQ(cmd.common.backend, "mpi");
+  EXPECT_EQ(cmd.common.timeout_s, 12.0);
+}
+
+TEST(CommandLine, RunLoadsTheGivenSuiteFile) {
+  const std::string path = (std::filesystem::path(RAILCHECK_SOURCE_DIR) / "suites" / "quick.json").string();
+  const Command cmd = parse({"run", path.c_str()});
+  EXPECT_EQ(cmd.kind, CommandKind::kRunSuite);
+  EXPECT_EQ(cmd.suite.source, path);
+  EXPECT_EQ(cmd.suite.name, "quick");
+}
+
+TEST(CommandLine, RunWithMissingSuiteFileNamesThePath) {
+  const std::string what = cli_error({"run", "/nonexistent/railcheck/quick.json"});
+  EXPECT_TRUE(contains(what, "/nonexistent/railcheck/quick.json")) << what;
+}
+
+TEST(CommandLine, HelpGivesHelpTextListingCommands) {
+  const Command cmd = parse({"--help"});
+  EXPECT_EQ(cmd.kind, CommandKind::kHelp);
+  EXPECT_TRUE(contains(cmd.help_text, "run")) << cmd.help_text;
+  EXPECT_TRUE(contains(cmd.help_text, "allreduce")) << cmd.help_text;
+}
+
+TEST(CommandLine, CollectiveHelpDescribesSweepFlags) {
+  const Command cmd = parse({"allreduce", "--help"});
+  EXPECT_EQ(cmd.kind, CommandKind::kHelp);
+  EXPECT_TRUE(contains(cmd.help_text, "--minbytes")) << cmd.help_text;
+  EXPECT_TRUE(contains(cmd.help_text, "--stepfactor")) << cmd.help_text;
+}
+
+TEST(CommandLine, VersionCommand) { EXPECT_EQ(parse({"version"}).kind, CommandKind::kVersion); }
+
+}  // namespace
+}  // namespace railcheck

@@ -1,0 +1,128 @@
+// The console table: nccl-tests' column order and number formats, N/A for skipped halves and unchecked runs.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+#include "railcheck/sinks.h"
+
+namespace railcheck {
+namespace {
+
+CollectiveRecord make_record(bool in_place, double time_us, double algbw, double busbw, std::int64_t wrong) {
+  CollectiveRecord r;
+  r.kind = CollectiveKind::kAllReduce;
+  r.size_bytes = 1048576;
+  r.count = 262144;
+  r.type = DataType::kFloat32;
+  r.op = ReduceOp::kSum;
+  r.in_place = in_place;
+  r.time_us = time_us;
+  r.algbw_gbps = algbw;
+  r.busbw_gbps = busbw;
+  r.wrong_elements = wrong;
+  return r;
+}
+
+// Column layout, nccl-tests style: "%12zu  %12zu  %8s  %6s  %6d" then per half "  %7s  %6.2f  %6.2f  %6s".
+constexpr std::size_t kHeadWidth = 12 + 2 + 12 + 2 + 8 + 2 + 6 + 2 + 6;
+constexpr std::size_t kHalfWidth = 2 + 7 + 2 + 6 + 2 + 6 + 2 + 6;
+
+std::string out_of_place_time(double time_us) {
+  const CollectiveRecord r = make_record(false, time_us, 1.0, 1.0, 0);
+  return ConsoleTableSink::format_line(&r, nullptr).substr(kHeadWidth + 2, 7);
+}
+
+TEST(ConsoleTable, LineHasNcclTestsColumnsInOrder) {
+  const CollectiveRecord out = make_record(false, 1234.5, 0.85, 1.49, 0);
+  const CollectiveRecord in = make_record(true, 12.25, 85.6, 149.8, 3);
+  const std::string expected =
+      //   size         count          type     redop    root
+      "     1048576        262144     float     sum      -1"
+      //   time    algbw   busbw  #wrong   (out-of-place)
+      "   1234.5    0.85    1.49       0"
+      //   time    algbw   busbw  #wrong   (in-place)
+      "    12.25   85.60  149.80       3";
+  EXPECT_EQ(ConsoleTableSink::format_line(&out, &in), expected);
+  EXPECT_EQ(expected.size(), kHeadWidth + 2 * kHalfWidth);
+}
+
+TEST(ConsoleTable, TimeUnder100UsHasTwoDecimals) {
+  EXPECT_EQ(out_of_place_time(12.25), "  12.25");
+  EXPECT_EQ(out_of_place_time(99.5), "  99.50");
+  EXPECT_EQ(out_of_place_time(0.5), "   0.50");
+}
+
+TEST(ConsoleTable, TimeFrom100To10000UsHasOneDecimal) {
+  EXPECT_EQ(out_of_place_time(100.0), "  100.0");
+  EXPECT_EQ(out_of_place_time(1234.5), " 1234.5");
+  EXPECT_EQ(out_of_place_time(9999.25), " 9999.2");
+}
+
+TEST(ConsoleTable, TimeFrom10000UsHasNoDecimals) {
+  EXPECT_EQ(out_of_place_time(10000.0), "  10000");
+  EXPECT_EQ(out_of_place_time(123456.25), " 123456");
+}
+
+TEST(ConsoleTable, SkippedHalfPrintsNotAvailable) {
+  CollectiveRecord out = make_record(false, 50.0, 1.0, 2.0, 0);
+  out.status = RecordStatus::kSkipped;
+  out.skip_reason = "in-place only";
+  const CollectiveRecord in = make_record(true, 50.0, 1.0, 2.0, 0);
+  const std::string line = ConsoleTableSink::format_line(&out, &in);
+  EXPECT_EQ(line.substr(kHeadWidth, kHalfWidth), "      N/A     N/A     N/A     N/A");
+  EXPECT_EQ(line.substr(kHeadWidth + kHalfWidth), "    50.00    1.00    2.00       0");
+}
+
+TEST(ConsoleTable, MissingHalfPrintsNotAvailable) {
+  const CollectiveRecord in = make_record(true, 50.0, 1.0, 2.0, 0);
+  const std::string line = ConsoleTableSink::format_line(nullptr, &in);
+  EXPECT_EQ(line.substr(0, kHeadWidth), "     1048576        262144     float     sum      -1");
+  EXPECT_EQ(line.substr(kHeadWidth, kHalfWidth), "      N/A     N/A     N/A     N/A");
+  EXPECT_EQ(ConsoleTableSink::format_line(nullptr, nullptr), "");
+}
+
+TEST(ConsoleTable, NotCheckedPrintsNotAvailableInWrongColumn) {
+  const CollectiveRecord out = make_record(false, 50.0, 1.0, 2.0, -1);
+  const std::string line = ConsoleTableSink::format_line(&out, nullptr);
+  EXPECT_EQ(line.substr(kHeadWidth, kHalfWidth), "    50.00    1.00    2.00     N/A");
+}
+
+TEST(ConsoleTable, DataMovementPrintsNoneAndRootedPrintsRoot) {
+  CollectiveRecord gather = make_record(false, 50.0, 1.0, 2.0, 0);
+  gather.kind = CollectiveKind::kAllGather;
+  gather.op.reset();
+  EXPECT_EQ(ConsoleTableSink::format_line(&gather, nullptr).substr(0, kHeadWidth),
+            "     1048576        262144     float    none      -1");
+  CollectiveRecord broadcast = gather;
+  broadcast.kind = CollectiveKind::kBroadcast;
+  broadcast.type = DataType::kBfloat16;
+  broadcast.root = 2;
+  EXPECT_EQ(ConsoleTableSink::format_line(&broadcast, nullptr).substr(0, kHeadWidth),
+            "     1048576        262144  bfloat16    none       2");
+}
+
+TEST(ConsoleTable, HeaderNamesColumnsInNcclTestsOrder) {
+  std::ostringstream out;
+  ConsoleTableSink sink(out);
+  CollectiveTestSpec spec;
+  spec.name = "all_reduce";
+  sink.begin_test(spec, 4);
+  const std::string text = out.str();
+  const std::string header = "#       size         count      type   redop    root     time   algbw   busbw  #wrong"
+                             "     time   algbw   busbw  #wrong";
+  EXPECT_NE(text.find(header), std::string::npos) << text;
+}
+
+TEST(ConsoleTable, SinkPairsOutOfPlaceAndInPlaceRecordsOnOneLine) {
+  std::ostringstream out;
+  ConsoleTableSink sink(out);
+  const CollectiveRecord a = make_record(false, 10.0, 1.0, 1.5, 0);
+  const CollectiveRecord b = make_record(true, 11.0, 0.9, 1.4, 0);
+  sink.record(a);
+  sink.record(b);
+  EXPECT_EQ(out.str(), ConsoleTableSink::format_line(&a, &b) + "\n");
+}
+
+}  // namespace
+}  // namespace railcheck

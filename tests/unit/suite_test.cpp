@@ -1,0 +1,286 @@
+// Suite files: defaults, aliases, sizes as text or integers, and one-line InputErrors naming source and field.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "railcheck/collectives/error.h"
+#include "railcheck/suite.h"
+
+#ifndef RAILCHECK_SOURCE_DIR
+#error "RAILCHECK_SOURCE_DIR must name the source tree (tests/unit/CMakeLists.txt defines it)"
+#endif
+
+namespace railcheck {
+namespace {
+
+constexpr const char* kSource = "test.json";
+
+// Parses `json` expecting an InputError; returns its message after checking the shared rules: it starts with
+// "<source>: <path>: " and is one line.
+std::string input_error(const std::string& json, const std::string& path) {
+  try {
+    (void)parse_suite(json, kSource);
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    EXPECT_EQ(what.rfind(std::string(kSource) + ": " + path + ": ", 0), 0u)
+        << "message should start with the source and field path '" << path << "': " << what;
+    return what;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "expected InputError, got another exception: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "expected InputError for: " << json;
+  return "";
+}
+
+// A valid suite with one test whose fields are `test_fields` (JSON object members, without braces).
+std::string one_test(const std::string& test_fields) {
+  return R"({"schema_version": 1, "name": "t", "tests": [{)" + test_fields + "}]}";
+}
+
+TEST(ParseSuite, FullSuiteAppliesDefaultsAndPerTestFields) {
+  const Suite suite = parse_suite(R"({
+    "schema_version": 1,
+    "name": "mini",
+    "description": "three tests",
+    "backend": "mpi",
+    "timeout_s": 60,
+    "defaults": {"min_bytes": "1K", "max_bytes": 65536, "step_factor": 4, "iters": 5, "dtype": "half"},
+    "tests": [
+      {"collective": "all_reduce"},
+      {"collective": "allgather", "name": "ag", "dtype": "int32", "min_bytes": 8, "max_bytes": "8B",
+       "placement": "in_place"},
+      {"collective": "reduce_perf", "op": "max", "root": 1, "check": 0, "warmup_iters": 3, "graph_launches": 2,
+       "step_bytes": "2K", "step_factor": 1}
+    ]
+  })",
+                                  kSource);
+  EXPECT_EQ(suite.name, "mini");
+  EXPECT_EQ(suite.description, "three tests");
+  EXPECT_EQ(suite.source, kSource);
+  EXPECT_EQ(suite.backend, std::optional<std::string>("mpi"));
+  EXPECT_EQ(suite.timeout_s, std::optional<double>(60.0));
+  ASSERT_EQ(suite.tests.size(), 3u);
+
+  const CollectiveTestSpec& a = suite.tests[0];
+  EXPECT_EQ(a.name, "all_reduce");  // defaulted to the collective key
+  EXPECT_EQ(a.kind, CollectiveKind::kAllReduce);
+  EXPECT_EQ(a.min_bytes, 1024u);
+  EXPECT_EQ(a.max_bytes, 65536u);
+  EXPECT_EQ(a.step_factor, 4.0);
+  EXPECT_EQ(a.iters, 5);
+  EXPECT_EQ(a.type, DataType::kFloat16);
+  EXPECT_EQ(a.op, ReduceOp::kSum);
+  EXPECT_EQ(a.warmup_iters, 1);
+  EXPECT_EQ(a.check_iters, 1);
+  EXPECT_EQ(a.placement, Placement::kBoth);
+
+  const CollectiveTestSpec& b = suite.tests[1];
+  EXPECT_EQ(b.name, "ag");
+  EXPECT_EQ(b.kind, CollectiveKind::kAllGather);
+  EXPECT_EQ(b.type, DataType::kInt32);
+  EXPECT_EQ(b.min_bytes, 8u);
+  EXPECT_EQ(b.max_bytes, 8u);
+  EXPECT_EQ(b.iters, 5);  // from defaults
+  EXPECT_EQ(b.placement, Placement::kInPlace);
+
+  const CollectiveTestSpec& c = suite.tests[2];
+  EXPECT_EQ(c.name, "reduce");
+  EXPECT_EQ(c.kind, CollectiveKind::kReduce);
+  EXPECT_EQ(c.op, ReduceOp::kMax);
+  EXPECT_EQ(c.root, 1);
+  EXPECT_EQ(c.check_iters, 0);
+  EXPECT_EQ(c.warmup_iters, 3);
+  EXPECT_EQ(c.graph_launches, 2);
+  EXPECT_EQ(c.step_bytes, 2048u);
+  EXPECT_EQ(c.step_factor, 1.0);
+  EXPECT_EQ(c.type, DataType::kFloat16);  // from defaults
+}
+
+TEST(ParseSuite, MinimalSuiteUsesNcclTestsDefaults) {
+  const Suite suite = parse_suite(one_test(R"("collective": "broadcast")"), kSource);
+  EXPECT_FALSE(suite.backend.has_value());
+  EXPECT_FALSE(suite.timeout_s.has_value());
+  ASSERT_EQ(suite.tests.size(), 1u);
+  const CollectiveTestSpec& t = suite.tests[0];
+  const CollectiveTestSpec defaults;
+  EXPECT_EQ(t.name, "broadcast");
+  EXPECT_EQ(t.min_bytes, defaults.min_bytes);
+  EXPECT_EQ(t.max_bytes, defaults.max_bytes);
+  EXPECT_EQ(t.min_bytes, 32u << 20);
+  EXPECT_EQ(t.iters, 20);
+  EXPECT_EQ(t.type, DataType::kFloat32);
+}
+
+TEST(ParseSuite, InvalidJsonNamesLineAndColumn) {
+  // The stray comma sits on line 3, column 11.
+  input_error("{\n  \"schema_version\": 1,\n  \"name\": ,\n}", "not valid JSON at line 3 column 11");
+}
+
+TEST(ParseSuite, InvalidJsonMessageKeepsTheParsersReason) {
+  // A mistyped literal is a lexer error, whose nlohmann message ends in "; last read: '...'": the reason
+  // ("invalid literal") must survive, not only the text that was last read. Column 48 is the "}" that ended
+  // the bad literal.
+  const std::string what = input_error(R"({"schema_version": 1, "name": "t", "tests": tru})",
+                                       "not valid JSON at line 1 column 48");
+  EXPECT_NE(what.find("invalid literal"), std::string::npos) << what;
+}
+
+TEST(ParseSuite, TopLevelNotAnObjectIsRejected) { input_error("[1, 2]", "(top level)"); }
+
+TEST(ParseSuite, MissingSchemaVersionIsRejected) {
+  const std::string what = input_error(R"({"name": "t", "tests": [{"collective": "all_reduce"}]})", "schema_version");
+  EXPECT_NE(what.find("missing"), std::string::npos) << what;
+}
+
+TEST(ParseSuite, MissingNameIsRejected) {
+  input_error(R"({"schema_version": 1, "tests": [{"collective": "all_reduce"}]})", "name");
+}
+
+TEST(ParseSuite, UnsupportedSchemaVersionIsRejected) {
+  const std::string what =
+      input_error(R"({"schema_version": 2, "name": "t", "tests": [{"collective": "all_reduce"}]})", "schema_version");
+  EXPECT_NE(what.find("2"), std::string::npos) << what;
+  input_error(R"({"schema_version": "1", "name": "t", "tests": [{"collective": "all_reduce"}]})", "schema_version");
+}
+
+TEST(ParseSuite, UnknownTopLevelFieldIsRejected) {
+  input_error(R"({"schema_version": 1, "name": "t", "test": [], "tests": [{"collective": "all_reduce"}]})", "test");
+}
+
+TEST(ParseSuite, UnknownBackendIsRejected) {
+  input_error(R"({"schema_version": 1, "name": "t", "backend": "gloo", "tests": [{"collective": "all_reduce"}]})",
+              "backend");
+}
+
+TEST(ParseSuite, TestsNotAnArrayIsRejected) {
+  input_error(R"({"schema_version": 1, "name": "t", "tests": {"collective": "all_reduce"}})", "tests");
+}
+
+TEST(ParseSuite, EmptyTestsIsRejected) { input_error(R"({"schema_version": 1, "name": "t", "tests": []})", "tests"); }
+
+TEST(ParseSuite, TestWithoutCollectiveIsRejected) {
+  const std::string what = input_error(
+      R"({"schema_version": 1, "name": "t", "tests": [{"collective": "all_reduce"}, {"name": "x"}]})", "tests[1]");
+  EXPECT_NE(what.find("collective"), std::string::npos) << what;
+}
+
+TEST(ParseSuite, UnknownCollectiveListsTheChoices) {
+  const std::string what = input_error(one_test(R"("collective": "allreduse")"), "tests[0].collective");
+  EXPECT_NE(what.find("allreduse"), std::string::npos) << what;
+  EXPECT_NE(what.find("all_reduce, all_gather, reduce_scatter, all_to_all, broadcast, reduce, send_recv"),
+            std::string::npos)
+      << what;
+}
+
+TEST(ParseSuite, BadDtypeIsRejectedWithChoices) {
+  const std::string what = input_error(one_test(R"("collective": "all_reduce", "dtype": "float8")"), "tests[0].dtype");
+  EXPECT_NE(what.find("bfloat16"), std::string::npos) << what;
+}
+
+TEST(ParseSuite, BadOpAndPlacementAreRejected) {
+  input_error(one_test(R"("collective": "all_reduce", "op": "xor")"), "tests[0].op");
+  input_error(one_test(R"("collective": "all_reduce", "placement": "sideways")"), "tests[0].placement");
+}
+
+TEST(ParseSuite, BadSizeStringIsRejected) {
+  input_error(one_test(R"("collective": "all_reduce", "min_bytes": "1Q")"), "tests[0].min_bytes");
+  input_error(one_test(R"("collective": "all_reduce", "max_bytes": -1)"), "tests[0].max_bytes");
+  input_error(one_test(R"("collective": "all_reduce", "step_bytes": 1.5)"), "tests[0].step_bytes");
+}
+
+TEST(ParseSuite, MinBytesAboveMaxBytesIsRejected) {
+  const std::string what =
+      input_error(one_test(R"("collective": "all_reduce", "min_bytes": "2M", "max_bytes": "1M")"), "tests[0].min_bytes");
+  EXPECT_NE(what.find("2M"), std::string::npos) << what;
+}
+
+TEST(ParseSuite, ZeroItersIsRejected) {
+  input_error(one_test(R"("collective": "all_reduce", "iters": 0)"), "tests[0].iters");
+  input_error(one_test(R"("collective": "all_reduce", "iters": "5")"), "tests[0].iters");
+}
+
+TEST(ParseSuite, IntegerOutsideIntRangeIsRejectedNotTruncated) {
+  // 4294967297 = 2^32 + 1 must not silently become 1 iteration.
+  input_error(one_test(R"("collective": "all_reduce", "iters": 4294967297)"), "tests[0].iters");
+  input_error(one_test(R"("collective": "broadcast", "root": 4294967296)"), "tests[0].root");
+}
+
+TEST(ParseSuite, UnknownTestFieldTypoIsRejected) {
+  const std::string what = input_error(one_test(R"("collective": "all_reduce", "iter": 5)"), "tests[0].iter");
+  EXPECT_NE(what.find("iters"), std::string::npos) << "should list the known fields: " << what;
+}
+
+TEST(ParseSuite, ProblemsInDefaultsNameTheDefaultsPath) {
+  input_error(R"({"schema_version": 1, "name": "t", "defaults": {"iter": 5}, "tests": [{"collective": "all_reduce"}]})",
+              "defaults.iter");
+  input_error(
+      R"({"schema_version": 1, "name": "t", "defaults": {"collective": "all_reduce"}, "tests": [{"collective": "all_reduce"}]})",
+      "defaults");
+}
+
+TEST(ParseSuite, InvalidDefaultsAreReportedAgainstTheTestThatUsesThem) {
+  // min > max only through defaults: the test inheriting them is the one that cannot run.
+  input_error(R"({"schema_version": 1, "name": "t", "defaults": {"min_bytes": "2M", "max_bytes": "1M"},
+                  "tests": [{"collective": "all_reduce"}]})",
+              "tests[0].min_bytes");
+}
+
+TEST(EmbeddedQuickSuite, ParsesAndCoversEveryCollective) {
+  const Suite suite = embedded_quick_suite();
+  EXPECT_EQ(suite.name, "quick");
+  EXPECT_GE(suite.tests.size(), 7u);
+  std::set<CollectiveKind> kinds;
+  for (const CollectiveTestSpec& t : suite.tests) kinds.insert(t.kind);
+  for (CollectiveKind kind : all_collectives()) EXPECT_EQ(kinds.count(kind), 1u) << key_of(kind);
+  EXPECT_NE(suite.source.find("embedded"), std::string::npos) << suite.source;
+}
+
+TEST(LoadSuite, CheckedInQuickSuiteMatchesTheEmbeddedOne) {
+  const std::filesystem::path path = std::filesystem::path(RAILCHECK_SOURCE_DIR) / "suites" / "quick.json";
+  const Suite file = load_suite(path);
+  const Suite embedded = embedded_quick_suite();
+  EXPECT_EQ(file.source, path.string());
+  EXPECT_EQ(file.name, "quick");
+  ASSERT_EQ(file.tests.size(), embedded.tests.size());
+  for (std::size_t i = 0; i < file.tests.size(); ++i) {
+    EXPECT_EQ(file.tests[i].name, embedded.tests[i].name);
+    EXPECT_EQ(file.tests[i].kind, embedded.tests[i].kind);
+    EXPECT_EQ(file.tests[i].min_bytes, embedded.tests[i].min_bytes);
+    EXPECT_EQ(file.tests[i].max_bytes, embedded.tests[i].max_bytes);
+  }
+}
+
+TEST(LoadSuite, MissingFileThrowsInputErrorNamingThePath) {
+  const std::string path = "/nonexistent/railcheck/suite.json";
+  try {
+    (void)load_suite(path);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(path), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+}
+
+TEST(LoadSuite, ErrorsInAFileNameTheFile) {
+  const std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / "railcheck_bad_suite.json";
+  {
+    std::ofstream out(path);
+    out << one_test(R"("collective": "all_reduce", "iters": 0)");
+  }
+  try {
+    (void)load_suite(path);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(path.string() + ": tests[0].iters: ", 0), 0u) << e.what();
+  }
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace railcheck
