@@ -1,0 +1,29 @@
+#!/bin/bash
+# cluster_mpirun.sh - mpirun across the netns cluster, one rank per host, Open MPI over TCP on the bridge.
+#
+#   cluster_mpirun.sh [mpirun options...] -- PROGRAM [ARGS...]   runs it (exec)
+#   cluster_mpirun.sh --print                                   prints the command line (shell-quoted)
+#
+# Uses the hostfile written by `netns_cluster.sh up` and nsrsh as rsh agent; restricts the btl and oob to
+# the cluster subnet (mpirun sits in the root namespace, on the bridge). Runs as root, hence the
+# OMPI_ALLOW_RUN_AS_ROOT pair.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=cluster_env.sh
+. "$here/cluster_env.sh"
+hostfile=$RC_RUN_DIR/hostfile
+[ -s "$hostfile" ] || { echo "cluster_mpirun.sh: no cluster; run netns_cluster.sh up first" >&2; exit 2; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+cmd=(mpirun --hostfile "$hostfile" -np "$(grep -c . "$hostfile")"
+     --mca plm_rsh_agent "$here/nsrsh" --mca plm_rsh_no_tree_spawn 1
+     --mca btl "tcp,self" --mca btl_tcp_if_include "$RC_NET.0/24" --mca oob_tcp_if_include "$RC_NET.0/24")
+if [ "${1:-}" = --print ]; then
+  printf '%q ' env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "${cmd[@]}"
+  echo
+  exit 0
+fi
+extra=()
+while [ $# -gt 0 ] && [ "$1" != -- ]; do extra+=("$1"); shift; done
+[ "${1:-}" = -- ] && shift
+[ $# -gt 0 ] || { echo "usage: $0 [mpirun options...] -- PROGRAM [ARGS...] | --print" >&2; exit 2; }
+exec "${cmd[@]}" "${extra[@]}" "$@"
