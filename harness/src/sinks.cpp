@@ -90,12 +90,13 @@ void ConsoleTableSink::begin_test(const CollectiveTestSpec& spec, int nranks) {
   current_test_ = spec.name;
   char line[512];
   out_ << "#\n# Collective test starting: " << spec.name << " (" << key_of(spec.kind) << ", " << nranks << " ranks)\n";
+  char step[48];
+  if (spec.step_factor > 1.0) std::snprintf(step, sizeof step, "%g(factor)", spec.step_factor);
+  else std::snprintf(step, sizeof step, "%zu(bytes)", spec.step_bytes);
   std::snprintf(line, sizeof line,
                 "# minBytes %zu maxBytes %zu step: %s warmup iters: %d iters: %d validation: %d graph: %d\n",
-                spec.min_bytes, spec.max_bytes,
-                spec.step_factor > 1.0 ? (std::to_string(spec.step_factor) + "(factor)").c_str()
-                                       : (std::to_string(spec.step_bytes) + "(bytes)").c_str(),
-                spec.warmup_iters, spec.iters, spec.check_iters, spec.graph_launches);
+                spec.min_bytes, spec.max_bytes, step, spec.warmup_iters, spec.iters, spec.check_iters,
+                spec.graph_launches);
   out_ << line << "#\n";
   std::snprintf(line, sizeof line, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n", "", "", "", "",
                 "", "", "", "out-of-place", "", "", "", "in-place", "");
