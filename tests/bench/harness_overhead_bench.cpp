@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 #include <mpi.h>
 
+#include <memory>
 #include <vector>
 
 #include "railcheck/bootstrap.h"
@@ -29,29 +30,34 @@ void BM_RawMpiAllreduce(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * count * static_cast<std::int64_t>(sizeof(float)));
 }
 
+// A float sum all-reduce of `count` elements on the host backend, as the runner sets it up.
+struct AllreduceSetup {
+  explicit AllreduceSetup(std::size_t count)
+      : collective(railcheck::make_mpi_collective(MPI_COMM_WORLD)),
+        send(collective->allocate(count * sizeof(float))),
+        recv(collective->allocate(count * sizeof(float))),
+        call{CollectiveKind::kAllReduce, send.data(), recv.data(), count, DataType::kFloat32, ReduceOp::kSum, 0} {}
+  std::unique_ptr<railcheck::Collective> collective;
+  railcheck::Buffer send;
+  railcheck::Buffer recv;
+  railcheck::CollectiveCall call;
+};
+
 void BM_CollectiveRun(benchmark::State& state) {
-  auto collective = railcheck::make_mpi_collective(MPI_COMM_WORLD);
   const auto count = static_cast<std::size_t>(state.range(0));
-  auto send = collective->allocate(count * sizeof(float));
-  auto recv = collective->allocate(count * sizeof(float));
-  const railcheck::CollectiveCall call{CollectiveKind::kAllReduce, send.data(), recv.data(), count,
-                                       DataType::kFloat32, ReduceOp::kSum, 0};
-  for (auto _ : state) collective->run(call);
+  AllreduceSetup setup(count);
+  for (auto _ : state) setup.collective->run(setup.call);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(count * sizeof(float)));
 }
 
 void BM_TimedIteration(benchmark::State& state) {
-  auto collective = railcheck::make_mpi_collective(MPI_COMM_WORLD);
   const auto count = static_cast<std::size_t>(state.range(0));
-  auto send = collective->allocate(count * sizeof(float));
-  auto recv = collective->allocate(count * sizeof(float));
-  const railcheck::CollectiveCall call{CollectiveKind::kAllReduce, send.data(), recv.data(), count,
-                                       DataType::kFloat32, ReduceOp::kSum, 0};
-  auto timer = collective->make_timer();
+  AllreduceSetup setup(count);
+  auto timer = setup.collective->make_timer();
   timer->start();
   std::int64_t laps = 0;
   for (auto _ : state) {
-    collective->run(call);
+    setup.collective->run(setup.call);
     timer->lap();
     if (++laps % 100000 == 0) {  // keep the sample vector bounded during long benchmark runs
       benchmark::DoNotOptimize(timer->finish());
