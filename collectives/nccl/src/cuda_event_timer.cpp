@@ -1,6 +1,6 @@
 #include "cuda_event_timer.h"
 
-#include "railcheck/collectives/cuda_call.h"
+#include "railcheck/collectives/nccl_call.h"
 
 namespace railcheck {
 namespace {

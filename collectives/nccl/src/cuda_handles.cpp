@@ -1,6 +1,6 @@
 #include "cuda_handles.h"
 
-#include "railcheck/collectives/cuda_call.h"
+#include "railcheck/collectives/nccl_call.h"
 
 namespace railcheck {
 

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <utility>
 
-#include "cuda_warn.h"
+#include "railcheck/collectives/nccl_call.h"
 #include "railcheck/collectives/buffer.h"
 
 namespace railcheck {

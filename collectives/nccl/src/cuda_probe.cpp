@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "railcheck/collectives/cuda_call.h"
+#include "railcheck/collectives/nccl_call.h"
 #include "railcheck/collectives/nccl_collective.h"
 
 namespace railcheck {

@@ -2,7 +2,7 @@
 
 #include <climits>
 
-#include "railcheck/collectives/cuda_call.h"
+#include "railcheck/collectives/nccl_call.h"
 #include "railcheck/collectives/mpi_call.h"
 
 namespace railcheck {

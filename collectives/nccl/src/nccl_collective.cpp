@@ -7,7 +7,7 @@
 #include "nccl_bootstrap.h"
 #include "nccl_comm.h"
 #include "nccl_types.h"
-#include "railcheck/collectives/cuda_call.h"
+#include "railcheck/collectives/nccl_call.h"
 
 namespace railcheck {
 namespace {

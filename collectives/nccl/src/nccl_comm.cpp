@@ -1,7 +1,6 @@
 #include "nccl_comm.h"
 
-#include "cuda_warn.h"
-#include "railcheck/collectives/cuda_call.h"
+#include "railcheck/collectives/nccl_call.h"
 
 namespace railcheck {
 

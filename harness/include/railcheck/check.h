@@ -10,6 +10,7 @@
 #include "railcheck/collectives/coll_counts.h"
 #include "railcheck/collectives/collective_kind.h"
 #include "railcheck/collectives/data_type.h"
+#include "railcheck/kernels/expected_value.h"
 
 namespace railcheck {
 
@@ -22,6 +23,10 @@ struct CheckCase {
   int nranks = 1;
   CollCounts counts;
 };
+
+/// The parameters of the shared host/device expected-value definition (kernels/expected_value.h) for this
+/// case on `rank`: what a GPU verify kernel needs to check the same pass on the device.
+kernels::ExpectedParams expected_params(const CheckCase& c, int rank, std::uint32_t seed);
 
 /// The input `rank` holds for pass `seed`: counts.send_count elements of `type`, as raw bytes.
 std::vector<std::byte> make_check_input(const CheckCase& c, int rank, std::uint32_t seed);

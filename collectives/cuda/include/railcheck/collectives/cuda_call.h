@@ -1,9 +1,8 @@
-// RC_CUDA_CALL and RC_NCCL_CALL: the boundary where CUDA runtime and NCCL status codes become
-// railcheck::Error (keeping the call text, file, line, host and rank).
+// RC_CUDA_CALL: the boundary where CUDA runtime status codes become railcheck::Error (keeping the call text,
+// file, line, host and rank); warn_cuda for destructors, which log instead of throwing.
 #pragma once
 
 #include <cuda_runtime_api.h>
-#include <nccl.h>
 
 #include <string>
 
@@ -13,13 +12,13 @@ namespace railcheck {
 
 /// "<cudaGetErrorString> (<code>)", e.g. "out of memory (2)".
 std::string cuda_error_text(cudaError_t status);
-/// "<ncclGetErrorString> (<code>)" followed by ": <ncclGetLastError>" when NCCL recorded a message.
-std::string nccl_error_text(ncclResult_t result);
 
 /// Throw Error for a failed call; `call` is its source text. Clears CUDA's per-thread last error so that a
 /// later unrelated check does not see this one again.
 [[noreturn]] void throw_cuda_error(cudaError_t status, const char* call, const char* file, int line);
-[[noreturn]] void throw_nccl_error(ncclResult_t result, const char* call, const char* file, int line);
+
+/// Log a failed call to stderr (for destructors). Silent for success and for cudaErrorCudartUnloading.
+void warn_cuda(cudaError_t status, const char* call) noexcept;
 
 }  // namespace railcheck
 
@@ -28,13 +27,5 @@ std::string nccl_error_text(ncclResult_t result);
     const cudaError_t rc_cuda_status_ = (call);                                      \
     if (rc_cuda_status_ != cudaSuccess) {                                            \
       ::railcheck::throw_cuda_error(rc_cuda_status_, #call, __FILE__, __LINE__);     \
-    }                                                                                \
-  } while (false)
-
-#define RC_NCCL_CALL(call)                                                           \
-  do {                                                                               \
-    const ncclResult_t rc_nccl_status_ = (call);                                     \
-    if (rc_nccl_status_ != ncclSuccess) {                                            \
-      ::railcheck::throw_nccl_error(rc_nccl_status_, #call, __FILE__, __LINE__);     \
     }                                                                                \
   } while (false)

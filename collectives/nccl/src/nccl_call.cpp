@@ -1,14 +1,8 @@
-#include "railcheck/collectives/cuda_call.h"
+#include "railcheck/collectives/nccl_call.h"
 
 #include <cstdio>
 
-#include "cuda_warn.h"
-
 namespace railcheck {
-
-std::string cuda_error_text(cudaError_t status) {
-  return std::string(cudaGetErrorString(status)) + " (" + std::to_string(static_cast<int>(status)) + ")";
-}
 
 std::string nccl_error_text(ncclResult_t result) {
   std::string text = std::string(ncclGetErrorString(result)) + " (" + std::to_string(static_cast<int>(result)) + ")";
@@ -17,20 +11,8 @@ std::string nccl_error_text(ncclResult_t result) {
   return text;
 }
 
-void throw_cuda_error(cudaError_t status, const char* call, const char* file, int line) {
-  (void)cudaGetLastError();
-  throw Error(format_call_error("CUDA", call, file, line, cuda_error_text(status)));
-}
-
 void throw_nccl_error(ncclResult_t result, const char* call, const char* file, int line) {
   throw Error(format_call_error("NCCL", call, file, line, nccl_error_text(result)));
-}
-
-void warn_cuda(cudaError_t status, const char* call) noexcept {
-  if (status == cudaSuccess || status == cudaErrorCudartUnloading) return;
-  (void)cudaGetLastError();
-  std::fprintf(stderr, "railcheck: warning: %s failed: %s (%d)\n", call, cudaGetErrorString(status),
-               static_cast<int>(status));
 }
 
 void warn_nccl(ncclResult_t result, const char* call) noexcept {
