@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "cuda_handles.h"
+#include "railcheck/collectives/cuda_handles.h"
 #include "railcheck/collectives/timer.h"
 
 namespace railcheck {

@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "cuda_event_timer.h"
-#include "cuda_handles.h"
+#include "railcheck/collectives/cuda_handles.h"
 #include "nccl_bootstrap.h"
 #include "nccl_comm.h"
 #include "nccl_types.h"

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <utility>
 
-#include "railcheck/collectives/nccl_call.h"
+#include "railcheck/collectives/cuda_call.h"
 #include "railcheck/collectives/buffer.h"
 
 namespace railcheck {
@@ -82,5 +82,9 @@ CudaGraphExec instantiate_graph(const CudaGraph& graph);
 /// `bytes` of device memory on the current device, zeroed through `stream` (and waited for), freed by
 /// cudaFree from the Buffer's destructor.
 Buffer allocate_device_buffer(std::size_t bytes, cudaStream_t stream);
+
+/// `bytes` of page-locked host memory (cudaHostAlloc, portable), touched by the calling thread so its pages
+/// land on that thread's NUMA node; freed by cudaFreeHost.
+Buffer allocate_pinned_buffer(std::size_t bytes);
 
 }  // namespace railcheck

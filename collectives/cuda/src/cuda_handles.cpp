@@ -1,6 +1,8 @@
-#include "cuda_handles.h"
+#include "railcheck/collectives/cuda_handles.h"
 
-#include "railcheck/collectives/nccl_call.h"
+#include <cstring>
+
+#include "railcheck/collectives/cuda_call.h"
 
 namespace railcheck {
 
@@ -31,6 +33,14 @@ Buffer allocate_device_buffer(std::size_t bytes, cudaStream_t stream) {
     RC_CUDA_CALL(cudaMemsetAsync(buffer.data(), 0, bytes, stream));
     RC_CUDA_CALL(cudaStreamSynchronize(stream));
   }
+  return buffer;
+}
+
+Buffer allocate_pinned_buffer(std::size_t bytes) {
+  void* data = nullptr;
+  RC_CUDA_CALL(cudaHostAlloc(&data, bytes == 0 ? 1 : bytes, cudaHostAllocPortable));
+  Buffer buffer(data, bytes, MemoryKind::kHost, [](void* pointer) noexcept { warn_cuda(cudaFreeHost(pointer), "cudaFreeHost"); });
+  std::memset(data, 0, bytes);  // first touch from this thread: NUMA placement follows the caller's binding
   return buffer;
 }
 
