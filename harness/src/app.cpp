@@ -10,8 +10,11 @@
 #include "railcheck/backend.h"
 #include "railcheck/cli.h"
 #include "railcheck/collectives/error.h"
+#include "railcheck/output_dir.h"
+#include "railcheck/p2p/p2p_command.h"
 #include "railcheck/runner.h"
 #include "railcheck/sinks.h"
+#include "railcheck/topology/topology_command.h"
 #include "railcheck/watchdog.h"
 
 namespace railcheck {
@@ -27,35 +30,18 @@ bool is_launcher_rank_zero() {
 
 void print_error(const std::string& message) { std::cerr << "railcheck: error: " << message << std::endl; }
 
-std::string default_output_dir() {
-  std::string stamp = utc_now_iso8601();
-  std::erase(stamp, ':');
-  std::erase(stamp, '-');
-  const char* job = std::getenv("SLURM_JOB_ID");
-  return "railcheck-results/" + stamp + "-" + (job ? std::string("job") + job : "pid" + std::to_string(getpid()));
-}
-
 RunManifest collect_manifest(const Command& command, const Bootstrap& bootstrap, const BackendChoice& choice) {
-  RunManifest m;
-  m.railcheck_version = build_info::kVersion;
-  m.git_revision = build_info::kGitRevision;
-  m.compiler = build_info::kCompiler;
-  m.command_line = command.command_line;
-  m.suite = command.suite.name;
+  RunManifest m = base_manifest(command.command_line, command.suite.name, bootstrap);
   m.backend = choice.name;
   m.backend_reason = choice.reason;
-  m.start_time = utc_now_iso8601();
-  std::tie(m.mpi_library, m.mpi_standard) = mpi_versions();
   fill_cuda_versions(m);
-  if (const char* job = std::getenv("SLURM_JOB_ID")) m.slurm_job_id = job;
-  m.hosts = bootstrap.hosts();
+  if (bootstrap.rank() == 0) m.topology = manifest_topology();  // rank 0's node; null when nothing found
   // Each rank describes its own GPU; rank 0 collects "device|name|uuid|bus".
   const auto gpu = describe_gpu(choice);
   const std::string mine =
       gpu ? std::to_string(gpu->device) + "|" + gpu->name + "|" + gpu->uuid + "|" + gpu->pci_bus_id : "";
   const auto all = bootstrap.gather_strings(mine, 0);
-  for (std::size_t r = 0; r < bootstrap.ranks().size(); ++r) {
-    RankEntry entry{bootstrap.ranks()[r], std::nullopt};
+  for (std::size_t r = 0; r < m.ranks.size(); ++r) {
     if (r < all.size() && !all[r].empty()) {
       GpuDescription d;
       std::string rest = all[r];
@@ -69,25 +55,10 @@ RunManifest collect_manifest(const Command& command, const Bootstrap& bootstrap,
       d.name = take();
       d.uuid = take();
       d.pci_bus_id = take();
-      entry.gpu = d;
+      m.ranks[r].gpu = d;
     }
-    m.ranks.push_back(std::move(entry));
   }
   return m;
-}
-
-// Rank 0 makes the output directory; every rank learns whether that worked, so all stop together.
-std::filesystem::path prepare_output_dir(const CommonOptions& common, const Bootstrap& bootstrap) {
-  std::string dir = common.output_dir.empty() ? default_output_dir() : common.output_dir;
-  std::string problem;
-  if (bootstrap.rank() == 0) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) problem = "--output-dir " + dir + ": cannot create (" + ec.message() + "); choose a writable directory";
-  }
-  problem = bootstrap.broadcast(problem, 0);
-  if (!problem.empty()) throw InputError(problem);
-  return bootstrap.broadcast(dir, 0);
 }
 
 int run_measurements(const Command& command, const Bootstrap& bootstrap) {
@@ -97,15 +68,14 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
       throw InputError(command.suite.source + ": test '" + spec.name + "': " + problem->field + ": " + problem->message);
     }
   }
-  const std::filesystem::path dir = prepare_output_dir(command.common, bootstrap);
+  const std::filesystem::path dir = prepare_output_dir(command.common.output_dir, bootstrap);
   std::unique_ptr<Collective> collective = make_collective(choice, bootstrap);
   RunManifest manifest = collect_manifest(command, bootstrap, choice);
 
   SinkList sinks;
   if (bootstrap.rank() == 0) {
     sinks.add(std::make_unique<ConsoleTableSink>(std::cout));
-    sinks.add(std::make_unique<JsonlSink>(dir / "results.jsonl"));
-    sinks.add(std::make_unique<ResultsDocumentSink>(dir / "results.json"));
+    sinks.add(std::make_unique<ResultsFilesSink>(dir));
     sinks.begin_run(manifest);
   }
   Watchdog watchdog(bootstrap, command.common.timeout_s, [](const std::string& text) { std::cerr << text << std::endl; });
@@ -144,6 +114,10 @@ int run_app(int argc, char** argv) {
     return kExitHealthy;
   }
 
+  // Topology commands read this node only: no MPI.
+  if (command.kind == CommandKind::kTopo) return run_topo_command(command.topology, std::cout, std::cerr);
+  if (command.kind == CommandKind::kCheckNode) return run_check_node_command(command.topology, std::cout, std::cerr);
+
   MpiRuntime mpi(&argc, &argv);
   int world_size = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
@@ -152,6 +126,7 @@ int run_app(int argc, char** argv) {
     if (!mpi.thread_multiple() && command.common.timeout_s > 0 && bootstrap.rank() == 0) {
       std::cerr << "railcheck: warning: MPI lacks MPI_THREAD_MULTIPLE; the watchdog may misbehave" << std::endl;
     }
+    if (command.kind == CommandKind::kP2p) return run_p2p(command, bootstrap);
     return run_measurements(command, bootstrap);
   } catch (const InputError& e) {
     // Raised the same way on every rank (validation and agreed decisions): exit cleanly together.

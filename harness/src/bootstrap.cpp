@@ -120,4 +120,24 @@ std::string Bootstrap::broadcast(const std::string& text, int root) const {
   return out;
 }
 
+std::vector<std::string> Bootstrap::allgather_strings(const std::string& mine) const {
+  const int length = static_cast<int>(mine.size());
+  std::vector<int> lengths(static_cast<std::size_t>(size()));
+  RC_MPI_CALL(MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, world_.get()));
+  std::vector<int> offsets(lengths.size());
+  int total = 0;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    offsets[r] = total;
+    total += lengths[r];
+  }
+  std::vector<char> joined(static_cast<std::size_t>(total) + 1);
+  RC_MPI_CALL(MPI_Allgatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR,
+                             world_.get()));
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    out.emplace_back(joined.data() + offsets[r], static_cast<std::size_t>(lengths[r]));
+  }
+  return out;
+}
+
 }  // namespace railcheck

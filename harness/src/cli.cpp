@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include "railcheck/collectives/error.h"
+#include "p2p/p2p_cli.h"
+#include "topology/topology_cli.h"
 #include "railcheck/sizes.h"
 
 namespace railcheck {
@@ -121,7 +123,8 @@ std::vector<CollectiveTestSpec> sweep_specs(CollectiveKind kind, const SweepFlag
 }
 
 bool known_command(std::string_view word) {
-  return word == "run" || word == "version" || parse_collective(word).has_value();
+  return word == "run" || word == "version" || word == "p2p" || word == "topo" || word == "check-node" ||
+         parse_collective(word).has_value();
 }
 
 }  // namespace
@@ -132,7 +135,7 @@ Command parse_command_line(int argc, const char* const* argv) {
 
   if (argc >= 2 && argv[1][0] != '-' && !known_command(argv[1])) {
     throw InputError("unknown collective or command '" + std::string(argv[1]) + "'; collectives: " +
-                     collective_choices() + " (also without underscores); commands: run, version");
+                     collective_choices() + " (also without underscores); commands: run, p2p, topo, check-node, version");
   }
 
   CLI::App app{"railcheck: GPU-cluster collective benchmark and burn-in harness (run under mpirun/srun, one rank "
@@ -145,6 +148,9 @@ Command parse_command_line(int argc, const char* const* argv) {
   run->add_option("suite", suite_path, "suite JSON file, e.g. suites/quick.json");
   add_common_options(*run, command.common);
   CLI::App* version = app.add_subcommand("version", "print version and build configuration");
+  P2pCli p2p_cli;
+  CLI::App* p2p = p2p_cli.add(app, command.common);
+  const TopologySubcommands topology = add_topology_subcommands(app, command.topology);
   std::vector<std::pair<CollectiveKind, CLI::App*>> collectives;
   for (CollectiveKind kind : all_collectives()) {
     CLI::App* sub = app.add_subcommand(cli_name(kind), "sweep " + std::string(key_of(kind)) + " like nccl-tests' " +
@@ -165,6 +171,10 @@ Command parse_command_line(int argc, const char* const* argv) {
       if (sub->parsed()) command.help_text = sub->help();
     }
     if (run->parsed()) command.help_text = run->help();
+    if (p2p->parsed()) command.help_text = p2p->help();
+    for (CLI::App* sub : {topology.topo, topology.check_node}) {
+      if (sub->parsed()) command.help_text = sub->help();
+    }
     return command;
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
@@ -191,6 +201,13 @@ Command parse_command_line(int argc, const char* const* argv) {
     if (command.suite.timeout_s && !command.common.timeout_given) command.common.timeout_s = *command.suite.timeout_s;
     return command;
   }
+  if (p2p->parsed()) {
+    command.kind = CommandKind::kP2p;
+    command.p2p = p2p_cli.finish();
+    return command;
+  }
+  if (topology.topo->parsed()) command.kind = CommandKind::kTopo;
+  if (topology.check_node->parsed()) command.kind = CommandKind::kCheckNode;
   if (version->parsed()) command.kind = CommandKind::kVersion;
   return command;
 }

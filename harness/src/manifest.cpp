@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "build_info.h"
+
 namespace railcheck {
 
 std::string utc_now_iso8601() {
@@ -14,6 +16,21 @@ std::string utc_now_iso8601() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
+}
+
+RunManifest base_manifest(const std::string& command_line, const std::string& suite, const Bootstrap& bootstrap) {
+  RunManifest m;
+  m.railcheck_version = build_info::kVersion;
+  m.git_revision = build_info::kGitRevision;
+  m.compiler = build_info::kCompiler;
+  m.command_line = command_line;
+  m.suite = suite;
+  m.start_time = utc_now_iso8601();
+  std::tie(m.mpi_library, m.mpi_standard) = mpi_versions();
+  if (const char* job = std::getenv("SLURM_JOB_ID")) m.slurm_job_id = job;
+  m.hosts = bootstrap.hosts();
+  for (const RankInfo& info : bootstrap.ranks()) m.ranks.push_back(RankEntry{info, std::nullopt});
+  return m;
 }
 
 std::pair<std::string, std::string> mpi_versions() {
@@ -47,7 +64,7 @@ nlohmann::json to_json(const RunManifest& m) {
                      {"pid", entry.info.pid},
                      {"gpu", gpu}});
   }
-  return {
+  nlohmann::json manifest = {
       {"railcheck_version", m.railcheck_version},
       {"git_revision", m.git_revision},
       {"command_line", m.command_line},
@@ -68,6 +85,8 @@ nlohmann::json to_json(const RunManifest& m) {
       {"hosts", m.hosts},
       {"ranks", ranks},
   };
+  if (m.topology) manifest["topology"] = *m.topology;
+  return manifest;
 }
 
 }  // namespace railcheck

@@ -155,46 +155,43 @@ void ConsoleTableSink::end_run(const RunManifest&, const RunSummary& s) {
   out_.flush();
 }
 
-// ---- JsonlSink
+// ---- ResultsFiles
 
-JsonlSink::JsonlSink(const std::filesystem::path& path) : path_(path), file_(std::fopen(path.c_str(), "w"), &std::fclose) {
-  if (!file_) throw Error("cannot create results stream " + path.string() + ": " + std::strerror(errno));
+ResultsFiles::ResultsFiles(std::filesystem::path dir)
+    : dir_(std::move(dir)), stream_(std::fopen((dir_ / "results.jsonl").c_str(), "w"), &std::fclose) {
+  if (!stream_) throw Error("cannot create results stream " + (dir_ / "results.jsonl").string() + ": " + std::strerror(errno));
 }
 
-void JsonlSink::write_line(const nlohmann::json& line) {
+void ResultsFiles::write_line(const nlohmann::json& line) {
   const std::string text = line.dump() + "\n";
-  if (std::fwrite(text.data(), 1, text.size(), file_.get()) != text.size() || std::fflush(file_.get()) != 0) {
-    throw Error("cannot write results stream " + path_.string() + ": " + std::strerror(errno));
+  if (std::fwrite(text.data(), 1, text.size(), stream_.get()) != text.size() || std::fflush(stream_.get()) != 0) {
+    throw Error("cannot write results stream " + (dir_ / "results.jsonl").string() + ": " + std::strerror(errno));
   }
-  fdatasync(fileno(file_.get()));  // a crash of the node keeps what was measured
+  fdatasync(fileno(stream_.get()));  // a crash of the node keeps what was measured
 }
 
-void JsonlSink::begin_run(const RunManifest& m) {
+void ResultsFiles::begin(const RunManifest& m) {
   write_line({{"type", "manifest"}, {"schema_version", kResultsSchemaVersion}, {"manifest", to_json(m)}});
 }
 
-void JsonlSink::record(const CollectiveRecord& r) {
-  nlohmann::json line = to_json(r);
-  line["type"] = "record";
-  write_line(line);
+void ResultsFiles::add(const std::string& type, nlohmann::json record) {
+  records_.push_back(record);
+  record["type"] = type;
+  write_line(record);
 }
 
-void JsonlSink::end_run(const RunManifest& m, const RunSummary& s) {
+void ResultsFiles::finish(const RunManifest& m, const RunSummary& s) {
   write_line({{"type", "summary"}, {"end_time", m.end_time}, {"summary", to_json(s)}});
-}
-
-// ---- ResultsDocumentSink
-
-void ResultsDocumentSink::end_run(const RunManifest& m, const RunSummary& s) {
-  const std::filesystem::path temporary = path_.string() + ".tmp";
+  const std::filesystem::path final_path = dir_ / "results.json";
+  const std::filesystem::path temporary = dir_ / "results.json.tmp";
   {
     std::ofstream out(temporary);
     out << results_document(m, records_, s).dump(2) << '\n';
     if (!out) throw Error("cannot write results document " + temporary.string());
   }
   std::error_code ec;
-  std::filesystem::rename(temporary, path_, ec);
-  if (ec) throw Error("cannot move " + temporary.string() + " to " + path_.string() + ": " + ec.message());
+  std::filesystem::rename(temporary, final_path, ec);
+  if (ec) throw Error("cannot move " + temporary.string() + " to " + final_path.string() + ": " + ec.message());
 }
 
 }  // namespace railcheck

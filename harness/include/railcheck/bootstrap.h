@@ -59,6 +59,8 @@ class Bootstrap {
   int max_over_ranks(int mine) const;
   /// `text` from `root` to every rank.
   std::string broadcast(const std::string& text, int root = 0) const;
+  /// Every rank's `mine` on every rank, indexed by rank (any lengths, bytes kept as they are).
+  std::vector<std::string> allgather_strings(const std::string& mine) const;
 
  private:
   MpiComm world_;

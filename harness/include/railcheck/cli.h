@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "railcheck/p2p/p2p_options.h"
 #include "railcheck/runner.h"
 #include "railcheck/suite.h"
+#include "railcheck/topology/topology_command.h"
 
 namespace railcheck {
 
@@ -20,7 +22,7 @@ struct CommonOptions {
   RunnerOptions runner;             ///< --record-samples, --debug-* fault injection
 };
 
-enum class CommandKind { kSweep, kRunSuite, kVersion, kHelp };
+enum class CommandKind { kSweep, kRunSuite, kVersion, kHelp, kP2p, kTopo, kCheckNode };
 
 struct Command {
   CommandKind kind = CommandKind::kHelp;
@@ -28,6 +30,8 @@ struct Command {
   Suite suite;              ///< kSweep: one test per -d/-o combination; kRunSuite: the suite file
   std::string help_text;    ///< kHelp
   std::string command_line; ///< argv joined, for the manifest
+  P2pOptions p2p;           ///< kP2p
+  TopologyOptions topology; ///< kTopo, kCheckNode
 };
 
 /// Parses argv. Throws InputError with a one-line message naming the flag and the fix.

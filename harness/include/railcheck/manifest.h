@@ -41,9 +41,16 @@ struct RunManifest {
   std::string slurm_job_id;   ///< empty outside Slurm
   std::vector<std::string> hosts;
   std::vector<RankEntry> ranks;
+  std::optional<nlohmann::json> topology;  ///< rank 0's node (topology.schema.json), null when discovery found
+                                           ///< nothing; not written when not collected
 };
 
 nlohmann::json to_json(const RunManifest& manifest);
+
+/// The fields every measuring command shares: version, git revision, compiler, command line, suite (or
+/// command) name, start time, MPI versions, Slurm job id, hosts and ranks (without GPUs). Callers add the
+/// backend and what is theirs.
+RunManifest base_manifest(const std::string& command_line, const std::string& suite, const Bootstrap& bootstrap);
 
 /// Now as "2026-11-23T10:15:00Z".
 std::string utc_now_iso8601();

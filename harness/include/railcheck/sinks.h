@@ -78,35 +78,38 @@ class ConsoleTableSink final : public RecordSink {
   std::string current_test_;
 };
 
-/// One JSON object per line, flushed and synced as each arrives, so a killed job keeps what it measured:
-/// {"type":"manifest",...}, {"type":"record",...}..., {"type":"summary",...}.
-class JsonlSink final : public RecordSink {
+/// The two results files of a run in one directory: results.jsonl, one JSON object per line, flushed and
+/// synced as each arrives so a killed job keeps what it measured ({"type":"manifest",...}, then one line per
+/// record, then {"type":"summary",...}); and results.json (results-schema/results.schema.json), written
+/// atomically at the end. Every measuring command (collectives, p2p) writes through this.
+class ResultsFiles {
  public:
-  /// Creates (truncates) `path`; throws Error naming the path when it cannot.
-  explicit JsonlSink(const std::filesystem::path& path);
-  void begin_run(const RunManifest& m) override;
-  void begin_test(const CollectiveTestSpec&, int) override {}
-  void record(const CollectiveRecord& r) override;
-  void end_run(const RunManifest& m, const RunSummary& s) override;
+  /// Creates (truncates) <dir>/results.jsonl; throws Error naming the path when it cannot.
+  explicit ResultsFiles(std::filesystem::path dir);
+  void begin(const RunManifest& manifest);
+  /// Streams `record` with "type": `type` added, and keeps it (without "type") for results.json.
+  void add(const std::string& type, nlohmann::json record);
+  /// Streams the summary line and writes results.json.
+  void finish(const RunManifest& manifest, const RunSummary& summary);
 
  private:
   void write_line(const nlohmann::json& line);
-  std::filesystem::path path_;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  std::filesystem::path dir_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream_;
+  nlohmann::json records_ = nlohmann::json::array();
 };
 
-/// The final results document (results-schema/results.schema.json), written atomically at the end.
-class ResultsDocumentSink final : public RecordSink {
+/// Collective records into ResultsFiles.
+class ResultsFilesSink final : public RecordSink {
  public:
-  explicit ResultsDocumentSink(std::filesystem::path path) : path_(std::move(path)) {}
-  void begin_run(const RunManifest&) override {}
+  explicit ResultsFilesSink(std::filesystem::path dir) : files_(std::move(dir)) {}
+  void begin_run(const RunManifest& m) override { files_.begin(m); }
   void begin_test(const CollectiveTestSpec&, int) override {}
-  void record(const CollectiveRecord& r) override { records_.push_back(to_json(r)); }
-  void end_run(const RunManifest& m, const RunSummary& s) override;
+  void record(const CollectiveRecord& r) override { files_.add("record", to_json(r)); }
+  void end_run(const RunManifest& m, const RunSummary& s) override { files_.finish(m, s); }
 
  private:
-  std::filesystem::path path_;
-  nlohmann::json records_ = nlohmann::json::array();
+  ResultsFiles files_;
 };
 
 /// The results document for a manifest, records and summary.

@@ -1,0 +1,52 @@
+// The connected TCP Endpoint: N non-blocking sockets; each message is cut into at most N contiguous pieces
+// (at least kMinPieceBytes each), piece i on socket i, so both sides agree on the split from the size alone.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "railcheck/collectives/transport.h"
+#include "socket_fd.h"
+
+namespace railcheck {
+
+class TcpEndpoint final : public Endpoint {
+ public:
+  static constexpr std::size_t kMinPieceBytes = 64 * 1024;
+
+  TcpEndpoint(std::vector<SocketFd> streams, std::string peer);
+  std::unique_ptr<MemoryRegion> register_memory(std::byte* data, std::size_t bytes) override;
+  RequestId isend(const MemoryRegion& region, std::size_t offset, std::size_t bytes) override;
+  RequestId irecv(const MemoryRegion& region, std::size_t offset, std::size_t bytes) override;
+  bool test(RequestId request) override;
+  void wait_for_progress(std::chrono::milliseconds timeout) override;
+  std::string peer() const override { return peer_; }
+
+ private:
+  struct Op {
+    std::byte* base = nullptr;
+    std::size_t bytes = 0;
+    std::size_t piece = 0;  // bytes per piece (the last may be shorter)
+    int pieces = 0;
+    int pieces_left = 0;
+    bool reported = false;
+    std::vector<std::size_t> done;  // bytes done per stream
+  };
+  struct Direction {
+    bool send = true;
+    std::deque<Op> ops;
+    RequestId first = 0;               // sequence number of ops.front()
+    RequestId next = 0;                // sequence number of the next posted op
+    std::vector<RequestId> cursor;     // per stream: first op whose piece on that stream is not done
+  };
+  RequestId post(Direction& d, const MemoryRegion& region, std::size_t offset, std::size_t bytes);
+  void progress(Direction& d);
+  bool pending_on(const Direction& d, std::size_t stream) const;
+
+  std::vector<SocketFd> streams_;
+  std::string peer_;
+  Direction sends_, recvs_;
+};
+
+}  // namespace railcheck

@@ -1,0 +1,233 @@
+#include <algorithm>
+#include <chrono>
+#include <deque>
+
+#include "verbs_connection.h"
+
+namespace railcheck {
+namespace {
+
+constexpr int kAccess = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
+
+void check_range(const MemoryRegion& region, std::size_t offset, std::size_t bytes, const char* what) {
+  if (bytes > 0xffffffffu) {
+    throw Error(std::string(what) + " of " + std::to_string(bytes) + " bytes exceeds one work request's 4 GiB - 1");
+  }
+  if (offset > region.bytes() || bytes > region.bytes() - offset) {
+    throw Error(std::string(what) + " of " + std::to_string(bytes) + " bytes at offset " + std::to_string(offset) +
+                " exceeds the registered " + std::to_string(region.bytes()) + " bytes");
+  }
+}
+
+const VerbsMemoryRegion& verbs_region(const MemoryRegion& region) {
+  const auto* verbs = dynamic_cast<const VerbsMemoryRegion*>(&region);
+  if (!verbs) throw Error("verbs endpoint given memory registered by another transport");
+  return *verbs;
+}
+
+}  // namespace
+
+VerbsPeerInfo VerbsConnection::local_info() const {
+  VerbsPeerInfo info;
+  for (const VerbsQp& qp : qps) info.qp_nums.push_back(qp.get()->qp_num);
+  info.psn = psn;
+  info.link_layer = device->port.link_layer;
+  info.lid = device->port.lid;
+  info.gid = device->port.gid;
+  info.mtu = device->port.active_mtu;
+  if (window) {
+    info.window_address = reinterpret_cast<std::uintptr_t>(window->data());
+    info.window_rkey = window->rkey();
+    info.window_bytes = window->bytes();
+  }
+  return info;
+}
+
+VerbsEndpoint::VerbsEndpoint(std::shared_ptr<VerbsApi> api, std::unique_ptr<VerbsConnection> connection,
+                             std::string peer, int tx_depth)
+    : api_(std::move(api)),
+      connection_(std::move(connection)),
+      peer_(std::move(peer)),
+      tx_depth_(tx_depth),
+      send_outstanding_(connection_->qps.size(), 0) {}
+
+VerbsEndpoint::~VerbsEndpoint() = default;
+
+std::unique_ptr<MemoryRegion> VerbsEndpoint::register_memory(std::byte* data, std::size_t bytes) {
+  const VerbsPd& pd = connection_->device->pd;
+  VerbsMr mr(api_, RC_VERBS_CALL(pd.device(), api_->reg_mr(pd.get(), data, bytes, kAccess)), pd.device());
+  return std::make_unique<VerbsMemoryRegion>(std::move(mr), data, bytes);
+}
+
+std::unique_ptr<MemoryRegion> VerbsEndpoint::register_device_memory(std::byte* data, std::size_t bytes,
+                                                                    int dmabuf_fd, std::uint64_t dmabuf_offset) {
+  const VerbsPd& pd = connection_->device->pd;
+  std::string dmabuf_failure;
+  if (dmabuf_fd >= 0) {
+    try {
+      VerbsMr mr(api_,
+                 RC_VERBS_CALL(pd.device(), api_->reg_dmabuf_mr(pd.get(), dmabuf_offset, bytes,
+                                                                reinterpret_cast<std::uintptr_t>(data), dmabuf_fd,
+                                                                kAccess)),
+                 pd.device());
+      return std::make_unique<VerbsMemoryRegion>(std::move(mr), data, bytes);
+    } catch (const Error& e) {
+      dmabuf_failure = e.what();
+    }
+  }
+  try {
+    return register_memory(data, bytes);
+  } catch (const Error& e) {
+    if (dmabuf_failure.empty()) {
+      throw Error(std::string(e.what()) + " (no dma-buf fd given; plain ibv_reg_mr of GPU memory needs nvidia-peermem)");
+    }
+    throw Error("GPU memory registration failed both ways: dma-buf: " + dmabuf_failure + "; plain ibv_reg_mr " +
+                "(nvidia-peermem path): " + e.what());
+  }
+}
+
+std::size_t VerbsEndpoint::next_qp(std::uint64_t& counter) { return counter++ % connection_->qps.size(); }
+
+RequestId VerbsEndpoint::isend(const MemoryRegion& region, std::size_t offset, std::size_t bytes) {
+  return post_one_sided(IBV_WR_SEND, region, offset, 0, bytes);
+}
+
+RequestId VerbsEndpoint::irecv(const MemoryRegion& region, std::size_t offset, std::size_t bytes) {
+  check_range(region, offset, bytes, "receive");
+  const VerbsMemoryRegion& mr = verbs_region(region);
+  ibv_sge sge{};
+  sge.addr = reinterpret_cast<std::uintptr_t>(region.data() + offset);
+  sge.length = static_cast<std::uint32_t>(bytes);
+  sge.lkey = mr.lkey();
+  ibv_recv_wr wr{};
+  const RequestId id = next_id_++;
+  wr.wr_id = id;
+  wr.sg_list = &sge;
+  wr.num_sge = 1;
+  ibv_recv_wr* bad = nullptr;
+  const VerbsQp& qp = connection_->qps[next_qp(recvs_)];
+  RC_VERBS_CALL(qp.device(), api_->post_recv(qp.get(), &wr, &bad));
+  return id;
+}
+
+RequestId VerbsEndpoint::post_rdma_write(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
+                                         std::size_t bytes) {
+  return post_one_sided(IBV_WR_RDMA_WRITE, region, offset, remote_offset, bytes);
+}
+
+RequestId VerbsEndpoint::post_rdma_read(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
+                                        std::size_t bytes) {
+  return post_one_sided(IBV_WR_RDMA_READ, region, offset, remote_offset, bytes);
+}
+
+const MemoryRegion* VerbsEndpoint::window() const { return connection_->window.get(); }
+
+std::uint64_t VerbsEndpoint::remote_window_bytes() const { return connection_->remote.window_bytes; }
+
+RequestId VerbsEndpoint::post_one_sided(ibv_wr_opcode opcode, const MemoryRegion& region, std::size_t offset,
+                                        std::uint64_t remote_offset, std::size_t bytes) {
+  const char* what = opcode == IBV_WR_SEND ? "send" : opcode == IBV_WR_RDMA_WRITE ? "RDMA write" : "RDMA read";
+  check_range(region, offset, bytes, what);
+  const VerbsMemoryRegion& mr = verbs_region(region);
+  ibv_send_wr wr{};
+  if (opcode != IBV_WR_SEND) {
+    const VerbsPeerInfo& remote = connection_->remote;
+    if (remote.window_bytes == 0) {
+      throw Error(std::string(what) + " to " + peer_ + ": the peer advertised no RDMA window (rdma_window_bytes 0)");
+    }
+    if (remote_offset > remote.window_bytes || bytes > remote.window_bytes - remote_offset) {
+      throw Error(std::string(what) + " of " + std::to_string(bytes) + " bytes at remote offset " +
+                  std::to_string(remote_offset) + " exceeds " + peer_ + "'s window of " +
+                  std::to_string(remote.window_bytes) + " bytes");
+    }
+    wr.wr.rdma.remote_addr = remote.window_address + remote_offset;
+    wr.wr.rdma.rkey = remote.window_rkey;
+  }
+  std::uint64_t& counter = opcode == IBV_WR_SEND ? sends_ : one_sided_;
+  const std::size_t q = next_qp(counter);
+  if (send_outstanding_[q] >= tx_depth_) poll();
+  if (send_outstanding_[q] >= tx_depth_) {
+    --counter;  // nothing was posted
+    throw Error(std::string(what) + " to " + peer_ + ": " + std::to_string(tx_depth_) +
+                " requests already in flight on QP " + std::to_string(q) + " (tx depth); call test() first");
+  }
+  ibv_sge sge{};
+  sge.addr = reinterpret_cast<std::uintptr_t>(region.data() + offset);
+  sge.length = static_cast<std::uint32_t>(bytes);
+  sge.lkey = mr.lkey();
+  const RequestId id = next_id_++;
+  wr.wr_id = id;
+  wr.sg_list = &sge;
+  wr.num_sge = 1;
+  wr.opcode = opcode;
+  wr.send_flags = IBV_SEND_SIGNALED;
+  ibv_send_wr* bad = nullptr;
+  const VerbsQp& qp = connection_->qps[q];
+  RC_VERBS_CALL(qp.device(), api_->post_send(qp.get(), &wr, &bad));
+  ++send_outstanding_[q];
+  sent_.emplace_back(id, q);
+  return id;
+}
+
+void VerbsEndpoint::poll() {
+  ibv_wc wc[16];
+  const VerbsCq& cq = connection_->cq;
+  for (;;) {
+    const int n = api_->poll_cq(cq.get(), 16, wc);
+    if (n < 0) throw Error("ibv_poll_cq on " + cq.device() + " failed (" + std::to_string(n) + ") with peer " + peer_);
+    for (int i = 0; i < n; ++i) {
+      if (wc[i].status != IBV_WC_SUCCESS) {  // ibv_wc_status_str: a table lookup, no device call, so no seam
+        throw Error("work request " + std::to_string(wc[i].wr_id) + " with peer " + peer_ + " on " + cq.device() +
+                    " failed: " + ::ibv_wc_status_str(wc[i].status) + " (status " + std::to_string(wc[i].status) +
+                    ", vendor error " + std::to_string(wc[i].vendor_err) + ")");
+      }
+      const auto sent = std::find_if(sent_.begin(), sent_.end(), [&](const auto& s) { return s.first == wc[i].wr_id; });
+      if (sent != sent_.end()) {
+        --send_outstanding_[sent->second];
+        sent_.erase(sent);
+      }
+      done_.push_back(wc[i].wr_id);
+    }
+    if (n < 16) return;
+  }
+}
+
+bool VerbsEndpoint::test(RequestId request) {
+  poll();
+  const auto found = std::find(done_.begin(), done_.end(), request);
+  if (found == done_.end()) return false;
+  done_.erase(found);
+  return true;
+}
+
+RdmaBandwidth rdma_bandwidth(VerbsEndpoint& endpoint, RdmaOp op, const MemoryRegion& region, std::size_t bytes,
+                             int iterations, int in_flight, double timeout_s) {
+  using Clock = std::chrono::steady_clock;
+  const char* what = op == RdmaOp::kWrite ? "RDMA write bandwidth" : "RDMA read bandwidth";
+  if (iterations < 1 || in_flight < 1) throw InputError(std::string(what) + ": iterations and tx depth must be >= 1");
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
+  std::deque<RequestId> pending;
+  int posted = 0;
+  while (posted < iterations || !pending.empty()) {
+    while (posted < iterations && static_cast<int>(pending.size()) < in_flight) {
+      pending.push_back(op == RdmaOp::kWrite ? endpoint.post_rdma_write(region, 0, 0, bytes)
+                                             : endpoint.post_rdma_read(region, 0, 0, bytes));
+      ++posted;
+    }
+    // Completions on one RC QP arrive in order; across QPs test() keeps the ones not yet asked for.
+    while (!pending.empty() && endpoint.test(pending.front())) pending.pop_front();
+    if (!pending.empty() && Clock::now() >= deadline) {
+      throw Error(std::string("timed out in ") + what + " with peer " + endpoint.peer() + " after " +
+                  std::to_string(posted - static_cast<int>(pending.size())) + " of " + std::to_string(iterations) +
+                  " messages (link down, or the peer's QP is gone)");
+    }
+  }
+  RdmaBandwidth result;
+  result.messages = iterations;
+  result.bytes_per_message = bytes;
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+}  // namespace railcheck

@@ -1,0 +1,55 @@
+// One measured link: who to whom over which NICs, what was measured, and the numbers (or the error).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace railcheck {
+
+/// perftest's latency columns (t_min, t_max, t_typical = median, t_avg, t_stdev, 99%, 99.9%), microseconds.
+struct LatencyStats {
+  int count = 0;
+  double min_us = 0, max_us = 0, typical_us = 0, avg_us = 0, stdev_us = 0, p99_us = 0, p99_9_us = 0;
+};
+/// Stats of one-way latencies in seconds (nearest-rank percentiles). Empty: count 0.
+LatencyStats latency_stats(std::span<const double> samples_s);
+
+enum class P2pOp { kBandwidth, kBidirectionalBandwidth, kLatency };
+std::string_view key_of(P2pOp op);  // "bw", "bw_bidir", "lat"
+
+struct P2pRecord {
+  P2pOp op = P2pOp::kBandwidth;
+  std::string transport;         ///< tcp | verbs
+  int round = 0;                 ///< planner round, 0-based; the pairs of one round ran at the same time
+  bool within_node = false;
+  int src_rank = 0, dst_rank = 0;
+  std::string src_host, dst_host;
+  std::string src_nic, dst_nic;  ///< device names ("eth0")
+  std::string src_addr, dst_addr;
+  int rail = 0;
+  std::size_t size_bytes = 0;
+  int iters = 0;
+  int streams = 1;
+  int tx_depth = 1;
+  bool ok = true;
+  std::string error;             ///< when !ok: what failed, naming the peer
+  double start_unix_s = 0.0;     ///< wall clock (system_clock) at the start and end of the timed part
+  double end_unix_s = 0.0;
+  double bw_gbps = 0.0;          ///< bandwidth ops: GB/s (1e9 bytes/s); bidirectional: both directions summed
+  std::optional<LatencyStats> lat;  ///< latency op: one-way latency (round trip / 2)
+};
+
+/// The record as results.json keeps it (results-schema: $defs/p2p_record); "kind": "p2p".
+nlohmann::json to_json(const P2pRecord& record);
+P2pRecord p2p_record_from_json(const nlohmann::json& json);
+
+/// Link matrix for one op and rail: rows sources, columns destinations, in `hosts` order. Bandwidth ops show
+/// GB/s (Gb/s with gbits), latency shows typical us; "-" unmeasured, "ERR" failed. Pure, for the console.
+std::string format_link_matrix(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts, P2pOp op,
+                               int rail, bool gbits);
+
+}  // namespace railcheck

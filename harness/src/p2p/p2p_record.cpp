@@ -1,0 +1,154 @@
+#include "railcheck/p2p/p2p_record.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace railcheck {
+
+LatencyStats latency_stats(std::span<const double> samples_s) {
+  LatencyStats s;
+  s.count = static_cast<int>(samples_s.size());
+  if (samples_s.empty()) return s;
+  std::vector<double> us(samples_s.begin(), samples_s.end());
+  for (double& v : us) v *= 1e6;
+  std::sort(us.begin(), us.end());
+  const auto rank = [&us](double q) {
+    const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(us.size())));
+    return us[std::min(us.size() - 1, k == 0 ? 0 : k - 1)];
+  };
+  s.min_us = us.front();
+  s.max_us = us.back();
+  s.typical_us = rank(0.5);
+  double sum = 0;
+  for (double v : us) sum += v;
+  s.avg_us = sum / static_cast<double>(us.size());
+  double sq = 0;
+  for (double v : us) sq += (v - s.avg_us) * (v - s.avg_us);
+  s.stdev_us = std::sqrt(sq / static_cast<double>(us.size()));
+  s.p99_us = rank(0.99);
+  s.p99_9_us = rank(0.999);
+  return s;
+}
+
+std::string_view key_of(P2pOp op) {
+  switch (op) {
+    case P2pOp::kBandwidth: return "bw";
+    case P2pOp::kBidirectionalBandwidth: return "bw_bidir";
+    case P2pOp::kLatency: return "lat";
+  }
+  return "bw";
+}
+
+nlohmann::json to_json(const P2pRecord& r) {
+  nlohmann::json j = {{"kind", "p2p"},
+                      {"test_key", "p2p." + std::string(key_of(r.op))},
+                      {"op", key_of(r.op)},
+                      {"transport", r.transport},
+                      {"round", r.round},
+                      {"within_node", r.within_node},
+                      {"src_rank", r.src_rank},
+                      {"dst_rank", r.dst_rank},
+                      {"src_host", r.src_host},
+                      {"dst_host", r.dst_host},
+                      {"src_nic", r.src_nic},
+                      {"dst_nic", r.dst_nic},
+                      {"src_addr", r.src_addr},
+                      {"dst_addr", r.dst_addr},
+                      {"rail", r.rail},
+                      {"size_bytes", r.size_bytes},
+                      {"iters", r.iters},
+                      {"streams", r.streams},
+                      {"tx_depth", r.tx_depth},
+                      {"status", r.ok ? "ok" : "error"},
+                      {"start_unix_s", r.start_unix_s},
+                      {"end_unix_s", r.end_unix_s},
+                      {"bw_gbps", nullptr},
+                      {"bw_gbits", nullptr},
+                      {"lat_us", nullptr}};
+  if (!r.ok) j["error"] = r.error;
+  if (r.ok && r.op != P2pOp::kLatency) {
+    j["bw_gbps"] = r.bw_gbps;
+    j["bw_gbits"] = r.bw_gbps * 8.0;
+  }
+  if (r.ok && r.lat) {
+    j["lat_us"] = {{"count", r.lat->count},   {"min", r.lat->min_us},     {"max", r.lat->max_us},
+                   {"typical", r.lat->typical_us}, {"avg", r.lat->avg_us}, {"stdev", r.lat->stdev_us},
+                   {"p99", r.lat->p99_us},    {"p99_9", r.lat->p99_9_us}};
+  }
+  return j;
+}
+
+P2pRecord p2p_record_from_json(const nlohmann::json& j) {
+  P2pRecord r;
+  const std::string op = j.at("op");
+  r.op = op == "lat" ? P2pOp::kLatency : op == "bw_bidir" ? P2pOp::kBidirectionalBandwidth : P2pOp::kBandwidth;
+  r.transport = j.at("transport");
+  r.round = j.at("round");
+  r.within_node = j.at("within_node");
+  r.src_rank = j.at("src_rank");
+  r.dst_rank = j.at("dst_rank");
+  r.src_host = j.at("src_host");
+  r.dst_host = j.at("dst_host");
+  r.src_nic = j.at("src_nic");
+  r.dst_nic = j.at("dst_nic");
+  r.src_addr = j.at("src_addr");
+  r.dst_addr = j.at("dst_addr");
+  r.rail = j.at("rail");
+  r.size_bytes = j.at("size_bytes");
+  r.iters = j.at("iters");
+  r.streams = j.at("streams");
+  r.tx_depth = j.at("tx_depth");
+  r.ok = j.at("status") == "ok";
+  if (j.contains("error")) r.error = j.at("error");
+  r.start_unix_s = j.at("start_unix_s");
+  r.end_unix_s = j.at("end_unix_s");
+  if (!j.at("bw_gbps").is_null()) r.bw_gbps = j.at("bw_gbps");
+  if (!j.at("lat_us").is_null()) {
+    const auto& l = j.at("lat_us");
+    r.lat = LatencyStats{l.at("count"), l.at("min"),   l.at("max"),  l.at("typical"),
+                         l.at("avg"),   l.at("stdev"), l.at("p99"),  l.at("p99_9")};
+  }
+  return r;
+}
+
+std::string format_link_matrix(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts, P2pOp op,
+                               int rail, bool gbits) {
+  std::size_t width = 8;
+  for (const auto& h : hosts) width = std::max(width, h.size() + 1);
+  auto pad = [width](std::string text) {
+    if (text.size() < width) text.insert(0, width - text.size(), ' ');
+    return text;
+  };
+  const char* unit = op == P2pOp::kLatency ? "typical one-way latency, us" : gbits ? "Gb/s" : "GB/s";
+  std::string out = "# " + std::string(key_of(op)) + " rail " + std::to_string(rail) + " (" + unit +
+                    "; row = source, column = destination)\n" + pad("src\\dst");
+  for (const auto& h : hosts) out += " " + pad(h);
+  out += "\n";
+  for (const auto& src : hosts) {
+    out += pad(src);
+    for (const auto& dst : hosts) {
+      std::string cell = "-";
+      for (const P2pRecord& r : records) {
+        if (r.op != op || r.rail != rail || r.within_node) continue;
+        const bool match = (r.src_host == src && r.dst_host == dst) ||
+                           (op != P2pOp::kBandwidth && r.src_host == dst && r.dst_host == src);
+        if (!match) continue;
+        char text[32];
+        if (!r.ok) {
+          cell = "ERR";
+        } else if (op == P2pOp::kLatency) {
+          std::snprintf(text, sizeof text, "%.1f", r.lat ? r.lat->typical_us : 0.0);
+          cell = text;
+        } else {
+          std::snprintf(text, sizeof text, "%.3f", gbits ? r.bw_gbps * 8.0 : r.bw_gbps);
+          cell = text;
+        }
+      }
+      out += " " + pad(cell);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace railcheck
