@@ -1,11 +1,10 @@
 #include "railcheck/suite.h"
 
 #include <climits>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "json_input.h"
 #include "railcheck/collectives/error.h"
 #include "railcheck/sizes.h"
 
@@ -25,11 +24,9 @@ constexpr const char* kTestFields =
 // Errors carry the file and the JSON path of the field.
 class SuiteReader {
  public:
-  explicit SuiteReader(std::string source) : source_(std::move(source)) {}
+  explicit SuiteReader(std::string source) : fields_(std::move(source)) {}
 
-  [[noreturn]] void fail(const std::string& path, const std::string& message) const {
-    throw InputError(source_ + ": " + path + ": " + message);
-  }
+  [[noreturn]] void fail(const std::string& path, const std::string& message) const { fields_.fail(path, message); }
 
   std::string string_field(const json& value, const std::string& path) const {
     if (!value.is_string()) fail(path, "expected a string, got " + std::string(value.type_name()));
@@ -114,43 +111,16 @@ class SuiteReader {
     for (const auto& [key, value] : object.items()) apply_test_field(key, value, path, spec);
   }
 
-  static std::string describe(const json& value) {
-    std::string text = value.dump();
-    if (text.size() > 40) text = text.substr(0, 37) + "...";
-    return std::string(value.type_name()) + " " + text;
-  }
+  static std::string describe(const json& value) { return JsonFields::describe(value); }
 
  private:
-  std::string source_;
+  JsonFields fields_;
 };
-
-std::string line_and_column(std::string_view text, std::size_t byte) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + " column " + std::to_string(column);
-}
 
 }  // namespace
 
 Suite parse_suite(std::string_view json_text, const std::string& source) {
-  json document;
-  try {
-    document = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
-    // nlohmann: "[json.exception.parse_error.101] parse error at line L, column C: <reason>; last read: '...'"
-    std::string what = e.what();
-    const auto reason = what.find(": ", what.find("column"));
-    if (reason != std::string::npos) what = what.substr(reason + 2);
-    throw InputError(source + ": not valid JSON at " + line_and_column(json_text, e.byte > 0 ? e.byte - 1 : 0) +
-                     ": " + what);
-  }
+  const json document = JsonFields(source).parse(json_text);
   const SuiteReader reader(source);
   if (!document.is_object()) reader.fail("(top level)", "expected an object with schema_version, name and tests");
 
@@ -209,15 +179,9 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
 }
 
 Suite load_suite(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) {
-    throw InputError(path.string() + ": cannot read suite file (" +
-                     (std::filesystem::exists(path) ? "permission denied" : "no such file") +
-                     "); give a path such as suites/quick.json, or no path for the embedded quick suite");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_suite(text.str(), path.string());
+  return parse_suite(read_input_file(path, "suite file",
+                                     "give a path such as suites/quick.json, or no path for the embedded quick suite"),
+                     path.string());
 }
 
 Suite embedded_quick_suite() { return parse_suite(embedded::quick_suite_json, "<embedded suites/quick.json>"); }

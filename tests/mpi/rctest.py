@@ -47,7 +47,10 @@ def run_single(args, timeout=60):
     """Runs railcheck without a launcher (a singleton MPI process, or no MPI at all for input errors)."""
     command = [BIN] + args
     print("$ " + " ".join(command), flush=True)
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    print(result.stdout[-3000:])
+    print(result.stderr[-3000:], file=sys.stderr)
+    return result
 
 
 def schema(name):

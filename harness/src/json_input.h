@@ -1,5 +1,5 @@
-// Reading small JSON input files (profiles, rail overrides) with errors that name the file and the field:
-// "<file>: <field path>: <problem>; <fix>", one line, as suite files do.
+// Reading JSON input files (suites, profiles, rail overrides) with errors that name the file and the field:
+// "<file>: <field path>: <problem>; <fix>", one line.
 #pragma once
 
 #include <filesystem>
