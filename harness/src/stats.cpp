@@ -29,6 +29,7 @@ SampleStats summarize(std::span<const double> samples_s) {
   stats.max_us = sorted.back();
   stats.p50_us = nearest_rank(sorted, 50.0);
   stats.p99_us = nearest_rank(sorted, 99.0);
+  stats.p99_9_us = nearest_rank(sorted, 99.9);
   double square_sum = 0.0;
   for (double value : sorted) square_sum += (value - stats.mean_us) * (value - stats.mean_us);
   stats.stdev_us = std::sqrt(square_sum / static_cast<double>(sorted.size()));

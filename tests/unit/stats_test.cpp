@@ -1,9 +1,10 @@
-// summarize(): seconds in, microseconds out; nearest-rank percentiles; population standard deviation.
+// summarize() and the p2p latency columns built on it: seconds in, microseconds out; nearest-rank percentiles; population standard deviation.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
+#include "railcheck/p2p/p2p_record.h"
 #include "railcheck/stats.h"
 
 namespace railcheck {
@@ -38,6 +39,20 @@ TEST(Summarize, HundredSamplesNearestRankPercentiles) {
   EXPECT_NEAR(s.p50_us, 50.0, kEps);
   EXPECT_NEAR(s.p99_us, 99.0, kEps);
   EXPECT_NEAR(s.stdev_us, std::sqrt(833.25), 1e-9);
+}
+
+TEST(LatencyStats, PerftestColumnsAreTheSampleStatistics) {
+  // Same eight samples as above: t_typical is the median, t_avg the mean; 99% and 99.9% are both the 8th value.
+  const std::vector<double> seconds = {5e-6, 2e-6, 9e-6, 4e-6, 4e-6, 7e-6, 4e-6, 5e-6};
+  const LatencyStats l = latency_stats(seconds);
+  EXPECT_EQ(l.count, 8);
+  EXPECT_NEAR(l.min_us, 2.0, kEps);
+  EXPECT_NEAR(l.max_us, 9.0, kEps);
+  EXPECT_NEAR(l.typical_us, 4.0, kEps);
+  EXPECT_NEAR(l.avg_us, 5.0, kEps);
+  EXPECT_NEAR(l.stdev_us, 2.0, kEps);
+  EXPECT_NEAR(l.p99_us, 9.0, kEps);
+  EXPECT_NEAR(l.p99_9_us, 9.0, kEps);
 }
 
 TEST(Summarize, SecondsAreConvertedToMicroseconds) {

@@ -50,8 +50,7 @@ struct PairContext {
   double timeout_s;
 };
 
-P2pRecord base_record(const PairContext& c, const std::vector<NicInfo>& nic_of_rank_a, int src, int dst) {
-  (void)nic_of_rank_a;
+P2pRecord base_record(const PairContext& c, int src, int dst) {
   P2pRecord r;
   r.transport = c.options.transport;
   r.round = c.round;
@@ -71,7 +70,7 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
   const P2pOptions& o = c.options;
   const int me = is_a ? c.pair.a : c.pair.b, peer = is_a ? c.pair.b : c.pair.a;
   auto make = [&](P2pOp op, bool i_send) {
-    P2pRecord r = base_record(c, {}, i_send ? me : peer, i_send ? peer : me);
+    P2pRecord r = base_record(c, i_send ? me : peer, i_send ? peer : me);
     r.op = op;
     r.src_nic = i_send ? mine.name : theirs.name;
     r.dst_nic = i_send ? theirs.name : mine.name;
@@ -266,7 +265,7 @@ int run_p2p(const Command& command, const Bootstrap& bootstrap) {
         }
         measured = measure_pair(context, *endpoint, is_a, my_nic, nic_of(peer));
       } catch (const Error& e) {
-        P2pRecord r = base_record(context, {}, bootstrap.rank(), peer);
+        P2pRecord r = base_record(context, bootstrap.rank(), peer);
         r.op = o.bidirectional ? P2pOp::kBidirectionalBandwidth : P2pOp::kBandwidth;
         r.src_nic = my_nic.name;
         r.src_addr = my_nic.address;

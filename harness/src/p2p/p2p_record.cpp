@@ -1,33 +1,12 @@
 #include "railcheck/p2p/p2p_record.h"
 
-#include <algorithm>
-#include <cmath>
+#include "railcheck/stats.h"
 
 namespace railcheck {
 
 LatencyStats latency_stats(std::span<const double> samples_s) {
-  LatencyStats s;
-  s.count = static_cast<int>(samples_s.size());
-  if (samples_s.empty()) return s;
-  std::vector<double> us(samples_s.begin(), samples_s.end());
-  for (double& v : us) v *= 1e6;
-  std::sort(us.begin(), us.end());
-  const auto rank = [&us](double q) {
-    const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(us.size())));
-    return us[std::min(us.size() - 1, k == 0 ? 0 : k - 1)];
-  };
-  s.min_us = us.front();
-  s.max_us = us.back();
-  s.typical_us = rank(0.5);
-  double sum = 0;
-  for (double v : us) sum += v;
-  s.avg_us = sum / static_cast<double>(us.size());
-  double sq = 0;
-  for (double v : us) sq += (v - s.avg_us) * (v - s.avg_us);
-  s.stdev_us = std::sqrt(sq / static_cast<double>(us.size()));
-  s.p99_us = rank(0.99);
-  s.p99_9_us = rank(0.999);
-  return s;
+  const SampleStats t = summarize(samples_s);
+  return LatencyStats{t.count, t.min_us, t.max_us, t.p50_us, t.mean_us, t.stdev_us, t.p99_us, t.p99_9_us};
 }
 
 std::string_view key_of(P2pOp op) {
