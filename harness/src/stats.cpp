@@ -7,9 +7,13 @@
 namespace railcheck {
 namespace {
 
+// The smallest rank r with r >= percentile% of n. The product is computed in floating point, so a value that is
+// mathematically an integer (99.9% of 1000 = 999) may come out a hair above it (999.0000000000001); the relative
+// slack keeps ceil() from stepping to the next rank there.
 double nearest_rank(const std::vector<double>& sorted, double percentile) {
   const auto n = static_cast<double>(sorted.size());
-  const auto index = static_cast<std::size_t>(std::max(1.0, std::ceil(percentile / 100.0 * n))) - 1;
+  const double exact = percentile / 100.0 * n;
+  const auto index = static_cast<std::size_t>(std::max(1.0, std::ceil(exact - 1e-9 * exact))) - 1;
   return sorted[std::min(index, sorted.size() - 1)];
 }
 

@@ -41,6 +41,15 @@ TEST(Summarize, HundredSamplesNearestRankPercentiles) {
   EXPECT_NEAR(s.stdev_us, std::sqrt(833.25), 1e-9);
 }
 
+TEST(Summarize, ThousandSamplesP999IsTheNineHundredNinetyNinthValue) {
+  // 1..1000 us: nearest rank of 99.9% of 1000 = 999th value = 999 (p99 = 990th = 990).
+  std::vector<double> seconds;
+  for (int us = 1; us <= 1000; ++us) seconds.push_back(us * 1e-6);
+  const SampleStats s = summarize(seconds);
+  EXPECT_NEAR(s.p99_us, 990.0, kEps);
+  EXPECT_NEAR(s.p99_9_us, 999.0, kEps);
+}
+
 TEST(LatencyStats, PerftestColumnsAreTheSampleStatistics) {
   // Same eight samples as above: t_typical is the median, t_avg the mean; 99% and 99.9% are both the 8th value.
   const std::vector<double> seconds = {5e-6, 2e-6, 9e-6, 4e-6, 4e-6, 7e-6, 4e-6, 5e-6};
