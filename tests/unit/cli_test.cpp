@@ -8,6 +8,7 @@
 
 #include "railcheck/cli.h"
 #include "railcheck/collectives/error.h"
+#include "source_tree.h"
 
 namespace railcheck {
 namespace {
@@ -189,7 +190,7 @@ TEST(CommandLine, RunFlagsWinOverTheSuite) {
 }
 
 TEST(CommandLine, RunLoadsTheGivenSuiteFile) {
-  const std::string path = (std::filesystem::path(RAILCHECK_SOURCE_DIR) / "suites" / "quick.json").string();
+  const std::string path = test::source_path("suites/quick.json").string();
   const Command cmd = parse({"run", path.c_str()});
   EXPECT_EQ(cmd.kind, CommandKind::kRunSuite);
   EXPECT_EQ(cmd.suite.source, path);

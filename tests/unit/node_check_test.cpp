@@ -11,24 +11,19 @@
 #include "railcheck/topology/node_check.h"
 #include "railcheck/topology/node_topology.h"
 #include "railcheck/topology/profile.h"
-
-#ifndef RAILCHECK_SOURCE_DIR
-#error "RAILCHECK_SOURCE_DIR must name the source tree (tests/unit/CMakeLists.txt defines it)"
-#endif
+#include "source_tree.h"
 
 namespace railcheck {
 namespace {
 
-const std::filesystem::path kSource(RAILCHECK_SOURCE_DIR);
-
 NodeTopology fixture_topology(const std::string& name) {
-  const SysfsRoot sysfs(kSource / "tests/unit/fixtures/sysfs" / name);
+  const SysfsRoot sysfs(test::sysfs_fixture(name));
   SysfsGpuSource gpus(sysfs);
   std::vector<GpuSource*> sources{&gpus};
   return discover_topology(sysfs, sources, {}, nullptr);
 }
 
-HardwareProfile profile(const std::string& file) { return load_profile(kSource / "suites/profiles" / file); }
+HardwareProfile profile(const std::string& file) { return load_profile(test::profile_path(file)); }
 
 std::set<std::pair<std::string, std::string>> parts_and_checks(const NodeCheckResult& r) {
   std::set<std::pair<std::string, std::string>> found;

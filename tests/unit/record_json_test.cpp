@@ -11,6 +11,7 @@
 
 #include "railcheck/record.h"
 #include "railcheck/sinks.h"
+#include "source_tree.h"
 
 namespace railcheck {
 namespace {
@@ -182,7 +183,7 @@ TEST(ResultsDocument, HasSchemaVersionManifestRecordsAndSummary) {
 class ResultsSchemaFields : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto path = std::filesystem::path(RAILCHECK_SOURCE_DIR) / "results-schema" / "results.schema.json";
+    const auto path = test::source_path("results-schema/results.schema.json");
     std::ifstream in(path);
     ASSERT_TRUE(in) << "cannot read " << path;
     schema_ = json::parse(in);

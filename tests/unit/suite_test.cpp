@@ -8,10 +8,7 @@
 
 #include "railcheck/collectives/error.h"
 #include "railcheck/suite.h"
-
-#ifndef RAILCHECK_SOURCE_DIR
-#error "RAILCHECK_SOURCE_DIR must name the source tree (tests/unit/CMakeLists.txt defines it)"
-#endif
+#include "source_tree.h"
 
 namespace railcheck {
 namespace {
@@ -241,7 +238,7 @@ TEST(EmbeddedQuickSuite, ParsesAndCoversEveryCollective) {
 }
 
 TEST(LoadSuite, CheckedInQuickSuiteMatchesTheEmbeddedOne) {
-  const std::filesystem::path path = std::filesystem::path(RAILCHECK_SOURCE_DIR) / "suites" / "quick.json";
+  const std::filesystem::path path = test::source_path("suites/quick.json");
   const Suite file = load_suite(path);
   const Suite embedded = embedded_quick_suite();
   EXPECT_EQ(file.source, path.string());

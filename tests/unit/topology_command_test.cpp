@@ -12,18 +12,13 @@
 #include "railcheck/cli.h"
 #include "railcheck/collectives/error.h"
 #include "railcheck/topology/topology_command.h"
-
-#ifndef RAILCHECK_SOURCE_DIR
-#error "RAILCHECK_SOURCE_DIR must name the source tree (tests/unit/CMakeLists.txt defines it)"
-#endif
+#include "source_tree.h"
 
 namespace railcheck {
 namespace {
 
-const std::filesystem::path kSource(RAILCHECK_SOURCE_DIR);
-
-std::string fixture(const std::string& name) { return (kSource / "tests/unit/fixtures/sysfs" / name).string(); }
-std::string profile(const std::string& name) { return (kSource / "suites/profiles" / name).string(); }
+std::string fixture(const std::string& name) { return test::sysfs_fixture(name).string(); }
+std::string profile(const std::string& name) { return test::profile_path(name).string(); }
 
 // A scratch directory for one test, removed afterwards.
 class TopologyCommand : public ::testing::Test {

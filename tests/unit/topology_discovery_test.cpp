@@ -14,16 +14,13 @@
 #include "railcheck/topology/nvml_library.h"
 #include "railcheck/topology/pci.h"
 #include "railcheck/topology/sysfs_root.h"
-
-#ifndef RAILCHECK_SOURCE_DIR
-#error "RAILCHECK_SOURCE_DIR must name the source tree (tests/unit/CMakeLists.txt defines it)"
-#endif
+#include "source_tree.h"
 
 namespace railcheck {
 namespace {
 
 SysfsRoot fixture(const std::string& name) {
-  return SysfsRoot(std::filesystem::path(RAILCHECK_SOURCE_DIR) / "tests/unit/fixtures/sysfs" / name);
+  return SysfsRoot(test::sysfs_fixture(name));
 }
 
 // A GpuSource that answers what a test tells it to.

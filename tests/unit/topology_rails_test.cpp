@@ -9,16 +9,13 @@
 #include "railcheck/topology/affinity.h"
 #include "railcheck/topology/node_topology.h"
 #include "railcheck/topology/rails.h"
-
-#ifndef RAILCHECK_SOURCE_DIR
-#error "RAILCHECK_SOURCE_DIR must name the source tree (tests/unit/CMakeLists.txt defines it)"
-#endif
+#include "source_tree.h"
 
 namespace railcheck {
 namespace {
 
 NodeTopology fixture_topology(const std::string& name, const RailOverride* rail_override = nullptr) {
-  const SysfsRoot sysfs(std::filesystem::path(RAILCHECK_SOURCE_DIR) / "tests/unit/fixtures/sysfs" / name);
+  const SysfsRoot sysfs(test::sysfs_fixture(name));
   SysfsGpuSource gpus(sysfs);
   std::vector<GpuSource*> sources{&gpus};
   return discover_topology(sysfs, sources, {}, rail_override);
