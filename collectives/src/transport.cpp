@@ -97,4 +97,11 @@ void wait_request(Endpoint& endpoint, RequestId request, std::chrono::steady_clo
   }
 }
 
+void check_region_range(const MemoryRegion& region, std::size_t offset, std::size_t bytes, std::string_view what) {
+  if (offset > region.bytes() || bytes > region.bytes() - offset) {
+    throw Error(std::string(what) + " of " + std::to_string(bytes) + " bytes at offset " + std::to_string(offset) +
+                " exceeds the registered region of " + std::to_string(region.bytes()) + " bytes");
+  }
+}
+
 }  // namespace railcheck

@@ -37,12 +37,12 @@ class MpiCollective final : public Collective {
   }
 
   void upload(Buffer& dst, std::size_t offset, std::span<const std::byte> src) override {
-    check_range(dst, offset, src.size());
+    check_copy_range(dst, offset, src.size());
     std::memcpy(dst.bytes_ptr() + offset, src.data(), src.size());
   }
 
   void download(const Buffer& src, std::size_t offset, std::span<std::byte> dst) override {
-    check_range(src, offset, dst.size());
+    check_copy_range(src, offset, dst.size());
     std::memcpy(dst.data(), src.bytes_ptr() + offset, dst.size());
   }
 
@@ -63,13 +63,6 @@ class MpiCollective final : public Collective {
   }
 
  private:
-  static void check_range(const Buffer& buffer, std::size_t offset, std::size_t bytes) {
-    if (offset + bytes > buffer.size()) {
-      throw Error("copy of " + std::to_string(bytes) + " bytes at offset " + std::to_string(offset) +
-                  " overruns a buffer of " + std::to_string(buffer.size()) + " bytes");
-    }
-  }
-
   MpiComm comm_;
   MpiReduceOps ops_;
   int rank_ = 0;

@@ -33,12 +33,12 @@ class NcclCollective final : public Collective {
   }
 
   void upload(Buffer& dst, std::size_t offset, std::span<const std::byte> src) override {
-    check_range(dst, offset, src.size());
+    check_copy_range(dst, offset, src.size());
     copy(dst.bytes_ptr() + offset, src.data(), src.size());
   }
 
   void download(const Buffer& src, std::size_t offset, std::span<std::byte> dst) override {
-    check_range(src, offset, dst.size());
+    check_copy_range(src, offset, dst.size());
     copy(dst.data(), src.bytes_ptr() + offset, dst.size());
   }
 
@@ -60,13 +60,6 @@ class NcclCollective final : public Collective {
 
  private:
   cudaStream_t stream() const { return stream_->get(); }
-
-  static void check_range(const Buffer& buffer, std::size_t offset, std::size_t bytes) {
-    if (offset > buffer.size() || bytes > buffer.size() - offset) {
-      throw Error("copy of " + std::to_string(bytes) + " bytes at offset " + std::to_string(offset) +
-                  " overruns a buffer of " + std::to_string(buffer.size()) + " bytes");
-    }
-  }
 
   // Blocking, and ordered after the work already queued on the stream.
   void copy(void* dst, const void* src, std::size_t bytes) {

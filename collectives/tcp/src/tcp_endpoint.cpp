@@ -38,10 +38,7 @@ std::unique_ptr<MemoryRegion> TcpEndpoint::register_memory(std::byte* data, std:
 }
 
 RequestId TcpEndpoint::post(Direction& d, const MemoryRegion& region, std::size_t offset, std::size_t bytes) {
-  if (offset > region.bytes() || bytes > region.bytes() - offset) {
-    throw Error("transfer of " + std::to_string(bytes) + " bytes at offset " + std::to_string(offset) +
-                " exceeds the registered region of " + std::to_string(region.bytes()) + " bytes");
-  }
+  check_region_range(region, offset, bytes, "transfer");
   Op op;
   op.base = region.data() + offset;
   op.bytes = bytes;

@@ -13,10 +13,7 @@ void check_range(const MemoryRegion& region, std::size_t offset, std::size_t byt
   if (bytes > 0xffffffffu) {
     throw Error(std::string(what) + " of " + std::to_string(bytes) + " bytes exceeds one work request's 4 GiB - 1");
   }
-  if (offset > region.bytes() || bytes > region.bytes() - offset) {
-    throw Error(std::string(what) + " of " + std::to_string(bytes) + " bytes at offset " + std::to_string(offset) +
-                " exceeds the registered " + std::to_string(region.bytes()) + " bytes");
-  }
+  check_region_range(region, offset, bytes, what);
 }
 
 const VerbsMemoryRegion& verbs_region(const MemoryRegion& region) {

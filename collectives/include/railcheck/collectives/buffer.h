@@ -48,4 +48,8 @@ class Buffer {
   Deleter deleter_;
 };
 
+/// Throws Error unless bytes [offset, offset + bytes) lie inside `buffer` (the check of every upload and
+/// download; safe against offset + bytes overflowing).
+void check_copy_range(const Buffer& buffer, std::size_t offset, std::size_t bytes);
+
 }  // namespace railcheck

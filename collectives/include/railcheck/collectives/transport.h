@@ -74,6 +74,10 @@ class MemoryRegion {
   virtual std::size_t bytes() const = 0;
 };
 
+/// Throws Error "<what> of N bytes at offset O exceeds the registered region of S bytes" unless bytes
+/// [offset, offset + bytes) lie inside `region` (overflow-safe). Every transport checks posts with this.
+void check_region_range(const MemoryRegion& region, std::size_t offset, std::size_t bytes, std::string_view what);
+
 /// A connected pair of queues to one peer. Not thread-safe: one thread drives one Endpoint.
 /// Messages are matched in posting order: the n-th isend on one side fills the n-th irecv on the other,
 /// and both sides must post the same byte count for it (the TCP wire carries no sizes).
