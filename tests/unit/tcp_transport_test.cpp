@@ -1,6 +1,7 @@
 // The TCP transport over loopback: two threads in one process, one listening/accepting, one connecting.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <future>
@@ -147,6 +148,35 @@ TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
   EXPECT_EQ(out, in);
   EXPECT_TRUE(client->test(sends.front()));  // completed requests stay complete
   EXPECT_THROW(client->isend(*rout, out.size(), 1), Error);  // beyond the registered region
+}
+
+// Receives posted ahead of the sender (as timed_stream does) with the receive low-water mark in play: the
+// first completes with the right bytes, the later ones stay pending. (A mark above the current piece would
+// only slow this down to poll timeouts, which this test does not time.)
+TEST(TcpTransport, ReceiveCompletesWhileLaterReceivesArePostedButNotYetSent) {
+  for (int streams : {1, 2}) {
+    auto transport = loopback(streams);
+    auto listen = transport->listen(0);
+    const ListenHandle handle = ListenHandle::from_bytes(listen->handle().bytes());
+    auto accepted = std::async(std::launch::async, [&] { return transport->accept(std::move(listen)); });
+    auto client = transport->connect(0, handle, "self");
+    auto server = accepted.get();
+    constexpr std::size_t kMessage = 150'000;  // two pieces with 2 streams, each below the mark's cap
+    std::vector<std::byte> out(kMessage), in(4 * kMessage);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::byte(i % 253);
+    auto rout = client->register_memory(out.data(), out.size());
+    auto rin = server->register_memory(in.data(), in.size());
+    std::vector<RequestId> recvs;
+    for (std::size_t k = 0; k < 4; ++k) recvs.push_back(server->irecv(*rin, k * kMessage, kMessage));
+    const auto s = client->isend(*rout, 0, kMessage);
+    auto sender = std::async(std::launch::async,
+                             [&] { wait_request(*client, s, std::chrono::steady_clock::now() + 10s, "send"); });
+    const auto deadline = std::chrono::steady_clock::now() + 3s;
+    EXPECT_NO_THROW(wait_request(*server, recvs[0], deadline, "first recv")) << streams << " streams";
+    sender.get();
+    EXPECT_TRUE(std::equal(out.begin(), out.end(), in.begin())) << streams << " streams";
+    EXPECT_FALSE(server->test(recvs[1])) << "nothing was sent for the second receive";
+  }
 }
 
 TEST(TcpTransport, ConnectToAListenerThatNeverAcceptsTimesOut) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 
 namespace railcheck {
 namespace {
@@ -25,12 +26,13 @@ constexpr RequestId kRecvBit = 1;
 
 }  // namespace
 
-TcpEndpoint::TcpEndpoint(std::vector<SocketFd> streams, std::string peer)
-    : streams_(std::move(streams)), peer_(std::move(peer)) {
+TcpEndpoint::TcpEndpoint(std::vector<SocketFd> streams, std::string peer, TcpEndpointOptions options)
+    : streams_(std::move(streams)), peer_(std::move(peer)), options_(options) {
   sends_.send = true;
   recvs_.send = false;
   sends_.cursor.assign(streams_.size(), 0);
   recvs_.cursor.assign(streams_.size(), 0);
+  rcvlowat_.assign(streams_.size(), 1);
 }
 
 std::unique_ptr<MemoryRegion> TcpEndpoint::register_memory(std::byte* data, std::size_t bytes) {
@@ -116,12 +118,39 @@ bool TcpEndpoint::pending_on(const Direction& d, std::size_t stream) const {
   return false;
 }
 
+std::size_t TcpEndpoint::expected_on(std::size_t stream) const {
+  for (RequestId c = recvs_.cursor[stream]; c < recvs_.next; ++c) {
+    const Op& op = recvs_.ops[c - recvs_.first];
+    if (static_cast<int>(stream) >= op.pieces) continue;
+    const std::size_t begin = stream * op.piece, end = std::min(op.bytes, begin + op.piece);
+    return end - begin - op.done[stream];
+  }
+  return 0;
+}
+
+void TcpEndpoint::set_receive_low_water(std::size_t stream) {
+  // Only the current piece counts: its sender sends all of it without waiting for us, while a later message
+  // may wait for our answer to this one. The kernel caps the mark at half the receive buffer and grows an
+  // autotuned buffer to fit it, so the bytes can always arrive.
+  const std::size_t cap = std::min<std::size_t>(options_.wake_bytes, INT_MAX);
+  const int want = static_cast<int>(std::clamp<std::size_t>(expected_on(stream), 1, std::max<std::size_t>(cap, 1)));
+  if (want == rcvlowat_[stream]) return;
+  if (::setsockopt(streams_[stream].get(), SOL_SOCKET, SO_RCVLOWAT, &want, sizeof want) != 0) {
+    throw Error("setting SO_RCVLOWAT on stream " + std::to_string(stream) + " to " + peer_ +
+                " failed: " + errno_text(errno));
+  }
+  rcvlowat_[stream] = want;
+}
+
 void TcpEndpoint::wait_for_progress(std::chrono::milliseconds timeout) {
   std::vector<pollfd> fds;
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     short events = 0;
     if (pending_on(sends_, s)) events |= POLLOUT;
-    if (pending_on(recvs_, s)) events |= POLLIN;
+    if (pending_on(recvs_, s)) {
+      events |= POLLIN;
+      set_receive_low_water(s);
+    }
     if (events) fds.push_back({streams_[s].get(), events, 0});
   }
   if (fds.empty()) return;
