@@ -1,3 +1,4 @@
+// Single-GPU bandwidth checks: HBM kernels against cudaMemcpy, the check kernels, pinned host copies, peer copies.
 #include <sched.h>
 
 #include <cctype>
@@ -15,17 +16,25 @@ BandwidthResult result(std::string name, std::size_t bytes, int iters, double se
   return BandwidthResult{std::move(name), bytes, iters, seconds, gbps(bytes_moved, seconds)};
 }
 
-// The CPUs sysfs lists as local to `device` ("0-31,64-95"), or an empty set when unknown.
-cpu_set_t local_cpus(int device) {
-  cpu_set_t cpus;
-  CPU_ZERO(&cpus);
+// The CPU list sysfs gives as local to `device` ("0-31,64-95"), or "" when unknown.
+std::string local_cpu_list(int device) {
   char bus_id[32] = {};
-  if (cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, device) != cudaSuccess) return cpus;
+  if (cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return "";
+  }
   std::string id(bus_id);
   for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::ifstream in("/sys/bus/pci/devices/" + id + "/local_cpulist");
   std::string list;
-  if (!std::getline(in, list)) return cpus;
+  std::getline(in, list);
+  return list;
+}
+
+// The CPUs of a sysfs CPU list, or an empty set for "".
+cpu_set_t cpu_set_of(const std::string& list) {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
   std::stringstream ranges(list);
   std::string range;
   while (std::getline(ranges, range, ',')) {
@@ -49,6 +58,8 @@ class ScopedCpuBinding {
   ~ScopedCpuBinding() {
     if (bound_) sched_setaffinity(0, sizeof previous_, &previous_);
   }
+  /// Whether the thread is bound now (false for an empty set or when the kernel refused the set).
+  bool bound() const { return bound_; }
 
  private:
   cpu_set_t previous_{};
@@ -79,7 +90,7 @@ std::vector<BandwidthResult> measure_hbm(int device, std::size_t bytes, int iter
   return out;
 }
 
-BandwidthResult measure_fill_verify(int device, std::size_t bytes, int iters) {
+FillVerifyResult measure_fill_verify(int device, std::size_t bytes, int iters) {
   RC_CUDA_CALL(cudaSetDevice(device));
   CudaStream stream = make_non_blocking_stream();
   Buffer data = allocate_device_buffer(bytes, stream.get());
@@ -95,14 +106,18 @@ BandwidthResult measure_fill_verify(int device, std::size_t bytes, int iters) {
   });
   unsigned long long found = 0;
   RC_CUDA_CALL(cudaMemcpy(&found, wrong.data(), sizeof found, cudaMemcpyDeviceToHost));
-  if (found != 0) throw Error("fill+verify found " + std::to_string(found) + " wrong elements on device " + std::to_string(device));
+  FillVerifyResult r;
   // Fill writes N bytes and verify reads N: 2N moved, like a copy.
-  return result("fill_verify_kernels", bytes, iters, s, 2.0 * static_cast<double>(count * sizeof(float)));
+  r.bandwidth = result("fill_verify_kernels", bytes, iters, s, 2.0 * static_cast<double>(count * sizeof(float)));
+  r.checked = count * static_cast<std::uint64_t>(iters + 1);  // the warm-up call verifies too
+  r.wrong = found;
+  return r;
 }
 
-std::vector<BandwidthResult> measure_host_device(int device, std::size_t bytes, int iters) {
+HostDeviceResult measure_host_device(int device, std::size_t bytes, int iters) {
   RC_CUDA_CALL(cudaSetDevice(device));
-  const ScopedCpuBinding binding(local_cpus(device));
+  const std::string cpu_list = local_cpu_list(device);
+  const ScopedCpuBinding binding(cpu_set_of(cpu_list));
   CudaStream stream = make_non_blocking_stream();
   Buffer host = allocate_pinned_buffer(bytes);
   Buffer dev = allocate_device_buffer(bytes, stream.get());
@@ -116,7 +131,7 @@ std::vector<BandwidthResult> measure_host_device(int device, std::size_t bytes, 
     RC_CUDA_CALL(cudaMemcpyAsync(host.data(), dev.data(), bytes, cudaMemcpyDeviceToHost, stream.get()));
   });
   out.push_back(result("d2h_pinned", bytes, iters, s, n));
-  return out;
+  return HostDeviceResult{std::move(out), binding.bound() ? cpu_list : ""};
 }
 
 BandwidthResult measure_peer_copy(int src_device, int dst_device, std::size_t bytes, int iters) {

@@ -25,17 +25,22 @@ TEST(SingleGpuChecks, HbmFiguresArePositiveAndNamed) {
   for (const auto& r : results) EXPECT_GT(r.gbps, 0.0) << r.name;
 }
 
-TEST(SingleGpuChecks, FillVerifyFindsNothingWrongOnAHealthyGpu) {
+TEST(SingleGpuChecks, FillVerifyChecksEveryElementAndFindsNothingWrongOnAHealthyGpu) {
   RC_REQUIRE_GPUS(1);
-  EXPECT_GT(railcheck::kernels::measure_fill_verify(0, 256u << 20, 5).gbps, 0.0);
+  const auto r = railcheck::kernels::measure_fill_verify(0, 256u << 20, 5);
+  EXPECT_GT(r.bandwidth.gbps, 0.0);
+  EXPECT_EQ(r.checked, (256u << 20) / sizeof(float) * 6) << "5 timed iterations and the warm-up";
+  EXPECT_EQ(r.wrong, 0u);
 }
 
 TEST(SingleGpuChecks, PinnedHostDeviceCopiesBothWays) {
   RC_REQUIRE_GPUS(1);
-  const auto results = railcheck::kernels::measure_host_device(0, 64u << 20, 5);
-  ASSERT_EQ(results.size(), 2u);
-  EXPECT_GT(results[0].gbps, 0.0);
-  EXPECT_GT(results[1].gbps, 0.0);
+  const auto r = railcheck::kernels::measure_host_device(0, 64u << 20, 5);
+  ASSERT_EQ(r.copies.size(), 2u);
+  EXPECT_EQ(r.copies[0].name, "h2d_pinned");
+  EXPECT_EQ(r.copies[1].name, "d2h_pinned");
+  EXPECT_GT(r.copies[0].gbps, 0.0);
+  EXPECT_GT(r.copies[1].gbps, 0.0);
 }
 
 class GemmCheck : public ::testing::TestWithParam<GemmType> {};
@@ -45,6 +50,14 @@ TEST_P(GemmCheck, ProductMatchesTheExactIntegerResult) {
   const auto r = railcheck::kernels::measure_gemm(0, GetParam(), 1024, 512, 768, 3, 2048);
   EXPECT_GE(r.checked, 2048u);
   EXPECT_EQ(r.wrong, 0u) << "max relative error " << r.max_relative_error;
+  EXPECT_GT(r.tflops, 0.0);
+}
+
+TEST_P(GemmCheck, PlainCublasLoopReferenceRunsTheSameShape) {
+  RC_REQUIRE_GPUS(1);
+  const auto r = railcheck::kernels::measure_gemm_cublas_loop(0, GetParam(), 1024, 512, 768, 3);
+  EXPECT_EQ(r.m, 1024);
+  EXPECT_EQ(r.checked, 0u) << "the reference only times";
   EXPECT_GT(r.tflops, 0.0);
 }
 

@@ -1,5 +1,5 @@
 // The NCCL backend: collectives on GPU memory through NCCL, one rank per GPU, plus the CUDA queries the
-// harness needs before it picks a backend (is there a usable GPU? which one? which versions?).
+// harness needs before it picks a backend (which versions? the GPU probe itself is in cuda_probe.h).
 #pragma once
 
 #include <mpi.h>
@@ -8,31 +8,9 @@
 #include <string>
 
 #include "railcheck/collectives/collective.h"
+#include "railcheck/collectives/cuda_probe.h"  // probe_cuda_devices, gpu_info
 
 namespace railcheck {
-
-/// What cudaGetDeviceCount says about this process's GPUs.
-struct CudaProbe {
-  int device_count = 0;  ///< devices visible to this process (after CUDA_VISIBLE_DEVICES)
-  std::string reason;    ///< why none is usable, e.g. "cudaGetDeviceCount: CUDA driver version is insufficient
-                         ///< for CUDA runtime version (35)"; empty when device_count > 0
-  bool usable() const { return device_count > 0; }
-};
-
-/// Counts the visible CUDA devices. Never throws: no driver, no device or a broken driver all come back as
-/// device_count == 0 with a reason, so the caller can skip the GPU checks with that reason.
-CudaProbe probe_cuda_devices() noexcept;
-
-/// Identity of one CUDA device, for records and for matching GPUs to NICs by PCIe topology.
-struct GpuInfo {
-  int device = -1;          ///< CUDA device ordinal in this process
-  std::string name;         ///< e.g. "NVIDIA H100 80GB HBM3"
-  std::string uuid;         ///< "GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as nvidia-smi prints it
-  std::string pci_bus_id;   ///< "0000:1b:00.0": domain:bus:device.function, lower-case hex as in sysfs
-};
-
-/// Queries device `device` (cudaGetDeviceProperties, cudaDeviceGetPCIBusId). Throws Error on failure.
-GpuInfo gpu_info(int device);
 
 /// Versions encoded as the libraries encode them; 0 where unknown (e.g. cuda_driver without a driver).
 struct CudaVersions {

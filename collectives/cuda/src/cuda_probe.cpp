@@ -1,14 +1,14 @@
-// probe_cuda_devices, gpu_info and cuda_versions: what the harness asks before it chooses a backend.
+// probe_cuda_devices and gpu_info: what the harness asks before it chooses a backend or checks a GPU.
+#include "railcheck/collectives/cuda_probe.h"
+
 #include <cuda_runtime_api.h>
-#include <nccl.h>
 
 #include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
-#include "railcheck/collectives/nccl_call.h"
-#include "railcheck/collectives/nccl_collective.h"
+#include "railcheck/collectives/cuda_call.h"
 
 namespace railcheck {
 namespace {
@@ -67,15 +67,6 @@ GpuInfo gpu_info(int device) {
   info.pci_bus_id = bus_id.data();
   for (char& c : info.pci_bus_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return info;
-}
-
-CudaVersions cuda_versions() noexcept {
-  CudaVersions versions;
-  if (cudaRuntimeGetVersion(&versions.cuda_runtime) != cudaSuccess) versions.cuda_runtime = 0;
-  if (cudaDriverGetVersion(&versions.cuda_driver) != cudaSuccess) versions.cuda_driver = 0;
-  (void)cudaGetLastError();
-  if (ncclGetVersion(&versions.nccl) != ncclSuccess) versions.nccl = 0;
-  return versions;
 }
 
 }  // namespace railcheck
