@@ -2,17 +2,26 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "build_info.h"
+#include "p2p/p2p_suite_test.h"
+#include "railcheck/analysis/analysis_options.h"
+#include "railcheck/analysis/analyze.h"
+#include "railcheck/analyze_command.h"
 #include "railcheck/backend.h"
+#include "railcheck/baseline/baseline_command.h"
 #include "railcheck/cli.h"
 #include "railcheck/collectives/error.h"
+#include "railcheck/gpu_check/gpu_check_command.h"
 #include "railcheck/output_dir.h"
 #include "railcheck/p2p/p2p_command.h"
 #include "railcheck/runner.h"
+#include "railcheck/simulate/simulate_command.h"
 #include "railcheck/sinks.h"
 #include "railcheck/topology/topology_command.h"
 #include "railcheck/watchdog.h"
@@ -61,6 +70,19 @@ RunManifest collect_manifest(const Command& command, const Bootstrap& bootstrap,
   return m;
 }
 
+// Rank 0: verdicts over everything the run recorded, printed and written to the results files.
+int judge_run(const Command& command, const analysis::Baseline* baseline, ResultsFiles& files) {
+  const std::vector<analysis::Verdict> verdicts =
+      analysis::analyze_records(files.records(), command.suite.analysis, baseline);
+  analysis::print_verdicts(std::cout, verdicts);
+  nlohmann::json about = {{"options", analysis::to_json(command.suite.analysis)},
+                          {"baseline", command.common.baseline_path.empty() ? nlohmann::json(nullptr)
+                                                                             : nlohmann::json(command.common.baseline_path)},
+                          {"profile", command.common.profile}};
+  files.set_analysis(std::move(about), analysis::verdicts_json(verdicts));
+  return analysis::exit_code_of(verdicts);
+}
+
 int run_measurements(const Command& command, const Bootstrap& bootstrap) {
   const BackendChoice choice = choose_backend(command.common.backend, bootstrap);
   for (const CollectiveTestSpec& spec : command.suite.tests) {
@@ -68,25 +90,44 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
       throw InputError(command.suite.source + ": test '" + spec.name + "': " + problem->field + ": " + problem->message);
     }
   }
+  // A bad baseline is an input error on every rank before anything is measured.
+  std::optional<analysis::Baseline> baseline;
+  if (!command.common.baseline_path.empty()) {
+    baseline = analysis::load_baseline(command.common.baseline_path);
+    analysis::check_profile(*baseline, command.common.profile);
+  }
   const std::filesystem::path dir = prepare_output_dir(command.common.output_dir, bootstrap);
   std::unique_ptr<Collective> collective = make_collective(choice, bootstrap);
   RunManifest manifest = collect_manifest(command, bootstrap, choice);
 
+  const bool root = bootstrap.rank() == 0;
   SinkList sinks;
-  if (bootstrap.rank() == 0) {
+  ResultsFilesSink* files_sink = nullptr;
+  if (root) {
     sinks.add(std::make_unique<ConsoleTableSink>(std::cout));
-    sinks.add(std::make_unique<ResultsFilesSink>(dir));
+    auto files = std::make_unique<ResultsFilesSink>(dir);
+    files_sink = files.get();
+    sinks.add(std::move(files));
     sinks.begin_run(manifest);
   }
   Watchdog watchdog(bootstrap, command.common.timeout_s, [](const std::string& text) { std::cerr << text << std::endl; });
-  Runner runner(bootstrap, *collective, watchdog, bootstrap.rank() == 0 ? &sinks : nullptr, command.common.runner);
+  Runner runner(bootstrap, *collective, watchdog, root ? &sinks : nullptr, command.common.runner);
   for (const CollectiveTestSpec& spec : command.suite.tests) runner.run(spec);
 
+  RunSummary summary = root ? runner.summary() : RunSummary{};
+  const double p2p_timeout_s = command.common.timeout_s > 0 ? std::min(command.common.timeout_s, 60.0) : 30.0;
+  for (const P2pTestSpec& spec : command.suite.p2p_tests) {
+    const SuiteOutput output{root ? &files_sink->files() : nullptr, root ? &summary : nullptr, root ? &std::cout : nullptr};
+    run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, command.suite.analysis, output);
+  }
+
   int exit_code = kExitHealthy;
-  if (bootstrap.rank() == 0) {
+  if (root) {
+    const int verdict_code = judge_run(command, baseline ? &*baseline : nullptr, files_sink->files());
+    summary.exit_code = std::max({summary.exit_code, verdict_code, summary.problems.empty() ? 0 : kExitDegraded});
     manifest.end_time = utc_now_iso8601();
-    sinks.end_run(manifest, runner.summary());
-    exit_code = runner.summary().exit_code;
+    sinks.end_run(manifest, summary);
+    exit_code = summary.exit_code;
     std::cout << "# results: " << (dir / "results.json").string() << " (streamed: " << (dir / "results.jsonl").string()
               << ")" << std::endl;
   }
@@ -117,6 +158,15 @@ int run_app(int argc, char** argv) {
   // Topology commands read this node only: no MPI.
   if (command.kind == CommandKind::kTopo) return run_topo_command(command.topology, std::cout, std::cerr);
   if (command.kind == CommandKind::kCheckNode) return run_check_node_command(command.topology, std::cout, std::cerr);
+  // Baselines are files in, a file out: no MPI either.
+  if (command.kind == CommandKind::kBaseline) return run_baseline_command(command.baseline, std::cout, std::cerr);
+  if (command.kind == CommandKind::kAnalyze) return run_analyze_command(command.analyze, std::cout, std::cerr);
+  // The simulator models a fabric: no MPI.
+  if (command.kind == CommandKind::kSimulate) return run_simulate_command(command.simulate, std::cout, std::cerr);
+  // Single-GPU checks: one process per GPU under any launcher, or alone; no MPI.
+  if (command.kind == CommandKind::kGpuCheck) {
+    return run_gpu_check_command(command.gpu_check, command.command_line, std::cout, std::cerr);
+  }
 
   MpiRuntime mpi(&argc, &argv);
   int world_size = 1;

@@ -3,7 +3,11 @@
 #include <CLI/CLI.hpp>
 
 #include "railcheck/collectives/error.h"
+#include "analyze/analyze_cli.h"
+#include "baseline/baseline_cli.h"
+#include "gpu_check/gpu_check_cli.h"
 #include "p2p/p2p_cli.h"
+#include "simulate/simulate_cli.h"
 #include "topology/topology_cli.h"
 #include "railcheck/sizes.h"
 
@@ -124,7 +128,7 @@ std::vector<CollectiveTestSpec> sweep_specs(CollectiveKind kind, const SweepFlag
 
 bool known_command(std::string_view word) {
   return word == "run" || word == "version" || word == "p2p" || word == "topo" || word == "check-node" ||
-         parse_collective(word).has_value();
+         word == "baseline" || word == "analyze" || word == "gpu-check" || word == "simulate" || parse_collective(word).has_value();
 }
 
 }  // namespace
@@ -135,7 +139,9 @@ Command parse_command_line(int argc, const char* const* argv) {
 
   if (argc >= 2 && argv[1][0] != '-' && !known_command(argv[1])) {
     throw InputError("unknown collective or command '" + std::string(argv[1]) + "'; collectives: " +
-                     collective_choices() + " (also without underscores); commands: run, p2p, topo, check-node, version");
+                     collective_choices() +
+                     " (also without underscores); commands: run, p2p, analyze, topo, check-node, baseline, "
+                     "gpu-check, simulate, version");
   }
 
   CLI::App app{"railcheck: GPU-cluster collective benchmark and burn-in harness (run under mpirun/srun, one rank "
@@ -146,11 +152,19 @@ Command parse_command_line(int argc, const char* const* argv) {
   std::string suite_path;
   CLI::App* run = app.add_subcommand("run", "run a suite file (default: the embedded quick suite)");
   run->add_option("suite", suite_path, "suite JSON file, e.g. suites/quick.json");
+  run->add_option("--baseline", command.common.baseline_path, "judge the run against this baseline file too");
+  run->add_option("--profile", command.common.profile, "hardware profile of this cluster (a baseline must match it)");
   add_common_options(*run, command.common);
   CLI::App* version = app.add_subcommand("version", "print version and build configuration");
   P2pCli p2p_cli;
   CLI::App* p2p = p2p_cli.add(app, command.common);
   const TopologySubcommands topology = add_topology_subcommands(app, command.topology);
+  const BaselineSubcommands baseline = add_baseline_subcommands(app, command.baseline);
+  CLI::App* analyze = add_analyze_subcommand(app, command.analyze);
+  GpuCheckCli gpu_check_cli;
+  CLI::App* gpu_check = gpu_check_cli.add(app);
+  SimulateCli simulate_cli;
+  CLI::App* simulate = simulate_cli.add(app);
   std::vector<std::pair<CollectiveKind, CLI::App*>> collectives;
   for (CollectiveKind kind : all_collectives()) {
     CLI::App* sub = app.add_subcommand(cli_name(kind), "sweep " + std::string(key_of(kind)) + " like nccl-tests' " +
@@ -173,6 +187,12 @@ Command parse_command_line(int argc, const char* const* argv) {
     if (run->parsed()) command.help_text = run->help();
     if (p2p->parsed()) command.help_text = p2p->help();
     for (CLI::App* sub : {topology.topo, topology.check_node}) {
+      if (sub->parsed()) command.help_text = sub->help();
+    }
+    if (analyze->parsed()) command.help_text = analyze->help();
+    if (gpu_check->parsed()) command.help_text = gpu_check->help();
+    if (simulate->parsed()) command.help_text = simulate->help();
+    for (CLI::App* sub : {baseline.baseline, baseline.generate, baseline.merge}) {
       if (sub->parsed()) command.help_text = sub->help();
     }
     return command;
@@ -199,6 +219,7 @@ Command parse_command_line(int argc, const char* const* argv) {
     command.suite = suite_path.empty() ? embedded_quick_suite() : load_suite(suite_path);
     if (command.suite.backend && !command.common.backend_given) command.common.backend = *command.suite.backend;
     if (command.suite.timeout_s && !command.common.timeout_given) command.common.timeout_s = *command.suite.timeout_s;
+    if (command.common.profile.empty()) command.common.profile = command.suite.profile;
     return command;
   }
   if (p2p->parsed()) {
@@ -206,8 +227,20 @@ Command parse_command_line(int argc, const char* const* argv) {
     command.p2p = p2p_cli.finish();
     return command;
   }
+  if (gpu_check->parsed()) {
+    command.kind = CommandKind::kGpuCheck;
+    command.gpu_check = gpu_check_cli.finish();
+    return command;
+  }
+  if (simulate->parsed()) {
+    command.kind = CommandKind::kSimulate;
+    command.simulate = simulate_cli.finish();
+    return command;
+  }
   if (topology.topo->parsed()) command.kind = CommandKind::kTopo;
   if (topology.check_node->parsed()) command.kind = CommandKind::kCheckNode;
+  if (baseline.baseline->parsed()) command.kind = CommandKind::kBaseline;
+  if (analyze->parsed()) command.kind = CommandKind::kAnalyze;
   if (version->parsed()) command.kind = CommandKind::kVersion;
   return command;
 }

@@ -21,12 +21,18 @@ nlohmann::json to_json(const RunSummary& s) {
           {"exit_code", s.exit_code}};
 }
 
-nlohmann::json results_document(const RunManifest& manifest, nlohmann::json records, const RunSummary& summary) {
-  return {{"schema_version", kResultsSchemaVersion},
-          {"kind", "railcheck.results"},
-          {"manifest", to_json(manifest)},
-          {"records", std::move(records)},
-          {"summary", to_json(summary)}};
+nlohmann::json results_document(const RunManifest& manifest, nlohmann::json records, const RunSummary& summary,
+                                const nlohmann::json& analysis) {
+  nlohmann::json doc = {{"schema_version", kResultsSchemaVersion},
+                        {"kind", "railcheck.results"},
+                        {"manifest", to_json(manifest)},
+                        {"records", std::move(records)},
+                        {"summary", to_json(summary)}};
+  if (!analysis.is_null()) {
+    doc["analysis"] = analysis.value("analysis", nlohmann::json::object());
+    doc["verdicts"] = analysis.value("verdicts", nlohmann::json::array());
+  }
+  return doc;
 }
 
 // ---- SinkList
@@ -180,13 +186,18 @@ void ResultsFiles::add(const std::string& type, nlohmann::json record) {
   write_line(record);
 }
 
+void ResultsFiles::set_analysis(nlohmann::json analysis, nlohmann::json verdicts) {
+  write_line({{"type", "verdicts"}, {"analysis", analysis}, {"verdicts", verdicts}});
+  analysis_ = {{"analysis", std::move(analysis)}, {"verdicts", std::move(verdicts)}};
+}
+
 void ResultsFiles::finish(const RunManifest& m, const RunSummary& s) {
   write_line({{"type", "summary"}, {"end_time", m.end_time}, {"summary", to_json(s)}});
   const std::filesystem::path final_path = dir_ / "results.json";
   const std::filesystem::path temporary = dir_ / "results.json.tmp";
   {
     std::ofstream out(temporary);
-    out << results_document(m, records_, s).dump(2) << '\n';
+    out << results_document(m, records_, s, analysis_).dump(2) << '\n';
     if (!out) throw Error("cannot write results document " + temporary.string());
   }
   std::error_code ec;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_input.h"
+#include "railcheck/analysis/analysis_options.h"
 #include "railcheck/collectives/error.h"
 #include "railcheck/sizes.h"
 
@@ -17,6 +18,9 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kP2pTestFields =
+    "name, p2p, size, lat_size, iters, lat_iters, duration_s, streams, tx_depth, bidirectional, within_node, ifname, "
+    "subnet, sock_buf";
 constexpr const char* kTestFields =
     "name, collective, min_bytes, max_bytes, step_bytes, step_factor, iters, warmup_iters, check, dtype, op, root, "
     "placement, graph_launches";
@@ -113,6 +117,54 @@ class SuiteReader {
 
   static std::string describe(const json& value) { return JsonFields::describe(value); }
 
+  // A pairwise p2p test: {"p2p": "tcp"|"verbs", ...} with `railcheck p2p`'s options by their long names.
+  P2pTestSpec p2p_test(const json& object, const std::string& path) const {
+    P2pTestSpec spec;
+    P2pOptions& o = spec.options;
+    for (const auto& [key, value] : object.items()) {
+      const std::string at = path + "." + key;
+      if (key == "p2p") {
+        o.transport = string_field(value, at);
+        if (o.transport != "tcp" && o.transport != "verbs") fail(at, "unknown transport '" + o.transport + "'; choose tcp or verbs");
+      } else if (key == "name") {
+        spec.name = string_field(value, at);
+      } else if (key == "size") {
+        o.size_bytes = size_field(value, at);
+        if (o.size_bytes == 0) fail(at, "the bandwidth message must be at least 1 byte");
+      } else if (key == "lat_size") {
+        o.lat_size_bytes = size_field(value, at);
+        if (o.lat_size_bytes == 0) fail(at, "the ping-pong message must be at least 1 byte");
+      } else if (key == "iters") {
+        o.iters = fields_.int_field(value, at, 1, INT_MAX);
+      } else if (key == "lat_iters") {
+        o.lat_iters = fields_.int_field(value, at, 0, INT_MAX);
+      } else if (key == "duration_s") {
+        o.duration_s = fields_.number_field(value, at, 0.0);
+      } else if (key == "streams") {
+        o.streams = fields_.int_field(value, at, 1, 64);
+      } else if (key == "tx_depth") {
+        o.tx_depth = fields_.int_field(value, at, 1, 4096);
+      } else if (key == "bidirectional") {
+        o.bidirectional = fields_.bool_field(value, at);
+      } else if (key == "within_node") {
+        o.within_node = fields_.bool_field(value, at);
+      } else if (key == "ifname") {
+        o.ifnames = {string_field(value, at)};
+      } else if (key == "subnet") {
+        o.subnet = string_field(value, at);
+      } else if (key == "sock_buf") {
+        o.socket_buffer_bytes = size_field(value, at);
+      } else {
+        fail(at, std::string("unknown field; known p2p test fields: ") + kP2pTestFields);
+      }
+    }
+    if ((!o.ifnames.empty() || !o.subnet.empty()) && o.transport != "tcp") {
+      fail(path, "ifname and subnet choose TCP devices; they do not apply to transport " + o.transport);
+    }
+    if (spec.name.empty()) spec.name = "p2p_" + o.transport;
+    return spec;
+  }
+
  private:
   JsonFields fields_;
 };
@@ -151,6 +203,10 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
     } else if (key == "timeout_s") {
       if (!value.is_number() || value.get<double>() < 0) reader.fail(key, "expected seconds >= 0 (0 disables)");
       suite.timeout_s = value.get<double>();
+    } else if (key == "profile") {
+      suite.profile = reader.string_field(value, key);
+    } else if (key == "analysis") {
+      suite.analysis = analysis::parse_analysis_options(value, source, "analysis");
     } else if (key == "defaults") {
       reader.apply_test_fields(value, "defaults", defaults);
       if (value.contains("collective") || value.contains("name")) {
@@ -158,7 +214,7 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
       }
     } else {
       reader.fail(key, "unknown field; known top-level fields: schema_version, name, description, backend, "
-                       "timeout_s, defaults, tests");
+                       "timeout_s, profile, analysis, defaults, tests");
     }
   }
 
@@ -166,8 +222,14 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
   if (!tests.is_array() || tests.empty()) reader.fail("tests", "expected a non-empty array of tests");
   for (std::size_t i = 0; i < tests.size(); ++i) {
     const std::string path = "tests[" + std::to_string(i) + "]";
+    if (tests[i].is_object() && tests[i].contains("p2p")) {
+      if (tests[i].contains("collective")) reader.fail(path, "a test is either a collective or a p2p test, not both");
+      suite.p2p_tests.push_back(reader.p2p_test(tests[i], path));
+      continue;
+    }
     if (!tests[i].is_object() || !tests[i].contains("collective")) {
-      reader.fail(path, "each test needs at least {\"collective\": ...}; choose one of " + collective_choices());
+      reader.fail(path, "each test needs at least {\"collective\": ...} (choose one of " + collective_choices() +
+                            ") or {\"p2p\": \"tcp\"|\"verbs\"}");
     }
     CollectiveTestSpec spec = defaults;
     reader.apply_test_fields(tests[i], path, spec);

@@ -73,7 +73,9 @@ def load_stream(directory):
     with open(os.path.join(directory, "results.jsonl")) as f:
         for number, text in enumerate(f, 1):
             line = json.loads(text)
-            definition = {"manifest": "stream_manifest", "record": "stream_record", "summary": "stream_summary"}
+            definition = {"manifest": "stream_manifest", "record": "stream_record", "summary": "stream_summary",
+                          "p2p": "stream_p2p_record", "gpu_check": "stream_gpu_check_record",
+                          "verdicts": "stream_verdicts"}
             expect(line.get("type") in definition, "results.jsonl line %d has no known type" % number)
             sub = {"$ref": "#/$defs/" + definition[line["type"]], "$defs": results_schema["$defs"]}
             sub["$schema"] = results_schema["$schema"]

@@ -5,8 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "railcheck/analyze_command.h"
+#include "railcheck/baseline/baseline_command.h"
+#include "railcheck/gpu_check/gpu_check_options.h"
 #include "railcheck/p2p/p2p_options.h"
 #include "railcheck/runner.h"
+#include "railcheck/simulate/simulate_command.h"
 #include "railcheck/suite.h"
 #include "railcheck/topology/topology_command.h"
 
@@ -20,9 +24,12 @@ struct CommonOptions {
   double timeout_s = 600.0;         ///< watchdog timeout per step (-T); 0 disables
   bool timeout_given = false;
   RunnerOptions runner;             ///< --record-samples, --debug-* fault injection
+  std::string baseline_path;        ///< run: --baseline, judge the run against this baseline file
+  std::string profile;              ///< run: --profile, the hardware profile (a baseline must match); wins over the suite's
 };
 
-enum class CommandKind { kSweep, kRunSuite, kVersion, kHelp, kP2p, kTopo, kCheckNode };
+enum class CommandKind { kSweep, kRunSuite, kVersion, kHelp, kP2p, kTopo, kCheckNode, kBaseline, kAnalyze,
+                         kGpuCheck, kSimulate };
 
 struct Command {
   CommandKind kind = CommandKind::kHelp;
@@ -32,6 +39,10 @@ struct Command {
   std::string command_line; ///< argv joined, for the manifest
   P2pOptions p2p;           ///< kP2p
   TopologyOptions topology; ///< kTopo, kCheckNode
+  BaselineCommandOptions baseline; ///< kBaseline
+  AnalyzeOptions analyze;   ///< kAnalyze
+  GpuCheckOptions gpu_check; ///< kGpuCheck
+  SimulateOptions simulate;  ///< kSimulate
 };
 
 /// Parses argv. Throws InputError with a one-line message naming the flag and the fix.

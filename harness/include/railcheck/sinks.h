@@ -89,6 +89,10 @@ class ResultsFiles {
   void begin(const RunManifest& manifest);
   /// Streams `record` with "type": `type` added, and keeps it (without "type") for results.json.
   void add(const std::string& type, nlohmann::json record);
+  /// Every record added so far (without "type"), in order: what the analysis reads.
+  const nlohmann::json& records() const { return records_; }
+  /// Streams {"type": "verdicts", "analysis": ..., "verdicts": [...]} and keeps both for results.json.
+  void set_analysis(nlohmann::json analysis, nlohmann::json verdicts);
   /// Streams the summary line and writes results.json.
   void finish(const RunManifest& manifest, const RunSummary& summary);
 
@@ -97,6 +101,7 @@ class ResultsFiles {
   std::filesystem::path dir_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream_;
   nlohmann::json records_ = nlohmann::json::array();
+  nlohmann::json analysis_;  ///< null until set_analysis
 };
 
 /// Collective records into ResultsFiles.
@@ -107,12 +112,15 @@ class ResultsFilesSink final : public RecordSink {
   void begin_test(const CollectiveTestSpec&, int) override {}
   void record(const CollectiveRecord& r) override { files_.add("record", to_json(r)); }
   void end_run(const RunManifest& m, const RunSummary& s) override { files_.finish(m, s); }
+  ResultsFiles& files() { return files_; }
 
  private:
   ResultsFiles files_;
 };
 
-/// The results document for a manifest, records and summary.
-nlohmann::json results_document(const RunManifest& manifest, nlohmann::json records, const RunSummary& summary);
+/// The results document for a manifest, records and summary; `analysis` ({"analysis": {...}, "verdicts": [...]},
+/// or null) adds the run's verdicts and the thresholds they were judged by.
+nlohmann::json results_document(const RunManifest& manifest, nlohmann::json records, const RunSummary& summary,
+                                const nlohmann::json& analysis = nullptr);
 
 }  // namespace railcheck

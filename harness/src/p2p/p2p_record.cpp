@@ -45,6 +45,8 @@ nlohmann::json to_json(const P2pRecord& r) {
                       {"bw_gbits", nullptr},
                       {"lat_us", nullptr}};
   if (!r.ok) j["error"] = r.error;
+  if (!r.test.empty()) j["test"] = r.test;
+  j["phase"] = r.phase;
   if (r.ok && r.op != P2pOp::kLatency) {
     j["bw_gbps"] = r.bw_gbps;
     j["bw_gbits"] = r.bw_gbps * 8.0;
@@ -62,6 +64,8 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   const std::string op = j.at("op");
   r.op = op == "lat" ? P2pOp::kLatency : op == "bw_bidir" ? P2pOp::kBidirectionalBandwidth : P2pOp::kBandwidth;
   r.transport = j.at("transport");
+  r.test = j.value("test", std::string());
+  r.phase = j.value("phase", std::string("first"));
   r.round = j.at("round");
   r.within_node = j.at("within_node");
   r.src_rank = j.at("src_rank");
@@ -108,7 +112,7 @@ std::string format_link_matrix(const std::vector<P2pRecord>& records, const std:
     for (const auto& dst : hosts) {
       std::string cell = "-";
       for (const P2pRecord& r : records) {
-        if (r.op != op || r.rail != rail || r.within_node) continue;
+        if (r.op != op || r.rail != rail || r.within_node || r.phase != "first") continue;
         const bool match = (r.src_host == src && r.dst_host == dst) ||
                            (op != P2pOp::kBandwidth && r.src_host == dst && r.dst_host == src);
         if (!match) continue;

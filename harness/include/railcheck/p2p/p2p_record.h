@@ -22,6 +22,8 @@ enum class P2pOp { kBandwidth, kBidirectionalBandwidth, kLatency };
 std::string_view key_of(P2pOp op);  // "bw", "bw_bidir", "lat"
 
 struct P2pRecord {
+  std::string test;              ///< suite entry name; empty for `railcheck p2p`
+  std::string phase = "first";   ///< "first" (all pairs) or "retest" (second pass over suspects)
   P2pOp op = P2pOp::kBandwidth;
   std::string transport;         ///< tcp | verbs
   int round = 0;                 ///< planner round, 0-based; the pairs of one round ran at the same time
@@ -48,7 +50,8 @@ nlohmann::json to_json(const P2pRecord& record);
 P2pRecord p2p_record_from_json(const nlohmann::json& json);
 
 /// Link matrix for one op and rail: rows sources, columns destinations, in `hosts` order. Bandwidth ops show
-/// GB/s (Gb/s with gbits), latency shows typical us; "-" unmeasured, "ERR" failed. Pure, for the console.
+/// GB/s (Gb/s with gbits), latency shows typical us; "-" unmeasured, "ERR" failed. First-pass records only
+/// (re-tests are listed, not put in the matrix). Pure, for the console.
 std::string format_link_matrix(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts, P2pOp op,
                                int rail, bool gbits);
 

@@ -1,0 +1,40 @@
+// The analysis pipeline: samples (and the check results of records) in, verdicts out. The same code runs at
+// the end of `railcheck run`, in `railcheck analyze` on a saved results file, and in the simulator.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "railcheck/analysis/baseline.h"
+#include "railcheck/analysis/pair_matrix.h"
+#include "railcheck/analysis/samples.h"
+#include "railcheck/analysis/thresholds.h"
+#include "railcheck/analysis/verdict.h"
+
+namespace railcheck::analysis {
+
+/// Findings from the records themselves, not their speed: every rank with wrong elements in a collective
+/// check fails its GPU (source "check"), every failed p2p transfer is evidence on its link. Pure.
+std::vector<Finding> check_findings(const nlohmann::json& records);
+
+/// The second-pass plan for a first pass: re-tests of the pair-matrix suspects (empty when nothing is
+/// suspect). Only first-pass link samples are looked at.
+std::vector<RetestPair> plan_second_pass(const Samples& samples, const AnalysisOptions& options);
+
+/// Everything the records show: pair-matrix findings (confirmed by the re-test samples among `samples`
+/// when there are any), fleet outliers of unit samples, baseline comparison when `baseline` is given, and
+/// `extra` findings (check_findings, bisection). Combined into one verdict per component.
+std::vector<Verdict> analyze_samples(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
+                                     const std::vector<Finding>& extra);
+
+/// analyze_samples over a results document's records (plus check_findings). Throws std::invalid_argument
+/// naming the record and field when the document is malformed.
+std::vector<Verdict> analyze_records(const nlohmann::json& records, const AnalysisOptions& options,
+                                     const Baseline* baseline);
+
+/// Verdicts as results.json keeps them (array of $defs/verdict).
+nlohmann::json verdicts_json(const std::vector<Verdict>& verdicts);
+
+}  // namespace railcheck::analysis

@@ -1,0 +1,47 @@
+// The parts analysis can blame: a node, one GPU of a node, one NIC of a node, or the path between two NICs.
+#pragma once
+
+#include <compare>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace railcheck::analysis {
+
+enum class ComponentKind { kNode, kGpu, kNic, kLink };
+std::string_view key_of(ComponentKind kind);  // "node", "gpu", "nic", "link"
+std::optional<ComponentKind> parse_component_kind(std::string_view text);
+
+/// Identity of a component. Unused fields stay empty / -1 so that equal parts compare equal:
+///   node: host;  gpu: host + gpu (local index);  nic: host + nic (device name) + rail;
+///   link: host + nic and peer_host + peer_nic + rail, stored with (host, nic) <= (peer_host, peer_nic) (see make_link).
+struct ComponentId {
+  ComponentKind kind = ComponentKind::kNode;
+  std::string host;
+  int gpu = -1;
+  std::string nic;
+  int rail = -1;
+  std::string peer_host;
+  std::string peer_nic;
+
+  auto operator<=>(const ComponentId&) const = default;
+  bool operator==(const ComponentId&) const = default;
+};
+
+ComponentId make_node(std::string host);
+ComponentId make_gpu(std::string host, int gpu);
+ComponentId make_nic(std::string host, std::string nic, int rail);
+/// Orders the two ends so a link has one identity whichever way it was measured.
+ComponentId make_link(std::string host_a, std::string nic_a, std::string host_b, std::string nic_b, int rail);
+
+/// What an operator reads: "node3", "node3 GPU 2", "node3 NIC mlx5_2 (rail 2)",
+/// "link node1(mlx5_0) <-> node3(mlx5_0) rail 0".
+std::string label(const ComponentId& id);
+
+nlohmann::json to_json(const ComponentId& id);
+/// Throws std::invalid_argument naming the missing field.
+ComponentId component_from_json(const nlohmann::json& json);
+
+}  // namespace railcheck::analysis

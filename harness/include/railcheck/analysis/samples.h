@@ -1,0 +1,62 @@
+// The analysis input: measurements flattened out of records, each naming the component(s) it describes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "railcheck/analysis/component.h"
+
+namespace railcheck::analysis {
+
+/// One value that belongs to one unit (a GPU, a NIC, a node): a per-rank collective time, a single-GPU check,
+/// a NIC's loopback bandwidth. Units of one (metric, size, rail) are compared with each other.
+struct UnitSample {
+  ComponentId unit;
+  std::string metric;           ///< "<test_key> <field>", e.g. "all_reduce.float.sum busbw_gbps"
+  std::size_t size_bytes = 0;
+  int rail = -1;                ///< -1: not rail-specific (compare across the whole fleet)
+  double value = 0.0;
+  bool higher_is_better = true; ///< bandwidth true, time/latency false
+};
+
+/// One value measured over a link between two NICs (p2p bandwidth or latency).
+struct LinkSample {
+  std::string host_a, nic_a;    ///< the source (or the listening side for symmetric ops)
+  std::string host_b, nic_b;
+  int rail = 0;
+  std::string metric;           ///< "p2p.bw bw_gbps", "p2p.lat lat_us.typical"
+  std::size_t size_bytes = 0;
+  double value = 0.0;
+  bool higher_is_better = true;
+  int round = 0;                ///< planner round the pair ran in
+  bool ok = true;               ///< false: the transfer failed (value meaningless); counts as slow
+  std::string error;
+  bool retest = false;          ///< measured in the second pass (re-test of a suspect), not the first
+};
+
+/// One value of a whole group (a collective's busbw over a communicator): baselines and bisection use it.
+struct GroupSample {
+  std::string group;            ///< "world", "rail0", "bisect r1 g0", ...
+  std::vector<std::string> hosts;
+  int nranks = 0;
+  std::string metric;           ///< "all_reduce.float.sum busbw_gbps"
+  std::size_t size_bytes = 0;
+  double value = 0.0;
+  bool higher_is_better = true;
+};
+
+struct Samples {
+  std::vector<UnitSample> units;
+  std::vector<LinkSample> links;
+  std::vector<GroupSample> groups;
+};
+
+/// Extracts samples from a results document's "records" array (collective and p2p records, results schema
+/// 1.x): p2p bandwidth and latency as LinkSamples (within-node pairs too; "phase": "retest" marks re-tests);
+/// collectives' busbw as GroupSamples and per-rank mean times as UnitSamples of GPU units (host,
+/// local_rank) keyed by test key, group and size. Skipped and failed records give nothing. Throws std::invalid_argument naming the record index and field when a record is malformed.
+Samples samples_from_records(const nlohmann::json& records);
+
+}  // namespace railcheck::analysis

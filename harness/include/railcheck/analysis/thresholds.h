@@ -1,0 +1,49 @@
+// Analysis thresholds: data (a suite's "analysis" object, the simulator's flags), never constants in code.
+// The defaults are what an acceptance run uses when the suite says nothing.
+#pragma once
+
+namespace railcheck::analysis {
+
+/// Fleet-relative outliers (median / MAD over the units of one metric, size and rail).
+struct OutlierOptions {
+  double warn_spreads = 4.0;          ///< worse than the centre by more than this many spreads -> warn ...
+  double fail_spreads = 6.0;          ///< ... -> fail
+  double warn_deviation = 0.10;       ///< and also by at least this fraction of the centre (both must hold)
+  double fail_deviation = 0.20;
+  double min_relative_spread = 0.02;  ///< spread floor as a fraction of the median (see robust_centre)
+  int min_units = 4;                  ///< fewer units than this: no fleet verdict (skip with a reason)
+};
+
+/// Pair-matrix analysis over the links of one rail, metric and size.
+struct PairMatrixOptions {
+  OutlierOptions link;                ///< when a link counts as slow against the rail's links (fail level = slow)
+  double suspect_share = 0.5;         ///< a NIC is suspect when more than this share of its pairs is slow ...
+  int min_slow_pairs = 2;             ///< ... and at least this many (with fewer pairs, every pair must be slow)
+  int retest_peers = 2;               ///< second pass: good peers each suspect is re-tested with
+  double retest_spreads = 4.0;        ///< a re-test is slow again when worse than the first pass's healthy
+                                      ///< centre by link.fail_deviation AND this many spreads (the suspect
+                                      ///< already stood out once; few reference links give a wide spread)
+};
+
+/// Baseline comparison (tolerances in the baseline file win over these).
+struct BaselineOptions {
+  double warn_tolerance = 0.10;       ///< below expected by more than this fraction -> warn
+  double fail_tolerance = 0.20;       ///< -> fail
+};
+
+/// Bisection of a slow group (collectives): when a group's value is below expected by more than
+/// `slow_tolerance`, it is split in halves until groups of `min_group_nodes` or fewer are reached.
+struct BisectionOptions {
+  double slow_tolerance = 0.20;
+  int min_group_nodes = 2;
+  int max_rounds = 32;
+};
+
+struct AnalysisOptions {
+  OutlierOptions fleet;
+  PairMatrixOptions pairs;
+  BaselineOptions baseline;
+  BisectionOptions bisection;
+};
+
+}  // namespace railcheck::analysis

@@ -1,0 +1,388 @@
+// Verdicts: combining findings, the operator's playbook, JSON and the console block.
+#include "railcheck/analysis/verdict.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace railcheck::analysis {
+
+std::string_view key_of(VerdictStatus status) {
+  switch (status) {
+    case VerdictStatus::kSkip: return "skip";
+    case VerdictStatus::kPass: return "pass";
+    case VerdictStatus::kWarn: return "warn";
+    case VerdictStatus::kFail: return "fail";
+  }
+  return "skip";
+}
+
+std::optional<VerdictStatus> parse_verdict_status(std::string_view text) {
+  for (VerdictStatus status : {VerdictStatus::kSkip, VerdictStatus::kPass, VerdictStatus::kWarn, VerdictStatus::kFail}) {
+    if (key_of(status) == text) return status;
+  }
+  return std::nullopt;
+}
+
+std::string format_size_text(std::size_t bytes) {
+  constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int unit = 0;
+  while (bytes != 0 && bytes % 1024 == 0 && unit < 4) {
+    bytes /= 1024;
+    ++unit;
+  }
+  return std::to_string(bytes) + " " + kUnits[unit];
+}
+
+namespace {
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+/// The unit of a metric "<test key> <field>" from the field name's suffix ("lat_us.typical" -> "us").
+std::string_view unit_of(std::string_view metric) {
+  std::string_view field = metric.substr(metric.rfind(' ') == std::string_view::npos ? 0 : metric.rfind(' ') + 1);
+  if (const auto dot = field.find('.'); dot != std::string_view::npos) field = field.substr(0, dot);
+  if (ends_with(field, "_gbps")) return "GB/s";
+  if (ends_with(field, "_us")) return "us";
+  if (ends_with(field, "_ms")) return "ms";
+  if (ends_with(field, "_s")) return "s";
+  if (ends_with(field, "bytes")) return "B";
+  return "";
+}
+
+}  // namespace
+
+std::string format_value(double value, std::string_view metric) {
+  const double magnitude = std::fabs(value);
+  // Three significant digits without an exponent: 0.613, 1.03, 12.3, 123, 12345.
+  const int decimals = magnitude >= 100.0 ? 0 : magnitude >= 10.0 ? 1 : magnitude >= 1.0 ? 2 : magnitude >= 0.01 ? 3 : 6;
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  std::string result = text;
+  if (decimals > 0 && magnitude < 1.0) {
+    // 0.610 -> 0.61, 0.500 -> 0.5: trailing zeros add nothing below 1.
+    while (result.back() == '0') result.pop_back();
+    if (result.back() == '.') result.pop_back();
+  }
+  const std::string_view unit = unit_of(metric);
+  if (!unit.empty()) {
+    result += ' ';
+    result += unit;
+  }
+  return result;
+}
+
+std::string next_action(const ComponentId& component, VerdictStatus status, const std::vector<Evidence>& evidence) {
+  const std::string rail = std::to_string(component.rail);
+  if (status == VerdictStatus::kFail) {
+    switch (component.kind) {
+      case ComponentKind::kNic:
+        return "drain " + component.host + "; check the cable and transceiver of " + component.nic + " (rail " + rail +
+               "), look at its port counters (symbol errors, link downshift), re-test with `railcheck p2p`; "
+               "replace the NIC if it fails again";
+      case ComponentKind::kLink:
+        return "check the cable / switch port between " + component.host + "(" + component.nic + ") and " +
+               component.peer_host + "(" + component.peer_nic + ") on rail " + rail +
+               ": re-seat or swap the cable, compare both switch ports' counters, re-test the pair with "
+               "`railcheck p2p`; both nodes stay in service";
+      case ComponentKind::kGpu:
+        return "drain " + component.host + "; run `railcheck gpu-check` on GPU " + std::to_string(component.gpu) +
+               "; replace the GPU if it repeats";
+      case ComponentKind::kNode: {
+        std::string action = "drain " + component.host;
+        std::vector<std::string> parts;
+        for (const Evidence& item : evidence) {
+          if (item.source == "rollup") parts.insert(parts.end(), item.refs.begin(), item.refs.end());
+        }
+        if (!parts.empty()) {
+          action += "; then act on its failing parts: ";
+          for (std::size_t i = 0; i < parts.size(); ++i) action += (i ? ", " : "") + parts[i];
+        }
+        return action;
+      }
+    }
+  }
+  if (status == VerdictStatus::kWarn) {
+    bool too_few_hosts = false;
+    for (const Evidence& item : evidence) {
+      if (item.text.find("too few hosts to localize") != std::string::npos) too_few_hosts = true;
+    }
+    switch (component.kind) {
+      case ComponentKind::kNic:
+        if (too_few_hosts) {
+          return "re-test: add hosts with known-good NICs on rail " + rail + " (or swap in a known-good node) and " +
+                 "run `railcheck p2p` again to tell which end of the slow pair is at fault";
+        }
+        return "re-test: run `railcheck p2p` with " + component.host + " (" + component.nic + ", rail " + rail +
+               ") paired with known-good NICs; act if it is slow again";
+      case ComponentKind::kLink:
+        return "re-test: run `railcheck p2p` on the pair " + component.host + "(" + component.nic + ") <-> " +
+               component.peer_host + "(" + component.peer_nic + ") on rail " + rail + "; check the cable if it repeats";
+      case ComponentKind::kGpu:
+        return "re-test: run `railcheck gpu-check` on " + component.host + " GPU " + std::to_string(component.gpu) +
+               "; drain the node if it repeats";
+      case ComponentKind::kNode:
+        return "re-test: include " + component.host + " in the next `railcheck run`; drain it if it degrades again";
+    }
+  }
+  return "";
+}
+
+namespace {
+
+std::vector<Evidence> worst_first(std::vector<Finding> findings) {
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const Finding& a, const Finding& b) { return a.status > b.status; });
+  std::vector<Evidence> evidence;
+  evidence.reserve(findings.size());
+  for (Finding& finding : findings) {
+    finding.evidence.status = finding.status;
+    evidence.push_back(std::move(finding.evidence));
+  }
+  return evidence;
+}
+
+/// The node's rollup entry: which of its parts (GPUs, NICs) fail or warn.
+Evidence rollup_evidence(const std::string& host, const std::vector<const Verdict*>& parts, VerdictStatus status) {
+  Evidence evidence;
+  evidence.source = "rollup";
+  evidence.status = status;
+  evidence.total = static_cast<int>(parts.size());
+  for (const Verdict* part : parts) {
+    if (part->status == status && status >= VerdictStatus::kWarn) evidence.refs.push_back(label(part->component));
+  }
+  evidence.slow = static_cast<int>(evidence.refs.size());
+  if (evidence.refs.empty()) {
+    evidence.text = "all " + std::to_string(parts.size()) + " judged parts of " + host + " pass or were skipped";
+  } else {
+    evidence.text = std::to_string(evidence.slow) + " of " + std::to_string(parts.size()) +
+                    " parts " + std::string(key_of(status)) + ": ";
+    for (std::size_t i = 0; i < evidence.refs.size(); ++i) evidence.text += (i ? ", " : "") + evidence.refs[i];
+  }
+  return evidence;
+}
+
+}  // namespace
+
+std::vector<Verdict> combine(const std::vector<Finding>& findings) {
+  std::map<ComponentId, std::vector<Finding>> by_component;
+  for (const Finding& finding : findings) by_component[finding.component].push_back(finding);
+
+  std::map<ComponentId, Verdict> verdicts;
+  for (auto& [component, list] : by_component) {
+    Verdict verdict;
+    verdict.component = component;
+    verdict.status = VerdictStatus::kSkip;
+    for (const Finding& finding : list) verdict.status = std::max(verdict.status, finding.status);
+    verdict.evidence = worst_first(list);
+    verdicts.emplace(component, std::move(verdict));
+  }
+
+  // Node rollup over GPUs and NICs (never links).
+  std::map<std::string, std::vector<const Verdict*>> parts_of_host;
+  for (const auto& [component, verdict] : verdicts) {
+    if (component.kind == ComponentKind::kGpu || component.kind == ComponentKind::kNic) {
+      parts_of_host[component.host].push_back(&verdict);
+    }
+  }
+  std::vector<Verdict> node_verdicts;
+  for (const auto& [host, parts] : parts_of_host) {
+    VerdictStatus rolled = VerdictStatus::kSkip;
+    for (const Verdict* part : parts) rolled = std::max(rolled, part->status);
+    Evidence evidence = rollup_evidence(host, parts, rolled);
+    const ComponentId node = make_node(host);
+    if (auto it = verdicts.find(node); it != verdicts.end()) {
+      Verdict& own = it->second;
+      own.status = std::max(own.status, rolled);
+      own.evidence.insert(rolled >= VerdictStatus::kWarn ? own.evidence.begin() : own.evidence.end(), evidence);
+    } else {
+      Verdict verdict;
+      verdict.component = node;
+      verdict.status = rolled;
+      verdict.evidence.push_back(std::move(evidence));
+      node_verdicts.push_back(std::move(verdict));
+    }
+  }
+  for (Verdict& verdict : node_verdicts) verdicts.emplace(verdict.component, std::move(verdict));
+
+  std::vector<Verdict> result;
+  result.reserve(verdicts.size());
+  for (auto& [component, verdict] : verdicts) {
+    verdict.action = next_action(verdict.component, verdict.status, verdict.evidence);
+    result.push_back(std::move(verdict));
+  }
+  std::stable_sort(result.begin(), result.end(), [](const Verdict& a, const Verdict& b) {
+    if (a.status != b.status) return a.status > b.status;
+    return a.component < b.component;
+  });
+  return result;
+}
+
+int exit_code_of(const std::vector<Verdict>& verdicts) {
+  for (const Verdict& verdict : verdicts) {
+    if (verdict.status == VerdictStatus::kFail) return kVerdictExitDegraded;
+  }
+  return 0;
+}
+
+nlohmann::json to_json(const Evidence& evidence) {
+  return {{"source", evidence.source},   {"metric", evidence.metric},         {"size_bytes", evidence.size_bytes},
+          {"measured", evidence.measured}, {"expected", evidence.expected},  {"expected_from", evidence.expected_from},
+          {"deviation", evidence.deviation}, {"spreads", evidence.spreads}, {"slow", evidence.slow},
+          {"total", evidence.total},     {"refs", evidence.refs},             {"text", evidence.text},
+          {"status", key_of(evidence.status)}};
+}
+
+nlohmann::json to_json(const Verdict& verdict) {
+  nlohmann::json evidence = nlohmann::json::array();
+  for (const Evidence& item : verdict.evidence) evidence.push_back(to_json(item));
+  return {{"component", to_json(verdict.component)},
+          {"status", key_of(verdict.status)},
+          {"evidence", std::move(evidence)},
+          {"action", verdict.action}};
+}
+
+namespace {
+
+/// Field access with errors that name the path: "verdict: evidence[1].measured: missing".
+class FieldReader {
+ public:
+  FieldReader(const nlohmann::json& json, std::string path) : json_(json), path_(std::move(path)) {
+    if (!json_.is_object()) fail("", "not an object");
+  }
+
+  [[noreturn]] void fail(const std::string& name, const std::string& problem) const {
+    std::string where = path_;
+    if (!name.empty()) where += (where.empty() ? "" : ".") + name;
+    throw std::invalid_argument("verdict: " + (where.empty() ? std::string("(top)") : where) + ": " + problem);
+  }
+
+  const nlohmann::json& get(const std::string& name) const {
+    const auto it = json_.find(name);
+    if (it == json_.end()) fail(name, "missing");
+    return *it;
+  }
+
+  std::string string(const std::string& name) const {
+    const nlohmann::json& value = get(name);
+    if (!value.is_string()) fail(name, "not a string");
+    return value.get<std::string>();
+  }
+
+  double number(const std::string& name) const {
+    const nlohmann::json& value = get(name);
+    if (!value.is_number()) fail(name, "not a number");
+    return value.get<double>();
+  }
+
+  int integer(const std::string& name) const {
+    const nlohmann::json& value = get(name);
+    if (!value.is_number_integer()) fail(name, "not an integer");
+    return value.get<int>();
+  }
+
+  std::size_t size(const std::string& name) const {
+    const nlohmann::json& value = get(name);
+    if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
+      fail(name, "not a non-negative integer");
+    }
+    return value.get<std::size_t>();
+  }
+
+  const nlohmann::json& array(const std::string& name) const {
+    const nlohmann::json& value = get(name);
+    if (!value.is_array()) fail(name, "not an array");
+    return value;
+  }
+
+  std::string path_of(const std::string& name) const { return path_.empty() ? name : path_ + "." + name; }
+
+ private:
+  const nlohmann::json& json_;
+  std::string path_;
+};
+
+Evidence evidence_from_json(const nlohmann::json& json, const std::string& path) {
+  const FieldReader reader(json, path);
+  Evidence evidence;
+  evidence.source = reader.string("source");
+  evidence.metric = reader.string("metric");
+  evidence.size_bytes = reader.size("size_bytes");
+  evidence.measured = reader.number("measured");
+  evidence.expected = reader.number("expected");
+  evidence.expected_from = reader.string("expected_from");
+  evidence.deviation = reader.number("deviation");
+  evidence.spreads = reader.number("spreads");
+  evidence.slow = reader.integer("slow");
+  evidence.total = reader.integer("total");
+  const nlohmann::json& refs = reader.array("refs");
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    if (!refs[i].is_string()) reader.fail("refs[" + std::to_string(i) + "]", "not a string");
+    evidence.refs.push_back(refs[i].get<std::string>());
+  }
+  evidence.text = reader.string("text");
+  const std::string status = reader.string("status");
+  const std::optional<VerdictStatus> parsed = parse_verdict_status(status);
+  if (!parsed) reader.fail("status", "unknown status \"" + status + "\" (skip, pass, warn or fail)");
+  evidence.status = *parsed;
+  return evidence;
+}
+
+}  // namespace
+
+Verdict verdict_from_json(const nlohmann::json& json) {
+  const FieldReader reader(json, "");
+  Verdict verdict;
+  try {
+    verdict.component = component_from_json(reader.get("component"));
+  } catch (const std::invalid_argument& error) {
+    reader.fail("component", error.what());
+  }
+  const std::string status = reader.string("status");
+  const std::optional<VerdictStatus> parsed = parse_verdict_status(status);
+  if (!parsed) reader.fail("status", "unknown status \"" + status + "\" (skip, pass, warn or fail)");
+  verdict.status = *parsed;
+  const nlohmann::json& evidence = reader.array("evidence");
+  for (std::size_t i = 0; i < evidence.size(); ++i) {
+    verdict.evidence.push_back(evidence_from_json(evidence[i], "evidence[" + std::to_string(i) + "]"));
+  }
+  verdict.action = reader.string("action");
+  return verdict;
+}
+
+void print_verdicts(std::ostream& out, const std::vector<Verdict>& verdicts) {
+  int counts[4] = {0, 0, 0, 0};
+  for (const Verdict& verdict : verdicts) {
+    ++counts[static_cast<int>(verdict.status)];
+    if (verdict.status != VerdictStatus::kFail && verdict.status != VerdictStatus::kWarn) continue;
+    out << "# VERDICT " << (verdict.status == VerdictStatus::kFail ? "FAIL " : "WARN ") << label(verdict.component);
+    // The worst evidence in the headline, then the other entries as bad as a warning (a failing NIC's
+    // passing sizes are noise to an operator).
+    // Evidence sentences start with the component's label; the headline names it already.
+    const std::string prefix = label(verdict.component) + ": ";
+    auto sentence = [&](const std::string& text) {
+      return text.rfind(prefix, 0) == 0 ? std::string_view(text).substr(prefix.size()) : std::string_view(text);
+    };
+    bool first = true;
+    for (const Evidence& item : verdict.evidence) {
+      if (item.text.empty()) continue;
+      if (first) {
+        out << ": " << sentence(item.text) << "\n";
+        first = false;
+      } else if (item.status >= VerdictStatus::kWarn) {
+        out << "#   evidence (" << item.source << "): " << sentence(item.text) << "\n";
+      }
+    }
+    if (first) out << "\n";
+    if (!verdict.action.empty()) out << "#   action: " << verdict.action << "\n";
+  }
+  out << "# verdicts: " << counts[3] << " fail, " << counts[2] << " warn, " << counts[1] << " pass, " << counts[0]
+      << " skip\n";
+}
+
+}  // namespace railcheck::analysis

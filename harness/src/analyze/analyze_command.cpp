@@ -1,0 +1,92 @@
+#include "railcheck/analyze_command.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "json_input.h"
+#include "railcheck/analysis/analysis_options.h"
+#include "railcheck/analysis/analyze.h"
+#include "railcheck/collectives/error.h"
+#include "railcheck/suite.h"
+
+namespace railcheck {
+namespace {
+
+using nlohmann::json;
+
+// results.json, or the lines of a results.jsonl (a killed run): records in order, and the recorded analysis.
+json read_results(const std::string& path) {
+  const std::string text = read_input_file(path, "results file", "give the results.json (or results.jsonl) of a run");
+  const JsonFields fields(path);
+  const bool is_lines = path.size() > 6 && path.substr(path.size() - 6) == ".jsonl";
+  if (!is_lines) {
+    json doc = fields.parse(text);
+    if (!doc.is_object() || doc.value("kind", "") != "railcheck.results") {
+      fields.fail("kind", "not a railcheck results document (expected \"kind\": \"railcheck.results\")");
+    }
+    if (!doc.contains("records") || !doc.at("records").is_array()) fields.fail("records", "missing or not an array");
+    return doc;
+  }
+  json doc = {{"records", json::array()}};
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    json j;
+    try {
+      j = json::parse(line);
+    } catch (const json::parse_error&) {
+      // A job killed mid-write leaves a torn last line: keep what came before it.
+      break;
+    }
+    const std::string type = j.value("type", "");
+    if (type == "record" || type == "p2p" || type == "gpu_check") {
+      j.erase("type");
+      doc["records"].push_back(std::move(j));
+    } else if (type == "verdicts" && j.contains("analysis")) {
+      doc["analysis"] = j["analysis"];
+    }
+  }
+  return doc;
+}
+
+}  // namespace
+
+int run_analyze_command(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
+  try {
+    const json doc = read_results(options.results_path);
+    analysis::AnalysisOptions thresholds;
+    if (!options.suite_path.empty()) {
+      thresholds = load_suite(options.suite_path).analysis;
+    } else if (doc.contains("analysis") && doc.at("analysis").contains("options")) {
+      thresholds = analysis::parse_analysis_options(doc.at("analysis").at("options"), options.results_path,
+                                                    "analysis.options");
+    }
+    std::optional<analysis::Baseline> baseline;
+    if (!options.baseline_path.empty()) {
+      baseline = analysis::load_baseline(options.baseline_path);
+      analysis::check_profile(*baseline, options.profile);
+    }
+    std::vector<analysis::Verdict> verdicts;
+    try {
+      verdicts = analysis::analyze_records(doc.at("records"), thresholds, baseline ? &*baseline : nullptr);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(options.results_path + ": " + e.what() + "; is this a railcheck results file of schema 1.x?");
+    }
+    out << "# railcheck analyze: " << options.results_path << ", " << doc.at("records").size() << " records"
+        << (baseline ? ", baseline " + options.baseline_path : std::string(", no baseline (fleet-relative only)"))
+        << "\n";
+    analysis::print_verdicts(out, verdicts);
+    if (!options.output_path.empty()) {
+      std::ofstream file(options.output_path);
+      file << json{{"verdicts", analysis::verdicts_json(verdicts)}}.dump(2) << "\n";
+      if (!file) throw InputError(options.output_path + ": cannot write the verdicts file; check the directory exists");
+    }
+    return analysis::exit_code_of(verdicts);
+  } catch (const InputError& e) {
+    err << "railcheck: error: " << e.what() << std::endl;
+    return 2;
+  }
+}
+
+}  // namespace railcheck

@@ -1,0 +1,293 @@
+#include "p2p_session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "p2p_measure.h"
+#include "railcheck/collectives/error.h"
+#include "railcheck/collectives/tcp_transport.h"
+#if RAILCHECK_HAVE_VERBS_TRANSPORT
+#include "railcheck/collectives/verbs_transport.h"
+#endif
+#include "railcheck/sizes.h"
+
+namespace railcheck {
+namespace {
+
+std::string peer_name(const Bootstrap& bootstrap, int rank) {
+  return "rank " + std::to_string(rank) + " on " + bootstrap.ranks()[static_cast<std::size_t>(rank)].host;
+}
+
+// One side of one pair: the connection and every measurement of the pair, as records this side measured.
+struct PairContext {
+  const P2pOptions& options;
+  const Bootstrap& bootstrap;
+  Transport& transport;
+  int dev;
+  const RankPair& pair;
+  int round;
+  double timeout_s;
+};
+
+P2pRecord base_record(const PairContext& c, int src, int dst) {
+  P2pRecord r;
+  r.transport = c.options.transport;
+  r.round = c.round;
+  r.within_node = c.pair.within_node;
+  r.src_rank = src;
+  r.dst_rank = dst;
+  r.src_host = c.bootstrap.ranks()[static_cast<std::size_t>(src)].host;
+  r.dst_host = c.bootstrap.ranks()[static_cast<std::size_t>(dst)].host;
+  r.rail = c.pair.rail;
+  r.streams = c.options.streams;
+  r.tx_depth = c.options.tx_depth;
+  return r;
+}
+
+std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bool is_a, const NicInfo& mine,
+                                    const NicInfo& theirs) {
+  const P2pOptions& o = c.options;
+  const int me = is_a ? c.pair.a : c.pair.b, peer = is_a ? c.pair.b : c.pair.a;
+  auto make = [&](P2pOp op, bool i_send) {
+    P2pRecord r = base_record(c, i_send ? me : peer, i_send ? peer : me);
+    r.op = op;
+    r.src_nic = i_send ? mine.name : theirs.name;
+    r.dst_nic = i_send ? theirs.name : mine.name;
+    r.src_addr = i_send ? mine.address : theirs.address;
+    r.dst_addr = i_send ? theirs.address : mine.address;
+    return r;
+  };
+  std::vector<P2pRecord> out;
+  PairBuffers buffers(endpoint, std::max(o.size_bytes, o.lat_size_bytes));
+
+  if (o.lat_iters > 0) {
+    P2pRecord r = make(P2pOp::kLatency, true);
+    r.size_bytes = o.lat_size_bytes;
+    r.iters = o.lat_iters;
+    const double start = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto samples = ping_pong(endpoint, buffers, o.lat_size_bytes, o.lat_iters, std::min(o.lat_iters, 10), is_a,
+                                   c.timeout_s);
+    r.start_unix_s = start;
+    r.end_unix_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    r.lat = latency_stats(samples);
+    if (is_a) out.push_back(r);
+  }
+
+  // One bandwidth test: `a_sends`/`b_sends` say who sends; the sender (a when both) decides the count with -D.
+  auto bandwidth = [&](P2pOp op, bool a_sends, bool b_sends) {
+    const bool i_send = is_a ? a_sends : b_sends, i_recv = is_a ? b_sends : a_sends;
+    const bool leader = (a_sends && is_a) || (!a_sends && !is_a);
+    const long warm = o.tx_depth;
+    const StreamTiming warmup = timed_stream(endpoint, buffers, o.size_bytes, i_send ? warm : 0, i_recv ? warm : 0,
+                                             o.tx_depth, c.timeout_s);
+    long count = o.iters;
+    if (o.duration_s > 0) {
+      const double per_message = std::max(warmup.seconds / static_cast<double>(warm), 1e-9);
+      count = static_cast<long>(std::clamp(o.duration_s / per_message, static_cast<double>(o.tx_depth), 1e8));
+      count = agree_count(endpoint, buffers, leader, count, c.timeout_s);
+    }
+    const StreamTiming t = timed_stream(endpoint, buffers, o.size_bytes, i_send ? count : 0, i_recv ? count : 0,
+                                        o.tx_depth, c.timeout_s);
+    if (!leader) return;
+    P2pRecord r = make(op, true);
+    r.size_bytes = o.size_bytes;
+    r.iters = static_cast<int>(count);
+    r.start_unix_s = t.start_unix_s;
+    r.end_unix_s = t.end_unix_s;
+    const double directions = (a_sends && b_sends) ? 2.0 : 1.0;
+    r.bw_gbps = directions * static_cast<double>(count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
+    out.push_back(r);
+  };
+  if (o.bidirectional) {
+    bandwidth(P2pOp::kBidirectionalBandwidth, true, true);
+  } else {
+    bandwidth(P2pOp::kBandwidth, true, false);
+    bandwidth(P2pOp::kBandwidth, false, true);
+  }
+  return out;
+}
+
+std::string format_line_impl(const P2pRecord& r, bool gbits) {
+  char text[512];
+  if (!r.ok) {
+    std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s ERROR: %s", r.round, r.src_host.c_str(),
+                  r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail, std::string(key_of(r.op)).c_str(),
+                  r.error.c_str());
+  } else if (r.op == P2pOp::kLatency) {
+    std::snprintf(text, sizeof text,
+                  "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d t_min %.2f t_max %.2f t_typical %.2f t_avg %.2f "
+                  "t_stdev %.2f 99%% %.2f 99.9%% %.2f us",
+                  r.round, r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail,
+                  "lat", format_size(r.size_bytes).c_str(), r.iters, r.lat->min_us, r.lat->max_us, r.lat->typical_us,
+                  r.lat->avg_us, r.lat->stdev_us, r.lat->p99_us, r.lat->p99_9_us);
+  } else {
+    std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d %10.3f %s", r.round,
+                  r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail,
+                  std::string(key_of(r.op)).c_str(), format_size(r.size_bytes).c_str(), r.iters,
+                  gbits ? r.bw_gbps * 8 : r.bw_gbps, gbits ? "Gb/s" : "GB/s");
+  }
+  return text;
+}
+
+std::unique_ptr<Transport> open_transport(const P2pOptions& o, double timeout_s, std::string& skip) {
+  std::unique_ptr<Transport> transport;
+  if (o.transport == "tcp") {
+    TransportOptions topt;
+    topt.streams = o.streams;
+    topt.socket_buffer_bytes = o.socket_buffer_bytes;
+    topt.timeout_s = timeout_s;
+    transport = make_tcp_transport(topt, TcpDeviceFilter{o.ifnames, o.subnet});
+    if (transport->devices().empty()) skip = transport->skip_reason();
+    return transport;
+  }
+#if RAILCHECK_HAVE_VERBS_TRANSPORT
+  VerbsOptions vopt;  // perftest's defaults otherwise; see collectives/verbs/README.md
+  vopt.common.streams = o.streams;
+  vopt.common.timeout_s = timeout_s;
+  vopt.tx_depth = std::max(vopt.tx_depth, o.tx_depth);
+  vopt.rx_depth = std::max(vopt.rx_depth, o.tx_depth);
+  vopt.oob = TcpDeviceFilter{o.ifnames, o.subnet};  // the QP-number exchange goes over these interfaces
+  transport = make_verbs_transport(vopt, make_real_verbs_api());
+  if (transport->devices().empty()) skip = transport->skip_reason();
+#else
+  skip = "the verbs transport is not built (rdma-core was not found at configure time)";
+#endif
+  return transport;
+}
+
+}  // namespace
+
+std::string format_p2p_line(const P2pRecord& record, bool gbits) { return format_line_impl(record, gbits); }
+
+P2pSession::P2pSession(const Bootstrap& bootstrap, P2pOptions options, double timeout_s)
+    : bootstrap_(bootstrap), options_(std::move(options)), timeout_s_(timeout_s) {
+  std::string skip;
+  transport_ = open_transport(options_, timeout_s_, skip);
+  // Any rank without a device: everyone skips, naming the first such rank.
+  const auto skips = bootstrap_.allgather_strings(skip);
+  for (std::size_t r = 0; r < skips.size(); ++r) {
+    if (skips[r].empty()) continue;
+    skip_ = "--transport " + options_.transport + ": " + peer_name(bootstrap_, static_cast<int>(r)) + ": " + skips[r];
+    return;
+  }
+  dev_ = bootstrap_.self().local_rank % static_cast<int>(transport_->devices().size());
+  my_nic_ = transport_->devices()[static_cast<std::size_t>(dev_)];
+  // Every rank's device, "name|address", so records name both ends.
+  for (const std::string& text : bootstrap_.allgather_strings(my_nic_.name + "|" + my_nic_.address)) {
+    NicInfo nic;
+    nic.name = text.substr(0, text.find('|'));
+    nic.address = text.substr(text.find('|') + 1);
+    nics_.push_back(nic);
+  }
+}
+
+P2pSession::~P2pSession() = default;
+
+std::vector<std::vector<int>> P2pSession::rank_layout() const {
+  std::vector<std::vector<int>> rank_of(bootstrap_.hosts().size());
+  for (const RankInfo& info : bootstrap_.ranks()) {
+    auto& rails = rank_of[static_cast<std::size_t>(info.node_index)];
+    if (rails.size() <= static_cast<std::size_t>(info.local_rank)) {
+      rails.resize(static_cast<std::size_t>(info.local_rank) + 1, -1);
+    }
+    rails[static_cast<std::size_t>(info.local_rank)] = info.rank;
+  }
+  return rank_of;
+}
+
+std::string P2pSession::describe(std::size_t rounds) const {
+  const P2pOptions& o = options_;
+  return "# railcheck p2p: " + std::to_string(bootstrap_.hosts().size()) + " hosts, " + std::to_string(bootstrap_.size()) +
+         " ranks, " + std::to_string(rounds) + " rounds, transport " + o.transport + ", " + std::to_string(o.streams) +
+         " stream(s), -s " + format_size(o.size_bytes) + ", -t " + std::to_string(o.tx_depth) +
+         (o.bidirectional ? ", bidirectional" : "") + "\n# round  src -> dst  rail  op  size  x iters  result";
+}
+
+std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan, const std::string& test,
+                                              const std::string& phase, const P2pOutput& output) {
+  if (!skip_.empty()) throw Error("p2p session has no transport: " + skip_);
+  const P2pOptions& o = options_;
+  const bool root = bootstrap_.rank() == 0;
+  std::vector<P2pRecord> all;
+  for (std::size_t round_index = 0; round_index < plan.size(); ++round_index) {
+    const PairRound& round = plan[round_index];
+    const RankPair* mine = nullptr;
+    for (const RankPair& p : round.pairs) {
+      if (p.a == bootstrap_.rank() || p.b == bootstrap_.rank()) mine = &p;
+    }
+    const bool is_a = mine && mine->a == bootstrap_.rank();
+    std::string error;
+    std::unique_ptr<ListenComm> listen;
+    std::string handle_bytes;
+    if (mine && is_a) {
+      try {
+        listen = transport_->listen(dev_);
+        const auto bytes = listen->handle().bytes();
+        handle_bytes.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      } catch (const Error& e) {
+        error = e.what();
+      }
+    }
+    const auto handles = bootstrap_.allgather_strings(handle_bytes);
+    std::vector<P2pRecord> measured;
+    if (mine) {
+      const int peer = is_a ? mine->b : mine->a;
+      const NicInfo& their_nic = nics_[static_cast<std::size_t>(peer)];
+      PairContext context{o, bootstrap_, *transport_, dev_, *mine, static_cast<int>(round_index), timeout_s_};
+      try {
+        if (!error.empty()) throw Error(error);
+        std::unique_ptr<Endpoint> endpoint;
+        if (is_a) {
+          endpoint = transport_->accept(std::move(listen));
+        } else {
+          const std::string& bytes = handles[static_cast<std::size_t>(peer)];
+          if (bytes.empty()) throw Error(peer_name(bootstrap_, peer) + " could not listen; see its record");
+          const auto handle = ListenHandle::from_bytes(
+              std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+          endpoint = transport_->connect(dev_, handle, peer_name(bootstrap_, peer));
+        }
+        measured = measure_pair(context, *endpoint, is_a, my_nic_, their_nic);
+      } catch (const Error& e) {
+        P2pRecord r = base_record(context, bootstrap_.rank(), peer);
+        r.op = o.bidirectional ? P2pOp::kBidirectionalBandwidth : P2pOp::kBandwidth;
+        r.src_nic = my_nic_.name;
+        r.src_addr = my_nic_.address;
+        r.dst_nic = their_nic.name;
+        r.dst_addr = their_nic.address;
+        r.size_bytes = o.size_bytes;
+        r.ok = false;
+        r.error = e.what();
+        measured = {r};
+      }
+    }
+    nlohmann::json mine_json = nlohmann::json::array();
+    for (P2pRecord& r : measured) {
+      r.test = test;
+      r.phase = phase;
+      mine_json.push_back(to_json(r));
+    }
+    const auto gathered = bootstrap_.gather_strings(mine_json.dump(), 0);
+    if (root) {
+      for (const std::string& text : gathered) {
+        for (const auto& j : nlohmann::json::parse(text)) {
+          if (output.files != nullptr) output.files->add("p2p", j);
+          P2pRecord r = p2p_record_from_json(j);
+          if (output.console != nullptr) *output.console << format_line_impl(r, o.report_gbits) << std::endl;
+          if (output.summary != nullptr) {
+            ++output.summary->records;
+            if (!r.ok) {
+              output.summary->problems.push_back("link " + r.src_host + "(" + r.src_nic + ") <-> " + r.dst_host + "(" +
+                                                 r.dst_nic + ") rail " + std::to_string(r.rail) + ": " + r.error);
+            }
+          }
+          all.push_back(std::move(r));
+        }
+      }
+    }
+    bootstrap_.barrier();
+  }
+  return all;
+}
+
+}  // namespace railcheck

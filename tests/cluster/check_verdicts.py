@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""check_verdicts.py RESULTS_JSON [--schema S] (--bad-host H | --healthy)
+
+Checks the verdicts of a `railcheck run` results document (issue #6, acceptance 2):
+  --bad-host H  some component on H fails, and no component of any other host fails or warns
+                (a link verdict counts for both of its ends); the failing verdicts carry evidence.
+  --healthy     no component fails or warns.
+Prints the failing and warning verdicts either way.
+"""
+import argparse
+import json
+import sys
+
+
+def hosts_of(component):
+    return {h for h in (component.get("host"), component.get("peer_host")) if h}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--schema")
+    group = ap.add_mutually_exclusive_group(required=True)
+    group.add_argument("--bad-host")
+    group.add_argument("--healthy", action="store_true")
+    a = ap.parse_args()
+    doc = json.load(open(a.results))
+    fail = []
+    if a.schema:
+        import jsonschema
+        errors = list(jsonschema.Draft202012Validator(json.load(open(a.schema))).iter_errors(doc))
+        if errors:
+            fail.append(f"schema: {errors[0].json_path}: {errors[0].message[:300]}")
+    verdicts = doc.get("verdicts")
+    if not isinstance(verdicts, list) or not verdicts:
+        fail.append("no verdicts in the results document")
+        verdicts = []
+    named = [v for v in verdicts if v["status"] in ("fail", "warn")]
+    for v in named:
+        ev = v["evidence"][0]["text"] if v.get("evidence") else "(no evidence)"
+        print(f"  {v['status'].upper()} {v['component']}: {ev}")
+    print(f"  {len(verdicts)} verdicts, {sum(v['status'] == 'fail' for v in verdicts)} fail, "
+          f"{sum(v['status'] == 'warn' for v in verdicts)} warn")
+    if a.healthy:
+        if named:
+            fail.append(f"healthy cluster, but {len(named)} components named")
+    else:
+        failing = [v for v in verdicts if v["status"] == "fail" and a.bad_host in hosts_of(v["component"])]
+        if not failing:
+            fail.append(f"no failing component on {a.bad_host}")
+        for v in failing:
+            if not v.get("evidence") or not v.get("action"):
+                fail.append(f"failing verdict without evidence or action: {v['component']}")
+        others = [v for v in named if a.bad_host not in hosts_of(v["component"])]
+        if others:
+            fail.append(f"components of other hosts named: {[v['component'] for v in others]}")
+    if fail:
+        print("FAIL: " + "; ".join(fail))
+        sys.exit(1)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

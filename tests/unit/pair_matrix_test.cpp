@@ -1,0 +1,481 @@
+// Pair-matrix analysis on crafted link matrices: which NIC or link is blamed, the re-test plan and rounds,
+// and confirm()'s second pass.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "railcheck/analysis/pair_matrix.h"
+
+namespace railcheck::analysis {
+namespace {
+
+constexpr double kHealthyGbps = 12.0;
+
+std::string host(int index) { return "node" + std::to_string(index); }
+std::string nic(int rail) { return "mlx5_" + std::to_string(rail); }
+
+/// Value of a transfer from host a to host b on a rail.
+using ValueOf = std::function<double(int a, int b, int rail)>;
+
+LinkSample link_sample(const std::string& host_a, const std::string& host_b, int rail, double value, int round) {
+  LinkSample sample;
+  sample.host_a = host_a;
+  sample.nic_a = nic(rail);
+  sample.host_b = host_b;
+  sample.nic_b = nic(rail);
+  sample.rail = rail;
+  sample.metric = "p2p.bw bw_gbps";
+  sample.size_bytes = 1 << 20;
+  sample.value = value;
+  sample.round = round;
+  return sample;
+}
+
+/// Every pair of `hosts` on every rail once (a -> b, a < b), or in both directions.
+std::vector<LinkSample> full_mesh(int hosts, int rails, const ValueOf& value, bool both_directions = false) {
+  std::vector<LinkSample> samples;
+  for (int rail = 0; rail < rails; ++rail) {
+    for (int a = 0; a < hosts; ++a) {
+      for (int b = a + 1; b < hosts; ++b) {
+        const int round = (a + b) % std::max(1, hosts - 1) + 1;
+        samples.push_back(link_sample(host(a), host(b), rail, value(a, b, rail), round));
+        if (both_directions) samples.push_back(link_sample(host(b), host(a), rail, value(b, a, rail), round));
+      }
+    }
+  }
+  return samples;
+}
+
+/// The re-test measurements of a plan, valued by `value` (host indices parsed back from the names).
+std::vector<LinkSample> measure(const std::vector<RetestPair>& plan, const ValueOf& value) {
+  std::vector<LinkSample> samples;
+  int round = 100;
+  for (const RetestPair& pair : plan) {
+    const int a = std::stoi(pair.host_a.substr(4));
+    const int b = std::stoi(pair.host_b.substr(4));
+    LinkSample sample = link_sample(pair.host_a, pair.host_b, pair.rail, value(a, b, pair.rail), round++);
+    sample.retest = true;
+    samples.push_back(sample);
+  }
+  return samples;
+}
+
+std::vector<const Finding*> with_status(const std::vector<Finding>& findings, VerdictStatus status) {
+  std::vector<const Finding*> result;
+  for (const Finding& finding : findings) {
+    if (finding.status == status) result.push_back(&finding);
+  }
+  return result;
+}
+
+const Finding& first_finding(const std::vector<Finding>& findings, const ComponentId& id, const std::string& source) {
+  for (const Finding& finding : findings) {
+    if (finding.component == id && finding.evidence.source == source) return finding;
+  }
+  throw std::runtime_error("no " + source + " finding for " + label(id));
+}
+
+const ValueOf kSlowNode5Rail0 = [](int a, int b, int rail) {
+  return (a == 5 || b == 5) && rail == 0 ? 0.59 * kHealthyGbps : kHealthyGbps;
+};
+
+TEST(PairMatrixTest, OneSlowNicAmongEightHostsIsTheOnlyFail) {
+  const std::vector<LinkSample> links = full_mesh(8, 2, kSlowNode5Rail0);
+  const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
+
+  const ComponentId slow_nic = make_nic("node5", "mlx5_0", 0);
+  const std::vector<const Finding*> fails = with_status(result.findings, VerdictStatus::kFail);
+  ASSERT_EQ(fails.size(), 1u);
+  EXPECT_EQ(fails[0]->component, slow_nic);
+  EXPECT_TRUE(with_status(result.findings, VerdictStatus::kWarn).empty());
+  EXPECT_EQ(result.findings.size(), 2u * (8u + 28u));  // every NIC and every link of both rails
+
+  const Evidence& evidence = fails[0]->evidence;
+  EXPECT_EQ(evidence.source, "pair_matrix");
+  EXPECT_EQ(evidence.slow, 7);
+  EXPECT_EQ(evidence.total, 7);
+  EXPECT_EQ(evidence.refs.size(), 7u);
+  EXPECT_NE(std::find(evidence.refs.begin(), evidence.refs.end(), "round 7: node1(mlx5_0)->node5(mlx5_0) 7.08 GB/s"),
+            evidence.refs.end());
+  EXPECT_NEAR(evidence.measured, 0.59 * kHealthyGbps, 1e-9);
+  EXPECT_NEAR(evidence.expected, kHealthyGbps, 1e-9);
+  EXPECT_NEAR(evidence.deviation, -0.41, 1e-9);
+  EXPECT_EQ(evidence.expected_from, "median of 21 healthy links on rail 0");
+  EXPECT_NE(evidence.text.find("node5 NIC mlx5_0 (rail 0): p2p.bw bw_gbps 7.08 GB/s at 1 MiB, 41% below"),
+            std::string::npos)
+      << evidence.text;
+  EXPECT_NE(evidence.text.find("slow in 7 of 7 pairs it was in"), std::string::npos) << evidence.text;
+
+  EXPECT_EQ(result.suspects, std::vector<ComponentId>{slow_nic});
+  EXPECT_EQ(result.good_nics.size(), 15u);  // every other NIC on both rails: their one slow pair is node5's
+  // The slow links are explained by node5, not blamed.
+  const Finding& link = first_finding(result.findings, make_link("node1", "mlx5_0", "node5", "mlx5_0", 0), "pair_matrix");
+  EXPECT_EQ(link.status, VerdictStatus::kPass);
+  EXPECT_NE(link.evidence.text.find("explained by node5 NIC mlx5_0 (rail 0)"), std::string::npos);
+  const Finding& peer = first_finding(result.findings, make_nic("node1", "mlx5_0", 0), "pair_matrix");
+  EXPECT_EQ(peer.evidence.slow, 1);
+  EXPECT_EQ(peer.evidence.total, 7);
+}
+
+TEST(PairMatrixTest, OneBadLinkIsALinkSuspectAndNeitherEndIs) {
+  const ValueOf bad_cable = [](int a, int b, int rail) {
+    return std::set{a, b} == std::set{2, 6} && rail == 1 ? 0.5 * kHealthyGbps : kHealthyGbps;
+  };
+  const PairMatrixResult result = analyze_pair_matrix(full_mesh(8, 2, bad_cable), PairMatrixOptions{});
+  const ComponentId link = make_link("node6", "mlx5_1", "node2", "mlx5_1", 1);
+  const std::vector<const Finding*> fails = with_status(result.findings, VerdictStatus::kFail);
+  ASSERT_EQ(fails.size(), 1u);
+  EXPECT_EQ(fails[0]->component, link);
+  EXPECT_NE(fails[0]->evidence.text.find("the cable or switch-port path"), std::string::npos);
+  EXPECT_NE(fails[0]->evidence.text.find("50% below"), std::string::npos) << fails[0]->evidence.text;
+  EXPECT_EQ(result.suspects, std::vector<ComponentId>{link});
+  for (const char* end : {"node2", "node6"}) {
+    const Finding& finding = first_finding(result.findings, make_nic(end, "mlx5_1", 1), "pair_matrix");
+    EXPECT_EQ(finding.status, VerdictStatus::kPass) << end;
+    EXPECT_EQ(finding.evidence.slow, 1);
+    // An end of an unexplained slow link is no safe re-test partner.
+    EXPECT_EQ(std::count(result.good_nics.begin(), result.good_nics.end(), finding.component), 0);
+  }
+}
+
+TEST(PairMatrixTest, SlowInOneDirectionMakesThePairSlow) {
+  const ValueOf one_way = [](int a, int b, int) { return a == 6 && b == 2 ? 0.5 * kHealthyGbps : kHealthyGbps; };
+  const PairMatrixResult result = analyze_pair_matrix(full_mesh(8, 1, one_way, true), PairMatrixOptions{});
+  ASSERT_EQ(result.suspects.size(), 1u);
+  EXPECT_EQ(result.suspects[0], make_link("node2", "mlx5_0", "node6", "mlx5_0", 0));
+  const Finding& link = first_finding(result.findings, result.suspects[0], "pair_matrix");
+  EXPECT_EQ(link.evidence.slow, 1);   // one direction of ...
+  EXPECT_EQ(link.evidence.total, 2);  // ... the two
+  // Both directions of one pair are one pair of the NIC.
+  EXPECT_EQ(first_finding(result.findings, make_nic("node2", "mlx5_0", 0), "pair_matrix").evidence.total, 7);
+}
+
+TEST(PairMatrixTest, FailedTransferCountsAsSlow) {
+  std::vector<LinkSample> links = full_mesh(8, 1, [](int, int, int) { return kHealthyGbps; });
+  for (LinkSample& sample : links) {
+    if (sample.host_a == "node0" && sample.host_b == "node4") {
+      sample.ok = false;
+      sample.value = 0.0;
+      sample.error = "ibv_post_send: timeout";
+    }
+  }
+  const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
+  const ComponentId link = make_link("node0", "mlx5_0", "node4", "mlx5_0", 0);
+  ASSERT_EQ(result.suspects, std::vector<ComponentId>{link});
+  const Finding& finding = first_finding(result.findings, link, "pair_matrix");
+  EXPECT_EQ(finding.status, VerdictStatus::kFail);
+  EXPECT_NE(finding.evidence.text.find("transfer failed"), std::string::npos) << finding.evidence.text;
+  ASSERT_EQ(finding.evidence.refs.size(), 1u);
+  EXPECT_NE(finding.evidence.refs[0].find("failed: ibv_post_send: timeout"), std::string::npos);
+}
+
+TEST(PairMatrixTest, AllTransfersOfOneNicFailing) {
+  std::vector<LinkSample> links = full_mesh(6, 1, [](int, int, int) { return kHealthyGbps; });
+  for (LinkSample& sample : links) {
+    if (sample.host_a == "node3" || sample.host_b == "node3") sample.ok = false;
+  }
+  const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
+  ASSERT_EQ(result.suspects, std::vector<ComponentId>{make_nic("node3", "mlx5_0", 0)});
+  const Finding& finding = first_finding(result.findings, result.suspects[0], "pair_matrix");
+  EXPECT_EQ(finding.evidence.slow, 5);
+  EXPECT_NE(finding.evidence.text.find("every transfer failed"), std::string::npos) << finding.evidence.text;
+}
+
+TEST(PairMatrixTest, TwoHostsCannotLocalizeASlowPair) {
+  std::vector<LinkSample> links = full_mesh(2, 1, [](int, int, int) { return kHealthyGbps; }, true);
+  links[1].ok = false;
+  const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
+  EXPECT_EQ(result.suspects.size(), 2u);  // both ends
+  EXPECT_TRUE(result.good_nics.empty());
+  EXPECT_TRUE(with_status(result.findings, VerdictStatus::kFail).empty());
+  for (const char* end : {"node0", "node1"}) {
+    const Finding& finding = first_finding(result.findings, make_nic(end, "mlx5_0", 0), "pair_matrix");
+    EXPECT_EQ(finding.status, VerdictStatus::kWarn);
+    EXPECT_NE(finding.evidence.text.find("cannot be attributed to either end: too few hosts to localize"),
+              std::string::npos)
+        << finding.evidence.text;
+  }
+  EXPECT_TRUE(plan_retests(result, PairMatrixOptions{}).empty());  // no good NIC to re-test with
+  const std::vector<Finding> final_findings = confirm(result, links, {}, PairMatrixOptions{});
+  EXPECT_EQ(with_status(final_findings, VerdictStatus::kWarn).size(), 4u);  // pair_matrix + "not re-tested", x2
+  EXPECT_TRUE(with_status(final_findings, VerdictStatus::kFail).empty());
+}
+
+TEST(PairMatrixTest, TwoHealthyHostsAreSkippedNotPassedOrFailed) {
+  const std::vector<LinkSample> links = full_mesh(2, 1, [](int, int, int) { return kHealthyGbps; }, true);
+  const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
+  EXPECT_TRUE(result.suspects.empty());
+  EXPECT_EQ(with_status(result.findings, VerdictStatus::kSkip).size(), 3u);  // 2 NICs, 1 link
+  EXPECT_NE(result.findings[0].evidence.text.find("fewer than min_units 4"), std::string::npos);
+}
+
+TEST(PairMatrixTest, NicWithOnePairIsUnlocalizedButRetestedWhenTheRailHasGoodNics) {
+  // node6 was measured with node0 only, and that transfer failed: one pair cannot say which end is bad, but
+  // node0 is fine with its five other peers, so node6 is the suspect to re-test against good NICs.
+  std::vector<LinkSample> links = full_mesh(6, 1, [](int, int, int) { return kHealthyGbps; });
+  LinkSample lonely = link_sample("node6", "node0", 0, 0.0, 9);
+  lonely.ok = false;
+  links.push_back(lonely);
+  const PairMatrixOptions options;
+  const PairMatrixResult result = analyze_pair_matrix(links, options);
+  const ComponentId node6 = make_nic("node6", "mlx5_0", 0);
+  ASSERT_EQ(result.suspects, std::vector<ComponentId>{node6});
+  EXPECT_EQ(result.good_nics.size(), 6u);  // node0's one slow pair is explained by node6
+  const Finding& finding = first_finding(result.findings, node6, "pair_matrix");
+  EXPECT_EQ(finding.status, VerdictStatus::kFail);
+  EXPECT_NE(finding.evidence.text.find("cannot be attributed to either end: re-test against good NICs on rail 0"),
+            std::string::npos)
+      << finding.evidence.text;
+  const std::vector<RetestPair> plan = plan_retests(result, options);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(plan[0].host_a, "node6");
+  EXPECT_NE(plan[0].host_b, plan[1].host_b);
+}
+
+TEST(PairMatrixTest, CentreIsTheMedianOfNicMediansSoASlowNicCannotMoveIt) {
+  // Three hosts, one slow NIC: two of the three links are slow, so the median over links IS the slow value.
+  // The rail centre is the median of each NIC's median link value instead, which the slow NIC cannot drag:
+  // node0 is found with 3, 4 and 5 hosts.
+  PairMatrixOptions options;
+  options.link.min_units = 3;
+  const ValueOf slow0 = [](int a, int b, int) { return a == 0 || b == 0 ? 0.5 * kHealthyGbps : kHealthyGbps; };
+  for (int hosts : {3, 4, 5}) {
+    EXPECT_EQ(analyze_pair_matrix(full_mesh(hosts, 1, slow0), options).suspects,
+              std::vector<ComponentId>{make_nic("node0", "mlx5_0", 0)})
+        << hosts << " hosts";
+  }
+}
+
+TEST(PairMatrixTest, LatencySuspectIsTheSlowerNotTheFaster) {
+  std::vector<LinkSample> links = full_mesh(8, 1, [](int a, int b, int) {
+    return a == 3 || b == 3 ? 9.0 : a == 4 || b == 4 ? 1.5 : 3.0;  // node3 slow, node4 fast
+  });
+  for (LinkSample& sample : links) {
+    sample.metric = "p2p.lat lat_us.typical";
+    sample.size_bytes = 8;
+    sample.higher_is_better = false;
+  }
+  const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
+  ASSERT_EQ(result.suspects, std::vector<ComponentId>{make_nic("node3", "mlx5_0", 0)});
+  EXPECT_NE(first_finding(result.findings, result.suspects[0], "pair_matrix").evidence.text.find("above"),
+            std::string::npos);
+}
+
+TEST(PairMatrixTest, RetestSamplesAreIgnoredInTheFirstPass) {
+  std::vector<LinkSample> links = full_mesh(8, 1, [](int, int, int) { return kHealthyGbps; });
+  for (int peer : {1, 2, 3}) {
+    LinkSample retest = link_sample("node0", host(peer), 0, 1.0, 50);
+    retest.retest = true;
+    links.push_back(retest);
+  }
+  EXPECT_TRUE(analyze_pair_matrix(links, PairMatrixOptions{}).suspects.empty());
+}
+
+TEST(PairMatrixTest, NoisyHealthyFleetHasNoWarnOrFail) {
+  for (unsigned seed : {11u, 12u, 13u, 14u}) {
+    std::mt19937 random(seed);
+    std::normal_distribution<double> noise(1.0, 0.05);  // 5% multiplicative noise
+    const std::vector<LinkSample> links =
+        full_mesh(64, 4, [&](int, int, int) { return kHealthyGbps * noise(random); });
+    const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
+    EXPECT_EQ(result.findings.size(), 4u * (64u + 2016u));
+    EXPECT_TRUE(result.suspects.empty()) << "seed " << seed;
+    EXPECT_TRUE(with_status(result.findings, VerdictStatus::kWarn).empty()) << "seed " << seed;
+    EXPECT_TRUE(with_status(result.findings, VerdictStatus::kFail).empty()) << "seed " << seed;
+    EXPECT_EQ(result.good_nics.size(), 256u);
+  }
+}
+
+TEST(PairMatrixTest, PlanGivesEachSuspectDistinctGoodPartnersSpreadOut) {
+  const ValueOf three_slow = [](int a, int b, int rail) {
+    const bool slow = rail == 0 && (a == 1 || b == 1 || a == 4 || b == 4 || a == 9 || b == 9);
+    const bool bad_cable = rail == 0 && std::set{a, b} == std::set{12, 14};
+    return slow || bad_cable ? 0.5 * kHealthyGbps : kHealthyGbps;
+  };
+  PairMatrixOptions options;
+  const PairMatrixResult result = analyze_pair_matrix(full_mesh(16, 1, three_slow), options);
+  ASSERT_EQ(result.suspects.size(), 4u);
+  const std::vector<RetestPair> plan = plan_retests(result, options);
+  ASSERT_EQ(plan.size(), 3u * 2u + 3u);  // 2 peers per NIC; the link itself and each end with a peer
+
+  std::map<ComponentId, int> uses;
+  const std::set<ComponentId> good(result.good_nics.begin(), result.good_nics.end());
+  for (const RetestPair& pair : plan) {
+    EXPECT_NE(pair.host_a, pair.host_b);
+    EXPECT_EQ(pair.rail, 0);
+    const ComponentId partner = make_nic(pair.host_b, pair.nic_b, pair.rail);
+    if (pair.suspect.kind == ComponentKind::kNic) {
+      EXPECT_EQ(pair.host_a, pair.suspect.host);
+      EXPECT_TRUE(good.contains(partner)) << label(partner);
+      ++uses[partner];
+    }
+  }
+  for (const auto& [partner, count] : uses) EXPECT_EQ(count, 1) << label(partner);  // 9 good NICs, 6 needed
+  EXPECT_EQ(plan[6].suspect.kind, ComponentKind::kLink);
+  EXPECT_EQ(std::set({plan[6].host_a, plan[6].host_b}), std::set<std::string>({"node12", "node14"}));
+}
+
+TEST(PairMatrixTest, RetestRoundsNeverPutAHostTwiceInARound) {
+  const ValueOf many_slow = [](int a, int b, int rail) {
+    const std::set<int> slow = {0, 3, 5, 8, 13};
+    return slow.contains(a) || slow.contains(b) || (rail == 1 && std::set{a, b} == std::set{2, 7})
+               ? 0.4 * kHealthyGbps
+               : kHealthyGbps;
+  };
+  PairMatrixOptions options;
+  options.retest_peers = 3;
+  const PairMatrixResult result = analyze_pair_matrix(full_mesh(20, 2, many_slow), options);
+  const std::vector<RetestPair> plan = plan_retests(result, options);
+  ASSERT_GE(plan.size(), 20u);
+  const std::vector<std::vector<RetestPair>> rounds = retest_rounds(plan);
+  std::size_t scheduled = 0;
+  for (const std::vector<RetestPair>& round : rounds) {
+    std::set<std::string> hosts;
+    for (const RetestPair& pair : round) {
+      EXPECT_TRUE(hosts.insert(pair.host_a).second) << pair.host_a;
+      EXPECT_TRUE(hosts.insert(pair.host_b).second) << pair.host_b;
+    }
+    scheduled += round.size();
+  }
+  EXPECT_EQ(scheduled, plan.size());
+  // Greedy in plan order: the first pair opens round 0, a clash opens round 1.
+  const std::vector<RetestPair> small = {{make_nic("a", "x", 0), "a", "x", "b", "x", 0},
+                                         {make_nic("a", "x", 0), "a", "x", "c", "x", 0},
+                                         {make_nic("d", "x", 0), "d", "x", "e", "x", 0}};
+  const std::vector<std::vector<RetestPair>> small_rounds = retest_rounds(small);
+  ASSERT_EQ(small_rounds.size(), 2u);
+  EXPECT_EQ(small_rounds[0].size(), 2u);
+  EXPECT_EQ(small_rounds[0][1].host_a, "d");
+  EXPECT_EQ(small_rounds[1][0].host_b, "c");
+}
+
+TEST(PairMatrixTest, RetestConfirmsATrulySlowNic) {
+  const std::vector<LinkSample> links = full_mesh(8, 1, kSlowNode5Rail0);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  const std::vector<LinkSample> retests = measure(plan_retests(first, options), kSlowNode5Rail0);
+  ASSERT_EQ(retests.size(), 2u);
+  const std::vector<Finding> findings = confirm(first, links, retests, options);
+
+  const ComponentId slow_nic = make_nic("node5", "mlx5_0", 0);
+  const std::vector<const Finding*> fails = with_status(findings, VerdictStatus::kFail);
+  ASSERT_EQ(fails.size(), 2u);  // the first-pass finding and the re-test's
+  for (const Finding* finding : fails) EXPECT_EQ(finding->component, slow_nic);
+  const Finding& retest = first_finding(findings, slow_nic, "retest");
+  EXPECT_EQ(retest.evidence.slow, 2);
+  EXPECT_EQ(retest.evidence.total, 2);
+  ASSERT_EQ(retest.evidence.refs.size(), 2u);
+  EXPECT_NE(retest.evidence.refs[0].find("node5(mlx5_0)->"), std::string::npos) << retest.evidence.refs[0];
+  EXPECT_NE(retest.evidence.text.find("confirmed"), std::string::npos) << retest.evidence.text;
+  EXPECT_TRUE(with_status(findings, VerdictStatus::kWarn).empty());
+}
+
+TEST(PairMatrixTest, RetestClearsAFluke) {
+  const std::vector<LinkSample> links = full_mesh(8, 1, kSlowNode5Rail0);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  const std::vector<LinkSample> retests =
+      measure(plan_retests(first, options), [](int, int, int) { return kHealthyGbps; });
+  const std::vector<Finding> findings = confirm(first, links, retests, options);
+  EXPECT_TRUE(with_status(findings, VerdictStatus::kFail).empty());
+  const std::vector<const Finding*> warns = with_status(findings, VerdictStatus::kWarn);
+  ASSERT_EQ(warns.size(), 2u);
+  const Finding& retest = first_finding(findings, make_nic("node5", "mlx5_0", 0), "retest");
+  EXPECT_EQ(retest.evidence.slow, 0);
+  EXPECT_NE(retest.evidence.text.find("not reproduced"), std::string::npos) << retest.evidence.text;
+}
+
+TEST(PairMatrixTest, RetestAgainstFewWideReferencesNeedsAClearDropNotSixSpreads) {
+  // A first pass of 8 reference links whose spread came out wide (about 10% of the median), as a bisection
+  // run's few references can: a re-test 49% below is 4.6 spreads, slow again under retest_spreads (4).
+  std::vector<LinkSample> references;
+  const std::vector<double> values = {42.0, 44.0, 46.0, 48.0, 49.0, 51.0, 53.0, 55.0};  // spread 5.19
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    references.push_back(link_sample(host(10 + 2 * static_cast<int>(i)), host(11 + 2 * static_cast<int>(i)), 0,
+                                     values[i], 1));
+  }
+  PairMatrixResult first;
+  first.suspects = {make_nic("node5", "mlx5_0", 0)};
+  Finding suspect;
+  suspect.component = first.suspects[0];
+  suspect.status = VerdictStatus::kFail;
+  suspect.evidence.source = "bisection";
+  first.findings = {suspect};
+  std::vector<LinkSample> retests;
+  for (int peer : {10, 12, 14}) {
+    retests.push_back(link_sample("node5", host(peer), 0, 24.6, 2));
+    retests.back().retest = true;
+  }
+  PairMatrixOptions options;
+  std::vector<Finding> findings = confirm(first, references, retests, options);
+  EXPECT_EQ(first_finding(findings, first.suspects[0], "retest").status, VerdictStatus::kFail);
+  EXPECT_EQ(first_finding(findings, first.suspects[0], "bisection").status, VerdictStatus::kFail);
+  options.retest_spreads = 6.0;  // the first pass's own bar would miss it: thresholds are data
+  findings = confirm(first, references, retests, options);
+  EXPECT_EQ(first_finding(findings, first.suspects[0], "retest").status, VerdictStatus::kWarn);
+  EXPECT_EQ(first_finding(findings, first.suspects[0], "bisection").status, VerdictStatus::kWarn);
+  // A 15% dip is not "slow again" whatever the spreads: it is short of the fail deviation (20%).
+  for (LinkSample& retest : retests) retest.value = 41.0;
+  options.retest_spreads = 0.0;
+  EXPECT_EQ(first_finding(confirm(first, references, retests, options), first.suspects[0], "retest").status,
+            VerdictStatus::kWarn);
+}
+
+TEST(PairMatrixTest, RetestOfABadLinkBlamesTheLinkOrAnEnd) {
+  const ValueOf bad_cable = [](int a, int b, int) {
+    return std::set{a, b} == std::set{2, 6} ? 0.5 * kHealthyGbps : kHealthyGbps;
+  };
+  const std::vector<LinkSample> links = full_mesh(8, 1, bad_cable);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  const std::vector<RetestPair> plan = plan_retests(first, options);
+  ASSERT_EQ(plan.size(), 3u);
+  const ComponentId link = make_link("node2", "mlx5_0", "node6", "mlx5_0", 0);
+
+  // The cable is bad: only the pair itself is slow again.
+  std::vector<Finding> findings = confirm(first, links, measure(plan, bad_cable), options);
+  std::vector<const Finding*> fails = with_status(findings, VerdictStatus::kFail);
+  ASSERT_EQ(fails.size(), 2u);
+  for (const Finding* finding : fails) EXPECT_EQ(finding->component, link);
+
+  // node6's NIC is slow with everyone now: the NIC is failed, the link only warned.
+  const ValueOf node6_slow = [](int a, int b, int) { return a == 6 || b == 6 ? 0.5 * kHealthyGbps : kHealthyGbps; };
+  findings = confirm(first, links, measure(plan, node6_slow), options);
+  fails = with_status(findings, VerdictStatus::kFail);
+  ASSERT_EQ(fails.size(), 1u);
+  EXPECT_EQ(fails[0]->component, make_nic("node6", "mlx5_0", 0));
+  EXPECT_EQ(fails[0]->evidence.source, "retest");
+  EXPECT_EQ(first_finding(findings, link, "retest").status, VerdictStatus::kWarn);
+
+  // Nothing measured: the suspect stays a warning, "not re-tested".
+  findings = confirm(first, links, {}, options);
+  EXPECT_TRUE(with_status(findings, VerdictStatus::kFail).empty());
+  EXPECT_NE(first_finding(findings, link, "retest").evidence.text.find("not re-tested"), std::string::npos);
+}
+
+TEST(PairMatrixTest, HostWithSlowNicsOnTwoRailsGivesTwoNicSuspects) {
+  const ValueOf two_rails = [](int a, int b, int rail) {
+    return (a == 3 || b == 3) && (rail == 1 || rail == 3) ? 0.5 * kHealthyGbps : kHealthyGbps;
+  };
+  const PairMatrixResult result = analyze_pair_matrix(full_mesh(8, 4, two_rails), PairMatrixOptions{});
+  EXPECT_EQ(result.suspects,
+            (std::vector<ComponentId>{make_nic("node3", "mlx5_1", 1), make_nic("node3", "mlx5_3", 3)}));
+  const std::vector<Verdict> verdicts = combine(result.findings);
+  ASSERT_GE(verdicts.size(), 3u);
+  // Fail first, then by component: node (kind 0) before NICs.
+  EXPECT_EQ(verdicts[0].component, make_node("node3"));
+  EXPECT_EQ(verdicts[0].status, VerdictStatus::kFail);
+  EXPECT_EQ(verdicts[0].evidence[0].slow, 2);
+  EXPECT_EQ(verdicts[1].status, VerdictStatus::kFail);
+  EXPECT_EQ(verdicts[2].status, VerdictStatus::kFail);
+  EXPECT_EQ(verdicts[3].status, VerdictStatus::kPass);
+}
+
+}  // namespace
+}  // namespace railcheck::analysis

@@ -1,0 +1,91 @@
+// samples_from_records: what the analysis sees of a results file's records.
+#include "railcheck/analysis/samples.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace railcheck::analysis {
+namespace {
+
+using nlohmann::json;
+
+json p2p(std::string op, std::string src, std::string dst, double bw, std::string status = "ok") {
+  json j = {{"kind", "p2p"},     {"op", op},      {"src_host", src}, {"src_nic", "eth0"}, {"dst_host", dst},
+            {"dst_nic", "eth0"}, {"rail", 0},     {"size_bytes", 1048576}, {"round", 2},  {"status", status},
+            {"bw_gbps", bw},     {"lat_us", nullptr}};
+  if (op == "lat") {
+    j["bw_gbps"] = nullptr;
+    j["lat_us"] = {{"typical", bw}};
+  }
+  if (status != "ok") j["error"] = "peer went away";
+  return j;
+}
+
+json collective(std::string status, bool in_place) {
+  return {{"test", "all_reduce"}, {"test_key", "all_reduce.float.sum"}, {"group", "world"}, {"nranks", 2},
+          {"size_bytes", 4096},   {"in_place", in_place},              {"status", status}, {"busbw_gbps", 1.5},
+          {"ranks", json::array({{{"host", "n1"}}, {{"host", "n2"}}, {{"host", "n1"}}})}};
+}
+
+TEST(SamplesFromRecords, P2pBandwidthBecomesALinkSampleWithItsEnds) {
+  const Samples s = samples_from_records(json::array({p2p("bw", "n1", "n3", 0.61)}));
+  ASSERT_EQ(s.links.size(), 1u);
+  EXPECT_EQ(s.links[0].host_a, "n1");
+  EXPECT_EQ(s.links[0].host_b, "n3");
+  EXPECT_EQ(s.links[0].metric, "p2p.bw bw_gbps");
+  EXPECT_DOUBLE_EQ(s.links[0].value, 0.61);
+  EXPECT_EQ(s.links[0].round, 2);
+  EXPECT_TRUE(s.links[0].higher_is_better);
+  EXPECT_FALSE(s.links[0].retest);
+}
+
+TEST(SamplesFromRecords, LatencyUsesTheTypicalValueAndLowerIsBetter) {
+  const Samples s = samples_from_records(json::array({p2p("lat", "n1", "n2", 12.5)}));
+  ASSERT_EQ(s.links.size(), 1u);
+  EXPECT_EQ(s.links[0].metric, "p2p.lat lat_us.typical");
+  EXPECT_DOUBLE_EQ(s.links[0].value, 12.5);
+  EXPECT_FALSE(s.links[0].higher_is_better);
+}
+
+TEST(SamplesFromRecords, FailedTransferIsKeptAsNotOkWithItsError) {
+  json record = p2p("bw", "n1", "n2", 0.0, "error");
+  record["bw_gbps"] = nullptr;
+  const Samples s = samples_from_records(json::array({record}));
+  ASSERT_EQ(s.links.size(), 1u);
+  EXPECT_FALSE(s.links[0].ok);
+  EXPECT_EQ(s.links[0].error, "peer went away");
+}
+
+TEST(SamplesFromRecords, RetestPhaseIsMarked) {
+  json record = p2p("bw", "n1", "n2", 1.0);
+  record["phase"] = "retest";
+  EXPECT_TRUE(samples_from_records(json::array({record})).links.at(0).retest);
+}
+
+TEST(SamplesFromRecords, CollectiveRecordsBecomeGroupSamplesPerPlacement) {
+  const Samples s = samples_from_records(
+      json::array({collective("ok", false), collective("ok", true), collective("skipped", false),
+                   collective("wrong", false)}));
+  ASSERT_EQ(s.groups.size(), 2u);
+  EXPECT_EQ(s.groups[0].metric, "all_reduce.float.sum busbw_gbps");
+  EXPECT_EQ(s.groups[1].metric, "all_reduce.float.sum busbw_gbps_in_place");
+  EXPECT_EQ(s.groups[0].hosts, (std::vector<std::string>{"n1", "n2"}));
+  EXPECT_EQ(s.groups[0].nranks, 2);
+  EXPECT_TRUE(s.links.empty());
+}
+
+TEST(SamplesFromRecords, MalformedRecordNamesItsIndexAndField) {
+  json bad = p2p("bw", "n1", "n2", 1.0);
+  bad.erase("src_host");
+  try {
+    samples_from_records(json::array({p2p("bw", "n1", "n2", 1.0), bad}));
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("records[1].src_host"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(samples_from_records(json::object()), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace railcheck::analysis
