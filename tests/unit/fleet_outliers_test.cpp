@@ -141,6 +141,20 @@ TEST(FleetOutliersTest, SpreadFloorKeepsATightFleetFromFlaggingAWobble) {
   EXPECT_EQ(finding_for(fleet_outliers(samples, options), samples[4].unit).status, VerdictStatus::kFail);
 }
 
+TEST(FleetOutliersTest, DecisiveDeviationFailsAUnitFarBelowAWidelyScatteredFleet) {
+  // Healthy units scattered 1.0 - 3.6 (as TCP links on an oversubscribed host): the spread is about a third of
+  // the median, so a unit at 3% of the median is under 3 spreads below it. A quarter of the centre or less fails.
+  RobustCentre wide;
+  wide.median = 1.41;
+  wide.spread = 0.73;
+  OutlierOptions options;
+  EXPECT_EQ(judge_outlier(0.047, wide, true, options), VerdictStatus::kFail);
+  EXPECT_EQ(judge_outlier(0.75, wide, true, options), VerdictStatus::kPass) << "47% below: the spreads decide";
+  EXPECT_EQ(judge_outlier(3.0, wide, false, options), VerdictStatus::kFail) << "latency 113% above";
+  options.decisive_deviation = 0.0;  // off: the spreads alone (1.9 of them) keep it a pass
+  EXPECT_EQ(judge_outlier(0.047, wide, true, options), VerdictStatus::kPass);
+}
+
 TEST(FleetOutliersTest, SeveralSamplesOfAUnitAreReducedToTheirMedian) {
   std::vector<UnitSample> samples = nic_loopback_rail(6, 0, 1.0);
   UnitSample repeat = samples[1];

@@ -376,7 +376,7 @@ TEST(PairMatrixTest, RetestConfirmsATrulySlowNic) {
   EXPECT_TRUE(with_status(findings, VerdictStatus::kWarn).empty());
 }
 
-TEST(PairMatrixTest, RetestClearsAFluke) {
+TEST(PairMatrixTest, RetestClearsAFlukeSoTheSuspectPassesWithItsEvidence) {
   const std::vector<LinkSample> links = full_mesh(8, 1, kSlowNode5Rail0);
   const PairMatrixOptions options;
   const PairMatrixResult first = analyze_pair_matrix(links, options);
@@ -384,9 +384,10 @@ TEST(PairMatrixTest, RetestClearsAFluke) {
       measure(plan_retests(first, options), [](int, int, int) { return kHealthyGbps; });
   const std::vector<Finding> findings = confirm(first, links, retests, options);
   EXPECT_TRUE(with_status(findings, VerdictStatus::kFail).empty());
-  const std::vector<const Finding*> warns = with_status(findings, VerdictStatus::kWarn);
-  ASSERT_EQ(warns.size(), 2u);
+  EXPECT_TRUE(with_status(findings, VerdictStatus::kWarn).empty()) << "only suspects slow again are reported";
   const Finding& retest = first_finding(findings, make_nic("node5", "mlx5_0", 0), "retest");
+  EXPECT_EQ(retest.status, VerdictStatus::kPass);
+  EXPECT_EQ(first_finding(findings, make_nic("node5", "mlx5_0", 0), "pair_matrix").status, VerdictStatus::kPass);
   EXPECT_EQ(retest.evidence.slow, 0);
   EXPECT_NE(retest.evidence.text.find("not reproduced"), std::string::npos) << retest.evidence.text;
 }
@@ -418,13 +419,42 @@ TEST(PairMatrixTest, RetestAgainstFewWideReferencesNeedsAClearDropNotSixSpreads)
   EXPECT_EQ(first_finding(findings, first.suspects[0], "bisection").status, VerdictStatus::kFail);
   options.retest_spreads = 6.0;  // the first pass's own bar would miss it: thresholds are data
   findings = confirm(first, references, retests, options);
-  EXPECT_EQ(first_finding(findings, first.suspects[0], "retest").status, VerdictStatus::kWarn);
-  EXPECT_EQ(first_finding(findings, first.suspects[0], "bisection").status, VerdictStatus::kWarn);
+  EXPECT_EQ(first_finding(findings, first.suspects[0], "retest").status, VerdictStatus::kPass);
+  EXPECT_EQ(first_finding(findings, first.suspects[0], "bisection").status, VerdictStatus::kPass);
   // A 15% dip is not "slow again" whatever the spreads: it is short of the fail deviation (20%).
   for (LinkSample& retest : retests) retest.value = 41.0;
   options.retest_spreads = 0.0;
   EXPECT_EQ(first_finding(confirm(first, references, retests, options), first.suspects[0], "retest").status,
-            VerdictStatus::kWarn);
+            VerdictStatus::kPass);
+}
+
+TEST(PairMatrixTest, RetestFarBelowAWidelyScatteredRailIsSlowAgain) {
+  // Healthy links scattered 1.0 - 3.6 GB/s (TCP on a busy host): a suspect re-tested at 0.047 GB/s is only
+  // about 2 spreads below their median, but at 3% of it: decisive_deviation makes it slow again.
+  std::vector<LinkSample> references;
+  const std::vector<double> values = {1.0, 1.1, 1.3, 1.4, 1.45, 2.2, 2.5, 3.0, 3.6};
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    references.push_back(link_sample(host(10 + 2 * static_cast<int>(i)), host(11 + 2 * static_cast<int>(i)), 0,
+                                     values[i], 1));
+  }
+  PairMatrixResult first;
+  first.suspects = {make_nic("node5", "mlx5_0", 0)};
+  Finding suspect;
+  suspect.component = first.suspects[0];
+  suspect.status = VerdictStatus::kFail;
+  suspect.evidence.source = "pair_matrix";
+  first.findings = {suspect};
+  std::vector<LinkSample> retests;
+  for (int peer : {10, 12}) {
+    retests.push_back(link_sample("node5", host(peer), 0, 0.047, 2));
+    retests.back().retest = true;
+  }
+  PairMatrixOptions options;
+  EXPECT_EQ(first_finding(confirm(first, references, retests, options), first.suspects[0], "retest").status,
+            VerdictStatus::kFail);
+  options.link.decisive_deviation = 0.0;
+  EXPECT_EQ(first_finding(confirm(first, references, retests, options), first.suspects[0], "retest").status,
+            VerdictStatus::kPass);
 }
 
 TEST(PairMatrixTest, RetestOfABadLinkBlamesTheLinkOrAnEnd) {

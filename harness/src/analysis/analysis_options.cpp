@@ -34,6 +34,13 @@ Field positive(double& target) {
           },
           [&target] { return json(target); }};
 }
+Field non_negative(double& target) {
+  return {[&target](const json& v, const std::string& at, const JsonFields& f) {
+            if (!v.is_number() || v.get<double>() < 0.0) f.fail(at, "expected a number >= 0, got " + JsonFields::describe(v));
+            target = v.get<double>();
+          },
+          [&target] { return json(target); }};
+}
 Field count(int& target, int min) {
   return {[&target, min](const json& v, const std::string& at, const JsonFields& f) { target = f.int_field(v, at, min, INT_MAX); },
           [&target] { return json(target); }};
@@ -42,13 +49,15 @@ Field count(int& target, int min) {
 FieldMap outlier_fields(OutlierOptions& o) {
   return {{"warn_spreads", positive(o.warn_spreads)},   {"fail_spreads", positive(o.fail_spreads)},
           {"warn_deviation", fraction(o.warn_deviation)}, {"fail_deviation", fraction(o.fail_deviation)},
-          {"min_relative_spread", fraction(o.min_relative_spread)}, {"min_units", count(o.min_units, 2)}};
+          {"min_relative_spread", fraction(o.min_relative_spread)}, {"min_units", count(o.min_units, 2)},
+          {"decisive_deviation", non_negative(o.decisive_deviation)}};
 }
 
 FieldMap pair_fields(PairMatrixOptions& o) {
   FieldMap m = {{"suspect_share", fraction(o.suspect_share)},
                 {"min_slow_pairs", count(o.min_slow_pairs, 1)},
-                {"retest_peers", count(o.retest_peers, 0)}};
+                {"retest_peers", count(o.retest_peers, 0)},
+                {"retest_spreads", positive(o.retest_spreads)}};
   return m;
 }
 
@@ -92,6 +101,9 @@ json write_fields(const FieldMap& fields) {
 void check_order(const OutlierOptions& o, const std::string& path, const JsonFields& f) {
   if (o.warn_spreads > o.fail_spreads) f.fail(path + ".warn_spreads", "must not exceed fail_spreads");
   if (o.warn_deviation > o.fail_deviation) f.fail(path + ".warn_deviation", "must not exceed fail_deviation");
+  if (o.decisive_deviation > 0.0 && o.decisive_deviation < o.fail_deviation) {
+    f.fail(path + ".decisive_deviation", "must be 0 (off) or at least fail_deviation");
+  }
 }
 
 }  // namespace

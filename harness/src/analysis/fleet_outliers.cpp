@@ -15,6 +15,7 @@ VerdictStatus judge_outlier(double value, const RobustCentre& centre, bool highe
   if (worse <= 0.0) return VerdictStatus::kPass;
   const double spreads = centre.spread > 0.0 ? worse / centre.spread : INFINITY;
   const double fraction = worse / std::fabs(centre.median);
+  if (options.decisive_deviation > 0.0 && fraction >= options.decisive_deviation) return VerdictStatus::kFail;
   if (spreads > options.fail_spreads && fraction >= options.fail_deviation) return VerdictStatus::kFail;
   if (spreads > options.warn_spreads && fraction >= options.warn_deviation) return VerdictStatus::kWarn;
   return VerdictStatus::kPass;

@@ -11,6 +11,11 @@ struct OutlierOptions {
   double warn_deviation = 0.10;       ///< and also by at least this fraction of the centre (both must hold)
   double fail_deviation = 0.20;
   double min_relative_spread = 0.02;  ///< spread floor as a fraction of the median (see robust_centre)
+  double decisive_deviation = 0.75;   ///< worse than the centre by at least this fraction -> fail whatever the
+                                      ///< spreads: a group whose healthy units scatter widely (a spread of a
+                                      ///< third of the median) cannot hide a unit at a quarter of its speed;
+                                      ///< 0 turns the rule off. Not lower: a mildly slow NIC (0.6 of nominal)
+                                      ///< would then fail single noisy links instead of standing out as a NIC
   int min_units = 4;                  ///< fewer units than this: no fleet verdict (skip with a reason)
 };
 
