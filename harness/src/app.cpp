@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "build_info.h"
+#include "collective_bisection.h"
 #include "p2p/p2p_suite_test.h"
 #include "railcheck/analysis/analysis_options.h"
 #include "railcheck/analysis/analyze.h"
@@ -83,6 +84,27 @@ int judge_run(const Command& command, const analysis::Baseline* baseline, Result
   return analysis::exit_code_of(verdicts);
 }
 
+// What a bisecting test's groups are judged against: the suite's number, else the baseline's group entry for
+// the test at the bisection size. Neither: an input error before anything is measured.
+BisectionExpectation bisection_expectation(const Command& command, const CollectiveTestSpec& spec,
+                                           const analysis::Baseline* baseline, int world_size) {
+  const std::string where = command.suite.source + ": test '" + spec.name + "': bisect";
+  if (spec.bisect.expected_busbw_gbps > 0.0) return {spec.bisect.expected_busbw_gbps, "suite expected_busbw_gbps"};
+  const std::size_t size = spec.bisect.size_bytes > 0 ? spec.bisect.size_bytes : spec.max_bytes;
+  const std::string metric = test_key(spec) + " busbw_gbps";
+  if (baseline == nullptr) {
+    throw InputError(where + ": no expected_busbw_gbps and no --baseline; give \"bisect\": {\"expected_busbw_gbps\": "
+                     "<what a healthy group reaches>} or run with --baseline FILE");
+  }
+  const analysis::BaselineEntry* entry = analysis::find_entry(*baseline, "group", metric, size, -1, world_size);
+  if (entry == nullptr) entry = analysis::find_entry(*baseline, "group", metric, size, -1, -1);
+  if (entry == nullptr) {
+    throw InputError(where + ": baseline " + baseline->source + " has no group entry for " + metric + " at " +
+                     std::to_string(size) + " B; regenerate it from a run of this test or give expected_busbw_gbps");
+  }
+  return {entry->expected, "baseline " + baseline->source};
+}
+
 int run_measurements(const Command& command, const Bootstrap& bootstrap) {
   const BackendChoice choice = choose_backend(command.common.backend, bootstrap);
   for (const CollectiveTestSpec& spec : command.suite.tests) {
@@ -95,6 +117,12 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
   if (!command.common.baseline_path.empty()) {
     baseline = analysis::load_baseline(command.common.baseline_path);
     analysis::check_profile(*baseline, command.common.profile);
+  }
+  std::vector<std::optional<BisectionExpectation>> bisect_expected;
+  for (const CollectiveTestSpec& spec : command.suite.tests) {
+    bisect_expected.push_back(spec.bisect.enabled ? std::optional(bisection_expectation(command, spec, baseline ? &*baseline : nullptr,
+                                                                                        bootstrap.size()))
+                                                  : std::nullopt);
   }
   const std::filesystem::path dir = prepare_output_dir(command.common.output_dir, bootstrap);
   std::unique_ptr<Collective> collective = make_collective(choice, bootstrap);
@@ -112,7 +140,14 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
   }
   Watchdog watchdog(bootstrap, command.common.timeout_s, [](const std::string& text) { std::cerr << text << std::endl; });
   Runner runner(bootstrap, *collective, watchdog, root ? &sinks : nullptr, command.common.runner);
-  for (const CollectiveTestSpec& spec : command.suite.tests) runner.run(spec);
+  for (std::size_t t = 0; t < command.suite.tests.size(); ++t) {
+    const CollectiveTestSpec& spec = command.suite.tests[t];
+    runner.run(spec);
+    if (!bisect_expected[t]) continue;
+    const BisectionOutput output{root ? &files_sink->files() : nullptr, root ? &std::cout : nullptr};
+    run_collective_bisection(spec, *bisect_expected[t], command.suite.analysis.bisection, bootstrap, *collective,
+                             watchdog, command.common.runner.faults, runner, output);
+  }
 
   RunSummary summary = root ? runner.summary() : RunSummary{};
   const double p2p_timeout_s = command.common.timeout_s > 0 ? std::min(command.common.timeout_s, 60.0) : 30.0;

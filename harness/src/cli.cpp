@@ -41,6 +41,10 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
                  "testing the checker: corrupt this rank's results after each check pass");
   app.add_option("--debug-hang-rank", common.runner.faults.hang_rank,
                  "testing the watchdog: this rank hangs before its first step");
+  app.add_option("--debug-slow-rank", common.runner.faults.slow_rank,
+                 "testing bisection: this rank sleeps --debug-slow-ms after each timed collective call");
+  app.add_option("--debug-slow-ms", common.runner.faults.slow_ms, "milliseconds for --debug-slow-rank")
+      ->check(CLI::NonNegativeNumber);
 }
 
 void add_sweep_options(CLI::App& app, SweepFlags& f) {

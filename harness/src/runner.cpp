@@ -185,9 +185,11 @@ void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::
     samples = timer->finish();
     for (double& s : samples) s /= spec.iters;
   } else {
+    const bool slow = options_.faults.slow_rank == bootstrap_.rank();
     timer->start();
     for (int i = 0; i < spec.iters; ++i) {
       collective_.run(placed.call);
+      if (slow) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(options_.faults.slow_ms));
       timer->lap();
     }
     samples = timer->finish();

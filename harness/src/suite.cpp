@@ -23,7 +23,7 @@ constexpr const char* kP2pTestFields =
     "subnet, sock_buf";
 constexpr const char* kTestFields =
     "name, collective, min_bytes, max_bytes, step_bytes, step_factor, iters, warmup_iters, check, dtype, op, root, "
-    "placement, graph_launches";
+    "placement, graph_launches, bisect";
 
 // Errors carry the file and the JSON path of the field.
 class SuiteReader {
@@ -105,9 +105,37 @@ class SuiteReader {
       spec.placement = *placement;
     } else if (key == "graph_launches") {
       spec.graph_launches = int_field(value, at);
+    } else if (key == "bisect") {
+      spec.bisect = bisect_field(value, at);
     } else {
       fail(at, std::string("unknown field; known test fields: ") + kTestFields);
     }
+  }
+
+  // "bisect": true, false or {"size": "64M", "expected_busbw_gbps": 40.0}.
+  BisectSpec bisect_field(const json& value, const std::string& at) const {
+    BisectSpec bisect;
+    if (value.is_boolean()) {
+      bisect.enabled = value.get<bool>();
+      return bisect;
+    }
+    if (!value.is_object()) fail(at, "expected true, false or an object with size, expected_busbw_gbps; got " + describe(value));
+    bisect.enabled = true;
+    for (const auto& [key, field] : value.items()) {
+      const std::string field_at = at + "." + key;
+      if (key == "size") {
+        bisect.size_bytes = size_field(field, field_at);
+        if (bisect.size_bytes == 0) fail(field_at, "must be more than 0 bytes");
+      } else if (key == "expected_busbw_gbps") {
+        if (!field.is_number() || field.get<double>() <= 0.0) {
+          fail(field_at, "expected a bus bandwidth in GB/s > 0 (what a healthy group reaches), got " + describe(field));
+        }
+        bisect.expected_busbw_gbps = field.get<double>();
+      } else {
+        fail(field_at, "unknown field; known bisect fields: size, expected_busbw_gbps");
+      }
+    }
+    return bisect;
   }
 
   void apply_test_fields(const json& object, const std::string& path, CollectiveTestSpec& spec) const {

@@ -207,6 +207,33 @@ TEST(ParseSuite, IntegerOutsideIntRangeIsRejectedNotTruncated) {
   input_error(one_test(R"("collective": "broadcast", "root": 4294967296)"), "tests[0].root");
 }
 
+TEST(ParseSuite, BisectTakesTrueOrAnObjectWithSizeAndExpectedBusbw) {
+  Suite suite = parse_suite(one_test(R"("collective": "all_reduce", "bisect": true)"), kSource);
+  EXPECT_TRUE(suite.tests[0].bisect.enabled);
+  EXPECT_EQ(suite.tests[0].bisect.size_bytes, 0u);
+  suite = parse_suite(one_test(R"("collective": "all_reduce", "bisect": {"size": "64M", "expected_busbw_gbps": 40})"),
+                      kSource);
+  EXPECT_TRUE(suite.tests[0].bisect.enabled);
+  EXPECT_EQ(suite.tests[0].bisect.size_bytes, 64u << 20);
+  EXPECT_DOUBLE_EQ(suite.tests[0].bisect.expected_busbw_gbps, 40.0);
+  EXPECT_FALSE(parse_suite(one_test(R"("collective": "all_reduce")"), kSource).tests[0].bisect.enabled);
+}
+
+TEST(ParseSuite, BadBisectFieldsNameTheFieldAndTheFix) {
+  const auto has = [](const std::string& what, const char* text) {
+    EXPECT_NE(what.find(text), std::string::npos) << what;
+  };
+  has(input_error(one_test(R"("collective": "all_reduce", "bisect": "yes")"), "tests[0].bisect"),
+      "expected true, false or an object");
+  has(input_error(one_test(R"("collective": "all_reduce", "bisect": {"expected_busbw_gbps": 0})"),
+                  "tests[0].bisect.expected_busbw_gbps"),
+      "expected a bus bandwidth in GB/s > 0");
+  has(input_error(one_test(R"("collective": "all_reduce", "bisect": {"size": 0})"), "tests[0].bisect.size"),
+      "must be more than 0");
+  has(input_error(one_test(R"("collective": "all_reduce", "bisect": {"rounds": 3})"), "tests[0].bisect.rounds"),
+      "known bisect fields: size, expected_busbw_gbps");
+}
+
 TEST(ParseSuite, UnknownTestFieldTypoIsRejected) {
   const std::string what = input_error(one_test(R"("collective": "all_reduce", "iter": 5)"), "tests[0].iter");
   EXPECT_NE(what.find("iters"), std::string::npos) << "should list the known fields: " << what;

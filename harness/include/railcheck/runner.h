@@ -16,6 +16,8 @@ namespace railcheck {
 struct DebugFaults {
   int corrupt_rank = -1;  ///< this rank's check output is corrupted after each check pass
   int hang_rank = -1;     ///< this rank stops before its first step, as a hung GPU or process would
+  int slow_rank = -1;     ///< this rank sleeps slow_ms after each timed collective call, as a slow GPU would
+  double slow_ms = 2.0;
 };
 
 struct RunnerOptions {
@@ -36,6 +38,8 @@ class Runner {
 
   /// Totals so far (complete on rank 0 only).
   const RunSummary& summary() const { return summary_; }
+  /// The next watchdog step number: steps outside the runner (bisection rounds) keep one increasing sequence.
+  std::uint64_t next_step() { return ++step_; }
 
  private:
   struct Placed;

@@ -17,6 +17,15 @@ std::string_view name_of(Placement placement);
 std::optional<Placement> parse_placement(std::string_view text);
 
 /// Defaults are nccl-tests' defaults. Field names are the suite file's keys.
+/// In-job bisection after a test's sweep (suite key "bisect"): the group is measured at one size; while a group
+/// is below what a healthy one reaches, it is split in halves (communicator splits in the same allocation) and
+/// both halves are measured at once, until the slow part is isolated. See collective_bisection.h.
+struct BisectSpec {
+  bool enabled = false;
+  std::size_t size_bytes = 0;        ///< the size every round measures; 0: the sweep's max_bytes
+  double expected_busbw_gbps = 0.0;  ///< what a healthy group reaches; 0: the --baseline entry for the test
+};
+
 struct CollectiveTestSpec {
   std::string name;                                 ///< record label; defaults to the collective key
   CollectiveKind kind = CollectiveKind::kAllReduce;
@@ -32,6 +41,7 @@ struct CollectiveTestSpec {
   int root = 0;                                     ///< -r (broadcast, reduce)
   Placement placement = Placement::kBoth;           ///< out-of-place, in-place or both
   int graph_launches = 0;                           ///< -G: capture the timed loop in a CUDA graph, replay N times
+  BisectSpec bisect;                                ///< suite "bisect": in-job bisection after the sweep
 };
 
 /// A problem with one field of a spec: `field` is the suite key (min_bytes, iters...).

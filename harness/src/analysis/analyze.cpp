@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "railcheck/analysis/bisection_findings.h"
 #include "railcheck/analysis/fleet_outliers.h"
 
 namespace railcheck::analysis {
@@ -63,8 +64,10 @@ std::vector<RetestPair> plan_second_pass(const Samples& samples, const AnalysisO
   return plan_retests(analyze_pair_matrix(links, options.pairs), options.pairs);
 }
 
-std::vector<Verdict> analyze_samples(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
-                                     const std::vector<Finding>& extra) {
+namespace {
+
+std::vector<Finding> collect_findings(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
+                                      const std::vector<Finding>& extra) {
   std::vector<Finding> findings = extra;
   const std::vector<LinkSample> first = first_pass_links(samples);
   if (!first.empty()) {
@@ -81,11 +84,22 @@ std::vector<Verdict> analyze_samples(const Samples& samples, const AnalysisOptio
     const std::vector<Finding> judged = compare_to_baseline(samples, *baseline);
     findings.insert(findings.end(), judged.begin(), judged.end());
   }
-  return combine(findings);
+  return findings;
+}
+
+}  // namespace
+
+std::vector<Verdict> analyze_samples(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
+                                     const std::vector<Finding>& extra) {
+  return combine(collect_findings(samples, options, baseline, extra));
 }
 
 std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions& options, const Baseline* baseline) {
-  return analyze_samples(samples_from_records(records), options, baseline, check_findings(records));
+  std::vector<Finding> findings = collect_findings(samples_from_records(records), options, baseline, check_findings(records));
+  // Bisection suspects are confirmed (or explained) by what the other analyses found.
+  const std::vector<Finding> bisected = bisection_findings(records, findings);
+  findings.insert(findings.end(), bisected.begin(), bisected.end());
+  return combine(findings);
 }
 
 json verdicts_json(const std::vector<Verdict>& verdicts) {

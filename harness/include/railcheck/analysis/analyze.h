@@ -29,7 +29,7 @@ std::vector<RetestPair> plan_second_pass(const Samples& samples, const AnalysisO
 std::vector<Verdict> analyze_samples(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
                                      const std::vector<Finding>& extra);
 
-/// analyze_samples over a results document's records (plus check_findings). Throws std::invalid_argument
+/// analyze_samples over a results document's records (plus check_findings and bisection_findings). Throws std::invalid_argument
 /// naming the record and field when the document is malformed.
 std::vector<Verdict> analyze_records(const nlohmann::json& records, const AnalysisOptions& options,
                                      const Baseline* baseline);
