@@ -297,7 +297,7 @@ TEST(FakeVerbs, RoceUsesGidAndGlobalRouteIbUsesLid) {
   const QpTransition eth = rtr_transition(roce, remote, 1, QpSettings{});
   EXPECT_EQ(eth.attr.ah_attr.is_global, 1);
   EXPECT_EQ(eth.attr.ah_attr.grh.sgid_index, 3);
-  EXPECT_EQ(eth.attr.ah_attr.grh.hop_limit, 1);
+  EXPECT_EQ(eth.attr.ah_attr.grh.hop_limit, 255) << "routed RoCE v2: the IPv4 TTL must survive the hops";
   EXPECT_EQ(std::memcmp(eth.attr.ah_attr.grh.dgid.raw, remote.gid.data(), 16), 0);
 }
 

@@ -72,7 +72,8 @@ struct QpSettings {
   std::uint8_t timeout = 14;            ///< RTS: local ACK timeout 4.096 us * 2^14 = 67 ms
   std::uint8_t retry_cnt = 7;           ///< RTS: transport retries
   std::uint8_t rnr_retry = 7;           ///< RTS: 7 = retry receiver-not-ready forever
-  std::uint8_t hop_limit = 1;           ///< RTR (RoCE): GRH hop limit / IPv4 TTL; raise for routed fabrics
+  std::uint8_t hop_limit = 255;         ///< RTR (RoCE): GRH hop limit / IPv4 TTL; 255 as NCCL's IB transport,
+                                        ///< so routed (L3) RoCE v2 fabrics work too
   std::uint8_t service_level = 0;       ///< RTR: SL (IB) / priority
 };
 
