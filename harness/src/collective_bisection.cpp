@@ -69,7 +69,7 @@ double measure_group(const CollectiveTestSpec& spec, std::size_t size_bytes, Col
   return summarize(timer->finish()).mean_us;
 }
 
-std::string two_decimals(double value) {
+std::string three_digits(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", value);
   return text;
@@ -98,7 +98,7 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
   const int me = units.unit_of_rank[static_cast<std::size_t>(bootstrap.rank())];
   if (root && output.console != nullptr) {
     *output.console << "# bisect " << spec.name << ": " << unit_count << (units.by_node ? " nodes" : " GPUs") << " at "
-                    << size_bytes << " B, expected busbw " << two_decimals(expected.busbw_gbps) << " GB/s ("
+                    << size_bytes << " B, expected busbw " << three_digits(expected.busbw_gbps) << " GB/s ("
                     << expected.from << "), slow below by more than "
                     << std::lround(effective.slow_tolerance * 100.0) << "%" << std::endl;
   }
@@ -180,7 +180,7 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
       if (output.files != nullptr) output.files->add("bisection", std::move(record));
       if (output.console != nullptr) {
         *output.console << "# bisect " << spec.name << " round " << round << ": " << group_text(pending[g], units) << " ("
-                        << ranks_in[g] << " ranks) busbw " << two_decimals(step.value) << " GB/s: "
+                        << ranks_in[g] << " ranks) busbw " << three_digits(step.value) << " GB/s: "
                         << (step.slow ? (split ? "SLOW, split" : "SLOW, isolated") : "ok") << std::endl;
       }
     }

@@ -82,7 +82,7 @@ Step read_step(const json& r, std::size_t index) {
   return s;
 }
 
-std::string two_decimals(double value) {
+std::string three_digits(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", value);
   return text;
@@ -96,7 +96,7 @@ std::string names_text(const Step& s) {
 }
 
 std::string ref_of(const Step& s) {
-  return "round " + std::to_string(s.round) + ": " + names_text(s) + " " + two_decimals(s.value) + " GB/s" +
+  return "round " + std::to_string(s.round) + ": " + names_text(s) + " " + three_digits(s.value) + " GB/s" +
          (s.slow ? (s.split ? " slow, split" : " slow, isolated") : " ok");
 }
 
@@ -160,8 +160,8 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
         for (const ComponentId& member : s.members) {
           Finding f{member, VerdictStatus::kPass, evidence_of(s, {&s})};
           f.evidence.text = label(member) + ": " + test + " group of all " + std::to_string(s.members.size()) +
-                            " at " + two_decimals(s.value) + " GB/s busbw, " + describe_deviation(f.evidence.deviation) +
-                            " expected " + two_decimals(s.expected) + " (" + s.expected_from + "): no bisection needed";
+                            " at " + three_digits(s.value) + " GB/s busbw, " + describe_deviation(f.evidence.deviation) +
+                            " expected " + three_digits(s.expected) + " (" + s.expected_from + "): no bisection needed";
           findings.push_back(std::move(f));
         }
         continue;
@@ -193,9 +193,9 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
       for (const ComponentId& member : s->members) {
         Finding f{member, VerdictStatus::kWarn, evidence_of(*s, path_of(member, s->round))};
         const std::string where = label(member) + ": in the slow " + test + " group " + names_text(*s) +
-                                  " (bisection round " + std::to_string(s->round) + ", " + two_decimals(s->value) +
+                                  " (bisection round " + std::to_string(s->round) + ", " + three_digits(s->value) +
                                   " GB/s busbw, " + describe_deviation(f.evidence.deviation) + " expected " +
-                                  two_decimals(s->expected) + ")";
+                                  three_digits(s->expected) + ")";
         if (confirmed.empty()) {
           f.evidence.text = where + "; the other tests found nothing on it: re-test";
         } else if (std::find(confirmed.begin(), confirmed.end(), member) != confirmed.end()) {
