@@ -2,7 +2,7 @@
 # test_bisection_netns.sh RAILCHECK_BIN [SCHEMA] - (inside with_cluster.sh, 4 hosts) issue #6, in-job bisection
 # across real hosts: an all-reduce over the 4 namespace hosts with "bisect", then a TCP pairwise pass.
 #   1. no fault, expectation far below: one round, exit 0; its busbw B is the healthy figure;
-#   2. node3's link limited by tc tbf, expectation B/2: round 1 slow and split, round 2 the half without node3
+#   2. node3's link limited by tc tbf, expectation B/4: round 1 slow and split, round 2 the half without node3
 #      ok and the half with it slow and isolated; the pairwise pass fails node3's NIC, which confirms node3
 #      and explains its half-mate (not named); exit 1 and no other host named.
 set -euo pipefail
@@ -11,13 +11,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/cluster_env.sh"
 bin=${1:?usage: $0 RAILCHECK_BIN [SCHEMA]}
 schema=${2:-}
-rate=${RC_ACCEPT_RATE_MBIT:-400}
+rate=${RC_BISECT_RATE_MBIT:-200}
 
 suite() {  # suite FILE EXPECTED_GBPS WITH_P2P
   python3 - "$@" <<'PY'
 import json, sys
 path, expected, with_p2p = sys.argv[1], float(sys.argv[2]), sys.argv[3] == "1"
-tests = [{"collective": "all_reduce", "min_bytes": "4M", "max_bytes": "4M", "iters": 3, "warmup_iters": 1,
+tests = [{"collective": "all_reduce", "min_bytes": "4M", "max_bytes": "4M", "iters": 5, "warmup_iters": 1,
           "check": 1, "placement": "out_of_place", "bisect": {"expected_busbw_gbps": expected}}]
 if with_p2p:
     tests.append({"name": "tcp_links", "p2p": "tcp", "size": "1M", "iters": 16, "tx_depth": 8, "streams": 2,
@@ -35,7 +35,9 @@ grep '^# bisect' "$RC_CLUSTER_WORK/healthy.log" || true
 [ "$rc" = 0 ] || { echo "FAIL: healthy run exited $rc"; tail -30 "$RC_CLUSTER_WORK/healthy.log"; exit 1; }
 healthy=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([r for r in d["records"] if r.get("kind") == "bisection"][0]["busbw_gbps"])' \
   "$RC_CLUSTER_WORK/healthy/results.json")
-expected=$(python3 -c "print($healthy / 2)")
+# B/4: the slow half (200 Mbit/s) measures about B/15; the healthy half shares this 2-core machine with the
+# slow half's polling ranks and has measured B/2.5 - B/1.5, so a quarter leaves room on both sides
+expected=$(python3 -c "print($healthy / 4)")
 echo "healthy busbw ${healthy} GB/s; the degraded run expects ${expected}"
 
 suite "$RC_CLUSTER_WORK/degraded.json" "$expected" 1
