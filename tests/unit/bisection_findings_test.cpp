@@ -65,6 +65,20 @@ TEST(BisectionFindings, AFailingNicOnOneMemberConfirmsItAndExplainsTheOthers) {
   EXPECT_NE(node4->evidence.text.find("explained by node3"), std::string::npos) << node4->evidence.text;
 }
 
+TEST(BisectionFindings, AFailingLinkBetweenTwoMembersConfirmsNeither) {
+  Finding nic;
+  nic.component = make_nic("node3", "mlx5_0", 0);
+  nic.status = VerdictStatus::kFail;
+  Finding link;
+  link.component = make_link("node3", "mlx5_0", "node4", "mlx5_0", 0);
+  link.status = VerdictStatus::kFail;
+  const std::vector<Finding> findings = bisection_findings(slow_node3_records(), {nic, link});
+  EXPECT_EQ(find(findings, make_node("node3"))->status, VerdictStatus::kFail);
+  EXPECT_EQ(find(findings, make_node("node4"))->status, VerdictStatus::kPass) << "the link is not node4's part";
+  EXPECT_EQ(bisection_findings(slow_node3_records(), {link})[0].status, VerdictStatus::kWarn)
+      << "a link alone confirms no member";
+}
+
 TEST(BisectionFindings, SlowGroupWhoseHalvesAreBothFineMakesEveryMemberASuspect) {
   const json records = json::array({step(1, {"node1", "node2", "node3", "node4"}, 12.0, true, true),
                                     step(2, {"node1", "node2"}, 39.0, false, false),

@@ -117,11 +117,13 @@ Evidence evidence_of(const Step& s, const std::vector<const Step*>& path) {
   return e;
 }
 
+/// A node is confirmed by a failing part of its own (GPU, NIC, the node itself), never by a failing link: a
+/// link blames the path between its ends, not either host. A GPU unit only by that GPU.
 bool is_confirmed(const ComponentId& member, const std::vector<Finding>& others) {
   for (const Finding& f : others) {
     if (f.status != VerdictStatus::kFail) continue;
     if (member.kind == ComponentKind::kGpu ? f.component == member
-                                           : (f.component.host == member.host || f.component.peer_host == member.host)) {
+                                           : (f.component.kind != ComponentKind::kLink && f.component.host == member.host)) {
       return true;
     }
   }

@@ -14,7 +14,8 @@ namespace railcheck::analysis {
 ///   the fault sits between them) is a suspect, its evidence the group's bus bandwidth against the expected
 ///   value and every round it was measured in;
 /// - a suspect group is confirmed when `others` (the run's other findings: pairwise pass, re-tests, checks)
-///   fail a part on one of its hosts (GPU units: that GPU): those members fail, the others pass as explained
+///   fail a GPU, NIC or node of one of its hosts (GPU units: that GPU; a failing link confirms neither end):
+///   those members fail, the others pass as explained
 ///   by it; an unconfirmed group's members warn (re-test: the pairwise pass did not find it);
 /// - members of a first-round group that was not slow pass.
 /// Units are nodes ({"host"}) or GPUs ({"host", "local_rank"}). Throws std::invalid_argument naming the record
