@@ -1,5 +1,6 @@
 #include "railcheck/analysis/analyze.h"
 
+#include <set>
 #include <stdexcept>
 
 #include "railcheck/analysis/bisection_findings.h"
@@ -64,6 +65,23 @@ std::vector<RetestPair> plan_second_pass(const Samples& samples, const AnalysisO
   return plan_retests(analyze_pair_matrix(links, options.pairs), options.pairs);
 }
 
+void explain_links_by_failing_nics(std::vector<Finding>& findings) {
+  std::set<ComponentId> failing_nics;
+  for (const Finding& f : findings) {
+    if (f.component.kind == ComponentKind::kNic && f.status == VerdictStatus::kFail) failing_nics.insert(f.component);
+  }
+  for (Finding& f : findings) {
+    if (f.component.kind != ComponentKind::kLink || f.status < VerdictStatus::kWarn) continue;
+    for (const ComponentId& end : {make_nic(f.component.host, f.component.nic, f.component.rail),
+                                   make_nic(f.component.peer_host, f.component.peer_nic, f.component.rail)}) {
+      if (!failing_nics.contains(end)) continue;
+      f.status = VerdictStatus::kPass;
+      f.evidence.text += "; explained by " + label(end) + ", which fails";
+      break;
+    }
+  }
+}
+
 namespace {
 
 std::vector<Finding> collect_findings(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
@@ -84,6 +102,7 @@ std::vector<Finding> collect_findings(const Samples& samples, const AnalysisOpti
     const std::vector<Finding> judged = compare_to_baseline(samples, *baseline);
     findings.insert(findings.end(), judged.begin(), judged.end());
   }
+  explain_links_by_failing_nics(findings);
   return findings;
 }
 

@@ -23,6 +23,11 @@ std::vector<Finding> check_findings(const nlohmann::json& records);
 /// suspect). Only first-pass link samples are looked at.
 std::vector<RetestPair> plan_second_pass(const Samples& samples, const AnalysisOptions& options);
 
+/// One root cause per fault: a failing or warning link one of whose end NICs fails (in any metric or size) is
+/// set to pass, its evidence saying which NIC explains it, so the console does not tell the operator to
+/// check a cable and drain the node for the same slowness. Links with healthy ends are left as they are.
+void explain_links_by_failing_nics(std::vector<Finding>& findings);
+
 /// Everything the records show: pair-matrix findings (confirmed by the re-test samples among `samples`
 /// when there are any), fleet outliers of unit samples, baseline comparison when `baseline` is given, and
 /// `extra` findings (check_findings, bisection). Combined into one verdict per component.
