@@ -32,6 +32,8 @@ TcpEndpoint::TcpEndpoint(std::vector<SocketFd> streams, std::string peer, TcpEnd
   recvs_.send = false;
   sends_.cursor.assign(streams_.size(), 0);
   recvs_.cursor.assign(streams_.size(), 0);
+  sends_.would_block.assign(streams_.size(), 0);
+  recvs_.would_block.assign(streams_.size(), 0);
   rcvlowat_.assign(streams_.size(), 1);
 }
 
@@ -72,12 +74,17 @@ void TcpEndpoint::progress(Direction& d) {
       const std::size_t begin = s * op.piece, end = std::min(op.bytes, begin + op.piece);
       std::size_t& done = op.done[s];
       if (begin + done < end) {
+        if (d.would_block[s]) break;  // poll() has not said this socket is ready again
         std::byte* at = op.base + begin + done;
         const ssize_t n = d.send ? ::send(streams_[s].get(), at, end - begin - done, MSG_NOSIGNAL | MSG_DONTWAIT)
                                  : ::recv(streams_[s].get(), at, end - begin - done, MSG_DONTWAIT);
         if (n == 0 && !d.send) throw Error("peer " + peer_ + " closed stream " + std::to_string(s) + " mid-transfer");
         if (n < 0) {
-          if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
+          if (errno == EINTR) break;
+          if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            d.would_block[s] = 1;
+            break;
+          }
           throw Error(std::string(d.send ? "send to " : "recv from ") + peer_ + " on stream " + std::to_string(s) +
                       " failed: " + errno_text(errno));
         }
@@ -144,6 +151,7 @@ void TcpEndpoint::set_receive_low_water(std::size_t stream) {
 
 void TcpEndpoint::wait_for_progress(std::chrono::milliseconds timeout) {
   std::vector<pollfd> fds;
+  std::vector<std::size_t> stream_of;
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     short events = 0;
     if (pending_on(sends_, s)) events |= POLLOUT;
@@ -151,11 +159,21 @@ void TcpEndpoint::wait_for_progress(std::chrono::milliseconds timeout) {
       events |= POLLIN;
       set_receive_low_water(s);
     }
-    if (events) fds.push_back({streams_[s].get(), events, 0});
+    if (events) {
+      fds.push_back({streams_[s].get(), events, 0});
+      stream_of.push_back(s);
+    }
   }
   if (fds.empty()) return;
-  if (::poll(fds.data(), fds.size(), static_cast<int>(timeout.count())) < 0 && errno != EINTR) {
+  if (::poll(fds.data(), fds.size(), static_cast<int>(timeout.count())) < 0) {
+    if (errno == EINTR) return;
     throw Error("poll on the streams to " + peer_ + " failed: " + errno_text(errno));
+  }
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    const short ready = fds[i].revents;
+    const bool failed = (ready & (POLLERR | POLLHUP | POLLNVAL)) != 0;  // let the next call report it
+    if (failed || (ready & POLLOUT)) sends_.would_block[stream_of[i]] = 0;
+    if (failed || (ready & POLLIN)) recvs_.would_block[stream_of[i]] = 0;
   }
 }
 

@@ -3,6 +3,8 @@
 // Before sleeping in poll() it sets each receiving socket's SO_RCVLOWAT to the bytes its current piece still
 // expects (at most TcpEndpointOptions::wake_bytes), so the kernel wakes the receiver once per batch instead of
 // once per segment; on the netns veth link those wakeups (IPIs) were the sender's largest cost with -q 4.
+// A socket that said EAGAIN is not tried again in that direction until poll() reports it ready, so the many
+// test() calls between two polls cost no system calls.
 #pragma once
 
 #include <deque>
@@ -48,6 +50,8 @@ class TcpEndpoint final : public Endpoint {
     RequestId first = 0;               // sequence number of ops.front()
     RequestId next = 0;                // sequence number of the next posted op
     std::vector<RequestId> cursor;     // per stream: first op whose piece on that stream is not done
+    std::vector<char> would_block;     // per stream: the last call said EAGAIN and poll() has not said ready
+                                       // since; progress() makes no call there until it does
   };
   RequestId post(Direction& d, const MemoryRegion& region, std::size_t offset, std::size_t bytes);
   void progress(Direction& d);
