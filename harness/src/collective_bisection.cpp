@@ -1,13 +1,12 @@
 #include "collective_bisection.h"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
+#include <cmath>
 #include <ostream>
 #include <sstream>
-#include <thread>
 
 #include "railcheck/analysis/bisection.h"
+#include "railcheck/analysis/verdict.h"
 #include "railcheck/check.h"
 #include "railcheck/collectives/coll_counts.h"
 #include "railcheck/stats.h"
@@ -16,6 +15,8 @@ namespace railcheck {
 namespace {
 
 using nlohmann::json;
+
+constexpr const char* kBusbw = "busbw_gbps";  // the unit format_value reads from the field name
 
 /// The bisection's units: nodes across hosts, or the ranks (GPUs) of a single host.
 struct Units {
@@ -37,12 +38,9 @@ Units units_of(const Bootstrap& bootstrap) {
 }
 
 std::string group_text(const std::vector<int>& group, const Units& units) {
-  std::string text;
-  for (std::size_t i = 0; i < group.size() && i < 8; ++i) {
-    text += (i ? "," : "") + units.names[static_cast<std::size_t>(group[i])];
-  }
-  if (group.size() > 8) text += ",... (" + std::to_string(group.size()) + ")";
-  return text;
+  std::vector<std::string> names;
+  for (int unit : group) names.push_back(units.names[static_cast<std::size_t>(unit)]);
+  return analysis::format_list(names);
 }
 
 /// This rank's mean time per call over the group's communicator, in microseconds.
@@ -58,21 +56,14 @@ double measure_group(const CollectiveTestSpec& spec, std::size_t size_bytes, Col
   const CollectiveCall call{spec.kind, send.data(), recv.data(), check.counts.param_count, spec.type, spec.op, spec.root};
   for (int i = 0; i < spec.warmup_iters; ++i) group.run(call);
   group.synchronize();
-  const bool slow = faults.slow_rank == world_rank;
   auto timer = group.make_timer();
   timer->start();
   for (int i = 0; i < spec.iters; ++i) {
     group.run(call);
-    if (slow) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(faults.slow_ms));
+    faults.after_timed_call(world_rank);
     timer->lap();
   }
   return summarize(timer->finish()).mean_us;
-}
-
-std::string three_digits(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", value);
-  return text;
 }
 
 }  // namespace
@@ -98,7 +89,7 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
   const int me = units.unit_of_rank[static_cast<std::size_t>(bootstrap.rank())];
   if (root && output.console != nullptr) {
     *output.console << "# bisect " << spec.name << ": " << unit_count << (units.by_node ? " nodes" : " GPUs") << " at "
-                    << size_bytes << " B, expected busbw " << three_digits(expected.busbw_gbps) << " GB/s ("
+                    << size_bytes << " B, expected busbw " << analysis::format_value(expected.busbw_gbps, kBusbw) << " ("
                     << expected.from << "), slow below by more than "
                     << std::lround(effective.slow_tolerance * 100.0) << "%" << std::endl;
   }
@@ -180,7 +171,7 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
       if (output.files != nullptr) output.files->add("bisection", std::move(record));
       if (output.console != nullptr) {
         *output.console << "# bisect " << spec.name << " round " << round << ": " << group_text(pending[g], units) << " ("
-                        << ranks_in[g] << " ranks) busbw " << three_digits(step.value) << " GB/s: "
+                        << ranks_in[g] << " ranks) busbw " << analysis::format_value(step.value, kBusbw) << ": "
                         << (step.slow ? (split ? "SLOW, split" : "SLOW, isolated") : "ok") << std::endl;
       }
     }

@@ -18,6 +18,10 @@ enum Field { kMean, kMin, kMax, kP50, kP99, kStdev, kCount, kWrong, kFieldCount 
 
 }  // namespace
 
+void DebugFaults::after_timed_call(int rank) const {
+  if (rank == slow_rank) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(slow_ms));
+}
+
 /// Buffers and pointers of one size in one placement, following NCCL's in-place conventions.
 struct Runner::Placed {
   CheckCase check;
@@ -185,11 +189,10 @@ void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::
     samples = timer->finish();
     for (double& s : samples) s /= spec.iters;
   } else {
-    const bool slow = options_.faults.slow_rank == bootstrap_.rank();
     timer->start();
     for (int i = 0; i < spec.iters; ++i) {
       collective_.run(placed.call);
-      if (slow) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(options_.faults.slow_ms));
+      options_.faults.after_timed_call(bootstrap_.rank());
       timer->lap();
     }
     samples = timer->finish();

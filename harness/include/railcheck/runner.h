@@ -18,6 +18,9 @@ struct DebugFaults {
   int hang_rank = -1;     ///< this rank stops before its first step, as a hung GPU or process would
   int slow_rank = -1;     ///< this rank sleeps slow_ms after each timed collective call, as a slow GPU would
   double slow_ms = 2.0;
+
+  /// Called after each timed collective call: sleeps slow_ms when `rank` is slow_rank.
+  void after_timed_call(int rank) const;
 };
 
 struct RunnerOptions {

@@ -1,12 +1,12 @@
 #include "railcheck/analysis/bisection_findings.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
 
+#include "field_reader.h"
 #include "railcheck/analysis/fleet_outliers.h"
 
 namespace railcheck::analysis {
@@ -18,7 +18,6 @@ struct Step {
   std::size_t index = 0;  ///< in records, for refs
   int round = 0;
   std::vector<ComponentId> members;
-  std::vector<std::string> names;
   std::string metric;
   std::size_t size_bytes = 0;
   double value = 0.0;
@@ -28,75 +27,35 @@ struct Step {
   bool split = false;
 };
 
-[[noreturn]] void malformed(std::size_t index, const std::string& field, const std::string& message) {
-  throw std::invalid_argument("records[" + std::to_string(index) + "]." + field + ": " + message);
-}
-
-const json& field(const json& record, std::size_t index, const char* name) {
-  if (!record.contains(name)) malformed(index, name, "is missing (bisection record)");
-  return record.at(name);
-}
-
-double number(const json& record, std::size_t index, const char* name) {
-  const json& v = field(record, index, name);
-  if (!v.is_number()) malformed(index, name, "must be a number");
-  return v.get<double>();
-}
-
-Step read_step(const json& r, std::size_t index) {
+Step read_step(const FieldReader& reader, std::size_t index) {
   Step s;
   s.index = index;
-  const json& round = field(r, index, "round");
-  if (!round.is_number_integer()) malformed(index, "round", "must be an integer");
-  s.round = round.get<int>();
-  const json& test_key = field(r, index, "test_key");
-  if (!test_key.is_string()) malformed(index, "test_key", "must be a string");
-  s.metric = test_key.get<std::string>() + " busbw_gbps";
-  const json& size = field(r, index, "size_bytes");
-  if (!size.is_number_integer() || size.get<long long>() < 0) malformed(index, "size_bytes", "must be a non-negative integer");
-  s.size_bytes = static_cast<std::size_t>(size.get<long long>());
-  s.value = number(r, index, "busbw_gbps");
-  s.expected = number(r, index, "expected_busbw_gbps");
-  s.expected_from = r.value("expected_from", std::string("expected"));
-  const json& slow = field(r, index, "slow");
-  const json& split = field(r, index, "split");
-  if (!slow.is_boolean() || !split.is_boolean()) malformed(index, "slow", "slow and split must be true or false");
-  s.slow = slow.get<bool>();
-  s.split = split.get<bool>();
-  const json& members = field(r, index, "members");
-  if (!members.is_array() || members.empty()) malformed(index, "members", "must be a non-empty array");
-  for (const json& m : members) {
-    if (!m.is_object() || !m.contains("host") || !m.at("host").is_string()) {
-      malformed(index, "members", "each member needs a host");
-    }
-    const std::string host = m.at("host").get<std::string>();
-    if (m.contains("local_rank")) {
-      if (!m.at("local_rank").is_number_integer()) malformed(index, "members", "local_rank must be an integer");
-      s.members.push_back(make_gpu(host, m.at("local_rank").get<int>()));
-      s.names.push_back(host + " GPU " + std::to_string(m.at("local_rank").get<int>()));
-    } else {
-      s.members.push_back(make_node(host));
-      s.names.push_back(host);
-    }
+  s.round = reader.integer("round");
+  s.metric = reader.string("test_key") + " busbw_gbps";
+  s.size_bytes = reader.size("size_bytes");
+  s.value = reader.number("busbw_gbps");
+  s.expected = reader.number("expected_busbw_gbps");
+  s.expected_from = reader.optional_string("expected_from", "expected");
+  s.slow = reader.boolean("slow");
+  s.split = reader.boolean("split");
+  const json& members = reader.array("members");
+  if (members.empty()) reader.fail("members", "empty (a group has at least one member)");
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const FieldReader member(members[i], "records[" + std::to_string(index) + "].members[" + std::to_string(i) + "]");
+    const std::string host = member.string("host");
+    s.members.push_back(member.has("local_rank") ? make_gpu(host, member.integer("local_rank")) : make_node(host));
   }
   return s;
 }
 
-std::string three_digits(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", value);
-  return text;
-}
-
 std::string names_text(const Step& s) {
-  std::string text;
-  for (std::size_t i = 0; i < s.names.size() && i < 8; ++i) text += (i ? "," : "") + s.names[i];
-  if (s.names.size() > 8) text += ",... (" + std::to_string(s.names.size()) + ")";
-  return text;
+  std::vector<std::string> names;
+  for (const ComponentId& member : s.members) names.push_back(label(member));
+  return format_list(names);
 }
 
 std::string ref_of(const Step& s) {
-  return "round " + std::to_string(s.round) + ": " + names_text(s) + " " + three_digits(s.value) + " GB/s" +
+  return "round " + std::to_string(s.round) + ": " + names_text(s) + " " + format_value(s.value, s.metric) +
          (s.slow ? (s.split ? " slow, split" : " slow, isolated") : " ok");
 }
 
@@ -138,9 +97,8 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
   for (std::size_t i = 0; i < records.size(); ++i) {
     const json& r = records[i];
     if (!r.is_object() || r.value("kind", std::string()) != "bisection") continue;
-    const json& test = field(r, i, "test");
-    if (!test.is_string()) malformed(i, "test", "must be a string");
-    by_test[test.get<std::string>()].push_back(read_step(r, i));
+    const FieldReader reader(r, "records[" + std::to_string(i) + "]");
+    by_test[reader.string("test")].push_back(read_step(reader, i));
   }
 
   std::vector<Finding> findings;
@@ -162,8 +120,8 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
         for (const ComponentId& member : s.members) {
           Finding f{member, VerdictStatus::kPass, evidence_of(s, {&s})};
           f.evidence.text = label(member) + ": " + test + " group of all " + std::to_string(s.members.size()) +
-                            " at " + three_digits(s.value) + " GB/s busbw, " + describe_deviation(f.evidence.deviation) +
-                            " expected " + three_digits(s.expected) + " (" + s.expected_from + "): no bisection needed";
+                            " at " + format_value(s.value, s.metric) + " busbw, " + describe_deviation(f.evidence.deviation) +
+                            " expected " + format_value(s.expected, s.metric) + " (" + s.expected_from + "): no bisection needed";
           findings.push_back(std::move(f));
         }
         continue;
@@ -195,9 +153,9 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
       for (const ComponentId& member : s->members) {
         Finding f{member, VerdictStatus::kWarn, evidence_of(*s, path_of(member, s->round))};
         const std::string where = label(member) + ": in the slow " + test + " group " + names_text(*s) +
-                                  " (bisection round " + std::to_string(s->round) + ", " + three_digits(s->value) +
-                                  " GB/s busbw, " + describe_deviation(f.evidence.deviation) + " expected " +
-                                  three_digits(s->expected) + ")";
+                                  " (bisection round " + std::to_string(s->round) + ", " + format_value(s->value, s->metric) +
+                                  " busbw, " + describe_deviation(f.evidence.deviation) + " expected " +
+                                  format_value(s->expected, s->metric) + ")";
         if (confirmed.empty()) {
           f.evidence.text = where + "; the other tests found nothing on it: re-test";
         } else if (std::find(confirmed.begin(), confirmed.end(), member) != confirmed.end()) {

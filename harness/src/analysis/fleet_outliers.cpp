@@ -2,7 +2,6 @@
 #include "railcheck/analysis/fleet_outliers.h"
 
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <tuple>
 
@@ -52,15 +51,6 @@ std::string plural_of(ComponentKind kind, int count) {
 
 std::string where_of(int rail) { return rail >= 0 ? "on rail " + std::to_string(rail) : "across the fleet"; }
 
-std::string at_size(std::size_t size_bytes) {
-  return size_bytes == 0 ? std::string() : " at " + format_size_text(size_bytes);
-}
-
-std::string format_spreads(double spreads) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", spreads);
-  return text;
-}
 
 }  // namespace
 
@@ -99,7 +89,7 @@ std::vector<Finding> fleet_outliers(std::span<const UnitSample> samples, const O
       evidence.total = static_cast<int>(values.size());
       if (units < options.min_units) {
         finding.status = VerdictStatus::kSkip;
-        evidence.text = label(unit) + ": " + key.metric + at_size(key.size_bytes) + ": only " + kinds + " " +
+        evidence.text = label(unit) + ": " + key.metric + format_at_size(key.size_bytes) + ": only " + kinds + " " +
                         where_of(key.rail) + ", fewer than min_units " + std::to_string(options.min_units) +
                         ": no fleet comparison";
         findings.push_back(std::move(finding));
@@ -109,7 +99,7 @@ std::vector<Finding> fleet_outliers(std::span<const UnitSample> samples, const O
       evidence.spreads = centre.spread > 0.0 ? std::fabs(measured - centre.median) / centre.spread : 0.0;
       finding.status = judge_outlier(measured, centre, group.higher_is_better, options);
       evidence.text = label(unit) + ": " + key.metric + " " + format_value(measured, key.metric) +
-                      at_size(key.size_bytes) + ", " + describe_deviation(evidence.deviation) + " the median of " +
+                      format_at_size(key.size_bytes) + ", " + describe_deviation(evidence.deviation) + " the median of " +
                       kinds + " " + where_of(key.rail) + " (" + format_value(centre.median, key.metric) + ", " +
                       format_spreads(evidence.spreads) + " spreads)";
       findings.push_back(std::move(finding));

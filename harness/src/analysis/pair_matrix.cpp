@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <tuple>
@@ -64,15 +63,6 @@ ComponentId end_b_of(const ComponentId& link) { return make_nic(link.peer_host, 
 
 bool worse_than(double a, double b, bool higher_is_better) { return higher_is_better ? a < b : a > b; }
 
-std::string at_size(std::size_t size_bytes) {
-  return size_bytes == 0 ? std::string() : " at " + format_size_text(size_bytes);
-}
-
-std::string one_decimal(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", value);
-  return text;
-}
 
 /// "round 1: node1(mlx5_0)->node3(mlx5_0) 0.61 GB/s" or "... failed: <error>".
 std::string ref_of(const LinkSample& sample) {
@@ -198,9 +188,9 @@ void fill_numbers(Evidence& evidence, const RailGroup& group, double measured) {
 
 /// "p2p.bw bw_gbps 0.59 GB/s at 1 MiB, 41% below the rail's healthy-link median (1.00 GB/s, 9.3 spreads)".
 std::string numbers_text(const Evidence& evidence, const std::string& centre_name) {
-  return evidence.metric + " " + format_value(evidence.measured, evidence.metric) + at_size(evidence.size_bytes) +
+  return evidence.metric + " " + format_value(evidence.measured, evidence.metric) + format_at_size(evidence.size_bytes) +
          ", " + describe_deviation(evidence.deviation) + " " + centre_name + " (" +
-         format_value(evidence.expected, evidence.metric) + ", " + one_decimal(evidence.spreads) + " spreads)";
+         format_value(evidence.expected, evidence.metric) + ", " + format_spreads(evidence.spreads) + " spreads)";
 }
 
 Finding nic_finding(const ComponentId& nic, const NicStats& stats, const RailGroup& group, bool rail_has_good_nic,
@@ -224,7 +214,7 @@ Finding nic_finding(const ComponentId& nic, const NicStats& stats, const RailGro
                             (evidence.total == 1 ? " pair" : " pairs") + " it was in";
   evidence.text = label(nic) + ": ";
   if (values.empty()) {
-    evidence.text += group.key.metric + at_size(group.key.size_bytes) + ": every transfer failed, " + pairs;
+    evidence.text += group.key.metric + format_at_size(group.key.size_bytes) + ": every transfer failed, " + pairs;
   } else {
     evidence.text += numbers_text(evidence, "the rail's healthy-link median") + ", " + pairs;
   }
@@ -244,7 +234,7 @@ Finding nic_finding(const ComponentId& nic, const NicStats& stats, const RailGro
     }
   } else if (!group.comparable && stats.slow == 0) {
     finding.status = VerdictStatus::kSkip;
-    evidence.text = label(nic) + ": " + group.key.metric + at_size(group.key.size_bytes) + ": only " +
+    evidence.text = label(nic) + ": " + group.key.metric + format_at_size(group.key.size_bytes) + ": only " +
                     std::to_string(group.links.size()) + " links on rail " + std::to_string(group.key.rail) +
                     ", fewer than min_units " + std::to_string(options.link.min_units) + ": too few to compare";
   } else {
@@ -272,7 +262,7 @@ Finding link_finding(const ComponentId& link, const LinkStats& stats, const Rail
   if (stats.has_value) {
     evidence.text += numbers_text(evidence, "the rail's healthy-link median");
   } else {
-    evidence.text += group.key.metric + at_size(group.key.size_bytes) + ": transfer failed";
+    evidence.text += group.key.metric + format_at_size(group.key.size_bytes) + ": transfer failed";
   }
   if (stats.failed && stats.has_value) evidence.text += "; a transfer failed";
 

@@ -8,6 +8,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "field_reader.h"
+
 namespace railcheck::analysis {
 
 std::string_view key_of(VerdictStatus status) {
@@ -75,6 +77,23 @@ std::string format_value(double value, std::string_view metric) {
     result += unit;
   }
   return result;
+}
+
+std::string format_at_size(std::size_t bytes) {
+  return bytes == 0 ? std::string() : " at " + format_size_text(bytes);
+}
+
+std::string format_spreads(double spreads) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", spreads);
+  return text;
+}
+
+std::string format_list(const std::vector<std::string>& names, std::size_t most) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size() && i < most; ++i) text += (i ? "," : "") + names[i];
+  if (names.size() > most) text += ",... (" + std::to_string(names.size()) + ")";
+  return text;
 }
 
 std::string next_action(const ComponentId& component, VerdictStatus status, const std::vector<Evidence>& evidence) {
@@ -249,66 +268,8 @@ nlohmann::json to_json(const Verdict& verdict) {
 
 namespace {
 
-/// Field access with errors that name the path: "verdict: evidence[1].measured: missing".
-class FieldReader {
- public:
-  FieldReader(const nlohmann::json& json, std::string path) : json_(json), path_(std::move(path)) {
-    if (!json_.is_object()) fail("", "not an object");
-  }
-
-  [[noreturn]] void fail(const std::string& name, const std::string& problem) const {
-    std::string where = path_;
-    if (!name.empty()) where += (where.empty() ? "" : ".") + name;
-    throw std::invalid_argument("verdict: " + (where.empty() ? std::string("(top)") : where) + ": " + problem);
-  }
-
-  const nlohmann::json& get(const std::string& name) const {
-    const auto it = json_.find(name);
-    if (it == json_.end()) fail(name, "missing");
-    return *it;
-  }
-
-  std::string string(const std::string& name) const {
-    const nlohmann::json& value = get(name);
-    if (!value.is_string()) fail(name, "not a string");
-    return value.get<std::string>();
-  }
-
-  double number(const std::string& name) const {
-    const nlohmann::json& value = get(name);
-    if (!value.is_number()) fail(name, "not a number");
-    return value.get<double>();
-  }
-
-  int integer(const std::string& name) const {
-    const nlohmann::json& value = get(name);
-    if (!value.is_number_integer()) fail(name, "not an integer");
-    return value.get<int>();
-  }
-
-  std::size_t size(const std::string& name) const {
-    const nlohmann::json& value = get(name);
-    if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
-      fail(name, "not a non-negative integer");
-    }
-    return value.get<std::size_t>();
-  }
-
-  const nlohmann::json& array(const std::string& name) const {
-    const nlohmann::json& value = get(name);
-    if (!value.is_array()) fail(name, "not an array");
-    return value;
-  }
-
-  std::string path_of(const std::string& name) const { return path_.empty() ? name : path_ + "." + name; }
-
- private:
-  const nlohmann::json& json_;
-  std::string path_;
-};
-
 Evidence evidence_from_json(const nlohmann::json& json, const std::string& path) {
-  const FieldReader reader(json, path);
+  const FieldReader reader(json, path, "verdict: ");
   Evidence evidence;
   evidence.source = reader.string("source");
   evidence.metric = reader.string("metric");
@@ -336,7 +297,7 @@ Evidence evidence_from_json(const nlohmann::json& json, const std::string& path)
 }  // namespace
 
 Verdict verdict_from_json(const nlohmann::json& json) {
-  const FieldReader reader(json, "");
+  const FieldReader reader(json, "", "verdict: ");
   Verdict verdict;
   try {
     verdict.component = component_from_json(reader.get("component"));

@@ -88,5 +88,11 @@ std::string format_size_text(std::size_t bytes);
 /// A metric value with the unit its field name implies: "0.61 GB/s" (_gbps), "3.2 us" (_us), "1.5 s" (_s),
 /// "4096 B" (bytes); three significant digits, no exponent. Unknown fields: the bare number.
 std::string format_value(double value, std::string_view metric);
+/// " at 1 MiB" for a size, "" for 0 (not size-specific): appended after a metric in evidence sentences.
+std::string format_at_size(std::size_t bytes);
+/// A deviation in robust spreads, one decimal: "4.4".
+std::string format_spreads(double spreads);
+/// Up to `most` names joined by commas, then ",... (N)" with the total when there are more.
+std::string format_list(const std::vector<std::string>& names, std::size_t most = 8);
 
 }  // namespace railcheck::analysis
