@@ -8,34 +8,15 @@
 
 #include "railcheck/cli.h"
 #include "railcheck/collectives/error.h"
+#include "command_line_helpers.h"
 #include "source_tree.h"
 
 namespace railcheck {
 namespace {
 
-Command parse(std::vector<const char*> args) {
-  args.insert(args.begin(), "railcheck");
-  return parse_command_line(static_cast<int>(args.size()), args.data());
-}
-
-// Expects an InputError with a one-line message; returns the message.
-std::string cli_error(std::vector<const char*> args) {
-  try {
-    (void)parse(args);
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    EXPECT_EQ(what.find('\n'), std::string::npos) << "message should be one line: " << what;
-    EXPECT_FALSE(what.empty());
-    return what;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected InputError, got: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "expected InputError";
-  return "";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::cli_error;
+using test::contains;
+using test::parse;
 
 TEST(CommandLine, NcclTestsStyleFlagsGiveOneSpecWithThoseValues) {
   const Command cmd = parse({"allreduce", "-b", "8", "-e", "1G", "-f", "2", "-n", "20", "-w", "5", "-c", "1", "-d",

@@ -16,6 +16,7 @@
 #include "railcheck/cli.h"
 #include "railcheck/collectives/error.h"
 #include "railcheck/gpu_check/gpu_check_record.h"
+#include "command_line_helpers.h"
 #include "source_tree.h"
 
 namespace railcheck {
@@ -197,24 +198,9 @@ TEST(GpuCheckLine, ShowsDeviceKeyFigureRatioAndStatus) {
 
 // --- command line ---
 
-Command parse(std::vector<const char*> args) {
-  args.insert(args.begin(), "railcheck");
-  return parse_command_line(static_cast<int>(args.size()), args.data());
-}
-
-std::string cli_error(std::vector<const char*> args) {
-  try {
-    (void)parse(args);
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    EXPECT_EQ(what.find('\n'), std::string::npos) << "one line: " << what;
-    return what;
-  }
-  ADD_FAILURE() << "expected InputError";
-  return "";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::cli_error;
+using test::contains;
+using test::parse;
 
 TEST(GpuCheckCommandLine, DefaultsCheckThisProcessGpuWithEveryGemmType) {
   const Command c = parse({"gpu-check"});

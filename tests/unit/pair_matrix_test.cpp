@@ -392,27 +392,45 @@ TEST(PairMatrixTest, RetestClearsAFlukeSoTheSuspectPassesWithItsEvidence) {
   EXPECT_NE(retest.evidence.text.find("not reproduced"), std::string::npos) << retest.evidence.text;
 }
 
-TEST(PairMatrixTest, RetestAgainstFewWideReferencesNeedsAClearDropNotSixSpreads) {
-  // A first pass of 8 reference links whose spread came out wide (about 10% of the median), as a bisection
-  // run's few references can: a re-test 49% below is 4.6 spreads, slow again under retest_spreads (4).
+/// First-pass links between disjoint host pairs (node10-node11, node12-node13, ...) on rail 0 with `values`.
+std::vector<LinkSample> reference_links(const std::vector<double>& values) {
   std::vector<LinkSample> references;
-  const std::vector<double> values = {42.0, 44.0, 46.0, 48.0, 49.0, 51.0, 53.0, 55.0};  // spread 5.19
   for (std::size_t i = 0; i < values.size(); ++i) {
     references.push_back(link_sample(host(10 + 2 * static_cast<int>(i)), host(11 + 2 * static_cast<int>(i)), 0,
                                      values[i], 1));
   }
+  return references;
+}
+
+/// A first pass whose only suspect is node5's NIC on rail 0, failed by `source`.
+PairMatrixResult node5_suspect(const std::string& source) {
   PairMatrixResult first;
   first.suspects = {make_nic("node5", "mlx5_0", 0)};
   Finding suspect;
   suspect.component = first.suspects[0];
   suspect.status = VerdictStatus::kFail;
-  suspect.evidence.source = "bisection";
+  suspect.evidence.source = source;
   first.findings = {suspect};
+  return first;
+}
+
+/// Re-tests of node5 with each of `peers` on rail 0, all at `value`.
+std::vector<LinkSample> node5_retests(const std::vector<int>& peers, double value) {
   std::vector<LinkSample> retests;
-  for (int peer : {10, 12, 14}) {
-    retests.push_back(link_sample("node5", host(peer), 0, 24.6, 2));
+  for (int peer : peers) {
+    retests.push_back(link_sample("node5", host(peer), 0, value, 2));
     retests.back().retest = true;
   }
+  return retests;
+}
+
+TEST(PairMatrixTest, RetestAgainstFewWideReferencesNeedsAClearDropNotSixSpreads) {
+  // A first pass of 8 reference links whose spread came out wide (about 10% of the median), as a bisection
+  // run's few references can: a re-test 49% below is 4.6 spreads, slow again under retest_spreads (4).
+  const std::vector<LinkSample> references =
+      reference_links({42.0, 44.0, 46.0, 48.0, 49.0, 51.0, 53.0, 55.0});  // spread 5.19
+  const PairMatrixResult first = node5_suspect("bisection");
+  std::vector<LinkSample> retests = node5_retests({10, 12, 14}, 24.6);
   PairMatrixOptions options;
   std::vector<Finding> findings = confirm(first, references, retests, options);
   EXPECT_EQ(first_finding(findings, first.suspects[0], "retest").status, VerdictStatus::kFail);
@@ -431,24 +449,9 @@ TEST(PairMatrixTest, RetestAgainstFewWideReferencesNeedsAClearDropNotSixSpreads)
 TEST(PairMatrixTest, RetestFarBelowAWidelyScatteredRailIsSlowAgain) {
   // Healthy links scattered 1.0 - 3.6 GB/s (TCP on a busy host): a suspect re-tested at 0.047 GB/s is only
   // about 2 spreads below their median, but at 3% of it: decisive_deviation makes it slow again.
-  std::vector<LinkSample> references;
-  const std::vector<double> values = {1.0, 1.1, 1.3, 1.4, 1.45, 2.2, 2.5, 3.0, 3.6};
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    references.push_back(link_sample(host(10 + 2 * static_cast<int>(i)), host(11 + 2 * static_cast<int>(i)), 0,
-                                     values[i], 1));
-  }
-  PairMatrixResult first;
-  first.suspects = {make_nic("node5", "mlx5_0", 0)};
-  Finding suspect;
-  suspect.component = first.suspects[0];
-  suspect.status = VerdictStatus::kFail;
-  suspect.evidence.source = "pair_matrix";
-  first.findings = {suspect};
-  std::vector<LinkSample> retests;
-  for (int peer : {10, 12}) {
-    retests.push_back(link_sample("node5", host(peer), 0, 0.047, 2));
-    retests.back().retest = true;
-  }
+  const std::vector<LinkSample> references = reference_links({1.0, 1.1, 1.3, 1.4, 1.45, 2.2, 2.5, 3.0, 3.6});
+  const PairMatrixResult first = node5_suspect("pair_matrix");
+  const std::vector<LinkSample> retests = node5_retests({10, 12}, 0.047);
   PairMatrixOptions options;
   EXPECT_EQ(first_finding(confirm(first, references, retests, options), first.suspects[0], "retest").status,
             VerdictStatus::kFail);

@@ -23,6 +23,25 @@ std::unique_ptr<Transport> loopback(int streams, double timeout_s = 10.0) {
   return make_tcp_transport(options, TcpDeviceFilter{{"lo"}, ""});
 }
 
+/// A client and a server endpoint connected over loopback with `streams` streams (the transport is kept: it
+/// outlives both).
+struct ConnectedPair {
+  std::unique_ptr<Transport> transport;
+  std::unique_ptr<Endpoint> client;
+  std::unique_ptr<Endpoint> server;
+};
+
+ConnectedPair connected_pair(int streams) {
+  ConnectedPair pair;
+  pair.transport = loopback(streams);
+  auto listen = pair.transport->listen(0);
+  const ListenHandle handle = ListenHandle::from_bytes(listen->handle().bytes());
+  auto accepted = std::async(std::launch::async, [&] { return pair.transport->accept(std::move(listen)); });
+  pair.client = pair.transport->connect(0, handle, "self");
+  pair.server = accepted.get();
+  return pair;
+}
+
 std::string message_of(const std::function<void()>& f) {
   try {
     f();
@@ -91,12 +110,7 @@ TEST(TcpTransport, NoDeviceIsASkipWithAReason) {
 
 TEST(TcpTransport, MovesBytesBothWaysOverParallelStreams) {
   for (int streams : {1, 4}) {
-    auto transport = loopback(streams);
-    auto listen = transport->listen(0);
-    const ListenHandle handle = ListenHandle::from_bytes(listen->handle().bytes());
-    auto accepted = std::async(std::launch::async, [&] { return transport->accept(std::move(listen)); });
-    auto client = transport->connect(0, handle, "self");
-    auto server = accepted.get();
+    auto [transport, client, server] = connected_pair(streams);
 
     for (std::size_t bytes : {std::size_t{1}, std::size_t{100'000}, std::size_t{(1 << 20) + 3}}) {
       std::vector<std::byte> a(bytes), b(bytes), back(bytes), got(bytes);
@@ -124,12 +138,7 @@ TEST(TcpTransport, MovesBytesBothWaysOverParallelStreams) {
 }
 
 TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
-  auto transport = loopback(3);
-  auto listen = transport->listen(0);
-  const ListenHandle handle = ListenHandle::from_bytes(listen->handle().bytes());
-  auto accepted = std::async(std::launch::async, [&] { return transport->accept(std::move(listen)); });
-  auto client = transport->connect(0, handle, "self");
-  auto server = accepted.get();
+  auto [transport, client, server] = connected_pair(3);
   constexpr std::size_t kMessage = 200'000, kDepth = 8;
   std::vector<std::byte> out(kMessage * kDepth), in(kMessage * kDepth);
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::byte(i % 251);
@@ -155,12 +164,7 @@ TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
 // only slow this down to poll timeouts, which this test does not time.)
 TEST(TcpTransport, ReceiveCompletesWhileLaterReceivesArePostedButNotYetSent) {
   for (int streams : {1, 2}) {
-    auto transport = loopback(streams);
-    auto listen = transport->listen(0);
-    const ListenHandle handle = ListenHandle::from_bytes(listen->handle().bytes());
-    auto accepted = std::async(std::launch::async, [&] { return transport->accept(std::move(listen)); });
-    auto client = transport->connect(0, handle, "self");
-    auto server = accepted.get();
+    auto [transport, client, server] = connected_pair(streams);
     constexpr std::size_t kMessage = 150'000;  // two pieces with 2 streams, each below the mark's cap
     std::vector<std::byte> out(kMessage), in(4 * kMessage);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::byte(i % 253);
@@ -225,12 +229,8 @@ TEST(TcpTransport, ConnectionCarryingAnotherNonceIsRejectedAndBothSidesTimeOut) 
 }
 
 TEST(TcpTransport, PeerClosingMidTransferIsAnErrorNotAHang) {
-  auto transport = loopback(1);
-  auto listen = transport->listen(0);
-  const ListenHandle handle = ListenHandle::from_bytes(listen->handle().bytes());
-  auto accepted = std::async(std::launch::async, [&] { return transport->accept(std::move(listen)); });
-  auto client = transport->connect(0, handle, "self");
-  accepted.get().reset();  // the server goes away
+  auto [transport, client, server] = connected_pair(1);
+  server.reset();  // the server goes away
   std::vector<std::byte> buffer(1024);
   auto region = client->register_memory(buffer.data(), buffer.size());
   const auto r = client->irecv(*region, 0, buffer.size());

@@ -1,0 +1,40 @@
+// Shared by the unit tests of the command line: parse argv as `railcheck ...` and expect one-line input errors.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "railcheck/cli.h"
+#include "railcheck/collectives/error.h"
+
+namespace railcheck::test {
+
+/// parse_command_line over {"railcheck", args...}.
+inline Command parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "railcheck");
+  return parse_command_line(static_cast<int>(args.size()), args.data());
+}
+
+/// Expects an InputError with a non-empty one-line message; returns the message ("" after a test failure).
+inline std::string cli_error(std::vector<const char*> args) {
+  try {
+    (void)parse(args);
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find('\n'), std::string::npos) << "message should be one line: " << what;
+    EXPECT_FALSE(what.empty());
+    return what;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "expected InputError, got: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "expected InputError";
+  return "";
+}
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace railcheck::test
