@@ -53,6 +53,20 @@ def run_single(args, timeout=60):
     return result
 
 
+def expect_input_error(args, needles):
+    """Runs railcheck ARGS alone and expects bad input's contract: exit 2, one stderr line starting
+    'railcheck: error: ' that contains every needle, nothing on stdout."""
+    result = run_single(args)
+    lines = result.stderr.strip().splitlines()
+    print(args, "->", result.returncode, lines)
+    expect(result.returncode == 2, "%s: exit 2, got %d" % (args, result.returncode))
+    expect(len(lines) == 1, "%s: exactly one line on stderr, got %d" % (args, len(lines)))
+    expect(lines[0].startswith("railcheck: error: "), "%s: message starts with 'railcheck: error: '" % args)
+    for needle in needles:
+        expect(needle in lines[0], "%s: message names %r: %s" % (args, needle, lines[0]))
+    expect(result.stdout == "", "%s: nothing on stdout" % args)
+
+
 def schema(name):
     with open(os.path.join(SOURCE_DIR, "results-schema", name)) as f:
         return json.load(f)

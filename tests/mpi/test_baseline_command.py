@@ -6,7 +6,7 @@ import os
 
 import jsonschema
 
-from rctest import SOURCE_DIR, expect, fresh_dir, mpirun, run_single, schema
+from rctest import SOURCE_DIR, expect, expect_input_error, fresh_dir, mpirun, run_single, schema
 
 work = fresh_dir("baseline")
 run = os.path.join(work, "run")
@@ -78,13 +78,6 @@ cases = [
     (["baseline", "generate", results, "-o", out], ["--profile"]),
 ]
 for args, needles in cases:
-    result = run_single(args)
-    lines = result.stderr.strip().splitlines()
-    expect(result.returncode == 2, "%s: exit 2, got %d" % (args, result.returncode))
-    expect(len(lines) == 1, "%s: exactly one line on stderr, got %d" % (args, len(lines)))
-    expect(lines[0].startswith("railcheck: error: "), "%s: message starts with 'railcheck: error: '" % args)
-    for needle in needles:
-        expect(needle in lines[0], "%s: message names %r: %s" % (args, needle, lines[0]))
-    expect(result.stdout == "", "%s: nothing on stdout" % args)
+    expect_input_error(args, needles)
 expect(not os.path.exists(out), "no output file is written on bad input")
 print("PASS")

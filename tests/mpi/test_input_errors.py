@@ -1,7 +1,7 @@
 """Bad input gives one line on stderr naming the problem, and exit code 2, before anything is launched."""
 import os
 
-from rctest import SOURCE_DIR, WORK_DIR, expect, fresh_dir, run_single
+from rctest import SOURCE_DIR, WORK_DIR, expect, expect_input_error, fresh_dir
 
 work = fresh_dir("input-errors")
 malformed = os.path.join(work, "malformed.json")
@@ -23,13 +23,5 @@ cases = [
     (["allreduce", "--backend", "gpu"], ["--backend"]),
 ]
 for args, needles in cases:
-    result = run_single(args)
-    lines = result.stderr.strip().splitlines()
-    print(args, "->", result.returncode, lines)
-    expect(result.returncode == 2, "%s: exit 2, got %d" % (args, result.returncode))
-    expect(len(lines) == 1, "%s: exactly one line on stderr, got %d" % (args, len(lines)))
-    expect(lines[0].startswith("railcheck: error: "), "%s: message starts with 'railcheck: error: '" % args)
-    for needle in needles:
-        expect(needle in lines[0], "%s: message names %r: %s" % (args, needle, lines[0]))
-    expect(result.stdout == "", "%s: nothing on stdout" % args)
+    expect_input_error(args, needles)
 print("PASS")
