@@ -32,7 +32,7 @@ Units units_of(const Bootstrap& bootstrap) {
   if (u.by_node) {
     u.names = bootstrap.hosts();
   } else {
-    for (const RankInfo& info : bootstrap.ranks()) u.names.push_back(info.host + " GPU " + std::to_string(info.local_rank));
+    for (const RankInfo& info : bootstrap.ranks()) u.names.push_back(analysis::label(analysis::make_gpu(info.host, info.local_rank)));
   }
   return u;
 }

@@ -150,8 +150,9 @@ void TcpEndpoint::set_receive_low_water(std::size_t stream) {
 }
 
 void TcpEndpoint::wait_for_progress(std::chrono::milliseconds timeout) {
-  std::vector<pollfd> fds;
-  std::vector<std::size_t> stream_of;
+  // One entry per stream, in stream order; poll() ignores the negative fd of a stream with nothing pending.
+  std::vector<pollfd> fds(streams_.size(), pollfd{-1, 0, 0});
+  bool any = false;
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     short events = 0;
     if (pending_on(sends_, s)) events |= POLLOUT;
@@ -159,21 +160,19 @@ void TcpEndpoint::wait_for_progress(std::chrono::milliseconds timeout) {
       events |= POLLIN;
       set_receive_low_water(s);
     }
-    if (events) {
-      fds.push_back({streams_[s].get(), events, 0});
-      stream_of.push_back(s);
-    }
+    if (events) fds[s] = {streams_[s].get(), events, 0};
+    any = any || events != 0;
   }
-  if (fds.empty()) return;
+  if (!any) return;
   if (::poll(fds.data(), fds.size(), static_cast<int>(timeout.count())) < 0) {
     if (errno == EINTR) return;
     throw Error("poll on the streams to " + peer_ + " failed: " + errno_text(errno));
   }
-  for (std::size_t i = 0; i < fds.size(); ++i) {
-    const short ready = fds[i].revents;
+  for (std::size_t s = 0; s < fds.size(); ++s) {
+    const short ready = fds[s].revents;
     const bool failed = (ready & (POLLERR | POLLHUP | POLLNVAL)) != 0;  // let the next call report it
-    if (failed || (ready & POLLOUT)) sends_.would_block[stream_of[i]] = 0;
-    if (failed || (ready & POLLIN)) recvs_.would_block[stream_of[i]] = 0;
+    if (failed || (ready & POLLOUT)) sends_.would_block[s] = 0;
+    if (failed || (ready & POLLIN)) recvs_.would_block[s] = 0;
   }
 }
 
