@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include "railcheck/collectives/mpi_call.h"
 
@@ -71,6 +73,20 @@ Bootstrap::Bootstrap() : world_(MpiComm::duplicate(MPI_COMM_WORLD)) {
 }
 
 void Bootstrap::barrier() const { RC_MPI_CALL(MPI_Barrier(world_.get())); }
+
+void Bootstrap::quiet_barrier() const {
+  constexpr auto kLongestPause = std::chrono::microseconds(1000);
+  MPI_Request request = MPI_REQUEST_NULL;
+  RC_MPI_CALL(MPI_Ibarrier(world_.get(), &request));
+  auto pause = std::chrono::microseconds(10);
+  for (;;) {
+    int done = 0;
+    RC_MPI_CALL(MPI_Test(&request, &done, MPI_STATUS_IGNORE));
+    if (done != 0) return;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, kLongestPause);
+  }
+}
 
 std::vector<double> Bootstrap::gather(const std::vector<double>& mine, int root) const {
   std::vector<double> all;

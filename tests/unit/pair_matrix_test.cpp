@@ -486,10 +486,58 @@ TEST(PairMatrixTest, RetestOfABadLinkBlamesTheLinkOrAnEnd) {
   EXPECT_EQ(fails[0]->evidence.source, "retest");
   EXPECT_EQ(first_finding(findings, link, "retest").status, VerdictStatus::kWarn);
 
+  // The link is fine again but node6 dips once with its good peer: two measurements that disagree are a
+  // transient, not a confirmed NIC, and a healthy re-test names nothing.
+  const ValueOf node6_dips_once = [](int a, int b, int) {
+    return (a == 6 || b == 6) && std::set{a, b} != std::set{2, 6} ? 0.5 * kHealthyGbps : kHealthyGbps;
+  };
+  findings = confirm(first, links, measure(plan, node6_dips_once), options);
+  EXPECT_TRUE(with_status(findings, VerdictStatus::kFail).empty());
+  EXPECT_TRUE(with_status(findings, VerdictStatus::kWarn).empty());
+  const Finding& dip = first_finding(findings, make_nic("node6", "mlx5_0", 0), "retest");
+  EXPECT_EQ(dip.status, VerdictStatus::kPass);
+  EXPECT_EQ(dip.evidence.slow, 1);
+  EXPECT_NE(dip.evidence.text.find("was not slow again"), std::string::npos) << dip.evidence.text;
+
   // Nothing measured: the suspect stays a warning, "not re-tested".
   findings = confirm(first, links, {}, options);
   EXPECT_TRUE(with_status(findings, VerdictStatus::kFail).empty());
   EXPECT_NE(first_finding(findings, link, "retest").evidence.text.find("not re-tested"), std::string::npos);
+}
+
+TEST(PairMatrixTest, EndSharedByTwoSuspectLinksCountsEachRetestOnce) {
+  const std::vector<LinkSample> links = full_mesh(8, 1, [](int, int, int) { return kHealthyGbps; });
+  PairMatrixResult first;
+  first.suspects = {make_link("node2", "mlx5_0", "node5", "mlx5_0", 0),
+                    make_link("node2", "mlx5_0", "node6", "mlx5_0", 0)};
+  // node2's NIC is slow: both links slow again, and node2 slow with each of its two good peers.
+  const ValueOf values = [](int a, int b, int) { return a == 2 || b == 2 ? 0.5 * kHealthyGbps : kHealthyGbps; };
+  std::vector<RetestPair> plan;
+  for (const ComponentId& link : first.suspects) {
+    plan.push_back({link, link.host, link.nic, link.peer_host, link.peer_nic, 0});
+  }
+  plan.push_back({first.suspects[0], "node2", "mlx5_0", "node0", "mlx5_0", 0});
+  plan.push_back({first.suspects[1], "node2", "mlx5_0", "node1", "mlx5_0", 0});
+  const std::vector<Finding> findings = confirm(first, links, measure(plan, values), PairMatrixOptions{});
+  const Finding& end = first_finding(findings, make_nic("node2", "mlx5_0", 0), "retest");
+  EXPECT_EQ(end.evidence.total, 2) << "each re-test of node2 once, not once per suspect link";
+  EXPECT_EQ(end.evidence.slow, 2);
+  EXPECT_EQ(end.status, VerdictStatus::kFail);
+}
+
+TEST(PairMatrixTest, SuspectNicRetestCountsAPeerThatEndsASuspectLink) {
+  // node3's NIC is slow and its link to node4 was a suspect too (a latency outlier, say): node4 is still no
+  // suspect NIC, so node3's re-test with it judges node3.
+  const std::vector<LinkSample> links = full_mesh(8, 1, [](int, int, int) { return kHealthyGbps; });
+  PairMatrixResult first;
+  first.suspects = {make_nic("node3", "mlx5_0", 0), make_link("node3", "mlx5_0", "node4", "mlx5_0", 0)};
+  const ValueOf node3_slow = [](int a, int b, int) { return a == 3 || b == 3 ? 0.1 * kHealthyGbps : kHealthyGbps; };
+  const std::vector<RetestPair> plan = {{first.suspects[0], "node3", "mlx5_0", "node4", "mlx5_0", 0},
+                                        {first.suspects[0], "node3", "mlx5_0", "node1", "mlx5_0", 0}};
+  const std::vector<Finding> findings = confirm(first, links, measure(plan, node3_slow), PairMatrixOptions{});
+  const Finding& nic = first_finding(findings, first.suspects[0], "retest");
+  EXPECT_EQ(nic.status, VerdictStatus::kFail);
+  EXPECT_EQ(nic.evidence.total, 2);
 }
 
 TEST(PairMatrixTest, HostWithSlowNicsOnTwoRailsGivesTwoNicSuspects) {

@@ -49,6 +49,10 @@ class Bootstrap {
   MPI_Comm comm() const { return world_.get(); }
 
   void barrier() const;
+  /// A barrier that sleeps while it waits (MPI_Ibarrier polled with growing sleeps of up to 1 ms) instead of
+  /// spinning, so ranks with nothing to measure leave the host's cores to the ranks that measure. Adds up to
+  /// about 1 ms after the last rank arrives: for waits between measurements, not inside one.
+  void quiet_barrier() const;
   /// Concatenation at `root` of every rank's `mine` (all ranks pass the same length). Empty elsewhere.
   std::vector<double> gather(const std::vector<double>& mine, int root = 0) const;
   /// Every rank's `mine` at `root`, indexed by rank (any lengths). Empty elsewhere.

@@ -455,8 +455,14 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
                              std::span<const LinkSample> retests, const PairMatrixOptions& options) {
   const std::map<GroupKey, RailGroup> groups = build_groups(first_links, options);
   std::set<ComponentId> suspect_nics;
+  std::set<ComponentId> suspect_links;
+  std::set<ComponentId> suspect_link_ends;
   for (const ComponentId& suspect : first_pass.suspects) {
     if (suspect.kind == ComponentKind::kNic) suspect_nics.insert(suspect);
+    if (suspect.kind == ComponentKind::kLink) {
+      suspect_links.insert(suspect);
+      suspect_link_ends.insert({end_a_of(suspect), end_b_of(suspect)});
+    }
   }
 
   OutlierOptions retest_rule = options.link;
@@ -473,21 +479,21 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     const ComponentId a = nic_a_of(sample);
     const ComponentId b = nic_b_of(sample);
     for (const ComponentId& suspect : first_pass.suspects) {
-      if (suspect.kind == ComponentKind::kLink) {
-        if (suspect == link) {
-          tally(of_suspect[suspect], key, sample, slow);
-          continue;
-        }
-        // One end of the suspect link with a peer that is neither the other end nor a suspect.
-        for (const auto& [end, peer] : {std::pair{a, b}, std::pair{b, a}}) {
-          const bool is_end = end == end_a_of(suspect) || end == end_b_of(suspect);
-          const bool other_end = peer == end_a_of(suspect) || peer == end_b_of(suspect);
-          if (is_end && !other_end && !suspect_nics.contains(peer)) tally(of_link_end[end], key, sample, slow);
-        }
+      if (suspect.kind == ComponentKind::kLink && suspect == link) {
+        tally(of_suspect[suspect], key, sample, slow);
       } else if (suspect.kind == ComponentKind::kNic) {
         // The suspect NIC with a peer that is not itself suspect: the slowness can only be this NIC's.
         if ((a == suspect && !suspect_nics.contains(b)) || (b == suspect && !suspect_nics.contains(a))) {
           tally(of_suspect[suspect], key, sample, slow);
+        }
+      }
+    }
+    // An end of a suspect link with a peer that is no suspect NIC, over a path that is no suspect link itself
+    // (counted once per end, however many suspect links share it).
+    if (!suspect_links.contains(link)) {
+      for (const auto& [end, peer] : {std::pair{a, b}, std::pair{b, a}}) {
+        if (suspect_link_ends.contains(end) && !suspect_nics.contains(peer)) {
+          tally(of_link_end[end], key, sample, slow);
         }
       }
     }
@@ -508,14 +514,23 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     std::string text = status == VerdictStatus::kFail ? "confirmed, slow again in most re-tests"
                                                       : "not reproduced with known-good peers: passed (a transient dip)";
     if (suspect.kind == ComponentKind::kLink) {
-      // When an end is slow with good peers too, the NIC is at fault, not the path between the two.
+      // When the link is slow again and an end is slow with good peers too, the NIC is at fault, not the
+      // path between the two. An end slow with good peers while the link itself is not slow again is two
+      // measurements that disagree: a transient, kept as evidence but not reported.
+      const bool link_slow_again = status == VerdictStatus::kFail;
       for (const ComponentId& end : {end_a_of(suspect), end_b_of(suspect)}) {
         const auto it = of_link_end.find(end);
         if (it == of_link_end.end() || !majority_slow(it->second)) continue;
-        if (status == VerdictStatus::kFail) {
-          status = VerdictStatus::kWarn;
-          text = "slow again, but " + label(end) + " is slow with good peers too: the NIC, not the path";
+        if (!link_slow_again) {
+          for (Finding& finding : retest_findings(end, it->second, VerdictStatus::kPass, groups,
+                                                  "but " + label(suspect) +
+                                                      " was not slow again: not reproduced, passed (a transient dip)")) {
+            added.push_back(std::move(finding));
+          }
+          continue;
         }
+        status = VerdictStatus::kWarn;
+        text = "slow again, but " + label(end) + " is slow with good peers too: the NIC, not the path";
         for (Finding& finding : retest_findings(end, it->second, VerdictStatus::kFail, groups,
                                                 "slow with good peers, confirmed (found re-testing " +
                                                     label(suspect) + ")")) {

@@ -261,6 +261,9 @@ std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan
         measured = {r};
       }
     }
+    // Ranks outside this round's pairs wait here asleep: on a host whose cores the measuring ranks need
+    // (a TCP pair's copies and softirqs), idle ranks spinning in MPI would take them.
+    bootstrap_.quiet_barrier();
     nlohmann::json mine_json = nlohmann::json::array();
     for (P2pRecord& r : measured) {
       r.test = test;
