@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "railcheck/collectives/mpi_call.h"
+#include "railcheck/cpu_affinity.h"
 
 namespace railcheck {
 namespace {
@@ -53,22 +54,28 @@ Bootstrap::Bootstrap() : world_(MpiComm::duplicate(MPI_COMM_WORLD)) {
   std::strncpy(mine.data(), host.c_str(), mine.size() - 1);
   std::vector<char> names(kHostNameBytes * static_cast<std::size_t>(size));
   RC_MPI_CALL(MPI_Allgather(mine.data(), kHostNameBytes, MPI_CHAR, names.data(), kHostNameBytes, MPI_CHAR, world_.get()));
-  const std::array<int, 3> numbers = {local_rank, local_size, static_cast<int>(getpid())};
-  std::vector<int> all_numbers(3 * static_cast<std::size_t>(size));
-  RC_MPI_CALL(MPI_Allgather(numbers.data(), 3, MPI_INT, all_numbers.data(), 3, MPI_INT, world_.get()));
+  const CpuAffinity affinity = current_cpu_affinity();
+  constexpr std::size_t kNumbers = 4;
+  const std::array<int, kNumbers> numbers = {local_rank, local_size, static_cast<int>(getpid()), affinity.count};
+  std::vector<int> all_numbers(kNumbers * static_cast<std::size_t>(size));
+  RC_MPI_CALL(MPI_Allgather(numbers.data(), kNumbers, MPI_INT, all_numbers.data(), kNumbers, MPI_INT, world_.get()));
 
   ranks_.resize(static_cast<std::size_t>(size));
   for (int r = 0; r < size; ++r) {
     RankInfo& info = ranks_[static_cast<std::size_t>(r)];
     info.rank = r;
     info.host = std::string(names.data() + static_cast<std::size_t>(r) * kHostNameBytes);
-    info.local_rank = all_numbers[3 * static_cast<std::size_t>(r)];
-    info.local_size = all_numbers[3 * static_cast<std::size_t>(r) + 1];
-    info.pid = all_numbers[3 * static_cast<std::size_t>(r) + 2];
+    const std::size_t at = kNumbers * static_cast<std::size_t>(r);
+    info.local_rank = all_numbers[at];
+    info.local_size = all_numbers[at + 1];
+    info.pid = all_numbers[at + 2];
+    info.cpu_count = all_numbers[at + 3];
     auto known = std::find(hosts_.begin(), hosts_.end(), info.host);
     info.node_index = static_cast<int>(known - hosts_.begin());
     if (known == hosts_.end()) hosts_.push_back(info.host);
   }
+  const std::vector<std::string> cpu_lists = allgather_strings(affinity.list);  // any length: after the sizes
+  for (int r = 0; r < size; ++r) ranks_[static_cast<std::size_t>(r)].cpus = cpu_lists[static_cast<std::size_t>(r)];
   self_ = ranks_[static_cast<std::size_t>(rank)];
 }
 

@@ -46,6 +46,21 @@ std::pair<std::string, std::string> mpi_versions() {
   return {library_text, std::to_string(major) + "." + std::to_string(minor)};
 }
 
+std::string single_cpu_note(const RunManifest& m) {
+  std::string named;
+  int count = 0;
+  for (const RankEntry& entry : m.ranks) {
+    if (entry.info.cpu_count != 1) continue;
+    if (count++ > 0) named += ", ";
+    named += std::to_string(entry.info.rank) + " (" + entry.info.host + ", CPU " + entry.info.cpus + ")";
+  }
+  if (count == 0) return "";
+  return std::string("# note: rank") + (count > 1 ? "s " : " ") + named + (count > 1 ? " are" : " is") +
+         " bound to a single CPU by the launcher; host-side work (TCP transfers, the MPI backend, checks) "
+         "competes for it. For host-side measurements bind wider (Open MPI: --bind-to none or --map-by "
+         "ppr:N:node:PE=C; Slurm: --cpus-per-task=C).\n";
+}
+
 nlohmann::json to_json(const RunManifest& m) {
   nlohmann::json ranks = nlohmann::json::array();
   for (const RankEntry& entry : m.ranks) {
@@ -62,6 +77,7 @@ nlohmann::json to_json(const RunManifest& m) {
                      {"local_size", entry.info.local_size},
                      {"node_index", entry.info.node_index},
                      {"pid", entry.info.pid},
+                     {"cpus", entry.info.cpus},
                      {"gpu", gpu}});
   }
   nlohmann::json manifest = {

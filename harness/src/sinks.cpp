@@ -88,6 +88,7 @@ void ConsoleTableSink::begin_run(const RunManifest& m) {
                   entry.gpu ? entry.gpu->pci_bus_id.c_str() : "host", entry.gpu ? entry.gpu->name.c_str() : "MPI host memory");
     out_ << line;
   }
+  out_ << single_cpu_note(m);
   out_.flush();
 }
 

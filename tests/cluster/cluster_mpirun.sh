@@ -6,7 +6,8 @@
 #
 # Uses the hostfile written by `netns_cluster.sh up` and nsrsh as rsh agent; restricts the btl and oob to
 # the cluster subnet (mpirun sits in the root namespace, on the bridge). Runs as root, hence the
-# OMPI_ALLOW_RUN_AS_ROOT pair.
+# OMPI_ALLOW_RUN_AS_ROOT pair. --bind-to none: every namespace host shares this machine's cores, and Open MPI's
+# per-host default (bind a host's first rank to core 0) would put every host's rank on the same core.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster_env.sh
@@ -16,7 +17,8 @@ hostfile=$RC_RUN_DIR/hostfile
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 cmd=(mpirun --hostfile "$hostfile" -np "$(grep -c . "$hostfile")"
      --mca plm_rsh_agent "$here/nsrsh" --mca plm_rsh_no_tree_spawn 1
-     --mca btl "tcp,self" --mca btl_tcp_if_include "$RC_NET.0/24" --mca oob_tcp_if_include "$RC_NET.0/24")
+     --mca btl "tcp,self" --mca btl_tcp_if_include "$RC_NET.0/24" --mca oob_tcp_if_include "$RC_NET.0/24"
+     --bind-to none)
 if [ "${1:-}" = --print ]; then
   printf '%q ' env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "${cmd[@]}"
   echo

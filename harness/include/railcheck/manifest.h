@@ -52,6 +52,11 @@ nlohmann::json to_json(const RunManifest& manifest);
 /// backend and what is theirs.
 RunManifest base_manifest(const std::string& command_line, const std::string& suite, const Bootstrap& bootstrap);
 
+/// A console note naming the ranks the launcher confined to a single CPU ("" when none is): their host-side
+/// work (TCP transfers, the MPI backend, checks) then competes for that one CPU, and measurements say more
+/// about the binding than the hardware. Ranks whose affinity is unknown are not named.
+std::string single_cpu_note(const RunManifest& manifest);
+
 /// Now as "2026-11-23T10:15:00Z".
 std::string utc_now_iso8601();
 

@@ -57,7 +57,7 @@ int run_p2p(const Command& command, const Bootstrap& bootstrap) {
   if (root) {
     writer = std::make_unique<ResultsFiles>(dir);
     writer->begin(manifest);
-    std::cout << session.describe(plan.size()) << std::endl;
+    std::cout << single_cpu_note(manifest) << session.describe(plan.size()) << std::endl;
   }
   const P2pOutput output{writer.get(), root ? &std::cout : nullptr, root ? &summary : nullptr};
   const std::vector<P2pRecord> all = session.run_rounds(plan, "", "first", output);
