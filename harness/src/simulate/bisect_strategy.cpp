@@ -55,9 +55,9 @@ RailSuspects rail_suspects(const analysis::Bisection& bisection, int rail, int n
 
   std::vector<bool> nic_cleared(static_cast<std::size_t>(nodes)), gpu_cleared(static_cast<std::size_t>(nodes));
   std::set<NodePair> link_cleared;
-  std::set<std::tuple<int, int, std::size_t>> measured;  // (round, first node, size): finds a step's children
+  std::map<std::tuple<int, int, std::size_t>, bool> measured;  // (round, first node, size) -> slow: a step's children
   for (const BisectionStep& step : bisection.history()) {
-    measured.insert({step.round, step.nodes.front(), step.nodes.size()});
+    measured[{step.round, step.nodes.front(), step.nodes.size()}] = step.slow;
     if (step.slow) continue;
     for (int node : step.nodes) {
       gpu_cleared[static_cast<std::size_t>(node)] = true;
@@ -68,9 +68,15 @@ RailSuspects rail_suspects(const analysis::Bisection& bisection, int rail, int n
 
   for (const BisectionStep& step : bisection.history()) {
     if (!step.slow) continue;
-    const auto first_half = analysis::split_halves(step.nodes).first;
+    // Terminal: not split, or split with both halves fine (the fault sits between them: the links that
+    // joined the halves, which neither half's ring crosses). A slow half carries the search on.
+    const auto [first_half, second_half] = analysis::split_halves(step.nodes);
+    const auto half_slow = [&](const std::vector<int>& half) {
+      const auto it = half.empty() ? measured.end() : measured.find({step.round + 1, half.front(), half.size()});
+      return it != measured.end() && it->second;
+    };
     const bool split = measured.contains({step.round + 1, first_half.front(), first_half.size()});
-    if (split) continue;  // not terminal: its halves carry the search on
+    if (split && (half_slow(first_half) || half_slow(second_half))) continue;
     for (int node : step.nodes) {
       if (!suspect_set.contains(node)) continue;
       if (!nic_cleared[static_cast<std::size_t>(node)] && step.nodes.size() >= 2) out.nics.try_emplace(node, &step);
