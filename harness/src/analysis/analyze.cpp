@@ -108,11 +108,6 @@ std::vector<Finding> collect_findings(const Samples& samples, const AnalysisOpti
 
 }  // namespace
 
-std::vector<Verdict> analyze_samples(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
-                                     const std::vector<Finding>& extra) {
-  return combine(collect_findings(samples, options, baseline, extra));
-}
-
 std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions& options, const Baseline* baseline) {
   std::vector<Finding> findings = collect_findings(samples_from_records(records), options, baseline, check_findings(records));
   // Bisection suspects are confirmed (or explained) by what the other analyses found.

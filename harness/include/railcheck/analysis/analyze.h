@@ -28,14 +28,10 @@ std::vector<RetestPair> plan_second_pass(const Samples& samples, const AnalysisO
 /// check a cable and drain the node for the same slowness. Links with healthy ends are left as they are.
 void explain_links_by_failing_nics(std::vector<Finding>& findings);
 
-/// Everything the records show: pair-matrix findings (confirmed by the re-test samples among `samples`
-/// when there are any), fleet outliers of unit samples, baseline comparison when `baseline` is given, and
-/// `extra` findings (check_findings, bisection). Combined into one verdict per component.
-std::vector<Verdict> analyze_samples(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
-                                     const std::vector<Finding>& extra);
-
-/// analyze_samples over a results document's records (plus check_findings and bisection_findings). Throws std::invalid_argument
-/// naming the record and field when the document is malformed.
+/// Everything a results document's records show, one verdict per component: pair-matrix findings (confirmed
+/// by the re-test samples when there are any), fleet outliers of unit samples, baseline comparison when
+/// `baseline` is given, check_findings, and bisection_findings (confirmed or explained by all the others).
+/// Throws std::invalid_argument naming the record and field when the document is malformed.
 std::vector<Verdict> analyze_records(const nlohmann::json& records, const AnalysisOptions& options,
                                      const Baseline* baseline);
 
