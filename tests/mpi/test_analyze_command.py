@@ -83,9 +83,30 @@ baseline = os.path.join(out, "baseline.json")
 gen = subprocess.run([BIN, "baseline", "generate", os.path.join(out, "run", "results.json"), "--profile", "ci-netns",
                       "-o", baseline], capture_output=True, text=True, timeout=60)
 expect(gen.returncode == 0, "baseline generate works: " + gen.stderr)
+
+
+def save_doc(name, change):
+    doc = json.loads(json.dumps(document))
+    change(doc)
+    path = os.path.join(out, name)
+    json.dump(doc, open(path, "w"))
+    return path
+
+
+def negative_bw(doc):
+    doc["records"].append(dict(p2p("node1", "node2", 1.0, 0), bw_gbps=-1.0))
+
+
+def bad_rank(doc):
+    doc["records"][0]["ranks"][0] = 7
+
+
 for args, needle in (([save("x.json", records(None)), "--baseline", baseline, "--profile", "dgx-h100"], "profile"),
                      ([os.path.join(out, "missing.json")], "missing.json"),
-                     ([save("bad.json", [{"kind": "p2p", "op": "bw"}])], "records[")):
+                     ([save("bad.json", [{"kind": "p2p", "op": "bw"}])], "records["),
+                     ([save_doc("v2.json", lambda d: d.update(schema_version="2.0"))], "schema_version: version 2.0"),
+                     ([save_doc("negative.json", negative_bw)], "bw_gbps: must be a finite number >= 0"),
+                     ([save_doc("rank.json", bad_rank)], "ranks[0]")):
     bad = analyze(*args)
     expect(bad.returncode == 2, "bad input %s exits 2" % args)
     expect(needle in bad.stderr and len(bad.stderr.strip().splitlines()) == 1,

@@ -34,6 +34,7 @@ LinkSample link_sample(const std::string& host_a, const std::string& host_b, int
   sample.size_bytes = 1 << 20;
   sample.value = value;
   sample.round = round;
+  sample.directional = true;  // one-way bandwidth, as samples_from_records reads a "bw" record
   return sample;
 }
 
@@ -52,16 +53,19 @@ std::vector<LinkSample> full_mesh(int hosts, int rails, const ValueOf& value, bo
   return samples;
 }
 
-/// The re-test measurements of a plan, valued by `value` (host indices parsed back from the names).
+/// The re-test measurements of a plan, valued by `value` (host indices parsed back from the names): each
+/// pair both ways, as railcheck's one-way bandwidth test measures it.
 std::vector<LinkSample> measure(const std::vector<RetestPair>& plan, const ValueOf& value) {
   std::vector<LinkSample> samples;
   int round = 100;
   for (const RetestPair& pair : plan) {
     const int a = std::stoi(pair.host_a.substr(4));
     const int b = std::stoi(pair.host_b.substr(4));
-    LinkSample sample = link_sample(pair.host_a, pair.host_b, pair.rail, value(a, b, pair.rail), round++);
-    sample.retest = true;
-    samples.push_back(sample);
+    LinkSample there = link_sample(pair.host_a, pair.host_b, pair.rail, value(a, b, pair.rail), round);
+    LinkSample back = link_sample(pair.host_b, pair.host_a, pair.rail, value(b, a, pair.rail), round++);
+    there.retest = back.retest = true;
+    samples.push_back(there);
+    samples.push_back(back);
   }
   return samples;
 }
@@ -260,8 +264,11 @@ TEST(PairMatrixTest, LatencySuspectIsTheSlowerNotTheFaster) {
     sample.metric = "p2p.lat lat_us.typical";
     sample.size_bytes = 8;
     sample.higher_is_better = false;
+    sample.directional = false;
   }
-  const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
+  PairMatrixOptions options;
+  options.latency_floor_us = 2.0;  // 6 us worse: above this floor (the default 10 us would call it noise)
+  const PairMatrixResult result = analyze_pair_matrix(links, options);
   ASSERT_EQ(result.suspects, std::vector<ComponentId>{make_nic("node3", "mlx5_0", 0)});
   EXPECT_NE(first_finding(result.findings, result.suspects[0], "pair_matrix").evidence.text.find("above"),
             std::string::npos);
@@ -360,7 +367,7 @@ TEST(PairMatrixTest, RetestConfirmsATrulySlowNic) {
   const PairMatrixOptions options;
   const PairMatrixResult first = analyze_pair_matrix(links, options);
   const std::vector<LinkSample> retests = measure(plan_retests(first, options), kSlowNode5Rail0);
-  ASSERT_EQ(retests.size(), 2u);
+  ASSERT_EQ(retests.size(), 4u);  // two good peers, both ways
   const std::vector<Finding> findings = confirm(first, links, retests, options);
 
   const ComponentId slow_nic = make_nic("node5", "mlx5_0", 0);
@@ -368,9 +375,9 @@ TEST(PairMatrixTest, RetestConfirmsATrulySlowNic) {
   ASSERT_EQ(fails.size(), 2u);  // the first-pass finding and the re-test's
   for (const Finding* finding : fails) EXPECT_EQ(finding->component, slow_nic);
   const Finding& retest = first_finding(findings, slow_nic, "retest");
-  EXPECT_EQ(retest.evidence.slow, 2);
-  EXPECT_EQ(retest.evidence.total, 2);
-  ASSERT_EQ(retest.evidence.refs.size(), 2u);
+  EXPECT_EQ(retest.evidence.slow, 4);
+  EXPECT_EQ(retest.evidence.total, 4);
+  ASSERT_EQ(retest.evidence.refs.size(), 4u);
   EXPECT_NE(retest.evidence.refs[0].find("node5(mlx5_0)->"), std::string::npos) << retest.evidence.refs[0];
   EXPECT_NE(retest.evidence.text.find("confirmed"), std::string::npos) << retest.evidence.text;
   EXPECT_TRUE(with_status(findings, VerdictStatus::kWarn).empty());
@@ -520,8 +527,8 @@ TEST(PairMatrixTest, EndSharedByTwoSuspectLinksCountsEachRetestOnce) {
   plan.push_back({first.suspects[1], "node2", "mlx5_0", "node1", "mlx5_0", 0});
   const std::vector<Finding> findings = confirm(first, links, measure(plan, values), PairMatrixOptions{});
   const Finding& end = first_finding(findings, make_nic("node2", "mlx5_0", 0), "retest");
-  EXPECT_EQ(end.evidence.total, 2) << "each re-test of node2 once, not once per suspect link";
-  EXPECT_EQ(end.evidence.slow, 2);
+  EXPECT_EQ(end.evidence.total, 4) << "each re-test of node2 (both ways) once, not once per suspect link";
+  EXPECT_EQ(end.evidence.slow, 4);
   EXPECT_EQ(end.status, VerdictStatus::kFail);
 }
 
@@ -537,7 +544,7 @@ TEST(PairMatrixTest, SuspectNicRetestCountsAPeerThatEndsASuspectLink) {
   const std::vector<Finding> findings = confirm(first, links, measure(plan, node3_slow), PairMatrixOptions{});
   const Finding& nic = first_finding(findings, first.suspects[0], "retest");
   EXPECT_EQ(nic.status, VerdictStatus::kFail);
-  EXPECT_EQ(nic.evidence.total, 2);
+  EXPECT_EQ(nic.evidence.total, 4);  // two peers, both ways
 }
 
 TEST(PairMatrixTest, HostWithSlowNicsOnTwoRailsGivesTwoNicSuspects) {

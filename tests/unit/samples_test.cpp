@@ -16,7 +16,7 @@ json p2p(std::string op, std::string src, std::string dst, double bw, std::strin
             {"bw_gbps", bw},     {"lat_us", nullptr}};
   if (op == "lat") {
     j["bw_gbps"] = nullptr;
-    j["lat_us"] = {{"typical", bw}};
+    j["lat_us"] = {{"typical", bw}, {"p99", 2 * bw}};
   }
   if (status != "ok") j["error"] = "peer went away";
   return j;
@@ -40,12 +40,55 @@ TEST(SamplesFromRecords, P2pBandwidthBecomesALinkSampleWithItsEnds) {
   EXPECT_FALSE(s.links[0].retest);
 }
 
-TEST(SamplesFromRecords, LatencyUsesTheTypicalValueAndLowerIsBetter) {
+TEST(SamplesFromRecords, LatencyGivesTypicalAndTailWithLowerBetterAndNoDirection) {
   const Samples s = samples_from_records(json::array({p2p("lat", "n1", "n2", 12.5)}));
-  ASSERT_EQ(s.links.size(), 1u);
+  ASSERT_EQ(s.links.size(), 2u);
   EXPECT_EQ(s.links[0].metric, "p2p.lat lat_us.typical");
   EXPECT_DOUBLE_EQ(s.links[0].value, 12.5);
-  EXPECT_FALSE(s.links[0].higher_is_better);
+  EXPECT_EQ(s.links[1].metric, "p2p.lat lat_us.p99");
+  EXPECT_DOUBLE_EQ(s.links[1].value, 25.0);
+  for (const LinkSample& link : s.links) {
+    EXPECT_FALSE(link.higher_is_better);
+    EXPECT_FALSE(link.directional) << "a ping-pong measures both ways at once";
+  }
+}
+
+TEST(SamplesFromRecords, OneWayBandwidthIsDirectionalAndRetransmitsBecomeALossSample) {
+  json record = p2p("bw", "n1", "n3", 0.61);
+  record["loss"] = {{"source", "tcp_info"}, {"sent", 1000}, {"retransmitted", 25}, {"rate", 0.025}};
+  const Samples s = samples_from_records(json::array({record, p2p("bw_bidir", "n1", "n3", 1.2)}));
+  ASSERT_EQ(s.links.size(), 3u);
+  EXPECT_TRUE(s.links[0].directional);
+  EXPECT_EQ(s.links[1].metric, "p2p.bw retrans_rate");
+  EXPECT_DOUBLE_EQ(s.links[1].value, 0.025);
+  EXPECT_FALSE(s.links[1].higher_is_better);
+  EXPECT_TRUE(s.links[1].directional);
+  EXPECT_FALSE(s.links[2].directional) << "bidirectional bandwidth is both ways summed";
+}
+
+TEST(SamplesFromRecords, NegativeOrNonNumericFiguresAndMalformedRanksNameTheField) {
+  json negative = p2p("bw", "n1", "n3", -0.5);
+  EXPECT_THROW(
+      {
+        try {
+          samples_from_records(json::array({negative}));
+        } catch (const std::invalid_argument& e) {
+          EXPECT_STREQ(e.what(), "records[0].bw_gbps: must be a finite number >= 0, got -0.5");
+          throw;
+        }
+      },
+      std::invalid_argument);
+  json bad_rank = collective("ok", false);
+  bad_rank["ranks"] = json::array({{{"host", "n1"}}, 7});
+  try {
+    samples_from_records(json::array({p2p("bw", "n1", "n3", 1.0), bad_rank}));
+    ADD_FAILURE() << "a rank that is not an object was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "records[1].ranks[1]: must be an object with a string \"host\"");
+  }
+  json lat = p2p("lat", "n1", "n2", 3.0);
+  lat["lat_us"]["p99"] = "slow";
+  EXPECT_THROW(samples_from_records(json::array({lat})), std::invalid_argument);
 }
 
 TEST(SamplesFromRecords, FailedTransferIsKeptAsNotOkWithItsError) {

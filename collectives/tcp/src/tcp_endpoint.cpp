@@ -1,5 +1,7 @@
 #include "tcp_endpoint.h"
 
+#include "tcp_info.h"
+
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -174,6 +176,19 @@ void TcpEndpoint::wait_for_progress(std::chrono::milliseconds timeout) {
     if (failed || (ready & POLLOUT)) sends_.would_block[s] = 0;
     if (failed || (ready & POLLIN)) recvs_.would_block[s] = 0;
   }
+}
+
+LossCounters TcpEndpoint::loss_counters() const {
+  LossCounters counters;
+  for (const SocketFd& stream : streams_) {
+    const std::optional<TcpSocketCounters> one = read_tcp_counters(stream.get());
+    if (!one) return {};
+    counters.sent += one->data_segments_out;
+    counters.retransmitted += one->retransmits;
+  }
+  counters.known = true;
+  counters.source = "tcp_info";
+  return counters;
 }
 
 }  // namespace railcheck

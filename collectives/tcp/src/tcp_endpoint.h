@@ -33,6 +33,8 @@ class TcpEndpoint final : public Endpoint {
   bool test(RequestId request) override;
   void wait_for_progress(std::chrono::milliseconds timeout) override;
   std::string peer() const override { return peer_; }
+  /// TCP_INFO of every stream, summed: data segments out and total retransmits.
+  LossCounters loss_counters() const override;
 
  private:
   struct Op {

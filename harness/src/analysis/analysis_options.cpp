@@ -57,7 +57,9 @@ FieldMap pair_fields(PairMatrixOptions& o) {
   FieldMap m = {{"suspect_share", fraction(o.suspect_share)},
                 {"min_slow_pairs", count(o.min_slow_pairs, 1)},
                 {"retest_peers", count(o.retest_peers, 0)},
-                {"retest_spreads", positive(o.retest_spreads)}};
+                {"retest_spreads", positive(o.retest_spreads)},
+                {"latency_floor_us", non_negative(o.latency_floor_us)},
+                {"loss_floor", fraction(o.loss_floor)}};
   return m;
 }
 

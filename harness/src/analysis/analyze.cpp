@@ -5,6 +5,7 @@
 
 #include "railcheck/analysis/bisection_findings.h"
 #include "railcheck/analysis/fleet_outliers.h"
+#include "field_reader.h"
 
 namespace railcheck::analysis {
 namespace {
@@ -33,26 +34,29 @@ std::vector<Finding> check_findings(const json& records) {
   std::vector<Finding> findings;
   if (!records.is_array()) throw std::invalid_argument("records must be an array");
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const json& r = records[i];
-    if (!r.is_object() || r.value("kind", "collective") != "collective" || !r.contains("ranks")) continue;
-    if (!r.at("ranks").is_array()) throw std::invalid_argument("records[" + std::to_string(i) + "].ranks must be an array");
-    for (const json& rank : r.at("ranks")) {
-      const auto wrong = rank.value("wrong_elements", std::int64_t{0});
+    const std::string where = "records[" + std::to_string(i) + "]";
+    const FieldReader r(records[i], where);
+    if (r.optional_string("kind", "collective") != "collective" || !r.has("ranks")) continue;
+    const json& ranks = r.array("ranks");
+    for (std::size_t k = 0; k < ranks.size(); ++k) {
+      const FieldReader rank(ranks[k], where + ".ranks[" + std::to_string(k) + "]");
+      const auto wrong = rank.has("wrong_elements") ? static_cast<std::int64_t>(rank.size("wrong_elements")) : 0;
       if (wrong <= 0) continue;
       Finding f;
-      f.component = make_gpu(rank.value("host", std::string("?")), rank.value("local_rank", -1));
+      f.component = make_gpu(rank.string("host"), rank.integer("local_rank"));
       f.status = VerdictStatus::kFail;
       Evidence& e = f.evidence;
       e.source = "check";
-      e.metric = r.value("test_key", std::string("?")) + " wrong_elements";
-      e.size_bytes = r.value("size_bytes", std::size_t{0});
+      e.metric = r.optional_string("test_key", "?") + " wrong_elements";
+      e.size_bytes = r.has("size_bytes") ? r.size("size_bytes") : 0;
       e.measured = static_cast<double>(wrong);
       e.expected = 0.0;
       e.expected_from = "exact results";
-      e.refs.push_back("records[" + std::to_string(i) + "] rank " + std::to_string(rank.value("rank", -1)) +
-                       (r.value("in_place", false) ? " in-place" : " out-of-place"));
+      const bool in_place = r.has("in_place") && r.boolean("in_place");
+      e.refs.push_back(where + " rank " + std::to_string(rank.has("rank") ? rank.integer("rank") : -1) +
+                       (in_place ? " in-place" : " out-of-place"));
       e.text = label(f.component) + ": " + std::to_string(wrong) + " wrong elements in " +
-               r.value("test", std::string("?")) + " at " + std::to_string(e.size_bytes) + " B";
+               r.optional_string("test", "?") + " at " + std::to_string(e.size_bytes) + " B";
       findings.push_back(std::move(f));
     }
   }

@@ -1,12 +1,16 @@
 // Pair-matrix analysis: slow links per (rail, metric, size), the NICs they share, and the re-test pass.
 //
-// Choices (see pair_matrix.h): both directions of a pair are one link, judged by its worse direction, so a
-// pair is slow when either direction is; a failed transfer makes its link slow. The rail's centre is the
-// median of the NICs' median link values (see rail_centre), its spread a MAD of the measurements near it; "expected" in evidence is the median of the
+// Choices (see pair_matrix.h): a directional metric (one-way bandwidth, retransmits) is judged per direction
+// of each link, never pooled: a link is slow in a direction when that direction is, a NIC is suspect in its
+// transmit or receive side (or both) from the directions it sent and received in, and a slow direction is
+// explained only by the NIC side that carried it (the sender's transmit, the receiver's receive). A failed
+// transfer makes its link slow. The rail's centre is the median of the NICs' median link values (see
+// rail_centre), its spread a MAD of the measurements near it; "expected" in evidence is the median of the
 // healthy (not slow) links' measurements, and re-tests are judged against that healthy centre.
 #include "railcheck/analysis/pair_matrix.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -25,26 +29,45 @@ struct GroupKey {
   auto operator<=>(const GroupKey&) const = default;
 };
 
+/// One direction of a link: way 0 from the link's (host, nic) to its peer, way 1 back. Metrics without a
+/// direction use way 0 alone.
+struct Way {
+  int samples = 0;
+  bool has_value = false;  ///< a transfer this way succeeded
+  double value = 0.0;      ///< the worst successful value this way
+  bool failed = false;     ///< a transfer this way failed
+  bool slow = false;
+  bool suspect = false;    ///< slow and no end NIC's matching side explains it
+};
+
 struct LinkStats {
   std::vector<const LinkSample*> samples;
+  bool directional = false;
+  std::array<Way, 2> ways;
   bool has_value = false;  ///< at least one transfer succeeded
   double value = 0.0;      ///< the worse direction's value among successful transfers
   bool failed = false;     ///< a transfer failed
-  bool slow = false;
-  bool suspect = false;
-  std::optional<ComponentId> explained_by;  ///< a suspect end that explains this slow link
+  bool slow = false;       ///< some direction is slow
+  bool suspect = false;    ///< some slow direction is not explained by an end
+  std::optional<ComponentId> explained_by;  ///< a suspect end that explains a slow direction
 };
+
+enum class Side { kTx, kRx };
 
 struct NicStats {
   std::vector<ComponentId> links;  ///< distinct pairs this NIC was in
-  int slow = 0;
+  int slow = 0;                    ///< pairs slow in any direction
+  int tx_slow = 0, tx_total = 0;   ///< directional metrics: pairs it sent in (slow / measured)
+  int rx_slow = 0, rx_total = 0;   ///< ... and received in
   bool suspect = false;
   bool unlocalized = false;  ///< suspect only because it had fewer pairs than min_slow_pairs, all slow
+  std::string direction;     ///< when suspect in a directional metric: "tx", "rx" or "both"; else ""
 };
 
 struct RailGroup {
   GroupKey key;
   bool higher_is_better = true;
+  bool directional = false;
   bool comparable = false;  ///< enough links for the outlier rule (options.link.min_units)
   RobustCentre all;         ///< over every successful measurement
   RobustCentre healthy;     ///< over the measurements of links that are not slow
@@ -61,8 +84,46 @@ ComponentId link_of(const LinkSample& sample) {
 ComponentId end_a_of(const ComponentId& link) { return make_nic(link.host, link.nic, link.rail); }
 ComponentId end_b_of(const ComponentId& link) { return make_nic(link.peer_host, link.peer_nic, link.rail); }
 
+/// The way of `link` that `sample` measured (0 for metrics without a direction).
+int way_of(const ComponentId& link, const LinkSample& sample) {
+  return sample.directional && !(sample.host_a == link.host && sample.nic_a == link.nic) ? 1 : 0;
+}
+ComponentId sender_of(const ComponentId& link, int way) { return way == 0 ? end_a_of(link) : end_b_of(link); }
+ComponentId receiver_of(const ComponentId& link, int way) { return way == 0 ? end_b_of(link) : end_a_of(link); }
+
+/// Whether a NIC suspect in `direction` ("" = no direction) is at fault for a transfer in which it plays `side`.
+bool side_covers(const std::string& direction, Side side) {
+  if (direction.empty() || direction == "both") return true;
+  return direction == (side == Side::kTx ? "tx" : "rx");
+}
+
+std::string way_direction(bool way0, bool way1) { return way0 && way1 ? "both" : way0 ? "a_to_b" : way1 ? "b_to_a" : ""; }
+
 bool worse_than(double a, double b, bool higher_is_better) { return higher_is_better ? a < b : a > b; }
 
+bool is_loss_metric(const std::string& metric) { return metric.ends_with("retrans_rate"); }
+bool is_latency_metric(const std::string& metric) { return metric.find("lat_us") != std::string::npos; }
+
+/// The link rule for one value against a centre: the outlier rule of `rule`, with the absolute floors of
+/// `options` for latency (microseconds) and retransmits (an absolute share: healthy links have none).
+bool slow_against(double value, const RobustCentre& centre, bool higher_is_better, const std::string& metric,
+                  const OutlierOptions& rule, const PairMatrixOptions& options) {
+  if (is_loss_metric(metric)) return value - centre.median >= options.loss_floor;
+  const double worse = higher_is_better ? centre.median - value : value - centre.median;
+  if (is_latency_metric(metric) && worse < options.latency_floor_us) return false;
+  return judge_outlier(value, centre, higher_is_better, rule) == VerdictStatus::kFail;
+}
+
+/// At least options.link.decisive_deviation worse than `centre` (a failed transfer is): the bar above
+/// which no re-test is needed to fail a part seen that slow in min_slow_pairs of its pairs.
+bool decisive(const Way& way, const RailGroup& group, const PairMatrixOptions& options) {
+  if (way.failed && !way.has_value) return true;
+  if (!way.has_value || options.link.decisive_deviation <= 0.0 || group.healthy.median == 0.0) return false;
+  if (is_loss_metric(group.key.metric)) return false;  // a share of retransmits has no "fraction worse"
+  const double worse = group.higher_is_better ? group.healthy.median - way.value : way.value - group.healthy.median;
+  if (is_latency_metric(group.key.metric) && worse < options.latency_floor_us) return false;
+  return worse / std::fabs(group.healthy.median) >= options.link.decisive_deviation;
+}
 
 /// "round 1: node1(mlx5_0)->node3(mlx5_0) 0.61 GB/s" or "... failed: <error>".
 std::string ref_of(const LinkSample& sample) {
@@ -78,6 +139,12 @@ bool is_suspect_by_rule(int slow, int total, const PairMatrixOptions& options) {
   return slow >= options.min_slow_pairs && static_cast<double>(slow) > options.suspect_share * total;
 }
 
+/// One side (transmit or receive) of a NIC: suspect only with min_slow_pairs measured that way, so a NIC
+/// measured once in a direction is not blamed for that one pair (the overall rule handles few pairs).
+bool is_side_suspect(int slow, int total, const PairMatrixOptions& options) {
+  return total >= options.min_slow_pairs && is_suspect_by_rule(slow, total, options);
+}
+
 /// The rail's centre, robust even when one bad NIC touches half of the rail's links (4 hosts: 3 of 6 pairs):
 /// the median of each NIC's median link value (a NIC's median is healthy while fewer than half of its pairs
 /// are with bad NICs). The spread: 1.4826 x MAD around that centre of the measurements within
@@ -88,7 +155,9 @@ RobustCentre rail_centre(const RailGroup& group, const std::vector<double>& valu
     std::vector<double> own;
     for (const ComponentId& id : stats.links) {
       const LinkStats& l = group.links.at(id);
-      if (l.has_value) own.push_back(l.value);
+      for (const Way& way : l.ways) {
+        if (way.has_value) own.push_back(way.value);
+      }
     }
     if (!own.empty()) nic_medians.push_back(median(own));
   }
@@ -105,6 +174,78 @@ RobustCentre rail_centre(const RailGroup& group, const std::vector<double>& valu
   return c;
 }
 
+void add_sample(RailGroup& group, const LinkSample& sample) {
+  const ComponentId link = link_of(sample);
+  LinkStats& stats = group.links[link];
+  if (stats.samples.empty()) {
+    group.nics[nic_a_of(sample)].links.push_back(link);
+    if (nic_b_of(sample) != nic_a_of(sample)) group.nics[nic_b_of(sample)].links.push_back(link);
+    stats.directional = sample.directional;
+  }
+  stats.samples.push_back(&sample);
+  Way& way = stats.ways[static_cast<std::size_t>(way_of(link, sample))];
+  ++way.samples;
+  if (!sample.ok) {
+    way.failed = stats.failed = true;
+    return;
+  }
+  if (!way.has_value || worse_than(sample.value, way.value, group.higher_is_better)) way.value = sample.value;
+  way.has_value = true;
+  if (!stats.has_value || worse_than(sample.value, stats.value, group.higher_is_better)) stats.value = sample.value;
+  stats.has_value = true;
+}
+
+/// Per NIC: slow pairs overall and per side, the suspect rule, the direction it is suspect in.
+void judge_nics(RailGroup& group, const PairMatrixOptions& options) {
+  for (auto& [nic, stats] : group.nics) {
+    for (const ComponentId& id : stats.links) {
+      const LinkStats& link = group.links.at(id);
+      stats.slow += link.slow ? 1 : 0;
+      if (!link.directional) continue;
+      for (int w = 0; w < 2; ++w) {
+        const Way& way = link.ways[static_cast<std::size_t>(w)];
+        if (way.samples == 0) continue;
+        const bool sends = sender_of(id, w) == nic;
+        (sends ? stats.tx_total : stats.rx_total) += 1;
+        (sends ? stats.tx_slow : stats.rx_slow) += way.slow ? 1 : 0;
+      }
+    }
+    const int total = static_cast<int>(stats.links.size());
+    const bool tx = group.directional && is_side_suspect(stats.tx_slow, stats.tx_total, options);
+    const bool rx = group.directional && is_side_suspect(stats.rx_slow, stats.rx_total, options);
+    stats.suspect = is_suspect_by_rule(stats.slow, total, options) || tx || rx;
+    stats.unlocalized = stats.suspect && total < options.min_slow_pairs;
+    // One side only when the other was measured enough to be judged, and found sound.
+    const bool tx_judged = stats.tx_total >= options.min_slow_pairs, rx_judged = stats.rx_total >= options.min_slow_pairs;
+    if (stats.suspect && group.directional) {
+      stats.direction = tx && rx_judged && !rx ? "tx" : rx && tx_judged && !tx ? "rx" : "both";
+    }
+  }
+}
+
+/// Per slow direction of each link: explained by the sender's transmit or the receiver's receive side of a
+/// suspect NIC, else the link itself is the suspect in that direction.
+void judge_links(RailGroup& group) {
+  for (auto& [id, stats] : group.links) {
+    for (int w = 0; w < 2; ++w) {
+      Way& way = stats.ways[static_cast<std::size_t>(w)];
+      if (!way.slow) continue;
+      const ComponentId sender = sender_of(id, w), receiver = receiver_of(id, w);
+      const NicStats& s = group.nics[sender];
+      const NicStats& r = group.nics[receiver];
+      std::optional<ComponentId> by;
+      if (s.suspect && side_covers(s.direction, Side::kTx)) {
+        by = sender;
+      } else if (r.suspect && side_covers(r.direction, Side::kRx)) {
+        by = receiver;
+      }
+      way.suspect = !by;
+      if (by && !stats.explained_by) stats.explained_by = by;
+      stats.suspect = stats.suspect || way.suspect;
+    }
+  }
+}
+
 /// The first pass's bookkeeping, shared by analyze_pair_matrix() and confirm().
 std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, const PairMatrixOptions& options) {
   std::map<GroupKey, RailGroup> groups;
@@ -116,20 +257,9 @@ std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, co
     if (inserted) {
       group.key = key;
       group.higher_is_better = sample.higher_is_better;
+      group.directional = sample.directional;
     }
-    const ComponentId link = link_of(sample);
-    LinkStats& stats = group.links[link];
-    if (stats.samples.empty()) {
-      group.nics[nic_a_of(sample)].links.push_back(link);
-      if (nic_b_of(sample) != nic_a_of(sample)) group.nics[nic_b_of(sample)].links.push_back(link);
-    }
-    stats.samples.push_back(&sample);
-    if (!sample.ok) {
-      stats.failed = true;
-    } else if (!stats.has_value || worse_than(sample.value, stats.value, group.higher_is_better)) {
-      stats.value = sample.value;
-      stats.has_value = true;
-    }
+    add_sample(group, sample);
   }
 
   for (auto& [key, group] : groups) {
@@ -146,9 +276,12 @@ std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, co
 
     std::vector<double> healthy;
     for (auto& [link, stats] : group.links) {
-      stats.slow = stats.failed || (group.comparable && stats.has_value &&
-                                    judge_outlier(stats.value, group.all, group.higher_is_better, options.link) ==
-                                        VerdictStatus::kFail);
+      for (Way& way : stats.ways) {
+        way.slow = way.failed || (group.comparable && way.has_value &&
+                                  slow_against(way.value, group.all, group.higher_is_better, key.metric, options.link,
+                                               options));
+        stats.slow = stats.slow || way.slow;
+      }
       if (stats.slow) continue;
       ++group.healthy_links;
       for (const LinkSample* sample : stats.samples) {
@@ -156,20 +289,8 @@ std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, co
       }
     }
     group.healthy = healthy.empty() ? group.all : robust_centre(healthy, options.link.min_relative_spread);
-
-    for (auto& [nic, stats] : group.nics) {
-      for (const ComponentId& link : stats.links) stats.slow += group.links[link].slow ? 1 : 0;
-      const int total = static_cast<int>(stats.links.size());
-      stats.suspect = is_suspect_by_rule(stats.slow, total, options);
-      stats.unlocalized = stats.suspect && total < options.min_slow_pairs;
-    }
-    for (auto& [link, stats] : group.links) {
-      if (!stats.slow) continue;
-      for (const ComponentId& end : {end_a_of(link), end_b_of(link)}) {
-        if (group.nics[end].suspect && !stats.explained_by) stats.explained_by = end;
-      }
-      stats.suspect = !stats.explained_by;
-    }
+    judge_nics(group, options);
+    judge_links(group);
   }
   return groups;
 }
@@ -186,12 +307,22 @@ void fill_numbers(Evidence& evidence, const RailGroup& group, double measured) {
   evidence.spreads = group.healthy.spread > 0.0 ? std::fabs(measured - group.healthy.median) / group.healthy.spread : 0.0;
 }
 
-/// "p2p.bw bw_gbps 0.59 GB/s at 1 MiB, 41% below the rail's healthy-link median (1.00 GB/s, 9.3 spreads)".
+/// "p2p.bw bw_gbps 0.59 GB/s at 1 MiB, 41% below the rail's healthy-link median (1.00 GB/s, 9.3 spreads)";
+/// a retransmit share reads "2.1% of segments retransmitted ... (0% on the rail's healthy links)".
 std::string numbers_text(const Evidence& evidence, const std::string& centre_name) {
+  if (is_loss_metric(evidence.metric)) {
+    char text[160];
+    std::snprintf(text, sizeof text, "%.2f%% of TCP segments retransmitted%s against %.2f%% (%s)",
+                  evidence.measured * 100.0, format_at_size(evidence.size_bytes).c_str(), evidence.expected * 100.0,
+                  centre_name.c_str());
+    return evidence.metric + " " + text;
+  }
   return evidence.metric + " " + format_value(evidence.measured, evidence.metric) + format_at_size(evidence.size_bytes) +
          ", " + describe_deviation(evidence.deviation) + " " + centre_name + " (" +
          format_value(evidence.expected, evidence.metric) + ", " + format_spreads(evidence.spreads) + " spreads)";
 }
+
+std::string pairs_text(int count) { return std::to_string(count) + (count == 1 ? " pair" : " pairs"); }
 
 Finding nic_finding(const ComponentId& nic, const NicStats& stats, const RailGroup& group, bool rail_has_good_nic,
                     const PairMatrixOptions& options) {
@@ -200,18 +331,27 @@ Finding nic_finding(const ComponentId& nic, const NicStats& stats, const RailGro
   Evidence& evidence = finding.evidence;
   evidence.source = "pair_matrix";
   std::vector<double> values;
-  for (const ComponentId& link : stats.links) {
-    const LinkStats& link_stats = group.links.at(link);
-    if (link_stats.has_value) values.push_back(link_stats.value);
-    if (link_stats.slow) {
-      for (const LinkSample* sample : link_stats.samples) evidence.refs.push_back(ref_of(*sample));
+  for (const ComponentId& id : stats.links) {
+    const LinkStats& link = group.links.at(id);
+    for (int w = 0; w < 2; ++w) {
+      const Way& way = link.ways[static_cast<std::size_t>(w)];
+      const Side side = sender_of(id, w) == nic ? Side::kTx : Side::kRx;
+      if (way.samples == 0 || (stats.suspect && !side_covers(stats.direction, side))) continue;
+      if (way.has_value) values.push_back(way.value);
+    }
+    if (link.slow) {
+      for (const LinkSample* sample : link.samples) evidence.refs.push_back(ref_of(*sample));
     }
   }
   fill_numbers(evidence, group, median(values));
   evidence.slow = stats.slow;
   evidence.total = static_cast<int>(stats.links.size());
-  const std::string pairs = "slow in " + std::to_string(stats.slow) + " of " + std::to_string(evidence.total) +
-                            (evidence.total == 1 ? " pair" : " pairs") + " it was in";
+  evidence.direction = stats.direction;
+  std::string pairs = "slow in " + std::to_string(stats.slow) + " of " + pairs_text(evidence.total) + " it was in";
+  if (group.directional && stats.slow > 0) {
+    pairs += " (sending: " + std::to_string(stats.tx_slow) + " of " + std::to_string(stats.tx_total) +
+             ", receiving: " + std::to_string(stats.rx_slow) + " of " + std::to_string(stats.rx_total) + ")";
+  }
   evidence.text = label(nic) + ": ";
   if (values.empty()) {
     evidence.text += group.key.metric + format_at_size(group.key.size_bytes) + ": every transfer failed, " + pairs;
@@ -221,10 +361,11 @@ Finding nic_finding(const ComponentId& nic, const NicStats& stats, const RailGro
 
   if (stats.suspect) {
     finding.status = VerdictStatus::kFail;
+    if (stats.direction == "tx" || stats.direction == "rx") {
+      evidence.text += "; " + describe_direction(nic, stats.direction);
+    }
     if (stats.unlocalized) {
-      evidence.text += "; with only " + std::to_string(evidence.total) +
-                       (evidence.total == 1 ? " pair" : " pairs") +
-                       " a slow pair cannot be attributed to either end";
+      evidence.text += "; with only " + pairs_text(evidence.total) + " a slow pair cannot be attributed to either end";
       if (rail_has_good_nic) {
         evidence.text += ": re-test against good NICs on rail " + std::to_string(group.key.rail);
       } else {
@@ -249,12 +390,22 @@ Finding link_finding(const ComponentId& link, const LinkStats& stats, const Rail
   finding.component = link;
   Evidence& evidence = finding.evidence;
   evidence.source = "pair_matrix";
-  fill_numbers(evidence, group, stats.value);
+  // The suspect directions' worst value when the link is a suspect, else the worse direction's.
+  double value = stats.value;
+  if (stats.suspect) {
+    bool first = true;
+    for (const Way& way : stats.ways) {
+      if (!way.suspect || !way.has_value) continue;
+      if (first || worse_than(way.value, value, group.higher_is_better)) value = way.value;
+      first = false;
+    }
+  }
+  fill_numbers(evidence, group, value);
   evidence.total = static_cast<int>(stats.samples.size());
   for (const LinkSample* sample : stats.samples) {
-    const bool slow_sample = !sample->ok || (group.comparable && judge_outlier(sample->value, group.all,
-                                                                                group.higher_is_better, options.link) ==
-                                                                   VerdictStatus::kFail);
+    const bool slow_sample = !sample->ok || (group.comparable && slow_against(sample->value, group.all,
+                                                                               group.higher_is_better, group.key.metric,
+                                                                               options.link, options));
     evidence.slow += slow_sample ? 1 : 0;
     evidence.refs.push_back(ref_of(*sample));
   }
@@ -265,6 +416,11 @@ Finding link_finding(const ComponentId& link, const LinkStats& stats, const Rail
     evidence.text += group.key.metric + format_at_size(group.key.size_bytes) + ": transfer failed";
   }
   if (stats.failed && stats.has_value) evidence.text += "; a transfer failed";
+  if (stats.directional && stats.slow) {
+    evidence.direction = stats.suspect ? way_direction(stats.ways[0].suspect, stats.ways[1].suspect)
+                                       : way_direction(stats.ways[0].slow, stats.ways[1].slow);
+    evidence.text += "; slow " + describe_direction(link, evidence.direction);
+  }
 
   if (stats.suspect) {
     finding.status = VerdictStatus::kFail;
@@ -309,7 +465,7 @@ PairMatrixResult analyze_pair_matrix(std::span<const LinkSample> links, const Pa
       if (stats.suspect) add_unique(result.suspects, link);
       // A slow link makes both ends untrusted unless a suspect end explains it (then the other end is fine).
       for (const ComponentId& end : {end_a_of(link), end_b_of(link)}) {
-        if (!stats.explained_by || *stats.explained_by == end) untrusted.insert(end);
+        if (stats.suspect || !stats.explained_by || *stats.explained_by == end) untrusted.insert(end);
       }
     }
   }
@@ -414,8 +570,34 @@ void tally(SuspectRetests& retests, const GroupKey& key, const LinkSample& sampl
 
 bool majority_slow(const SuspectRetests& retests) { return retests.total > 0 && 2 * retests.slow > retests.total; }
 
+/// Where a suspect was suspect in the first pass, and in which direction: the groups whose re-tests judge it.
+/// A NIC: its suspect direction ("" none, "tx", "rx", "both"); a link: "a_to_b", "b_to_a", "both" or "".
+using SuspectGroups = std::map<GroupKey, std::string>;
+
+SuspectGroups suspect_groups(const ComponentId& suspect, const std::map<GroupKey, RailGroup>& groups) {
+  SuspectGroups out;
+  for (const auto& [key, group] : groups) {
+    if (suspect.kind == ComponentKind::kNic) {
+      const auto it = group.nics.find(suspect);
+      if (it != group.nics.end() && it->second.suspect) out[key] = it->second.direction;
+    } else if (suspect.kind == ComponentKind::kLink) {
+      const auto it = group.links.find(suspect);
+      if (it != group.links.end() && it->second.suspect) {
+        out[key] = it->second.directional ? way_direction(it->second.ways[0].suspect, it->second.ways[1].suspect) : "";
+      }
+    }
+  }
+  return out;
+}
+
+/// Whether a sample of `way` of a link lies in `direction` ("" and "both" take every way).
+bool way_in(const std::string& direction, int way) {
+  return direction.empty() || direction == "both" || direction == (way == 0 ? "a_to_b" : "b_to_a");
+}
+
 std::vector<Finding> retest_findings(const ComponentId& suspect, const SuspectRetests& retests, VerdictStatus status,
-                                     const std::map<GroupKey, RailGroup>& groups, const std::string& verdict_text) {
+                                     const std::map<GroupKey, RailGroup>& groups, const SuspectGroups& directions,
+                                     const std::string& verdict_text) {
   std::vector<Finding> findings;
   for (const auto& [key, tally_of_group] : retests.by_group) {
     const RailGroup& group = groups.at(key);
@@ -428,9 +610,13 @@ std::vector<Finding> retest_findings(const ComponentId& suspect, const SuspectRe
     evidence.expected_from = "first pass " + evidence.expected_from;
     evidence.slow = tally_of_group.slow;
     evidence.total = static_cast<int>(tally_of_group.samples.size());
+    if (const auto it = directions.find(key); it != directions.end()) evidence.direction = it->second;
     for (const LinkSample* sample : tally_of_group.samples) evidence.refs.push_back(ref_of(*sample));
     evidence.text = label(suspect) + ": re-test slow in " + std::to_string(evidence.slow) + " of " +
                     std::to_string(evidence.total);
+    if (!evidence.direction.empty() && evidence.direction != "both") {
+      evidence.text += " (" + describe_direction(suspect, evidence.direction) + ")";
+    }
     if (!tally_of_group.values.empty()) {
       evidence.text += " (" + numbers_text(evidence, "the first pass's healthy-link median") + ")";
     }
@@ -440,12 +626,67 @@ std::vector<Finding> retest_findings(const ComponentId& suspect, const SuspectRe
   return findings;
 }
 
-Finding not_retested_finding(const ComponentId& suspect) {
+/// Why a suspect has no re-test sample, for its evidence.
+std::string why_not_retested(const ComponentId& suspect, const PairMatrixResult& first_pass,
+                             const PairMatrixOptions& options) {
+  if (options.retest_peers <= 0) return "re-tests are off (analysis.pairs.retest_peers is 0)";
+  std::set<std::string> ends = {suspect.host};
+  if (suspect.kind == ComponentKind::kLink) ends.insert(suspect.peer_host);
+  bool partner = false;
+  for (const ComponentId& nic : first_pass.good_nics) partner = partner || (nic.rail == suspect.rail && !ends.contains(nic.host));
+  if (!partner && suspect.kind == ComponentKind::kNic) {
+    return "no NIC of another host on rail " + std::to_string(suspect.rail) +
+           " passed the first pass, so there was no known-good peer to pair it with";
+  }
+  return "its re-tests were planned but none was measured (a host or rail outside this allocation, or the run "
+         "ended first)";
+}
+
+/// A suspect's first-pass evidence so strong it fails without a re-test: in at least min_slow_pairs of its
+/// pairs (in its suspect direction) decisively worse than the healthy centre, or failed. Returns that count.
+int decisive_pairs(const ComponentId& suspect, const SuspectGroups& directions,
+                   const std::map<GroupKey, RailGroup>& groups, const PairMatrixOptions& options) {
+  int most = 0;
+  for (const auto& [key, direction] : directions) {
+    const RailGroup& group = groups.at(key);
+    int count = 0;
+    if (suspect.kind == ComponentKind::kNic) {
+      const NicStats& nic = group.nics.at(suspect);
+      for (const ComponentId& id : nic.links) {
+        const LinkStats& link = group.links.at(id);
+        bool any = false;
+        for (int w = 0; w < 2; ++w) {
+          const Way& way = link.ways[static_cast<std::size_t>(w)];
+          const Side side = sender_of(id, w) == suspect ? Side::kTx : Side::kRx;
+          if (way.samples > 0 && side_covers(direction, side) && decisive(way, group, options)) any = true;
+        }
+        count += any ? 1 : 0;
+      }
+    } else {
+      const LinkStats& link = group.links.at(suspect);
+      for (int w = 0; w < 2; ++w) {
+        const Way& way = link.ways[static_cast<std::size_t>(w)];
+        if (way.samples > 0 && way.suspect && decisive(way, group, options)) ++count;
+      }
+    }
+    most = std::max(most, count);
+  }
+  return most;
+}
+
+bool only_latency(const SuspectGroups& directions) {
+  return !directions.empty() && std::all_of(directions.begin(), directions.end(),
+                                            [](const auto& entry) { return is_latency_metric(entry.first.metric); });
+}
+
+Finding not_retested_finding(const ComponentId& suspect, VerdictStatus status, const std::string& why,
+                             const std::string& verdict_text) {
   Finding finding;
   finding.component = suspect;
-  finding.status = VerdictStatus::kWarn;
+  finding.status = status;
   finding.evidence.source = "retest";
-  finding.evidence.text = label(suspect) + ": not re-tested (no re-test measured it against a known-good peer)";
+  finding.evidence.status = status;
+  finding.evidence.text = label(suspect) + ": not re-tested (" + why + ")" + verdict_text;
   return finding;
 }
 
@@ -456,12 +697,28 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
   const std::map<GroupKey, RailGroup> groups = build_groups(first_links, options);
   std::set<ComponentId> suspect_nics;
   std::set<ComponentId> suspect_links;
-  std::set<ComponentId> suspect_link_ends;
+  std::map<ComponentId, SuspectGroups> directions;
+  // A suspect link's ends, per group, with the sides that carried its suspect directions.
+  std::map<ComponentId, std::map<GroupKey, std::set<Side>>> link_end_sides;
   for (const ComponentId& suspect : first_pass.suspects) {
+    directions[suspect] = suspect_groups(suspect, groups);
+    if (directions[suspect].empty()) {
+      // Named by another stage (bisection) or by a caller: judged on every group it was measured in.
+      for (const auto& [key, group] : groups) directions[suspect][key] = "";
+    }
     if (suspect.kind == ComponentKind::kNic) suspect_nics.insert(suspect);
-    if (suspect.kind == ComponentKind::kLink) {
-      suspect_links.insert(suspect);
-      suspect_link_ends.insert({end_a_of(suspect), end_b_of(suspect)});
+    if (suspect.kind != ComponentKind::kLink) continue;
+    suspect_links.insert(suspect);
+    for (const auto& [key, direction] : directions[suspect]) {
+      if (direction.empty()) {  // no direction: either side of either end
+        for (const ComponentId& end : {end_a_of(suspect), end_b_of(suspect)}) link_end_sides[end][key] = {Side::kTx, Side::kRx};
+        continue;
+      }
+      for (int w = 0; w < 2; ++w) {
+        if (!way_in(direction, w)) continue;
+        link_end_sides[sender_of(suspect, w)][key].insert(Side::kTx);
+        link_end_sides[receiver_of(suspect, w)][key].insert(Side::kRx);
+      }
     }
   }
 
@@ -473,28 +730,36 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     const GroupKey key{sample.rail, sample.metric, sample.size_bytes};
     const auto group = groups.find(key);
     if (group == groups.end()) continue;  // nothing in the first pass to judge it against
-    const bool slow = !sample.ok || judge_outlier(sample.value, group->second.healthy, group->second.higher_is_better,
-                                                  retest_rule) == VerdictStatus::kFail;
+    const bool slow = !sample.ok || slow_against(sample.value, group->second.healthy, group->second.higher_is_better,
+                                                 key.metric, retest_rule, options);
     const ComponentId link = link_of(sample);
     const ComponentId a = nic_a_of(sample);
     const ComponentId b = nic_b_of(sample);
     for (const ComponentId& suspect : first_pass.suspects) {
-      if (suspect.kind == ComponentKind::kLink && suspect == link) {
-        tally(of_suspect[suspect], key, sample, slow);
+      const SuspectGroups& where = directions[suspect];
+      const auto direction = where.find(key);
+      if (direction == where.end()) continue;  // not suspect in this metric: its re-tests there judge nothing
+      if (suspect.kind == ComponentKind::kLink) {
+        if (suspect == link && way_in(direction->second, way_of(link, sample))) tally(of_suspect[suspect], key, sample, slow);
       } else if (suspect.kind == ComponentKind::kNic) {
-        // The suspect NIC with a peer that is not itself suspect: the slowness can only be this NIC's.
-        if ((a == suspect && !suspect_nics.contains(b)) || (b == suspect && !suspect_nics.contains(a))) {
-          tally(of_suspect[suspect], key, sample, slow);
-        }
+        // The suspect NIC with a peer that is not itself suspect, in the side it is suspect in: the slowness
+        // can only be this NIC's.
+        const bool as_sender = a == suspect && !suspect_nics.contains(b) &&
+                               (!sample.directional || side_covers(direction->second, Side::kTx));
+        const bool as_receiver = b == suspect && !suspect_nics.contains(a) &&
+                                 (!sample.directional || side_covers(direction->second, Side::kRx));
+        if (as_sender || as_receiver) tally(of_suspect[suspect], key, sample, slow);
       }
     }
     // An end of a suspect link with a peer that is no suspect NIC, over a path that is no suspect link itself
-    // (counted once per end, however many suspect links share it).
+    // (counted once per end, however many suspect links share it), in the side that carried the slow way.
     if (!suspect_links.contains(link)) {
-      for (const auto& [end, peer] : {std::pair{a, b}, std::pair{b, a}}) {
-        if (suspect_link_ends.contains(end) && !suspect_nics.contains(peer)) {
-          tally(of_link_end[end], key, sample, slow);
-        }
+      for (const auto& [end, peer, side] : {std::tuple{a, b, Side::kTx}, std::tuple{b, a, Side::kRx}}) {
+        const auto sides = link_end_sides.find(end);
+        if (sides == link_end_sides.end() || suspect_nics.contains(peer)) continue;
+        const auto in_group = sides->second.find(key);
+        if (in_group == sides->second.end()) continue;
+        if (!sample.directional || in_group->second.contains(side)) tally(of_link_end[end], key, sample, slow);
       }
     }
   }
@@ -503,9 +768,24 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
   std::vector<Finding> added;
   for (const ComponentId& suspect : first_pass.suspects) {
     const SuspectRetests& retested = of_suspect[suspect];
+    const SuspectGroups& where = directions[suspect];
     if (retested.total == 0) {
-      final_status[suspect] = VerdictStatus::kWarn;
-      added.push_back(not_retested_finding(suspect));
+      // Decisive evidence is never downgraded for want of a re-test; latency alone never warns without one.
+      const int strong = decisive_pairs(suspect, where, groups, options);
+      const std::string why = why_not_retested(suspect, first_pass, options);
+      VerdictStatus status = VerdictStatus::kWarn;
+      std::string text;
+      if (strong >= options.min_slow_pairs) {
+        status = VerdictStatus::kFail;
+        text = ", but decisive without one: at least " + std::to_string(static_cast<int>(
+                                                              std::lround(options.link.decisive_deviation * 100))) +
+               "% worse than the healthy centre in " + pairs_text(strong);
+      } else if (only_latency(where)) {
+        status = VerdictStatus::kPass;
+        text = "; a latency suspect is not reported without a re-test";
+      }
+      final_status[suspect] = status;
+      added.push_back(not_retested_finding(suspect, status, why, text));
       continue;
     }
     // Only suspects that are slow again are reported: one that is not passes, its first-pass dip kept as
@@ -522,7 +802,7 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
         const auto it = of_link_end.find(end);
         if (it == of_link_end.end() || !majority_slow(it->second)) continue;
         if (!link_slow_again) {
-          for (Finding& finding : retest_findings(end, it->second, VerdictStatus::kPass, groups,
+          for (Finding& finding : retest_findings(end, it->second, VerdictStatus::kPass, groups, {},
                                                   "but " + label(suspect) +
                                                       " was not slow again: not reproduced, passed (a transient dip)")) {
             added.push_back(std::move(finding));
@@ -531,7 +811,7 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
         }
         status = VerdictStatus::kWarn;
         text = "slow again, but " + label(end) + " is slow with good peers too: the NIC, not the path";
-        for (Finding& finding : retest_findings(end, it->second, VerdictStatus::kFail, groups,
+        for (Finding& finding : retest_findings(end, it->second, VerdictStatus::kFail, groups, {},
                                                 "slow with good peers, confirmed (found re-testing " +
                                                     label(suspect) + ")")) {
           added.push_back(std::move(finding));
@@ -540,7 +820,9 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
       }
     }
     final_status[suspect] = std::max(final_status[suspect], status);
-    for (Finding& finding : retest_findings(suspect, retested, status, groups, text)) added.push_back(std::move(finding));
+    for (Finding& finding : retest_findings(suspect, retested, status, groups, where, text)) {
+      added.push_back(std::move(finding));
+    }
   }
 
   std::vector<Finding> findings = first_pass.findings;

@@ -1,5 +1,6 @@
 #include "railcheck/analysis/samples.h"
 
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -9,6 +10,14 @@ namespace railcheck::analysis {
 namespace {
 
 using nlohmann::json;
+
+/// A finite number >= 0 at `field`, or an error naming the record and field (NaN, negative, not a number).
+double measured_number(const FieldReader& r, const json& value, const std::string& field) {
+  if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() < 0.0) {
+    r.fail(field, "must be a finite number >= 0, got " + value.dump());
+  }
+  return value.get<double>();
+}
 
 void add_p2p(const FieldReader& r, Samples& out) {
   LinkSample s;
@@ -26,16 +35,34 @@ void add_p2p(const FieldReader& r, Samples& out) {
   if (op == "lat") {
     s.metric = "p2p.lat lat_us.typical";
     s.higher_is_better = false;
+    LinkSample tail = s;
+    tail.metric = "p2p.lat lat_us.p99";
     if (s.ok) {
       const json& lat = r.get("lat_us");
-      if (!lat.is_object() || !lat.contains("typical") || !lat.at("typical").is_number()) {
-        r.fail("lat_us", "must be an object with a number \"typical\"");
+      if (!lat.is_object() || !lat.contains("typical") || !lat.contains("p99")) {
+        r.fail("lat_us", "must be an object with numbers \"typical\" and \"p99\"");
       }
-      s.value = lat.at("typical").get<double>();
+      s.value = measured_number(r, lat.at("typical"), "lat_us.typical");
+      tail.value = measured_number(r, lat.at("p99"), "lat_us.p99");
     }
-  } else {
-    s.metric = "p2p." + op + " bw_gbps";
-    if (s.ok) s.value = r.number("bw_gbps");
+    out.links.push_back(std::move(s));
+    out.links.push_back(std::move(tail));
+    return;
+  }
+  s.metric = "p2p." + op + " bw_gbps";
+  s.directional = op == "bw";
+  if (s.ok) s.value = measured_number(r, r.get("bw_gbps"), "bw_gbps");
+  // Retransmits: only where the transport counted them (TCP_INFO on the sending side).
+  if (s.ok && r.has("loss") && !r.get("loss").is_null()) {
+    const json& loss = r.get("loss");
+    if (!loss.is_object() || !loss.contains("rate")) r.fail("loss", "must be an object with a number \"rate\" or null");
+    LinkSample lossy = s;
+    lossy.metric = "p2p." + op + " retrans_rate";
+    lossy.higher_is_better = false;
+    lossy.value = measured_number(r, loss.at("rate"), "loss.rate");
+    out.links.push_back(std::move(s));
+    out.links.push_back(std::move(lossy));
+    return;
   }
   out.links.push_back(std::move(s));
 }
@@ -48,11 +75,15 @@ void add_collective(const FieldReader& r, Samples& out) {
   g.size_bytes = r.size("size_bytes");
   const bool in_place = r.get("in_place").is_boolean() && r.get("in_place").get<bool>();
   g.metric = r.string("test_key") + (in_place ? " busbw_gbps_in_place" : " busbw_gbps");
-  g.value = r.number("busbw_gbps");
+  g.value = measured_number(r, r.get("busbw_gbps"), "busbw_gbps");
   std::set<std::string> hosts;
   const json& ranks = r.array("ranks");
-  for (const json& rank : ranks) {
-    if (rank.is_object() && rank.contains("host") && rank.at("host").is_string()) hosts.insert(rank.at("host").get<std::string>());
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    const json& rank = ranks[i];
+    if (!rank.is_object() || !rank.contains("host") || !rank.at("host").is_string()) {
+      r.fail("ranks[" + std::to_string(i) + "]", "must be an object with a string \"host\"");
+    }
+    hosts.insert(rank.at("host").get<std::string>());
   }
   g.hosts.assign(hosts.begin(), hosts.end());
   out.groups.push_back(std::move(g));

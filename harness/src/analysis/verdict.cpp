@@ -96,17 +96,47 @@ std::string format_list(const std::vector<std::string>& names, std::size_t most)
   return text;
 }
 
+std::string describe_direction(const ComponentId& component, std::string_view direction) {
+  const std::string a = component.host + "(" + component.nic + ")";
+  const std::string b = component.peer_host + "(" + component.peer_nic + ")";
+  if (direction == "a_to_b") return a + " -> " + b + " only";
+  if (direction == "b_to_a") return b + " -> " + a + " only";
+  if (direction == "tx") return "its transmit side (slow sending, not receiving)";
+  if (direction == "rx") return "its receive side (slow receiving, not sending)";
+  if (direction == "both") return "both directions";
+  return "";
+}
+
+namespace {
+
+/// The worst evidence's direction (evidence is worst first), or "".
+std::string direction_of(const std::vector<Evidence>& evidence, VerdictStatus status) {
+  for (const Evidence& item : evidence) {
+    if (item.status == status && !item.direction.empty()) return item.direction;
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string next_action(const ComponentId& component, VerdictStatus status, const std::vector<Evidence>& evidence) {
   const std::string rail = std::to_string(component.rail);
+  const std::string direction = direction_of(evidence, status);
   if (status == VerdictStatus::kFail) {
     switch (component.kind) {
       case ComponentKind::kNic:
         return "drain " + component.host + "; check the cable and transceiver of " + component.nic + " (rail " + rail +
-               "), look at its port counters (symbol errors, link downshift), re-test with `railcheck p2p`; "
+               ")" + (direction == "tx" || direction == "rx" ? ", slow on " + describe_direction(component, direction) : "") +
+               ", look at its port counters (symbol errors, link downshift, discards), re-test with `railcheck p2p`; "
                "replace the NIC if it fails again";
       case ComponentKind::kLink:
         return "check the cable / switch port between " + component.host + "(" + component.nic + ") and " +
                component.peer_host + "(" + component.peer_nic + ") on rail " + rail +
+               (direction == "a_to_b" || direction == "b_to_a"
+                    ? " (slow " + describe_direction(component, direction) +
+                          ": one fibre, lane or transceiver; look at the sending side's transmit and the receiving "
+                          "side's receive counters)"
+                    : "") +
                ": re-seat or swap the cable, compare both switch ports' counters, re-test the pair with "
                "`railcheck p2p`; both nodes stay in service";
       case ComponentKind::kGpu:
@@ -199,6 +229,7 @@ std::vector<Verdict> combine(const std::vector<Finding>& findings) {
     verdict.status = VerdictStatus::kSkip;
     for (const Finding& finding : list) verdict.status = std::max(verdict.status, finding.status);
     verdict.evidence = worst_first(list);
+    verdict.direction = direction_of(verdict.evidence, verdict.status);
     verdicts.emplace(component, std::move(verdict));
   }
 
@@ -250,20 +281,26 @@ int exit_code_of(const std::vector<Verdict>& verdicts) {
 }
 
 nlohmann::json to_json(const Evidence& evidence) {
-  return {{"source", evidence.source},   {"metric", evidence.metric},         {"size_bytes", evidence.size_bytes},
-          {"measured", evidence.measured}, {"expected", evidence.expected},  {"expected_from", evidence.expected_from},
-          {"deviation", evidence.deviation}, {"spreads", evidence.spreads}, {"slow", evidence.slow},
-          {"total", evidence.total},     {"refs", evidence.refs},             {"text", evidence.text},
-          {"status", key_of(evidence.status)}};
+  nlohmann::json json = {{"source", evidence.source},     {"metric", evidence.metric},
+                         {"size_bytes", evidence.size_bytes}, {"measured", evidence.measured},
+                         {"expected", evidence.expected}, {"expected_from", evidence.expected_from},
+                         {"deviation", evidence.deviation}, {"spreads", evidence.spreads},
+                         {"slow", evidence.slow},         {"total", evidence.total},
+                         {"refs", evidence.refs},         {"text", evidence.text},
+                         {"status", key_of(evidence.status)}};
+  if (!evidence.direction.empty()) json["direction"] = evidence.direction;
+  return json;
 }
 
 nlohmann::json to_json(const Verdict& verdict) {
   nlohmann::json evidence = nlohmann::json::array();
   for (const Evidence& item : verdict.evidence) evidence.push_back(to_json(item));
-  return {{"component", to_json(verdict.component)},
-          {"status", key_of(verdict.status)},
-          {"evidence", std::move(evidence)},
-          {"action", verdict.action}};
+  nlohmann::json json = {{"component", to_json(verdict.component)},
+                         {"status", key_of(verdict.status)},
+                         {"evidence", std::move(evidence)},
+                         {"action", verdict.action}};
+  if (!verdict.direction.empty()) json["direction"] = verdict.direction;
+  return json;
 }
 
 namespace {
@@ -291,6 +328,7 @@ Evidence evidence_from_json(const nlohmann::json& json, const std::string& path)
   const std::optional<VerdictStatus> parsed = parse_verdict_status(status);
   if (!parsed) reader.fail("status", "unknown status \"" + status + "\" (skip, pass, warn or fail)");
   evidence.status = *parsed;
+  evidence.direction = reader.optional_string("direction", "");
   return evidence;
 }
 
@@ -313,6 +351,7 @@ Verdict verdict_from_json(const nlohmann::json& json) {
     verdict.evidence.push_back(evidence_from_json(evidence[i], "evidence[" + std::to_string(i) + "]"));
   }
   verdict.action = reader.string("action");
+  verdict.direction = reader.optional_string("direction", "");
   return verdict;
 }
 
@@ -322,6 +361,7 @@ void print_verdicts(std::ostream& out, const std::vector<Verdict>& verdicts) {
     ++counts[static_cast<int>(verdict.status)];
     if (verdict.status != VerdictStatus::kFail && verdict.status != VerdictStatus::kWarn) continue;
     out << "# VERDICT " << (verdict.status == VerdictStatus::kFail ? "FAIL " : "WARN ") << label(verdict.component);
+    if (!verdict.direction.empty()) out << " [" << describe_direction(verdict.component, verdict.direction) << "]";
     // The worst evidence in the headline, then the other entries as bad as a warning (a failing NIC's
     // passing sizes are noise to an operator).
     // Evidence sentences start with the component's label; the headline names it already.

@@ -15,6 +15,19 @@ namespace {
 
 using nlohmann::json;
 
+// Only results schema 1.x is understood (minor versions add fields, never rename them).
+void expect_results_version(const json& document, const JsonFields& fields, const std::string& where) {
+  const auto it = document.find("schema_version");
+  if (it == document.end()) fields.fail(where, "missing; a railcheck results file carries \"schema_version\": \"1.<minor>\"");
+  const std::string text = it->is_string() ? it->get<std::string>() : it->dump();
+  const bool known = it->is_string() && text.size() > 2 && text.rfind("1.", 0) == 0 &&
+                     text.find_first_not_of("0123456789", 2) == std::string::npos;
+  if (!known) {
+    fields.fail(where, "version " + text + " is not supported; this railcheck reads results schema 1.x (1.0 to 1.<any>): "
+                       "analyze it with the railcheck that wrote it");
+  }
+}
+
 // results.json, or the lines of a results.jsonl (a killed run): records in order, and the recorded analysis.
 json read_results(const std::string& path) {
   const std::string text = read_input_file(path, "results file", "give the results.json (or results.jsonl) of a run");
@@ -25,11 +38,13 @@ json read_results(const std::string& path) {
     if (!doc.is_object() || doc.value("kind", "") != "railcheck.results") {
       fields.fail("kind", "not a railcheck results document (expected \"kind\": \"railcheck.results\")");
     }
+    expect_results_version(doc, fields, "schema_version");
     if (!doc.contains("records") || !doc.at("records").is_array()) fields.fail("records", "missing or not an array");
     return doc;
   }
   json doc = {{"records", json::array()}};
   std::istringstream lines(text);
+  bool manifest_seen = false;
   for (std::string line; std::getline(lines, line);) {
     if (line.empty()) continue;
     json j;
@@ -39,14 +54,19 @@ json read_results(const std::string& path) {
       // A job killed mid-write leaves a torn last line: keep what came before it.
       break;
     }
+    if (!j.is_object()) fields.fail("line " + std::to_string(doc["records"].size() + 1), "not a JSON object");
     const std::string type = j.value("type", "");
-    if (type == "record" || type == "p2p" || type == "gpu_check") {
+    if (type == "manifest") {
+      expect_results_version(j, fields, "manifest line: schema_version");
+      manifest_seen = true;
+    } else if (type == "record" || type == "p2p" || type == "gpu_check" || type == "bisection") {
       j.erase("type");
       doc["records"].push_back(std::move(j));
     } else if (type == "verdicts" && j.contains("analysis")) {
       doc["analysis"] = j["analysis"];
     }
   }
+  if (!manifest_seen) fields.fail("manifest line", "missing: the first line of a results.jsonl is the run manifest");
   return doc;
 }
 
@@ -72,6 +92,9 @@ int run_analyze_command(const AnalyzeOptions& options, std::ostream& out, std::o
       verdicts = analysis::analyze_records(doc.at("records"), thresholds, baseline ? &*baseline : nullptr);
     } catch (const std::invalid_argument& e) {
       throw InputError(options.results_path + ": " + e.what() + "; is this a railcheck results file of schema 1.x?");
+    } catch (const json::exception& e) {
+      throw InputError(options.results_path + ": malformed record (" + e.what() + "); is this a railcheck results "
+                       "file of schema 1.x?");
     }
     out << "# railcheck analyze: " << options.results_path << ", " << doc.at("records").size() << " records"
         << (baseline ? ", baseline " + options.baseline_path : std::string(", no baseline (fleet-relative only)"))

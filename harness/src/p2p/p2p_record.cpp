@@ -51,6 +51,13 @@ nlohmann::json to_json(const P2pRecord& r) {
     j["bw_gbps"] = r.bw_gbps;
     j["bw_gbits"] = r.bw_gbps * 8.0;
   }
+  j["loss"] = nullptr;
+  if (r.ok && r.loss) {
+    j["loss"] = {{"source", r.loss->source},
+                 {"sent", r.loss->sent},
+                 {"retransmitted", r.loss->retransmitted},
+                 {"rate", r.loss->rate()}};
+  }
   if (r.ok && r.lat) {
     j["lat_us"] = {{"count", r.lat->count},   {"min", r.lat->min_us},     {"max", r.lat->max_us},
                    {"typical", r.lat->typical_us}, {"avg", r.lat->avg_us}, {"stdev", r.lat->stdev_us},
@@ -86,6 +93,10 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   r.start_unix_s = j.at("start_unix_s");
   r.end_unix_s = j.at("end_unix_s");
   if (!j.at("bw_gbps").is_null()) r.bw_gbps = j.at("bw_gbps");
+  if (j.contains("loss") && !j.at("loss").is_null()) {
+    const auto& l = j.at("loss");
+    r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted")};
+  }
   if (!j.at("lat_us").is_null()) {
     const auto& l = j.at("lat_us");
     r.lat = LatencyStats{l.at("count"), l.at("min"),   l.at("max"),  l.at("typical"),

@@ -87,8 +87,10 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
       count = static_cast<long>(std::clamp(o.duration_s / per_message, static_cast<double>(o.tx_depth), 1e8));
       count = agree_count(endpoint, buffers, leader, count, c.timeout_s);
     }
+    const LossCounters before = endpoint.loss_counters();
     const StreamTiming t = timed_stream(endpoint, buffers, o.size_bytes, i_send ? count : 0, i_recv ? count : 0,
                                         o.tx_depth, c.timeout_s);
+    const LossCounters after = endpoint.loss_counters();
     if (!leader) return;
     P2pRecord r = make(op, true);
     r.size_bytes = o.size_bytes;
@@ -97,6 +99,9 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
     r.end_unix_s = t.end_unix_s;
     const double directions = (a_sends && b_sends) ? 2.0 : 1.0;
     r.bw_gbps = directions * static_cast<double>(count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
+    if (before.known && after.known && after.sent >= before.sent && after.retransmitted >= before.retransmitted) {
+      r.loss = LossStats{after.source, after.sent - before.sent, after.retransmitted - before.retransmitted};
+    }
     out.push_back(r);
   };
   if (o.bidirectional) {

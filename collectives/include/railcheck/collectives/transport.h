@@ -78,6 +78,16 @@ class MemoryRegion {
 /// [offset, offset + bytes) lie inside `region` (overflow-safe). Every transport checks posts with this.
 void check_region_range(const MemoryRegion& region, std::size_t offset, std::size_t bytes, std::string_view what);
 
+/// What a connection counted of its own losses so far, for loss evidence beside bandwidth. Cumulative since
+/// the connection opened: callers take the difference over the part they time.
+struct LossCounters {
+  bool known = false;            ///< false: this transport cannot count them (the other fields are 0)
+  std::string source;            ///< where the counts come from: "tcp_info" (kernel TCP_INFO, every stream)
+  std::uint64_t sent = 0;        ///< data segments (TCP) or work requests (verbs) sent
+  std::uint64_t retransmitted = 0;  ///< of those, sent again (TCP retransmits; verbs: transport retries)
+  std::uint64_t errors = 0;      ///< completions in error (verbs); 0 for TCP
+};
+
 /// A connected pair of queues to one peer. Not thread-safe: one thread drives one Endpoint.
 /// Messages are matched in posting order: the n-th isend on one side fills the n-th irecv on the other,
 /// and both sides must post the same byte count for it (the TCP wire carries no sizes).
@@ -100,6 +110,9 @@ class Endpoint {
   virtual void wait_for_progress(std::chrono::milliseconds timeout) = 0;
   /// The peer, for messages: "10.77.0.3:40123".
   virtual std::string peer() const = 0;
+  /// Loss counters of this connection so far (see LossCounters); never blocks, never throws. The default:
+  /// not known.
+  virtual LossCounters loss_counters() const { return {}; }
 };
 
 /// A listening socket / QP waiting for one peer. accept() consumes it.

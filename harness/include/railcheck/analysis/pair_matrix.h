@@ -1,13 +1,21 @@
 // Pair-matrix analysis of pairwise link measurements (railcheck p2p, the circle-method rounds).
 //
-// Per (rail, metric, size): a link is slow when it is a fleet outlier among that rail's links (fail level of
-// PairMatrixOptions::link) or its transfer failed. Row analysis: a NIC is suspect when it is in more than
-// suspect_share of its pairs' slow ones (and at least min_slow_pairs of them); a slow link with no suspect
-// end is itself the suspect (a cable or switch-port path). Second pass: suspects are re-tested paired with
-// NICs that passed; only suspects slow again are failed, the others warn ("not reproduced: re-test").
+// Per (rail, metric, size): a link is slow when it is an outlier among that rail's links (fail level of
+// PairMatrixOptions::link; latency also at least latency_floor_us worse, a retransmit share at least
+// loss_floor above the centre) or its transfer failed. Directional metrics (one-way bandwidth, retransmits)
+// are judged per direction, never pooled: each direction of a link is slow or not on its own, and a NIC's
+// transmit side (the pairs it sent in) and receive side are judged apart. Row analysis: a NIC is suspect when
+// it is in more than suspect_share of its pairs' slow ones (and at least min_slow_pairs of them), overall or
+// in one side, and is blamed with that side ("tx", "rx" or "both"); a slow direction that neither the
+// sender's transmit nor the receiver's receive side explains makes the link the suspect in that direction (a
+// cable, one fibre or lane, or a switch-port path). Second pass: suspects are re-tested paired with NICs
+// that passed, judged only on the metrics and directions they were suspect in; only suspects slow again are
+// failed, the others pass with their first-pass dip as evidence. A suspect no re-test measured fails anyway
+// when its first pass was decisive (decisive_deviation worse in min_slow_pairs pairs), passes when it is a
+// latency suspect (latency is never reported unconfirmed), and warns otherwise, its evidence saying why it
+// was not re-tested.
 //
-// Choices: a NIC's pairs are the distinct peers it was measured with; both directions of one pair are one
-// link, judged by its worse direction (slow when either direction is). The rail's centre is the median / MAD
+// Choices: a NIC's pairs are the distinct peers it was measured with. The rail's centre is the median / MAD
 // of every successful first-pass measurement; evidence's "expected" is the median of the healthy (not slow)
 // links' measurements, and re-tests are judged against that healthy centre. A NIC with fewer pairs than
 // min_slow_pairs, all slow (the 2-host case), is an "unlocalized" suspect: kFail when its rail has good NICs
@@ -53,9 +61,10 @@ std::vector<std::vector<RetestPair>> retest_rounds(const std::vector<RetestPair>
 
 /// Final findings: first-pass findings with each suspect's status set by its re-tests, judged against the
 /// first pass's healthy link centre on that rail (the link rule with options.retest_spreads for
-/// fail_spreads; a failed re-test is slow): fail when slow again in most of its re-tests (evidence
-/// adds them, source "retest"), warn when not reproduced. Suspects with no re-test keep kWarn ("not
-/// re-tested"). `retests` are the LinkSamples measured for plan_retests()' pairs. A suspect link whose end is
+/// fail_spreads; a failed re-test is slow), counting only re-tests in the metrics and directions it was
+/// suspect in: fail when slow again in most of them (evidence adds them, source "retest"), pass when not
+/// reproduced. Suspects with no re-test: kFail when decisive, kPass for latency-only suspects, else kWarn,
+/// each saying why it was not re-tested. `retests` are the LinkSamples measured for plan_retests()' pairs. A suspect link whose end is
 /// also slow with good peers (majority) is lowered to kWarn and that end NIC gets a kFail "retest" finding.
 std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const LinkSample> first_links,
                              std::span<const LinkSample> retests, const PairMatrixOptions& options);

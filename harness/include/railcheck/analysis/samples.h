@@ -34,6 +34,8 @@ struct LinkSample {
   bool ok = true;               ///< false: the transfer failed (value meaningless); counts as slow
   std::string error;
   bool retest = false;          ///< measured in the second pass (re-test of a suspect), not the first
+  bool directional = false;     ///< host_a -> host_b is the only way it measured (one-way bandwidth, loss):
+                                ///< judged per direction, never pooled with host_b -> host_a
 };
 
 /// One value of a whole group (a collective's busbw over a communicator): baselines and bisection use it.
@@ -54,7 +56,8 @@ struct Samples {
 };
 
 /// Extracts samples from a results document's "records" array (collective and p2p records, results schema
-/// 1.x): p2p bandwidth and latency as LinkSamples (within-node pairs too; "phase": "retest" marks re-tests);
+/// 1.x): p2p bandwidth (directional for "bw"), latency (typical and p99) and the TCP retransmit share
+/// ("p2p.bw retrans_rate", from "loss") as LinkSamples (within-node pairs too; "phase": "retest" marks re-tests);
 /// collectives' busbw as GroupSamples and per-rank mean times as UnitSamples of GPU units (host,
 /// local_rank) keyed by test key, group and size. Skipped and failed records give nothing. Throws std::invalid_argument naming the record index and field when a record is malformed.
 Samples samples_from_records(const nlohmann::json& records);

@@ -28,6 +28,12 @@ struct PairMatrixOptions {
   double retest_spreads = 4.0;        ///< a re-test is slow again when worse than the first pass's healthy
                                       ///< centre by link.fail_deviation AND this many spreads (the suspect
                                       ///< already stood out once; few reference links give a wide spread)
+  double latency_floor_us = 10.0;     ///< a latency (typical or p99) is slow only when also this many
+                                      ///< microseconds worse than the rail's centre: a 4 us wobble on a
+                                      ///< 10 us TCP path is noise, not a fault, however many spreads it is
+  double loss_floor = 0.005;          ///< a link is lossy when the share of its TCP segments retransmitted
+                                      ///< exceeds the rail's centre by at least this (0.005 = 0.5 %); healthy
+                                      ///< links retransmit ~nothing, so no spread-based rule can apply
 };
 
 /// Baseline comparison (tolerances in the baseline file win over these).

@@ -36,6 +36,8 @@ struct Evidence {
   std::vector<std::string> refs;  ///< the pairs, rounds or groups that show it ("round 1: node1<->node3")
   std::string text;            ///< one sentence for the console
   VerdictStatus status = VerdictStatus::kPass;  ///< in a Verdict: its finding's status (combine() sets it)
+  std::string direction;       ///< which way it is slow: NIC "tx" / "rx" / "both"; link "a_to_b" (host ->
+                               ///< peer_host), "b_to_a" or "both"; "" when the metric has no direction
 };
 
 /// What one analysis stage concluded about one component.
@@ -50,11 +52,15 @@ struct Verdict {
   VerdictStatus status = VerdictStatus::kPass;
   std::vector<Evidence> evidence;  ///< every finding about this component, worst first
   std::string action;              ///< the playbook's next step; empty for pass / skip
+  std::string direction;           ///< the direction of the worst evidence that has one ("" none)
 };
 
 /// The playbook: what to do about `component` found in `status` by the evidence (drain and replace a GPU,
 /// re-seat / swap the cable of a link, re-test a warning, ...). Pure.
 std::string next_action(const ComponentId& component, VerdictStatus status, const std::vector<Evidence>& evidence);
+
+/// "node2(eth0) -> node5(eth0)" for a link's "a_to_b", "both ways", "transmit", ...: `direction` in words.
+std::string describe_direction(const ComponentId& component, std::string_view direction);
 
 /// One verdict per component: the worst status of its findings, all evidence (worst first), next_action().
 /// A node gets a verdict of its own too: fail when any of its parts (GPUs, NICs: same host) fails, else warn

@@ -1,6 +1,7 @@
 // One measured link: who to whom over which NICs, what was measured, and the numbers (or the error).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,6 +18,14 @@ struct LatencyStats {
 };
 /// Stats of one-way latencies in seconds (nearest-rank percentiles). Empty: count 0.
 LatencyStats latency_stats(std::span<const double> samples_s);
+
+/// What the sending side's connection counted of its losses over the timed part (bandwidth ops).
+struct LossStats {
+  std::string source;               ///< "tcp_info" (kernel TCP_INFO of every stream)
+  std::uint64_t sent = 0;           ///< data segments sent
+  std::uint64_t retransmitted = 0;  ///< of those, retransmitted
+  double rate() const { return sent > 0 ? static_cast<double>(retransmitted) / static_cast<double>(sent) : 0.0; }
+};
 
 enum class P2pOp { kBandwidth, kBidirectionalBandwidth, kLatency };
 std::string_view key_of(P2pOp op);  // "bw", "bw_bidir", "lat"
@@ -43,6 +52,7 @@ struct P2pRecord {
   double end_unix_s = 0.0;
   double bw_gbps = 0.0;          ///< bandwidth ops: GB/s (1e9 bytes/s); bidirectional: both directions summed
   std::optional<LatencyStats> lat;  ///< latency op: one-way latency (round trip / 2)
+  std::optional<LossStats> loss;    ///< bandwidth ops where the transport counts retransmits (the sender's)
 };
 
 /// The record as results.json keeps it (results-schema: $defs/p2p_record); "kind": "p2p".
