@@ -565,5 +565,175 @@ TEST(PairMatrixTest, HostWithSlowNicsOnTwoRailsGivesTwoNicSuspects) {
   EXPECT_EQ(verdicts[3].status, VerdictStatus::kPass);
 }
 
+// Issue #12: the shapes a fabric fails in, each judged on crafted records.
+
+TEST(PairMatrixTest, OneDirectionSlowIsTheLinkInThatDirectionAndNeitherEnd) {
+  const ValueOf one_way = [](int a, int b, int) { return a == 2 && b == 5 ? 0.012 * kHealthyGbps : kHealthyGbps; };
+  const std::vector<LinkSample> links = full_mesh(6, 1, one_way, true);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  const ComponentId link = make_link("node2", "mlx5_0", "node5", "mlx5_0", 0);
+  ASSERT_EQ(first.suspects, std::vector<ComponentId>{link});
+  const Finding& blamed = first_finding(first.findings, link, "pair_matrix");
+  EXPECT_EQ(blamed.status, VerdictStatus::kFail);
+  EXPECT_EQ(blamed.evidence.direction, "a_to_b");
+  EXPECT_NE(blamed.evidence.text.find("slow node2(mlx5_0) -> node5(mlx5_0) only"), std::string::npos) << blamed.evidence.text;
+
+  // The re-test measures both ways again; the healthy way back must not outvote the slow one.
+  const std::vector<Finding> findings = confirm(first, links, measure(plan_retests(first, options), one_way), options);
+  const Finding& retest = first_finding(findings, link, "retest");
+  EXPECT_EQ(retest.status, VerdictStatus::kFail) << retest.evidence.text;
+  EXPECT_EQ(retest.evidence.total, 1) << "only node2 -> node5 judges the link";
+  EXPECT_EQ(retest.evidence.direction, "a_to_b");
+  const std::vector<Verdict> verdicts = combine(findings);
+  for (const Verdict& verdict : verdicts) {
+    if (verdict.status < VerdictStatus::kWarn) continue;
+    EXPECT_EQ(verdict.component, link) << "only the link is named, not " << label(verdict.component);
+    EXPECT_EQ(verdict.direction, "a_to_b");
+    EXPECT_NE(verdict.action.find("node2(mlx5_0) -> node5(mlx5_0) only"), std::string::npos) << verdict.action;
+  }
+}
+
+TEST(PairMatrixTest, ReverseDirectionIsNamedAsSuch) {
+  const ValueOf back = [](int a, int b, int) { return a == 5 && b == 2 ? 0.3 * kHealthyGbps : kHealthyGbps; };
+  const PairMatrixResult first = analyze_pair_matrix(full_mesh(6, 1, back, true), PairMatrixOptions{});
+  const Finding& blamed = first_finding(first.findings, make_link("node2", "mlx5_0", "node5", "mlx5_0", 0), "pair_matrix");
+  EXPECT_EQ(blamed.status, VerdictStatus::kFail);
+  EXPECT_EQ(blamed.evidence.direction, "b_to_a");
+}
+
+TEST(PairMatrixTest, NicSlowOnlyWhenSendingIsBlamedOnItsTransmitSide) {
+  const ValueOf weak_laser = [](int a, int, int) { return a == 3 ? 0.3 * kHealthyGbps : kHealthyGbps; };
+  const std::vector<LinkSample> links = full_mesh(6, 1, weak_laser, true);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  const ComponentId nic = make_nic("node3", "mlx5_0", 0);
+  ASSERT_EQ(first.suspects, std::vector<ComponentId>{nic}) << "its slow links are explained by its transmit side";
+  const Finding& blamed = first_finding(first.findings, nic, "pair_matrix");
+  EXPECT_EQ(blamed.evidence.direction, "tx");
+  EXPECT_NE(blamed.evidence.text.find("sending: 5 of 5, receiving: 0 of 5"), std::string::npos) << blamed.evidence.text;
+  EXPECT_NEAR(blamed.evidence.measured, 0.3 * kHealthyGbps, 1e-9) << "the median of the side it is blamed for";
+
+  const std::vector<Finding> findings = confirm(first, links, measure(plan_retests(first, options), weak_laser), options);
+  const Finding& retest = first_finding(findings, nic, "retest");
+  EXPECT_EQ(retest.status, VerdictStatus::kFail);
+  EXPECT_EQ(retest.evidence.total, 2) << "two good peers, node3 sending only";
+  EXPECT_EQ(retest.evidence.slow, 2);
+  const std::vector<Verdict> verdicts = combine(findings);
+  EXPECT_EQ(verdicts[0].component, make_node("node3"));
+  EXPECT_NE(verdicts[1].action.find("transmit side"), std::string::npos) << verdicts[1].action;
+}
+
+TEST(PairMatrixTest, DecisiveFirstPassFailsWithoutARetestAndAMildOneWarnsSayingWhy) {
+  const ValueOf dead_slow = [](int a, int b, int) { return a == 5 || b == 5 ? 0.02 * kHealthyGbps : kHealthyGbps; };
+  const std::vector<LinkSample> links = full_mesh(8, 1, dead_slow, true);
+  const PairMatrixOptions options;
+  const ComponentId nic = make_nic("node5", "mlx5_0", 0);
+  std::vector<Finding> findings = confirm(analyze_pair_matrix(links, options), links, {}, options);
+  const Finding& decisive = first_finding(findings, nic, "retest");
+  EXPECT_EQ(decisive.status, VerdictStatus::kFail);
+  EXPECT_NE(decisive.evidence.text.find("decisive without one"), std::string::npos) << decisive.evidence.text;
+  EXPECT_NE(decisive.evidence.text.find("in 7 pairs"), std::string::npos) << decisive.evidence.text;
+
+  const std::vector<LinkSample> mild = full_mesh(8, 1, kSlowNode5Rail0, true);
+  findings = confirm(analyze_pair_matrix(mild, options), mild, {}, options);
+  const Finding& warned = first_finding(findings, nic, "retest");
+  EXPECT_EQ(warned.status, VerdictStatus::kWarn);
+  EXPECT_NE(warned.evidence.text.find("planned but none was measured"), std::string::npos) << warned.evidence.text;
+
+  PairMatrixOptions no_retests;
+  no_retests.retest_peers = 0;
+  findings = confirm(analyze_pair_matrix(mild, no_retests), mild, {}, no_retests);
+  EXPECT_NE(first_finding(findings, nic, "retest").evidence.text.find("retest_peers is 0"), std::string::npos);
+}
+
+TEST(PairMatrixTest, SuspectWithNoKnownGoodPeerSaysSo) {
+  std::vector<LinkSample> links = full_mesh(4, 1, [](int a, int b, int) {
+    return a == 3 || b == 3 ? 0.5 * kHealthyGbps : kHealthyGbps;
+  }, true);
+  PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  PairMatrixResult alone = first;
+  alone.good_nics.clear();  // as when every other NIC on the rail is itself suspect or slow
+  const std::vector<Finding> findings = confirm(alone, links, {}, options);
+  const Finding& finding = first_finding(findings, make_nic("node3", "mlx5_0", 0), "retest");
+  EXPECT_NE(finding.evidence.text.find("no known-good peer"), std::string::npos) << finding.evidence.text;
+}
+
+std::vector<LinkSample> latency_mesh(int hosts, const ValueOf& value) {
+  std::vector<LinkSample> links = full_mesh(hosts, 1, value);
+  for (LinkSample& sample : links) {
+    sample.metric = "p2p.lat lat_us.typical";
+    sample.size_bytes = 8;
+    sample.higher_is_better = false;
+    sample.directional = false;
+  }
+  return links;
+}
+
+TEST(PairMatrixTest, LatencyWithinTheAbsoluteFloorIsNoiseHoweverManySpreads) {
+  // node5 at 13.2 us against 9.45 us: 40% and many spreads above, but under 10 us worse.
+  const ValueOf noisy = [](int a, int b, int) { return a == 5 || b == 5 ? 13.2 : 9.45; };
+  EXPECT_TRUE(analyze_pair_matrix(latency_mesh(6, noisy), PairMatrixOptions{}).suspects.empty());
+  PairMatrixOptions tight;
+  tight.latency_floor_us = 1.0;
+  EXPECT_EQ(analyze_pair_matrix(latency_mesh(6, noisy), tight).suspects.size(), 1u);
+}
+
+TEST(PairMatrixTest, LatencySuspectIsNeverReportedWithoutARetest) {
+  const ValueOf slow = [](int a, int b, int) { return a == 5 || b == 5 ? 40.0 : 10.0; };  // 30 us worse, 4x
+  const std::vector<LinkSample> links = latency_mesh(6, slow);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  ASSERT_EQ(first.suspects, std::vector<ComponentId>{make_nic("node5", "mlx5_0", 0)});
+  const std::vector<Finding> unconfirmed = confirm(first, links, {}, options);
+  EXPECT_TRUE(with_status(unconfirmed, VerdictStatus::kFail).empty()) << "latency is never decisive on its own";
+  EXPECT_TRUE(with_status(unconfirmed, VerdictStatus::kWarn).empty());
+  const Finding& note = first_finding(unconfirmed, first.suspects[0], "retest");
+  EXPECT_NE(note.evidence.text.find("not reported without a re-test"), std::string::npos) << note.evidence.text;
+  std::vector<LinkSample> retests = measure(plan_retests(first, options), slow);
+  for (LinkSample& sample : retests) {
+    sample.metric = "p2p.lat lat_us.typical";
+    sample.size_bytes = 8;
+    sample.higher_is_better = false;
+    sample.directional = false;
+  }
+  EXPECT_EQ(first_finding(confirm(first, links, retests, options), first.suspects[0], "retest").status,
+            VerdictStatus::kFail)
+      << "slow again in its re-tests: now it is reported";
+}
+
+TEST(PairMatrixTest, LossyNicIsNamedByItsRetransmitsAndNobodyElse) {
+  // node1 drops 2% of its packets: every link with it retransmits ~2-4% of its segments, the others none.
+  const ValueOf lossy = [](int a, int b, int) { return a == 1 || b == 1 ? 0.025 : 0.0; };
+  std::vector<LinkSample> links = full_mesh(6, 1, lossy, true);
+  for (LinkSample& sample : links) {
+    sample.metric = "p2p.bw retrans_rate";
+    sample.higher_is_better = false;
+  }
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  const ComponentId nic = make_nic("node1", "mlx5_0", 0);
+  ASSERT_EQ(first.suspects, std::vector<ComponentId>{nic});
+  const Finding& blamed = first_finding(first.findings, nic, "pair_matrix");
+  EXPECT_NE(blamed.evidence.text.find("2.50% of TCP segments retransmitted"), std::string::npos) << blamed.evidence.text;
+  EXPECT_NE(blamed.evidence.text.find("against 0.00%"), std::string::npos) << blamed.evidence.text;
+
+  std::vector<LinkSample> retests = measure(plan_retests(first, options), lossy);
+  for (LinkSample& sample : retests) {
+    sample.metric = "p2p.bw retrans_rate";
+    sample.higher_is_better = false;
+  }
+  const std::vector<Verdict> verdicts = combine(confirm(first, links, retests, options));
+  for (const Verdict& verdict : verdicts) {
+    if (verdict.status >= VerdictStatus::kWarn) EXPECT_EQ(verdict.component.host, "node1") << label(verdict.component);
+  }
+  EXPECT_EQ(exit_code_of(verdicts), 1);
+
+  // A retransmit share under loss_floor is no evidence: 0.2% on one host is congestion, not a bad part.
+  for (LinkSample& sample : links) sample.value = sample.value > 0 ? 0.002 : 0.0;
+  EXPECT_TRUE(analyze_pair_matrix(links, options).suspects.empty());
+}
+
 }  // namespace
 }  // namespace railcheck::analysis

@@ -137,6 +137,27 @@ TEST(TcpTransport, MovesBytesBothWaysOverParallelStreams) {
   }
 }
 
+TEST(TcpTransport, LossCountersComeFromTcpInfoOfEveryStreamAndGrowWithWhatIsSent) {
+  auto [transport, client, server] = connected_pair(2);
+  const LossCounters before = client->loss_counters();
+  ASSERT_TRUE(before.known) << "TCP_INFO is readable on a connected socket";
+  EXPECT_EQ(before.source, "tcp_info");
+  const std::size_t bytes = 4 << 20;
+  std::vector<std::byte> a(bytes), b(bytes);
+  auto ra = client->register_memory(a.data(), a.size());
+  auto rb = server->register_memory(b.data(), b.size());
+  auto peer = std::async(std::launch::async, [&] {
+    wait_request(*server, server->irecv(*rb, 0, bytes), std::chrono::steady_clock::now() + 10s, "recv");
+  });
+  wait_request(*client, client->isend(*ra, 0, bytes), std::chrono::steady_clock::now() + 10s, "send");
+  peer.get();
+  const LossCounters after = client->loss_counters();
+  // 4 MiB is at least 64 segments of at most 64 KiB (GSO) over the two streams; loopback loses nothing.
+  EXPECT_GE(after.sent - before.sent, 64u);
+  EXPECT_EQ(after.retransmitted, before.retransmitted);
+  EXPECT_EQ(after.errors, 0u);
+}
+
 TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
   auto [transport, client, server] = connected_pair(3);
   constexpr std::size_t kMessage = 200'000, kDepth = 8;

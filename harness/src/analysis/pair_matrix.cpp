@@ -114,14 +114,15 @@ bool slow_against(double value, const RobustCentre& centre, bool higher_is_bette
   return judge_outlier(value, centre, higher_is_better, rule) == VerdictStatus::kFail;
 }
 
-/// At least options.link.decisive_deviation worse than `centre` (a failed transfer is): the bar above
-/// which no re-test is needed to fail a part seen that slow in min_slow_pairs of its pairs.
+/// At least options.link.decisive_deviation worse than the healthy centre (a failed transfer is): the bar
+/// above which no re-test is needed to fail a part seen that slow in min_slow_pairs of its pairs. Bandwidth
+/// only: latency and retransmits always need their re-test.
 bool decisive(const Way& way, const RailGroup& group, const PairMatrixOptions& options) {
   if (way.failed && !way.has_value) return true;
   if (!way.has_value || options.link.decisive_deviation <= 0.0 || group.healthy.median == 0.0) return false;
-  if (is_loss_metric(group.key.metric)) return false;  // a share of retransmits has no "fraction worse"
+  // A share of retransmits has no "fraction worse"; latency is never judged without a re-test.
+  if (is_loss_metric(group.key.metric) || is_latency_metric(group.key.metric)) return false;
   const double worse = group.higher_is_better ? group.healthy.median - way.value : way.value - group.healthy.median;
-  if (is_latency_metric(group.key.metric) && worse < options.latency_floor_us) return false;
   return worse / std::fabs(group.healthy.median) >= options.link.decisive_deviation;
 }
 
