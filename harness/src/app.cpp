@@ -125,12 +125,24 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
                                                   : std::nullopt);
   }
   const std::filesystem::path dir = prepare_output_dir(command.common.output_dir, bootstrap);
-  std::unique_ptr<Collective> collective = make_collective(choice, bootstrap);
-  RunManifest manifest = collect_manifest(command, bootstrap, choice);
-
   const bool root = bootstrap.rank() == 0;
   SinkList sinks;
   ResultsFilesSink* files_sink = nullptr;
+  // The watchdog watches communicator set-up too (ncclCommInitRank is the first call to hang on a bad
+  // fabric); its last word goes to the console and, on rank 0, into results.jsonl.
+  const std::filesystem::path stream_path = dir / "results.jsonl";
+  Watchdog watchdog(bootstrap, command.common.timeout_s, [root, stream_path](const WatchdogReport& report) {
+    std::cerr << report.text << std::endl;
+    if (root && !append_line_now(stream_path, to_json(report))) {
+      std::cerr << "railcheck watchdog: could not append the report to " << stream_path.string() << std::endl;
+    }
+  });
+  std::unique_ptr<Collective> collective;
+  {
+    const Watchdog::Scope init(watchdog, 0, "communicator set-up (" + choice.name + ")");
+    collective = make_collective(choice, bootstrap);
+  }
+  RunManifest manifest = collect_manifest(command, bootstrap, choice);
   if (root) {
     sinks.add(std::make_unique<ConsoleTableSink>(std::cout));
     auto files = std::make_unique<ResultsFilesSink>(dir);
@@ -138,7 +150,6 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
     sinks.add(std::move(files));
     sinks.begin_run(manifest);
   }
-  Watchdog watchdog(bootstrap, command.common.timeout_s, [](const std::string& text) { std::cerr << text << std::endl; });
   Runner runner(bootstrap, *collective, watchdog, root ? &sinks : nullptr, command.common.runner);
   for (std::size_t t = 0; t < command.suite.tests.size(); ++t) {
     const CollectiveTestSpec& spec = command.suite.tests[t];
@@ -153,7 +164,8 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
   const double p2p_timeout_s = command.common.timeout_s > 0 ? std::min(command.common.timeout_s, 60.0) : 30.0;
   for (const P2pTestSpec& spec : command.suite.p2p_tests) {
     const SuiteOutput output{root ? &files_sink->files() : nullptr, root ? &summary : nullptr, root ? &std::cout : nullptr};
-    run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, command.suite.analysis, output);
+    run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, command.suite.analysis, output,
+                       StepWatch{&watchdog, [&runner] { return runner.next_step(); }});
   }
 
   int exit_code = kExitHealthy;
@@ -221,8 +233,9 @@ int run_app(int argc, char** argv) {
     return kExitHarnessError;
   } catch (const std::exception& e) {
     // One rank's failure: the others would wait for it forever, so take the job down.
+    // end_job() exits by itself when MPI_Abort cannot reach a host.
     print_error(e.what());
-    if (world_size > 1) MPI_Abort(MPI_COMM_WORLD, kExitHarnessError);
+    if (world_size > 1) end_job(kExitHarnessError);
     return kExitHarnessError;
   }
 }

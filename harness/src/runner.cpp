@@ -123,6 +123,8 @@ void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
     if (!in_place && spec.placement == Placement::kInPlace) continue;
     const Placed placed = place(in_place);
     if (!warmed_up && counts.param_count > 0 && (!in_place || collective_.supports_in_place(spec.kind))) {
+      // Watched: the first collective of a size is where NCCL sets up its connections.
+      const Watchdog::Scope step(watchdog_, next_step(), spec.name + " " + std::to_string(size_bytes) + "B warm-up");
       for (int i = 0; i < spec.warmup_iters; ++i) collective_.run(placed.call);
       collective_.synchronize();
       warmed_up = true;

@@ -1,5 +1,8 @@
 #include "railcheck/sinks.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -167,6 +170,19 @@ void ConsoleTableSink::end_run(const RunManifest&, const RunSummary& s) {
 ResultsFiles::ResultsFiles(std::filesystem::path dir)
     : dir_(std::move(dir)), stream_(std::fopen((dir_ / "results.jsonl").c_str(), "w"), &std::fclose) {
   if (!stream_) throw Error("cannot create results stream " + (dir_ / "results.jsonl").string() + ": " + std::strerror(errno));
+}
+
+bool append_line_now(const std::filesystem::path& file, const nlohmann::json& line) noexcept {
+  try {
+    const std::string text = line.dump() + "\n";
+    const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fdatasync(fd) == 0;
+    ::close(fd);
+    return ok;
+  } catch (...) {
+    return false;
+  }
 }
 
 void ResultsFiles::write_line(const nlohmann::json& line) {

@@ -1,6 +1,9 @@
 #include "railcheck/watchdog.h"
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <chrono>
 #include <cstring>
 #include <mutex>
@@ -39,16 +42,43 @@ double seconds_since(Clock::time_point then) { return std::chrono::duration<doub
 
 }  // namespace
 
+nlohmann::json to_json(const WatchdogReport& report) {
+  nlohmann::json lost = nlohmann::json::array();
+  for (const LostRank& rank : report.lost) {
+    lost.push_back({{"rank", rank.rank},
+                    {"host", rank.host},
+                    {"pid", rank.pid},
+                    {"state", rank.state},
+                    {"last_step", rank.last_step},
+                    {"silent_s", rank.silent_s}});
+  }
+  return {{"type", "watchdog"},         {"step", report.step},           {"reporter", report.reporter},
+          {"waited_s", report.waited_s}, {"timeout_s", report.timeout_s}, {"lost_ranks", std::move(lost)},
+          {"exit_code", kWatchdogExitCode}, {"text", report.text}};
+}
+
+void end_job(int code) {
+  std::fflush(nullptr);
+  std::thread([code] { MPI_Abort(MPI_COMM_WORLD, code); }).detach();
+  std::this_thread::sleep_for(std::chrono::duration<double>(kAbortGraceSeconds));
+  std::fprintf(stderr, "railcheck: MPI_Abort did not end the job within %.0f s (a host unreachable?); exiting %d\n",
+               kAbortGraceSeconds, code);
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
 struct Watchdog::State {
   MpiComm comm;
   std::mutex mutex;
   Report current;  // guarded by mutex
   std::atomic<bool> stop{false};
+  std::atomic<bool> abandon{false};  // an exception is unwinding: stop at once, drain nothing
   Clock::time_point entered = Clock::now();  // guarded by mutex
 };
 
-Watchdog::Watchdog(const Bootstrap& bootstrap, double timeout_s, std::function<void(const std::string&)> report)
-    : bootstrap_(bootstrap), timeout_s_(timeout_s), report_(std::move(report)) {
+Watchdog::Watchdog(const Bootstrap& bootstrap, double timeout_s, std::function<void(const WatchdogReport&)> report)
+    : bootstrap_(bootstrap), timeout_s_(timeout_s), report_(std::move(report)),
+      uncaught_at_start_(std::uncaught_exceptions()) {
   if (timeout_s_ <= 0.0) return;
   state_ = std::make_unique<State>();
   state_->comm = MpiComm::duplicate(bootstrap_.comm());
@@ -57,6 +87,7 @@ Watchdog::Watchdog(const Bootstrap& bootstrap, double timeout_s, std::function<v
 
 Watchdog::~Watchdog() {
   if (!thread_.joinable()) return;
+  if (std::uncaught_exceptions() > uncaught_at_start_) state_->abandon = true;
   state_->stop = true;
   thread_.join();
 }
@@ -81,9 +112,12 @@ void Watchdog::run_member() {
   // Sends its state to rank 0 on every change and every heartbeat period; aborts alone if its own step has
   // run far past the timeout (rank 0 would have reported a missing rank by then unless rank 0 is the problem).
   Report sent;
+  Report sending;  // the buffer of the report in flight: an unreachable rank 0 must not block this thread
+  MPI_Request request = MPI_REQUEST_NULL;
   auto last_send = Clock::now() - kHeartbeatPeriod;
-  const double grace_s = timeout_s_ * 1.5 + 5.0;
+  const double grace_s = timeout_s_ + kMemberGraceSeconds;
   while (true) {
+    if (state_->abandon.load()) return;
     Report now_state;
     Clock::time_point entered;
     {
@@ -94,20 +128,34 @@ void Watchdog::run_member() {
     const bool stopping = state_->stop.load();
     now_state.stopping = stopping ? 1 : 0;
     const bool changed = now_state.step != sent.step || now_state.in_step != sent.in_step;
-    if (stopping || changed || Clock::now() - last_send >= kHeartbeatPeriod) {
-      MPI_Send(&now_state, sizeof(Report), MPI_BYTE, 0, kTag, state_->comm.get());
+    int idle = 1;
+    if (request != MPI_REQUEST_NULL) MPI_Test(&request, &idle, MPI_STATUS_IGNORE);
+    if (idle && (stopping || changed || Clock::now() - last_send >= kHeartbeatPeriod)) {
+      sending = now_state;
+      MPI_Isend(&sending, sizeof(Report), MPI_BYTE, 0, kTag, state_->comm.get(), &request);
       sent = now_state;
       last_send = Clock::now();
     }
-    if (stopping) return;
+    if (stopping && sent.stopping) {
+      MPI_Wait(&request, MPI_STATUS_IGNORE);  // rank 0 drains until every member said it is stopping
+      return;
+    }
     if (now_state.in_step && seconds_since(entered) > grace_s) {
       const RankInfo& me = bootstrap_.self();
       std::ostringstream text;
       text << "railcheck watchdog: rank " << me.rank << " (" << me.host << ") has been in step '"
            << now_state.label.data() << "' for " << seconds_since(entered)
-           << " s and rank 0 has not reported; aborting (rank 0 may be the hung or dead rank)";
-      report_(text.str());
-      MPI_Abort(MPI_COMM_WORLD, kWatchdogExitCode);
+           << " s and rank 0 has not ended the job; ending it from here (rank 0 may be hung, dead or unreachable)";
+      WatchdogReport report;
+      report.text = text.str();
+      report.step = now_state.label.data();
+      report.reporter = me.rank;
+      report.waited_s = seconds_since(entered);
+      report.timeout_s = timeout_s_;
+      const RankInfo& zero = bootstrap_.ranks()[0];
+      report.lost.push_back({0, zero.host, zero.pid, "did not end the job", "", -1.0});
+      report_(report);
+      end_job(kWatchdogExitCode);
     }
     std::this_thread::sleep_for(kPollPeriod);
   }
@@ -146,6 +194,7 @@ void Watchdog::run_root() {
       own.last_seen = Clock::now();
       own.heard = true;
     }
+    if (state_->abandon.load()) return;
     if (state_->stop.load()) own_stop_seen = true;
     if (own_stop_seen && stopped_members >= size - 1) return;
 
@@ -168,42 +217,55 @@ void Watchdog::run_root() {
         }
       }
       if (seconds_since(first) > timeout_s_) {
+        WatchdogReport report;
+        report.step = label;
+        report.waited_s = seconds_since(first);
+        report.timeout_s = timeout_s_;
         std::ostringstream text;
-        text << "railcheck watchdog: step '" << label << "' has not completed after " << seconds_since(first)
+        text << "railcheck watchdog: step '" << label << "' has not completed after " << report.waited_s
              << " s (timeout " << timeout_s_ << " s).\n";
-        std::vector<int> missing;
+        // Lost: ranks not inside the step, and ranks inside it that stopped reporting.
         for (int r = 0; r < size; ++r) {
           const RankView& view = views[static_cast<std::size_t>(r)];
-          if (!(view.heard && view.last.in_step && view.last.step == newest)) missing.push_back(r);
-        }
-        text << "railcheck watchdog: missing ranks:";
-        for (int r : missing) text << ' ' << r;
-        text << '\n';
-        for (int r : missing) {
-          const RankView& view = views[static_cast<std::size_t>(r)];
           const RankInfo& info = bootstrap_.ranks()[static_cast<std::size_t>(r)];
-          text << "  rank " << r << " (" << info.host << ", pid " << info.pid << "): ";
+          LostRank lost{r, info.host, info.pid, "", view.heard ? view.last.label.data() : "", -1.0};
+          if (view.heard) lost.silent_s = r == 0 ? 0.0 : seconds_since(view.last_seen);
+          const bool silent = view.heard && lost.silent_s > kSilentAfterSeconds;
           if (!view.heard) {
-            text << "never reported";
+            lost.state = "never reported";
+          } else if (view.last.in_step && view.last.step == newest) {
+            if (!silent) continue;  // inside the step and still reporting: waiting on someone else
+            lost.state = "stopped reporting inside the step (process dead, host hung or its link down)";
+          } else if (view.last.in_step) {
+            lost.state = "inside an older step";
+          } else if (view.last.label[0] == '\0') {
+            lost.state = "has not started its first step";
           } else {
-            if (view.last.in_step) {
-              text << "inside older step '" << view.last.label.data() << "'";
-            } else if (view.last.label[0] == '\0') {
-              text << "has not started its first step";
-            } else {
-              text << "finished step '" << view.last.label.data() << "' and has not entered the next";
-            }
-            text << "; last heartbeat " << seconds_since(view.last_seen) << " s ago";
-            if (seconds_since(view.last_seen) > 10 * std::chrono::duration<double>(kHeartbeatPeriod).count()) {
-              text << " (no heartbeat: process dead or hung hard)";
-            }
+            lost.state = "finished its last step and has not entered this one";
           }
+          if (silent && !(view.last.in_step && view.last.step == newest)) lost.state += "; stopped reporting";
+          report.lost.push_back(std::move(lost));
+        }
+        text << "railcheck watchdog: lost ranks:";
+        for (const LostRank& lost : report.lost) text << ' ' << lost.rank;
+        if (report.lost.empty()) text << " none (every rank is inside the step and still reporting)";
+        text << '\n';
+        for (const LostRank& lost : report.lost) {
+          text << "  rank " << lost.rank << " (" << lost.host << ", pid " << lost.pid << "): " << lost.state;
+          if (!lost.last_step.empty()) text << "; last step '" << lost.last_step << "'";
+          if (lost.silent_s >= 0.0) text << "; last heard " << lost.silent_s << " s ago";
           text << '\n';
         }
-        text << "railcheck watchdog: next: look at the missing ranks' hosts (dmesg, GPU/NIC state), re-run with "
-                "those hosts excluded to confirm; aborting the job";
-        report_(text.str());
-        MPI_Abort(MPI_COMM_WORLD, kWatchdogExitCode);
+        if (report.lost.empty()) {
+          text << "railcheck watchdog: next: the step is slower than the timeout on every rank: a very slow link or "
+                  "GPU; re-run with a larger -T to measure it, or bisect; aborting the job";
+        } else {
+          text << "railcheck watchdog: next: look at the lost ranks' hosts (link state, dmesg, GPU/NIC state), "
+                  "re-run with those hosts excluded to confirm; aborting the job";
+        }
+        report.text = text.str();
+        report_(report);
+        end_job(kWatchdogExitCode);
       }
     }
     std::this_thread::sleep_for(kPollPeriod);

@@ -90,7 +90,7 @@ def load_stream(directory):
             definition = {"manifest": "stream_manifest", "record": "stream_record", "summary": "stream_summary",
                           "p2p": "stream_p2p_record", "gpu_check": "stream_gpu_check_record",
                           "bisection": "stream_bisection_record",
-                          "verdicts": "stream_verdicts"}
+                          "verdicts": "stream_verdicts", "watchdog": "stream_watchdog"}
             expect(line.get("type") in definition, "results.jsonl line %d has no known type" % number)
             sub = {"$ref": "#/$defs/" + definition[line["type"]], "$defs": results_schema["$defs"]}
             sub["$schema"] = results_schema["$schema"]

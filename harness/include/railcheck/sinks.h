@@ -104,6 +104,11 @@ class ResultsFiles {
   nlohmann::json analysis_;  ///< null until set_analysis
 };
 
+/// Appends one JSON line to `file` at once (O_APPEND, one write, fdatasync), from any thread, beside a
+/// ResultsFiles that streams to the same file: for the watchdog's last record while the main thread is stuck.
+/// Never throws; returns false (and the caller has the console) when the line could not be written.
+bool append_line_now(const std::filesystem::path& file, const nlohmann::json& line) noexcept;
+
 /// Collective records into ResultsFiles.
 class ResultsFilesSink final : public RecordSink {
  public:

@@ -1,10 +1,13 @@
-// Catches a hung collective and names the ranks that never arrived.
+// Catches a hung step and names the ranks it lost.
 //
-// Every rank runs a thread that reports, over its own duplicate of MPI_COMM_WORLD, which step (one test case
-// at one size) its main thread is in. Rank 0's thread keeps the table; when some ranks have been inside step
-// k for longer than the timeout while others are not in it, it prints which ranks are missing, with their
-// hosts and last known step, and aborts the job (MPI_Abort, exit code 3). A rank whose rank 0 has gone quiet
-// aborts on its own after a grace period, saying so.
+// Every rank runs a thread that reports (heartbeats, every 200 ms), over its own duplicate of MPI_COMM_WORLD,
+// which step (communicator set-up, a warm-up, one test case at one size, a bisection or p2p round) its main
+// thread is in. Rank 0's thread keeps the table; when a step has run past the timeout it names the ranks
+// that never arrived in it and the ranks it stopped hearing from (host, pid, last step, seconds since last
+// heard), hands that report to the caller (console and a final results record), and ends the job: MPI_Abort
+// from a helper thread, and if the process is still alive kAbortGraceSeconds later (MPI_Abort cannot reach
+// a host whose link is down) it exits by itself with kWatchdogExitCode. A member rank whose own step runs
+// kMemberGraceSeconds past the timeout (rank 0 lost or unreachable) ends itself the same way.
 #pragma once
 
 #include <atomic>
@@ -13,6 +16,9 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "railcheck/bootstrap.h"
 
@@ -20,15 +26,48 @@ namespace railcheck {
 
 /// Exit code of a run aborted by the watchdog.
 inline constexpr int kWatchdogExitCode = 3;
+/// How long after MPI_Abort a process that is still alive exits on its own.
+inline constexpr double kAbortGraceSeconds = 10.0;
+/// How long past the timeout a member rank inside a step waits for rank 0's abort before ending itself.
+inline constexpr double kMemberGraceSeconds = 15.0;
+/// A rank not heard from for this long is "lost" (process dead, host hung or its link down).
+inline constexpr double kSilentAfterSeconds = 5.0;
+
+/// One rank the watchdog lost: never arrived in the stuck step, or stopped reporting.
+struct LostRank {
+  int rank = 0;
+  std::string host;
+  int pid = 0;
+  std::string state;       ///< "never reported", "stopped reporting", "outside the step", ...
+  std::string last_step;   ///< the last step it reported ("" none)
+  double silent_s = -1.0;  ///< seconds since it was last heard (-1: never heard)
+};
+
+/// What the watchdog saw when it ended a job.
+struct WatchdogReport {
+  std::string text;        ///< the multi-line diagnosis for the console
+  std::string step;        ///< the step that did not complete
+  int reporter = 0;        ///< the rank that wrote it (0, or a member that lost rank 0)
+  double waited_s = 0.0;   ///< how long the step had run
+  double timeout_s = 0.0;
+  std::vector<LostRank> lost;
+};
+/// The results.jsonl line for a report: {"type": "watchdog", ...} (results-schema: stream_watchdog).
+nlohmann::json to_json(const WatchdogReport& report);
+
+/// Ends this process's job: MPI_Abort(code) on a helper thread, then std::_Exit(code) after
+/// kAbortGraceSeconds if the process is still alive. Never returns.
+[[noreturn]] void end_job(int code);
 
 class Watchdog {
  public:
   /// Collective over the world. timeout_s <= 0 disables the watchdog (no thread, no messages).
-  /// `report` receives the multi-line diagnosis (on the rank that detects the hang) before the abort.
-  Watchdog(const Bootstrap& bootstrap, double timeout_s, std::function<void(const std::string&)> report);
+  /// `report` receives the diagnosis on the rank that detects the hang, before the job is ended (end_job).
+  Watchdog(const Bootstrap& bootstrap, double timeout_s, std::function<void(const WatchdogReport&)> report);
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
-  /// Collective: every rank stops its thread; rank 0 drains the last reports.
+  /// Collective: every rank stops its thread; rank 0 drains the last reports. When an exception is unwinding
+  /// through it, nothing is waited for (the caller ends the job with the exception's message).
   ~Watchdog();
 
   /// This rank's main thread enters step `step` (increasing), described by `label` (test, size, placement).
@@ -38,6 +77,20 @@ class Watchdog {
 
   bool enabled() const { return thread_.joinable(); }
 
+  /// A step as an RAII scope: begin() now, end() when it goes out of scope.
+  class Scope {
+   public:
+    Scope(Watchdog& watchdog, std::uint64_t step, const std::string& label) : watchdog_(watchdog) {
+      watchdog_.begin(step, label);
+    }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+    ~Scope() { watchdog_.end(); }
+
+   private:
+    Watchdog& watchdog_;
+  };
+
  private:
   struct State;
   void run_root();
@@ -45,7 +98,8 @@ class Watchdog {
 
   const Bootstrap& bootstrap_;
   double timeout_s_;
-  std::function<void(const std::string&)> report_;
+  std::function<void(const WatchdogReport&)> report_;
+  int uncaught_at_start_ = 0;
   std::unique_ptr<State> state_;
   std::thread thread_;
 };

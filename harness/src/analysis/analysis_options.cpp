@@ -59,6 +59,7 @@ FieldMap pair_fields(PairMatrixOptions& o) {
                 {"retest_peers", count(o.retest_peers, 0)},
                 {"retest_spreads", positive(o.retest_spreads)},
                 {"latency_floor_us", non_negative(o.latency_floor_us)},
+                {"tail_latency_floor_us", non_negative(o.tail_latency_floor_us)},
                 {"loss_floor", fraction(o.loss_floor)}};
   return m;
 }

@@ -40,7 +40,8 @@ std::vector<Finding> check_findings(const json& records) {
     const json& ranks = r.array("ranks");
     for (std::size_t k = 0; k < ranks.size(); ++k) {
       const FieldReader rank(ranks[k], where + ".ranks[" + std::to_string(k) + "]");
-      const auto wrong = rank.has("wrong_elements") ? static_cast<std::int64_t>(rank.size("wrong_elements")) : 0;
+      // -1: the check did not run.
+      const std::int64_t wrong = rank.has("wrong_elements") ? rank.integer("wrong_elements") : 0;
       if (wrong <= 0) continue;
       Finding f;
       f.component = make_gpu(rank.string("host"), rank.integer("local_rank"));

@@ -110,7 +110,10 @@ bool slow_against(double value, const RobustCentre& centre, bool higher_is_bette
                   const OutlierOptions& rule, const PairMatrixOptions& options) {
   if (is_loss_metric(metric)) return value - centre.median >= options.loss_floor;
   const double worse = higher_is_better ? centre.median - value : value - centre.median;
-  if (is_latency_metric(metric) && worse < options.latency_floor_us) return false;
+  if (is_latency_metric(metric) &&
+      worse < (metric.ends_with("p99") ? options.tail_latency_floor_us : options.latency_floor_us)) {
+    return false;
+  }
   return judge_outlier(value, centre, higher_is_better, rule) == VerdictStatus::kFail;
 }
 

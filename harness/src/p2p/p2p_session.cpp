@@ -210,13 +210,18 @@ std::string P2pSession::describe(std::size_t rounds) const {
 }
 
 std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan, const std::string& test,
-                                              const std::string& phase, const P2pOutput& output) {
+                                              const std::string& phase, const P2pOutput& output,
+                                              const StepWatch& watch) {
   if (!skip_.empty()) throw Error("p2p session has no transport: " + skip_);
   const P2pOptions& o = options_;
   const bool root = bootstrap_.rank() == 0;
   std::vector<P2pRecord> all;
   for (std::size_t round_index = 0; round_index < plan.size(); ++round_index) {
     const PairRound& round = plan[round_index];
+    const std::optional<Watchdog::Scope> step =
+        watch.watchdog ? std::optional<Watchdog::Scope>(std::in_place, *watch.watchdog, watch.next_step(),
+                                                         test + " " + phase + " round " + std::to_string(round_index))
+                       : std::nullopt;
     const RankPair* mine = nullptr;
     for (const RankPair& p : round.pairs) {
       if (p.a == bootstrap_.rank() || p.b == bootstrap_.rank()) mine = &p;

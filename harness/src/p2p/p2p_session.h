@@ -2,7 +2,10 @@
 // `railcheck p2p` does once and `railcheck run` does for each p2p test of a suite and for the re-tests.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -13,6 +16,7 @@
 #include "railcheck/p2p/p2p_record.h"
 #include "railcheck/p2p/pair_plan.h"
 #include "railcheck/sinks.h"
+#include "railcheck/watchdog.h"
 
 namespace railcheck {
 
@@ -21,6 +25,13 @@ struct P2pOutput {
   ResultsFiles* files = nullptr;   ///< every record streamed as "type": "p2p"
   std::ostream* console = nullptr; ///< one line per record
   RunSummary* summary = nullptr;   ///< record count; failed links as problems
+};
+
+/// Watchdog steps for the rounds (every rank passes the same): each round, with its bootstrap exchanges,
+/// is one step, so a host whose link goes down mid-pass is named instead of hanging the job.
+struct StepWatch {
+  Watchdog* watchdog = nullptr;               ///< nullptr: rounds are not watched
+  std::function<std::uint64_t()> next_step;   ///< the run's step counter
 };
 
 class P2pSession {
@@ -39,7 +50,7 @@ class P2pSession {
   /// Records carry `test` and `phase`. Returns every record on rank 0, nothing elsewhere. A pair that fails
   /// gives an error record naming the peer; it never stops the other pairs.
   std::vector<P2pRecord> run_rounds(const std::vector<PairRound>& plan, const std::string& test, const std::string& phase,
-                                    const P2pOutput& output);
+                                    const P2pOutput& output, const StepWatch& watch = {});
 
   /// The console header line of a pass.
   std::string describe(std::size_t rounds) const;

@@ -1,6 +1,7 @@
 #include "p2p_suite_test.h"
 
 #include <map>
+#include <optional>
 
 #include "p2p_session.h"
 #include "railcheck/analysis/analyze.h"
@@ -75,9 +76,15 @@ std::vector<PairRound> plan_from_text(const std::string& text) {
 }  // namespace
 
 void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, double timeout_s,
-                        const analysis::AnalysisOptions& options, const SuiteOutput& output) {
+                        const analysis::AnalysisOptions& options, const SuiteOutput& output, const StepWatch& watch) {
   const bool root = bootstrap.rank() == 0;
+  auto watched = [&watch](const std::string& label) {
+    return watch.watchdog ? std::optional<Watchdog::Scope>(std::in_place, *watch.watchdog, watch.next_step(), label)
+                          : std::nullopt;
+  };
+  std::optional<Watchdog::Scope> opening = watched(spec.name + " transport set-up");
   P2pSession session(bootstrap, spec.options, timeout_s);
+  opening.reset();
   if (!session.skip_reason().empty()) {
     if (root && output.console) *output.console << "# " << spec.name << ": SKIP " << session.skip_reason() << std::endl;
     return;
@@ -88,7 +95,7 @@ void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, dou
   const std::vector<PairRound> plan = plan_pairs(layout, plan_options);
   if (root && output.console) *output.console << "# test " << spec.name << "\n" << session.describe(plan.size()) << std::endl;
   const P2pOutput p2p_output{output.files, output.console, output.summary};
-  std::vector<P2pRecord> records = session.run_rounds(plan, spec.name, "first", p2p_output);
+  std::vector<P2pRecord> records = session.run_rounds(plan, spec.name, "first", p2p_output, watch);
   if (root && output.console) print_link_matrices(*output.console, records, bootstrap.hosts(), spec.options);
 
   // Second pass: rank 0 plans the re-tests from what it holds, every rank runs them.
@@ -102,8 +109,12 @@ void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, dou
                       << " re-test(s) of suspects with known-good peers (second pass)" << std::endl;
     }
   }
-  const std::vector<PairRound> second = plan_from_text(bootstrap.broadcast(plan_text, 0));
-  if (!second.empty()) session.run_rounds(second, spec.name, "retest", p2p_output);
+  std::vector<PairRound> second;
+  {
+    const std::optional<Watchdog::Scope> step = watched(spec.name + " re-test plan");
+    second = plan_from_text(bootstrap.broadcast(plan_text, 0));
+  }
+  if (!second.empty()) session.run_rounds(second, spec.name, "retest", p2p_output, watch);
 }
 
 }  // namespace railcheck

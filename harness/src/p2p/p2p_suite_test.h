@@ -9,6 +9,7 @@
 #include "railcheck/bootstrap.h"
 #include "railcheck/sinks.h"
 #include "railcheck/suite.h"
+#include "p2p_session.h"
 
 namespace railcheck {
 
@@ -20,7 +21,8 @@ struct SuiteOutput {
 };
 
 /// Collective. Returns normally when the transport has no device on some rank (a SKIP line is printed).
+/// Every round is a watchdog step of `watch` (on every rank).
 void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, double timeout_s,
-                        const analysis::AnalysisOptions& options, const SuiteOutput& output);
+                        const analysis::AnalysisOptions& options, const SuiteOutput& output, const StepWatch& watch);
 
 }  // namespace railcheck
