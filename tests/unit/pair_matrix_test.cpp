@@ -53,6 +53,19 @@ std::vector<LinkSample> full_mesh(int hosts, int rails, const ValueOf& value, bo
   return samples;
 }
 
+/// The same samples as one-way latency ping-pongs: typical latency, lower is better, no direction.
+std::vector<LinkSample> as_latency(std::vector<LinkSample> links) {
+  for (LinkSample& sample : links) {
+    sample.metric = "p2p.lat lat_us.typical";
+    sample.size_bytes = 8;
+    sample.higher_is_better = false;
+    sample.directional = false;
+  }
+  return links;
+}
+
+std::vector<LinkSample> latency_mesh(int hosts, const ValueOf& value) { return as_latency(full_mesh(hosts, 1, value)); }
+
 /// The re-test measurements of a plan, valued by `value` (host indices parsed back from the names): each
 /// pair both ways, as railcheck's one-way bandwidth test measures it.
 std::vector<LinkSample> measure(const std::vector<RetestPair>& plan, const ValueOf& value) {
@@ -257,15 +270,9 @@ TEST(PairMatrixTest, CentreIsTheMedianOfNicMediansSoASlowNicCannotMoveIt) {
 }
 
 TEST(PairMatrixTest, LatencySuspectIsTheSlowerNotTheFaster) {
-  std::vector<LinkSample> links = full_mesh(8, 1, [](int a, int b, int) {
+  const std::vector<LinkSample> links = latency_mesh(8, [](int a, int b, int) {
     return a == 3 || b == 3 ? 9.0 : a == 4 || b == 4 ? 1.5 : 3.0;  // node3 slow, node4 fast
   });
-  for (LinkSample& sample : links) {
-    sample.metric = "p2p.lat lat_us.typical";
-    sample.size_bytes = 8;
-    sample.higher_is_better = false;
-    sample.directional = false;
-  }
   PairMatrixOptions options;
   options.latency_floor_us = 2.0;  // 6 us worse: above this floor (the default 10 us would call it noise)
   const PairMatrixResult result = analyze_pair_matrix(links, options);
@@ -660,17 +667,6 @@ TEST(PairMatrixTest, SuspectWithNoKnownGoodPeerSaysSo) {
   EXPECT_NE(finding.evidence.text.find("no known-good peer"), std::string::npos) << finding.evidence.text;
 }
 
-std::vector<LinkSample> latency_mesh(int hosts, const ValueOf& value) {
-  std::vector<LinkSample> links = full_mesh(hosts, 1, value);
-  for (LinkSample& sample : links) {
-    sample.metric = "p2p.lat lat_us.typical";
-    sample.size_bytes = 8;
-    sample.higher_is_better = false;
-    sample.directional = false;
-  }
-  return links;
-}
-
 TEST(PairMatrixTest, LatencyWithinTheAbsoluteFloorIsNoiseHoweverManySpreads) {
   // node5 at 13.2 us against 9.45 us: 40% and many spreads above, but under 10 us worse.
   const ValueOf noisy = [](int a, int b, int) { return a == 5 || b == 5 ? 13.2 : 9.45; };
@@ -691,13 +687,7 @@ TEST(PairMatrixTest, LatencySuspectIsNeverReportedWithoutARetest) {
   EXPECT_TRUE(with_status(unconfirmed, VerdictStatus::kWarn).empty());
   const Finding& note = first_finding(unconfirmed, first.suspects[0], "retest");
   EXPECT_NE(note.evidence.text.find("not reported without a re-test"), std::string::npos) << note.evidence.text;
-  std::vector<LinkSample> retests = measure(plan_retests(first, options), slow);
-  for (LinkSample& sample : retests) {
-    sample.metric = "p2p.lat lat_us.typical";
-    sample.size_bytes = 8;
-    sample.higher_is_better = false;
-    sample.directional = false;
-  }
+  const std::vector<LinkSample> retests = as_latency(measure(plan_retests(first, options), slow));
   EXPECT_EQ(first_finding(confirm(first, links, retests, options), first.suspects[0], "retest").status,
             VerdictStatus::kFail)
       << "slow again in its re-tests: now it is reported";
