@@ -54,6 +54,7 @@ nlohmann::json to_json(const WatchdogReport& report) {
   }
   return {{"type", "watchdog"},         {"step", report.step},           {"reporter", report.reporter},
           {"waited_s", report.waited_s}, {"timeout_s", report.timeout_s}, {"lost_ranks", std::move(lost)},
+          {"waiting_ranks", report.waiting},
           {"exit_code", kWatchdogExitCode}, {"text", report.text}};
 }
 
@@ -224,7 +225,8 @@ void Watchdog::run_root() {
         std::ostringstream text;
         text << "railcheck watchdog: step '" << label << "' has not completed after " << report.waited_s
              << " s (timeout " << timeout_s_ << " s).\n";
-        // Lost: ranks not inside the step, and ranks inside it that stopped reporting.
+        // Ranks not inside the step, and ranks inside it that stopped reporting.
+        std::vector<LostRank> silent_ranks, behind_ranks;
         for (int r = 0; r < size; ++r) {
           const RankView& view = views[static_cast<std::size_t>(r)];
           const RankInfo& info = bootstrap_.ranks()[static_cast<std::size_t>(r)];
@@ -244,7 +246,13 @@ void Watchdog::run_root() {
             lost.state = "finished its last step and has not entered this one";
           }
           if (silent && !(view.last.in_step && view.last.step == newest)) lost.state += "; stopped reporting";
-          report.lost.push_back(std::move(lost));
+          (silent || !view.heard ? silent_ranks : behind_ranks).push_back(std::move(lost));
+        }
+        // When some ranks went silent, they are the lost ones: the others behind them are alive and most
+        // likely waiting on them (a ring neighbour of a host whose link is down). Else the ranks behind are.
+        report.lost = silent_ranks.empty() ? behind_ranks : silent_ranks;
+        if (!silent_ranks.empty()) {
+          for (const LostRank& rank : behind_ranks) report.waiting.push_back(rank.rank);
         }
         text << "railcheck watchdog: lost ranks:";
         for (const LostRank& lost : report.lost) text << ' ' << lost.rank;
@@ -254,6 +262,11 @@ void Watchdog::run_root() {
           text << "  rank " << lost.rank << " (" << lost.host << ", pid " << lost.pid << "): " << lost.state;
           if (!lost.last_step.empty()) text << "; last step '" << lost.last_step << "'";
           if (lost.silent_s >= 0.0) text << "; last heard " << lost.silent_s << " s ago";
+          text << '\n';
+        }
+        if (!report.waiting.empty()) {
+          text << "railcheck watchdog: also behind but still reporting (waiting on the lost ranks):";
+          for (int rank : report.waiting) text << ' ' << rank << " (" << bootstrap_.ranks()[static_cast<std::size_t>(rank)].host << ")";
           text << '\n';
         }
         if (report.lost.empty()) {

@@ -7,9 +7,11 @@
 #                                                         a_to_b; no NIC or node verdict for either end
 #   loss       2 % random drop on node1 (nftables)        exit 1; node1 fails (retransmits); nobody else
 #   two_hosts  node3 and node5 capped both ways           exit 1; both fail; nothing on another host
-#   link_down  node4's eth0 down 8 s into a -T 20 run     railcheck's processes gone within timeout + 30 s,
-#                                                         results.jsonl ends with a watchdog record naming
-#                                                         node4, the records measured before it are kept
+#   link_down  node4's eth0 down 8 s into a -T 40 run     the job ends by itself within timeout + 30 s with a
+#                                                         non-zero exit naming node4 (railcheck's watchdog
+#                                                         record, or mpirun's lost-daemon message when its
+#                                                         keepalive notices first), every railcheck process
+#                                                         is gone, the records measured before it are kept
 # RC_MATRIX_SHAPES picks shapes (space separated). Prints one line per run, and a summary table.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -46,34 +48,45 @@ judge() {  # judge SHAPE RESULTS_JSON
 }
 
 run_link_down() {  # run_link_down DIR -> 0 when every point holds
-  local dir=$1 timeout_s=20 t0 pid gone=""
+  local dir=$1 timeout_s=40 t0 pid rc="" took
   t0=$(date +%s)
   "$here/cluster_mpirun.sh" -- "$bin" run "$suite" -T "$timeout_s" --output-dir "$dir" > "$dir.log" 2>&1 &
   pid=$!
   sleep 8
   "$here/fault.sh" down node4
-  # The railcheck processes must end by themselves; mpirun may go on waiting for node4's unreachable orted.
   for _ in $(seq 1 $(( (timeout_s + 30) * 2 ))); do
     sleep 0.5
-    if ! pgrep -x railcheck > /dev/null; then gone=$(( $(date +%s) - t0 )); break; fi
+    if ! kill -0 "$pid" 2>/dev/null; then wait "$pid" && rc=0 || rc=$?; break; fi
   done
-  kill -9 "$pid" 2>/dev/null || true
-  pkill -9 -x orted 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  if [ -z "$gone" ]; then echo "FAIL: railcheck processes still running $(( timeout_s + 38 )) s after the start"; pkill -9 -x railcheck || true; return 1; fi
-  echo "  railcheck processes gone after ${gone} s (timeout ${timeout_s} s)"
-  python3 - "$dir/results.jsonl" <<'PY'
+  took=$(( $(date +%s) - t0 ))
+  if [ -z "$rc" ]; then
+    echo "FAIL: the job still runs $took s after its start (timeout $timeout_s s)"
+    kill -9 "$pid" 2>/dev/null || true; pkill -9 -x railcheck || true; pkill -9 -x orted || true
+    return 1
+  fi
+  echo "  job ended by itself after $took s with exit $rc (timeout $timeout_s s)"
+  # node4's rank cannot be reached by anyone: its own watchdog must end it (timeout + 10 s into its step).
+  while pgrep -x railcheck > /dev/null && [ $(( $(date +%s) - t0 )) -le $(( timeout_s + 30 )) ]; do sleep 0.5; done
+  if pgrep -x railcheck > /dev/null; then
+    echo "FAIL: railcheck processes still running $(( timeout_s + 30 )) s after the start"; pkill -9 -x railcheck; return 1
+  fi
+  echo "  every railcheck process gone after $(( $(date +%s) - t0 )) s"
+  [ "$rc" != 0 ] || { echo "FAIL: exit 0 with a host's link down"; return 1; }
+  python3 - "$dir/results.jsonl" "$dir.log" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-last = lines[-1]
+log = open(sys.argv[2]).read()
 problems = []
-if last.get("type") != "watchdog":
-    problems.append("results.jsonl does not end with a watchdog record (last: %s)" % last.get("type"))
-else:
+last = lines[-1]
+if last.get("type") == "watchdog":
     lost = {r["host"] for r in last["lost_ranks"]}
-    if "node4" not in lost:
-        problems.append("the watchdog did not name node4: %s" % sorted(lost))
     print("  watchdog: step %r, lost %s" % (last["step"], sorted(lost)))
+    if lost != {"node4"}:
+        problems.append("the watchdog named %s, expected node4 alone" % sorted(lost))
+elif "lost communication with a remote daemon" in log and "on node node4" in log:
+    print("  mpirun: lost communication with node4's daemon")
+else:
+    problems.append("neither a watchdog record nor the launcher named node4")
 measured = sum(1 for l in lines if l.get("type") in ("record", "p2p"))
 if measured == 0:
     problems.append("no record measured before the link went down was kept")

@@ -27,9 +27,9 @@ namespace railcheck {
 /// Exit code of a run aborted by the watchdog.
 inline constexpr int kWatchdogExitCode = 3;
 /// How long after MPI_Abort a process that is still alive exits on its own.
-inline constexpr double kAbortGraceSeconds = 10.0;
+inline constexpr double kAbortGraceSeconds = 5.0;
 /// How long past the timeout a member rank inside a step waits for rank 0's abort before ending itself.
-inline constexpr double kMemberGraceSeconds = 15.0;
+inline constexpr double kMemberGraceSeconds = 10.0;
 /// A rank not heard from for this long is "lost" (process dead, host hung or its link down).
 inline constexpr double kSilentAfterSeconds = 5.0;
 
@@ -50,7 +50,8 @@ struct WatchdogReport {
   int reporter = 0;        ///< the rank that wrote it (0, or a member that lost rank 0)
   double waited_s = 0.0;   ///< how long the step had run
   double timeout_s = 0.0;
-  std::vector<LostRank> lost;
+  std::vector<LostRank> lost;  ///< the ranks it stopped hearing from (or, when none is silent, those behind)
+  std::vector<int> waiting;    ///< ranks behind the step but still reporting while others went silent
 };
 /// The results.jsonl line for a report: {"type": "watchdog", ...} (results-schema: stream_watchdog).
 nlohmann::json to_json(const WatchdogReport& report);
