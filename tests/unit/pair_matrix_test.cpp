@@ -693,6 +693,34 @@ TEST(PairMatrixTest, LatencySuspectIsNeverReportedWithoutARetest) {
       << "slow again in its re-tests: now it is reported";
 }
 
+TEST(PairMatrixTest, ARoundSlowAsAWholeIsADisturbedMomentNotBadLinks) {
+  // 6 hosts, 3 disjoint pairs per round: every pair of one round slow at once (a busy moment), each NIC fine
+  // in its other rounds. Independent bad cables do not line up in one round.
+  std::vector<LinkSample> links = full_mesh(6, 1, [](int, int, int) { return kHealthyGbps; }, true);
+  std::map<int, int> pairs_in_round;
+  for (const LinkSample& sample : links) pairs_in_round[sample.round] += sample.host_a < sample.host_b ? 1 : 0;
+  int busy_round = -1;
+  for (const auto& [round, pairs] : pairs_in_round) {
+    if (pairs >= 3) busy_round = round;
+  }
+  ASSERT_GE(busy_round, 0) << "a round with 3 pairs";
+  for (LinkSample& sample : links) {
+    if (sample.round == busy_round) sample.value = 0.2 * kHealthyGbps;
+  }
+  const PairMatrixResult first = analyze_pair_matrix(links, PairMatrixOptions{});
+  EXPECT_TRUE(first.suspects.empty()) << label(first.suspects.front());
+  bool explained = false;
+  for (const Finding& finding : first.findings) {
+    if (finding.evidence.text.find("the whole round was slow") != std::string::npos) explained = true;
+  }
+  EXPECT_TRUE(explained);
+  // One bad cable in a round of healthy pairs is still the cable.
+  for (LinkSample& sample : links) {
+    if (sample.round == busy_round && sample.host_a != "node0" && sample.host_b != "node0") sample.value = kHealthyGbps;
+  }
+  EXPECT_EQ(analyze_pair_matrix(links, PairMatrixOptions{}).suspects.size(), 1u);
+}
+
 TEST(PairMatrixTest, LossyNicIsNamedByItsRetransmitsAndNobodyElse) {
   // node1 drops 2% of its packets: every link with it retransmits ~2-4% of its segments, the others none.
   const ValueOf lossy = [](int a, int b, int) { return a == 1 || b == 1 ? 0.025 : 0.0; };

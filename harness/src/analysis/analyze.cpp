@@ -87,11 +87,9 @@ void explain_links_by_failing_nics(std::vector<Finding>& findings) {
   }
 }
 
-namespace {
-
-std::vector<Finding> collect_findings(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
-                                      const std::vector<Finding>& extra) {
-  std::vector<Finding> findings = extra;
+std::vector<Finding> sample_findings(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
+                                     std::vector<Finding> extra) {
+  std::vector<Finding> findings = std::move(extra);
   const std::vector<LinkSample> first = first_pass_links(samples);
   if (!first.empty()) {
     const PairMatrixResult matrix = analyze_pair_matrix(first, options.pairs);
@@ -111,10 +109,8 @@ std::vector<Finding> collect_findings(const Samples& samples, const AnalysisOpti
   return findings;
 }
 
-}  // namespace
-
 std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions& options, const Baseline* baseline) {
-  std::vector<Finding> findings = collect_findings(samples_from_records(records), options, baseline, check_findings(records));
+  std::vector<Finding> findings = sample_findings(samples_from_records(records), options, baseline, check_findings(records));
   // Bisection suspects are confirmed (or explained) by what the other analyses found.
   const std::vector<Finding> bisected = bisection_findings(records, findings);
   findings.insert(findings.end(), bisected.begin(), bisected.end());

@@ -50,6 +50,7 @@ struct LinkStats {
   bool slow = false;       ///< some direction is slow
   bool suspect = false;    ///< some slow direction is not explained by an end
   std::optional<ComponentId> explained_by;  ///< a suspect end that explains a slow direction
+  std::string disturbed;   ///< when its whole round was slow: "round R: N of M links slow" (not a suspect)
 };
 
 enum class Side { kTx, kRx };
@@ -250,6 +251,32 @@ void judge_links(RailGroup& group) {
   }
 }
 
+/// A round of the first pass needs this many links before "most of them slow" says more about the moment
+/// than about the links.
+constexpr int kDisturbedRoundMinLinks = 3;
+
+/// A first-pass round in which most links are slow with no suspect end to explain them ran at a disturbed
+/// moment (a busy host, a burst of other traffic): the pairs of a round are disjoint, so independent bad
+/// cables would not line up in one round. Those links are not suspects (their evidence says why); failed
+/// transfers always stay suspects.
+void clear_disturbed_rounds(RailGroup& group) {
+  std::map<int, std::pair<int, int>> per_round;  // round -> (links, unexplained slow links)
+  for (const auto& [id, stats] : group.links) {
+    auto& [links, unexplained] = per_round[stats.samples.front()->round];
+    ++links;
+    unexplained += stats.suspect ? 1 : 0;
+  }
+  for (auto& [id, stats] : group.links) {
+    const int round = stats.samples.front()->round;
+    const auto& [links, unexplained] = per_round[round];
+    if (!stats.suspect || stats.failed || links < kDisturbedRoundMinLinks || 2 * unexplained <= links) continue;
+    stats.suspect = false;
+    for (Way& way : stats.ways) way.suspect = false;
+    stats.disturbed = "round " + std::to_string(round) + ": " + std::to_string(unexplained) + " of " +
+                      std::to_string(links) + " links slow with no slow end";
+  }
+}
+
 /// The first pass's bookkeeping, shared by analyze_pair_matrix() and confirm().
 std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, const PairMatrixOptions& options) {
   std::map<GroupKey, RailGroup> groups;
@@ -295,6 +322,7 @@ std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, co
     group.healthy = healthy.empty() ? group.all : robust_centre(healthy, options.link.min_relative_spread);
     judge_nics(group, options);
     judge_links(group);
+    clear_disturbed_rounds(group);
   }
   return groups;
 }
@@ -429,6 +457,10 @@ Finding link_finding(const ComponentId& link, const LinkStats& stats, const Rail
   if (stats.suspect) {
     finding.status = VerdictStatus::kFail;
     evidence.text += "; neither end is slow with its other peers: the cable or switch-port path";
+  } else if (!stats.disturbed.empty()) {
+    finding.status = VerdictStatus::kPass;
+    evidence.text += "; the whole round was slow (" + stats.disturbed +
+                     "): a disturbed moment, not this link; pairs of a round are disjoint";
   } else if (stats.slow) {
     finding.status = VerdictStatus::kPass;
     evidence.text += "; slow, explained by " + label(*stats.explained_by);

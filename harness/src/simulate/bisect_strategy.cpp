@@ -249,7 +249,7 @@ LocalizationRun run_bisect(const FabricModel& fabric, const LocalizationOptions&
   for (const RailRetest& rail : rails) {
     std::vector<LinkSample> references;
     for (const auto& [a, b] : rail.reference_pairs) {
-      references.push_back(link_sample(fabric, a, b, rail.rail, 0, false, rng));
+      add_pair_samples(fabric, a, b, rail.rail, 0, false, rng, references);
     }
     const std::vector<LinkSample> retests = measure_retests(fabric, retest_rounds(rail.plan), rng);
     run.measurements += static_cast<std::int64_t>(references.size() + retests.size());

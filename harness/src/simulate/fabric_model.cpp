@@ -15,6 +15,7 @@ FabricModel::FabricModel(FabricOptions options) : options_(options) {
   const auto parts = static_cast<std::size_t>(options_.nodes) * static_cast<std::size_t>(options_.rails);
   nic_factor_.assign(parts, 1.0);
   gpu_factor_.assign(parts, 1.0);
+  nic_loss_.assign(parts, 0.0);
 }
 
 std::size_t FabricModel::index(int node, int rail) const {
@@ -35,7 +36,23 @@ void FabricModel::set_link_factor(int node_a, int node_b, int rail, double facto
   link_factor_[{std::min(node_a, node_b), std::max(node_a, node_b), rail}] = factor;
 }
 
+void FabricModel::set_link_direction_factor(int from, int to, int rail, double factor) {
+  index(from, rail);
+  index(to, rail);
+  if (from == to) throw std::out_of_range("fabric: a link needs two different nodes");
+  direction_factor_[{from, to, rail}] = factor;
+}
+
+void FabricModel::set_nic_loss(int node, int rail, double rate) { nic_loss_[index(node, rail)] = rate; }
+
 double FabricModel::nic_factor(int node, int rail) const { return nic_factor_[index(node, rail)]; }
+double FabricModel::nic_loss(int node, int rail) const { return nic_loss_[index(node, rail)]; }
+
+double FabricModel::link_direction_factor(int from, int to, int rail) const {
+  if (direction_factor_.empty()) return 1.0;
+  const auto it = direction_factor_.find({from, to, rail});
+  return it == direction_factor_.end() ? 1.0 : it->second;
+}
 double FabricModel::gpu_factor(int node, int gpu) const { return gpu_factor_[index(node, gpu)]; }
 
 double FabricModel::link_factor(int node_a, int node_b, int rail) const {
@@ -50,10 +67,15 @@ double FabricModel::noisy(double value, std::mt19937_64& rng) const {
   return value * std::max(0.01, 1.0 + options_.noise * z(rng));  // a measurement never reaches zero or below
 }
 
-double FabricModel::measure_link_gbps(int node_a, int node_b, int rail, std::mt19937_64& rng) const {
-  const double slowest =
-      std::min({nic_factor(node_a, rail), nic_factor(node_b, rail), link_factor(node_a, node_b, rail)});
+double FabricModel::measure_link_gbps(int from, int to, int rail, std::mt19937_64& rng) const {
+  const double slowest = std::min({nic_factor(from, rail), nic_factor(to, rail), link_factor(from, to, rail),
+                                   link_direction_factor(from, to, rail)});
   return noisy(options_.nic_gbps * slowest, rng);
+}
+
+double FabricModel::measure_retransmit_rate(int from, int to, int rail, std::mt19937_64& rng) const {
+  const double rate = nic_loss(from, rail) + nic_loss(to, rail);
+  return rate == 0.0 ? 0.0 : noisy(rate, rng);
 }
 
 double FabricModel::measure_gpu_gbps(int node, int gpu, std::mt19937_64& rng) const {

@@ -1,7 +1,8 @@
-// The pairwise strategy: every pair on every rail, pair-matrix analysis, re-tests; every GPU checked.
+// The pairwise strategy: every pair on every rail both ways, through the production pipeline
+// (plan_second_pass, sample_findings); every GPU checked, through the same pipeline.
 #include <algorithm>
 
-#include "railcheck/analysis/fleet_outliers.h"
+#include "railcheck/analysis/analyze.h"
 #include "railcheck/analysis/pair_matrix.h"
 #include "railcheck/p2p/pair_plan.h"
 #include "railcheck/simulate/localization.h"
@@ -16,20 +17,22 @@ LocalizationRun run_pairwise(const FabricModel& fabric, const LocalizationOption
   std::vector<Finding> findings;
   std::vector<RetestPair> whole_plan;
 
-  // One rail at a time keeps memory to one rail's matrix: rails are analysed independently anyway.
+  // The production pipeline, one rail at a time (it judges rails independently; this keeps memory to one
+  // rail's matrix): the first pass's samples -> plan_second_pass -> re-tests measured -> sample_findings.
   for (int rail = 0; rail < fabric.rails(); ++rail) {
-    std::vector<LinkSample> links;
-    links.reserve(static_cast<std::size_t>(fabric.nodes()) * static_cast<std::size_t>(fabric.nodes() - 1) / 2);
+    Samples samples;
+    samples.links.reserve(static_cast<std::size_t>(fabric.nodes()) * static_cast<std::size_t>(fabric.nodes() - 1) *
+                          (fabric.options().loss_evidence ? 2 : 1));
     for (std::size_t round = 0; round < rounds.size(); ++round) {
       for (const auto& [a, b] : rounds[round]) {
-        links.push_back(link_sample(fabric, a, b, rail, static_cast<int>(round), false, rng));
+        add_pair_samples(fabric, a, b, rail, static_cast<int>(round), false, rng, samples.links);
       }
     }
-    const PairMatrixResult first_pass = analyze_pair_matrix(links, options.analysis.pairs);
-    const std::vector<RetestPair> plan = plan_retests(first_pass, options.analysis.pairs);
+    const std::vector<RetestPair> plan = plan_second_pass(samples, options.analysis);
     const std::vector<LinkSample> retests = measure_retests(fabric, retest_rounds(plan), rng);
-    run.measurements += static_cast<std::int64_t>(links.size() + retests.size());
-    for (Finding& finding : confirm(first_pass, links, retests, options.analysis.pairs)) {
+    run.measurements += static_cast<std::int64_t>(samples.links.size() + retests.size());
+    samples.links.insert(samples.links.end(), retests.begin(), retests.end());
+    for (Finding& finding : sample_findings(samples, options.analysis, nullptr)) {
       // Passing links are millions at scale and change no verdict that is scored: leave them out.
       if (finding.component.kind == ComponentKind::kLink && finding.status == VerdictStatus::kPass) continue;
       findings.push_back(std::move(finding));
@@ -37,14 +40,14 @@ LocalizationRun run_pairwise(const FabricModel& fabric, const LocalizationOption
     whole_plan.insert(whole_plan.end(), plan.begin(), plan.end());
   }
 
-  std::vector<UnitSample> gpu_checks;
+  Samples gpu_checks;
   for (int node = 0; node < fabric.nodes(); ++node) {
     for (int gpu = 0; gpu < fabric.rails(); ++gpu) {
-      add_gpu_check_samples(fabric, node, gpu, options.gpu_check_samples, rng, gpu_checks);
+      add_gpu_check_samples(fabric, node, gpu, options.gpu_check_samples, rng, gpu_checks.units);
     }
   }
-  run.measurements += static_cast<std::int64_t>(gpu_checks.size());
-  for (Finding& finding : fleet_outliers(gpu_checks, options.analysis.fleet)) findings.push_back(std::move(finding));
+  run.measurements += static_cast<std::int64_t>(gpu_checks.units.size());
+  for (Finding& finding : sample_findings(gpu_checks, options.analysis, nullptr)) findings.push_back(std::move(finding));
 
   run.first_pass_rounds = static_cast<int>(rounds.size()) + 1;
   run.retest_rounds = static_cast<int>(retest_rounds(whole_plan).size());

@@ -1,5 +1,6 @@
 #include "railcheck/simulate/scoring.h"
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -7,8 +8,11 @@ namespace railcheck::simulate {
 
 ScenarioScore score(const Scenario& scenario, const std::vector<analysis::Verdict>& verdicts) {
   std::set<analysis::ComponentId> failed;
+  std::map<analysis::ComponentId, std::string> direction;
   for (const analysis::Verdict& verdict : verdicts) {
-    if (verdict.status == analysis::VerdictStatus::kFail) failed.insert(verdict.component);
+    if (verdict.status != analysis::VerdictStatus::kFail) continue;
+    failed.insert(verdict.component);
+    direction[verdict.component] = verdict.direction;
   }
   ScenarioScore result;
   std::set<analysis::ComponentId> faulty;
@@ -20,7 +24,9 @@ ScenarioScore score(const Scenario& scenario, const std::vector<analysis::Verdic
     faulty_hosts.insert(id.host);
     if (!id.peer_host.empty()) faulty_hosts.insert(id.peer_host);
     ++result.faults[kind];
-    if (failed.contains(id)) ++result.found[kind];
+    // Found: failed, and for a one-way fault named with its direction.
+    const std::string expected = direction_of(fault);
+    if (failed.contains(id) && (expected.empty() || direction[id] == expected)) ++result.found[kind];
   }
   for (const analysis::ComponentId& id : failed) {
     if (faulty.contains(id)) continue;

@@ -1,5 +1,7 @@
 #include "simulate_cli.h"
 
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 
 #include "railcheck/collectives/error.h"
@@ -19,7 +21,7 @@ CLI::App* SimulateCli::add(CLI::App& app) {
   sub->add_option("--rails", o.fabric.rails, "rails (one NIC and one GPU per rail on every node)")->capture_default_str();
   sub->add_option("--scenarios", o.scenario_count, "random fault scenarios")->capture_default_str();
   sub->add_option("--faults", o.scenarios.faults, "faults per scenario")->capture_default_str();
-  sub->add_option("--fault-kinds", fault_kinds_, "kinds drawn from, comma separated: nic, link, gpu")
+  sub->add_option("--fault-kinds", fault_kinds_, "kinds drawn from, comma separated: nic, link, gpu, link_one_way, lossy_nic")
       ->capture_default_str();
   sub->add_option("--min-factor", o.scenarios.min_factor, "slowest fault: this fraction of nominal speed")
       ->capture_default_str();
@@ -93,10 +95,13 @@ SimulateOptions SimulateCli::finish() const {
     const std::string word = rest.substr(0, comma);
     rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
     const auto kind = simulate::parse_fault_kind(word);
-    require(kind.has_value(), "--fault-kinds", "'" + word + "' is not a fault kind; use nic, link, gpu");
+    require(kind.has_value(), "--fault-kinds", "'" + word + "' is not a fault kind; use nic, link, gpu, link_one_way or lossy_nic");
     o.scenarios.kinds.push_back(*kind);
   }
-  require(!o.scenarios.kinds.empty(), "--fault-kinds", "name at least one of nic, link, gpu");
+  require(!o.scenarios.kinds.empty(), "--fault-kinds", "name at least one of nic, link, gpu, link_one_way, lossy_nic");
+  // Loss is seen only through retransmit counts: model them when a lossy NIC can be drawn.
+  o.fabric.loss_evidence = std::find(o.scenarios.kinds.begin(), o.scenarios.kinds.end(),
+                                     simulate::FaultKind::kLossyNic) != o.scenarios.kinds.end();
   return o;
 }
 

@@ -46,7 +46,7 @@ void print_simulation(std::ostream& out, const SimulateOptions& options, const s
       << " checks), bisection slow below expected by > " << fixed(a.bisection.slow_tolerance * 100, 0) << "%\n";
   const std::vector<std::pair<const char*, std::size_t>> columns = {
       {"strategy", 10}, {"status", 11},  {"faults", 8},  {"found", 7},    {"recall", 8},  {"nic", 7},
-      {"link", 7},      {"gpu", 7},      {"false", 7},   {"false/scn", 10}, {"r_first", 9}, {"r_bisect", 9},
+      {"link", 7},      {"gpu", 7},      {"one_way", 8},  {"lossy", 7},    {"false", 7},   {"false/scn", 10}, {"r_first", 9}, {"r_bisect", 9},
       {"r_retest", 9},  {"r_total", 9},  {"r_max", 7},   {"time_s", 9},   {"wall_s", 8}};
   std::string header;
   for (const auto& [name, width] : columns) header += padded(name, width);
@@ -58,12 +58,13 @@ void print_simulation(std::ostream& out, const SimulateOptions& options, const s
                    {std::to_string(row.total_faults()), std::to_string(row.total_found()),
                     recall_text(row.total_found(), row.total_faults()), recall_text(row.found[0], row.faults[0]),
                     recall_text(row.found[1], row.faults[1]), recall_text(row.found[2], row.faults[2]),
+                    recall_text(row.found[3], row.faults[3]), recall_text(row.found[4], row.faults[4]),
                     std::to_string(row.false_failures), fixed(double(row.false_failures) / row.scenarios, 3),
                     fixed(row.mean_first_pass_rounds, 1), fixed(row.mean_bisection_rounds, 1),
                     fixed(row.mean_retest_rounds, 1), fixed(row.mean_total_rounds, 1),
                     std::to_string(row.max_total_rounds), fixed(row.mean_modelled_s, 0), fixed(row.wall_s, 1)});
     } else {
-      cells.insert(cells.end(), {"-", "-", "-", "-", "-", "-", "-", "-", fixed(row.mean_first_pass_rounds, 0), "0",
+      cells.insert(cells.end(), {"-", "-", "-", "-", "-", "-", "-", "-", "-", "-", fixed(row.mean_first_pass_rounds, 0), "0",
                                  "?", ">=" + fixed(row.mean_total_rounds, 0), "-",
                                  ">=" + fixed(row.mean_modelled_s, 0), "-"});
     }
@@ -126,6 +127,8 @@ nlohmann::json simulation_json(const SimulateOptions& options, const std::vector
                     {"recall_nic", recall_json(row.found[0], row.faults[0])},
                     {"recall_link", recall_json(row.found[1], row.faults[1])},
                     {"recall_gpu", recall_json(row.found[2], row.faults[2])},
+                    {"recall_link_one_way", recall_json(row.found[3], row.faults[3])},
+                    {"recall_lossy_nic", recall_json(row.found[4], row.faults[4])},
                     {"false_failures", row.false_failures},
                     {"scenarios_with_false_failure", row.scenarios_with_false_failure},
                     {"bisection_rounds", row.mean_bisection_rounds},

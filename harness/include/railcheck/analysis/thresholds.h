@@ -31,9 +31,10 @@ struct PairMatrixOptions {
   double latency_floor_us = 10.0;     ///< a latency (typical or p99) is slow only when also this many
                                       ///< microseconds worse than the rail's centre: a 4 us wobble on a
                                       ///< 10 us TCP path is noise, not a fault, however many spreads it is
-  double tail_latency_floor_us = 1000.0;  ///< the same floor for tail latency (p99): on a busy host a
-                                      ///< healthy TCP path's p99 of 50 ping-pongs wanders by hundreds of
-                                      ///< microseconds; a lossy one waits for a retransmit timeout (>= 200 ms)
+  double tail_latency_floor_us = 20000.0;  ///< the same floor for tail latency (p99): a stall, not jitter.
+                                      ///< On a busy 2-core host a healthy TCP path's p99 of 50 ping-pongs
+                                      ///< reached 1.7 ms; a lost packet waits for a retransmit timeout
+                                      ///< (>= 200 ms on Linux)
   double loss_floor = 0.005;          ///< a link is lossy when the share of its TCP segments retransmitted
                                       ///< exceeds the rail's centre by at least this (0.005 = 0.5 %); healthy
                                       ///< links retransmit ~nothing, so no spread-based rule can apply

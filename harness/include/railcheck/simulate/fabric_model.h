@@ -20,6 +20,8 @@ struct FabricOptions {
   double gpu_check_gbps = 2000.0;  ///< what a healthy GPU's single-GPU check reaches (device memory copy)
   double noise = 0.05;             ///< standard deviation of the Gaussian noise factor (1 + noise * z), as a
                                    ///< fraction of the value; drawn anew for every measurement
+  bool loss_evidence = false;      ///< p2p measurements also give the share of packets sent again (TCP
+                                   ///< retransmits, verbs retries), as the TCP transport's records do
 };
 
 /// The fabric's state: speed factors per NIC, GPU and link. Copyable; one per scenario.
@@ -37,13 +39,24 @@ class FabricModel {
   void set_gpu_factor(int node, int gpu, double factor);
   /// The link between the rail-`rail` NICs of node_a and node_b (either order; node_a != node_b).
   void set_link_factor(int node_a, int node_b, int rail, double factor);
+  /// One direction of that link only (a weak laser, one bad lane): what `from` sends to `to`.
+  void set_link_direction_factor(int from, int to, int rail, double factor);
+  /// A NIC that drops `rate` of the packets through it (0 healthy): every link through it sends that share
+  /// again; its bandwidth is not modelled as lower (on a low-latency path TCP recovers fast).
+  void set_nic_loss(int node, int rail, double rate);
 
   double nic_factor(int node, int rail) const;
   double gpu_factor(int node, int gpu) const;
   double link_factor(int node_a, int node_b, int rail) const;  ///< 1 unless set
+  double link_direction_factor(int from, int to, int rail) const;  ///< 1 unless set
+  double nic_loss(int node, int rail) const;
 
-  /// p2p bandwidth between the rail-`rail` NICs of two nodes: nic_gbps x min(NIC a, NIC b, link) x noise.
-  double measure_link_gbps(int node_a, int node_b, int rail, std::mt19937_64& rng) const;
+  /// p2p bandwidth from the rail-`rail` NIC of `from` to that of `to`: nic_gbps x min(NIC from, NIC to, link,
+  /// link from -> to) x noise.
+  double measure_link_gbps(int from, int to, int rail, std::mt19937_64& rng) const;
+  /// The share of what `from` sent to `to` that was sent again: the two NICs' loss rates summed, x noise
+  /// (never below 0); exactly 0 on a healthy path.
+  double measure_retransmit_rate(int from, int to, int rail, std::mt19937_64& rng) const;
   /// One single-GPU check result: gpu_check_gbps x GPU factor x noise.
   double measure_gpu_gbps(int node, int gpu, std::mt19937_64& rng) const;
   /// All-reduce bus bandwidth of the rail-`rail` GPUs of `ring` (nodes in ring order), modelled as a ring:
@@ -59,6 +72,8 @@ class FabricModel {
   std::vector<double> nic_factor_;                       // [node * rails + rail]
   std::vector<double> gpu_factor_;                       // [node * rails + gpu]
   std::map<std::tuple<int, int, int>, double> link_factor_;  // (lower node, higher node, rail), degraded only
+  std::map<std::tuple<int, int, int>, double> direction_factor_;  // (from, to, rail), degraded only
+  std::vector<double> nic_loss_;                         // [node * rails + rail]
 };
 
 /// Names the analysis sees: "node7", and the NIC of rail r "mlx5_<r>". Node index back from a host name

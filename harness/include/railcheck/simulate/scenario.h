@@ -11,17 +11,19 @@
 
 namespace railcheck::simulate {
 
-enum class FaultKind { kNic, kLink, kGpu };
-std::string_view key_of(FaultKind kind);  // "nic", "link", "gpu"
+/// nic: a slow NIC; link: a slow path both ways; gpu: a slow GPU; link_one_way: one direction of a link
+/// slow (node -> peer_node); lossy_nic: a NIC that drops a share of its packets (bandwidth kept).
+enum class FaultKind { kNic, kLink, kGpu, kLinkOneWay, kLossyNic };
+std::string_view key_of(FaultKind kind);  // "nic", "link", "gpu", "link_one_way", "lossy_nic"
 std::optional<FaultKind> parse_fault_kind(std::string_view text);
 
 /// One degraded part.
 struct Fault {
   FaultKind kind = FaultKind::kNic;
-  int node = 0;         ///< the NIC's or GPU's node; a link's lower node
+  int node = 0;         ///< the NIC's or GPU's node; a link's lower node; a one-way link's sender
   int rail = 0;         ///< NIC / link rail; for a GPU its index (GPU i sits on rail i)
-  int peer_node = -1;   ///< links: the higher node; -1 otherwise
-  double factor = 1.0;  ///< speed as a fraction of nominal
+  int peer_node = -1;   ///< links: the higher node (one-way: the receiver); -1 otherwise
+  double factor = 1.0;  ///< speed as a fraction of nominal; lossy_nic: the share of packets dropped
 };
 
 struct ScenarioOptions {
@@ -29,6 +31,8 @@ struct ScenarioOptions {
   std::vector<FaultKind> kinds = {FaultKind::kNic, FaultKind::kLink, FaultKind::kGpu};  ///< drawn uniformly
   double min_factor = 0.3;         ///< a fault's speed factor is uniform in [min_factor, max_factor]
   double max_factor = 0.6;
+  double min_loss = 0.01;          ///< a lossy NIC drops a share uniform in [min_loss, max_loss] of its packets
+  double max_loss = 0.04;
 };
 
 struct Scenario {
@@ -48,5 +52,8 @@ FabricModel apply(const Scenario& scenario, const FabricOptions& fabric);
 
 /// The component a fault's verdict must name, in the simulator's naming (host_name, nic_name).
 analysis::ComponentId component_of(const Fault& fault);
+/// The direction that verdict must name: "a_to_b" / "b_to_a" for a one-way link (a = the host of
+/// component_of's `host`), "" when any (or none) will do.
+std::string direction_of(const Fault& fault);
 
 }  // namespace railcheck::simulate

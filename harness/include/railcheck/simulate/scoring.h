@@ -14,7 +14,7 @@
 
 namespace railcheck::simulate {
 
-inline constexpr std::size_t kFaultKinds = 3;  // nic, link, gpu: index = static_cast<std::size_t>(FaultKind)
+inline constexpr std::size_t kFaultKinds = 5;  // nic, link, gpu, link_one_way, lossy_nic: index = FaultKind
 
 struct ScenarioScore {
   std::array<int, kFaultKinds> faults{};  ///< faults of each kind in the scenario

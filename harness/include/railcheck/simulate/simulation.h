@@ -32,8 +32,8 @@ struct StrategySummary {
   std::vector<std::string> misses;          ///< the first few faults not found: "scenario 3: link ... (warn)"
   std::vector<std::string> false_examples;  ///< the first few false failures: "scenario 9: node4 GPU 1"
   std::string shown;                        ///< --show-scenario: its faults and print_verdicts() text
-  int total_faults() const { return faults[0] + faults[1] + faults[2]; }
-  int total_found() const { return found[0] + found[1] + found[2]; }
+  int total_faults() const { int n = 0; for (int f : faults) n += f; return n; }
+  int total_found() const { int n = 0; for (int f : found) n += f; return n; }
 };
 
 /// The strategies `text` names ("pairwise", "bisect", "both"); std::nullopt for anything else.
