@@ -193,6 +193,36 @@ TEST_P(SimulatorStrategy, SlowGpuAndRingAdjacentBadLinksAreFoundAlsoBetweenHalve
 INSTANTIATE_TEST_SUITE_P(Strategies, SimulatorStrategy, ::testing::Values(Strategy::kPairwise, Strategy::kBisect),
                          [](const auto& info) { return std::string(key_of(info.param)); });
 
+TEST(SimulatorPairwise, OneWayLinkIsFoundWithItsDirectionAndNeitherEnd) {
+  for (const Fault& fault : {Fault{FaultKind::kLinkOneWay, 3, 1, 9, 0.4}, Fault{FaultKind::kLinkOneWay, 9, 1, 3, 0.4}}) {
+    Scenario scenario;
+    scenario.faults = {fault};
+    const FabricModel fabric = apply(scenario, small_fabric());
+    std::mt19937_64 rng(5);
+    const LocalizationRun run = run_pairwise(fabric, {}, rng);
+    const ScenarioScore scored = score(scenario, run.verdicts);
+    EXPECT_EQ(scored.total_found(), 1) << direction_of(fault) << ":\n" << not_passing(run.verdicts);
+    EXPECT_TRUE(scored.false_failures.empty()) << labels(failing(run.verdicts));
+    EXPECT_EQ(direction_of(fault), fault.node == 3 ? "a_to_b" : "b_to_a");  // node3 sorts before node9
+  }
+}
+
+TEST(SimulatorPairwise, LossyNicIsFoundByItsRetransmitsOnlyWhenTheyAreMeasured) {
+  Scenario scenario;
+  scenario.faults = {Fault{FaultKind::kLossyNic, 6, 0, -1, 0.02}};
+  FabricOptions options = small_fabric();
+  options.loss_evidence = true;
+  std::mt19937_64 rng(9);
+  LocalizationRun run = run_pairwise(apply(scenario, options), {}, rng);
+  ScenarioScore scored = score(scenario, run.verdicts);
+  EXPECT_EQ(scored.total_found(), 1) << not_passing(run.verdicts);
+  EXPECT_TRUE(scored.false_failures.empty()) << labels(failing(run.verdicts));
+  // Without retransmit counts (verbs today) a lossy NIC at full bandwidth is invisible: the model is honest.
+  options.loss_evidence = false;
+  run = run_pairwise(apply(scenario, options), {}, rng);
+  EXPECT_EQ(score(scenario, run.verdicts).total_found(), 0);
+}
+
 TEST(SimulatorRun, PlannedRoundsMatchTheCirclePlannerAndLargeRunsAreNotSimulated) {
   for (int n : {2, 3, 8, 15, 64}) {
     EXPECT_EQ(planned_pairwise_first_pass_rounds(n), static_cast<int>(circle_rounds(n).size()) + 1) << n;

@@ -20,8 +20,8 @@ struct ScenarioScore {
   std::array<int, kFaultKinds> faults{};  ///< faults of each kind in the scenario
   std::array<int, kFaultKinds> found{};   ///< ... of which have a fail verdict
   std::vector<analysis::ComponentId> false_failures;  ///< failed components that are not faulty
-  int total_faults() const { return faults[0] + faults[1] + faults[2]; }
-  int total_found() const { return found[0] + found[1] + found[2]; }
+  int total_faults() const { int n = 0; for (int f : faults) n += f; return n; }
+  int total_found() const { int n = 0; for (int f : found) n += f; return n; }
 };
 
 ScenarioScore score(const Scenario& scenario, const std::vector<analysis::Verdict>& verdicts);
