@@ -12,6 +12,9 @@
 #                                                         record, or mpirun's lost-daemon message when its
 #                                                         keepalive notices first), every railcheck process
 #                                                         is gone, the records measured before it are kept
+#   slurm_both_ways  (only with with_cluster.sh --slurm) node3 capped both ways, the suite through
+#                    `sbatch -N 6 slurm/acceptance.sbatch` on the real Slurm: the job's ExitCode is 1:0 and
+#                    node3 fails, nothing on another host
 # RC_MATRIX_SHAPES picks shapes (space separated). Prints one line per run, and a summary table.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,7 +24,8 @@ bin=${1:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
 suite=${2:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
 schema=${3:-}
 repeats=${RC_MATRIX_REPEATS:-3}
-shapes=${RC_MATRIX_SHAPES:-both_ways one_way loss two_hosts link_down}
+shapes=${RC_MATRIX_SHAPES:-both_ways one_way loss two_hosts link_down${SLURM_CONF:+ slurm_both_ways}}
+sbatch_file=$(cd "$here/../.." && pwd)/slurm/acceptance.sbatch
 schema_args=()
 [ -n "$schema" ] && [ -f "$schema" ] && schema_args=(--schema "$schema")
 nodes=$(wc -l < "$RC_RUN_DIR/nodes")
@@ -96,6 +100,26 @@ if problems:
 PY
 }
 
+run_slurm_both_ways() {  # run_slurm_both_ways DIR -> 0 when every point holds
+  local dir=$1 job info
+  "$here/fault.sh" rate node3 400mbit
+  export RAILCHECK_BIN=$bin RAILCHECK_SUITE=$suite RAILCHECK_RESULTS_ROOT=$dir RAILCHECK_BACKEND=mpi
+  export OMPI_MCA_btl=tcp,self OMPI_MCA_btl_tcp_if_include=$RC_NET.0/24 OMPI_MCA_oob_tcp_if_include=$RC_NET.0/24
+  mkdir -p "$dir"
+  job=$(sbatch --parsable -N "$nodes" --chdir="$RC_CLUSTER_WORK" --output="$dir.log" "$sbatch_file")
+  "$here/slurm_wait_job.sh" "$job" 600 || true
+  clear_all
+  info=$(scontrol show job -o "$job")
+  grep -E '^# (VERDICT|verdicts)' "$dir.log" || true
+  if ! grep -q ' ExitCode=1:0' <<< "$info"; then
+    echo "FAIL: job $job: $(grep -o 'JobState=[A-Z]* .*ExitCode=[0-9:]*' <<< "$info" | sed 's/ .* / /') (expected ExitCode=1:0)"
+    tail -20 "$dir.log"
+    return 1
+  fi
+  echo "  job $job ExitCode=1:0"
+  "$here/check_verdicts.py" "$dir/$job/results.json" --bad-host node3 "${schema_args[@]}"
+}
+
 failures=0
 summary=()
 for shape in $shapes; do
@@ -104,8 +128,8 @@ for shape in $shapes; do
     dir="$RC_CLUSTER_WORK/$shape$i"
     echo "== $shape run $i"
     clear_all
-    if [ "$shape" = link_down ]; then
-      if run_link_down "$dir"; then outcomes+=(ok); else outcomes+=(FAIL); failures=$((failures + 1)); fi
+    if [ "$shape" = link_down ] || [ "$shape" = slurm_both_ways ]; then
+      if "run_$shape" "$dir"; then outcomes+=(ok); else outcomes+=(FAIL); failures=$((failures + 1)); fi
       clear_all
       continue
     fi

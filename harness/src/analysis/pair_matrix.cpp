@@ -604,7 +604,14 @@ void tally(SuspectRetests& retests, const GroupKey& key, const LinkSample& sampl
   ++retests.total;
 }
 
-bool majority_slow(const SuspectRetests& retests) { return retests.total > 0 && 2 * retests.slow > retests.total; }
+/// Slow again in most of its re-tests of some metric: metrics are never pooled (a lossy NIC's bandwidth
+/// re-tests are fine while its retransmits are not; a slow NIC retransmits nothing).
+bool majority_slow(const SuspectRetests& retests) {
+  for (const auto& [key, tally] : retests.by_group) {
+    if (2 * tally.slow > static_cast<int>(tally.samples.size())) return true;
+  }
+  return false;
+}
 
 /// Where a suspect was suspect in the first pass, and in which direction: the groups whose re-tests judge it.
 /// A NIC: its suspect direction ("" none, "tx", "rx", "both"); a link: "a_to_b", "b_to_a", "both" or "".

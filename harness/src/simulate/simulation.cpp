@@ -14,7 +14,13 @@ constexpr std::size_t kExamplesKept = 5;
 std::string fault_text(const Fault& fault) {
   char factor[16];
   std::snprintf(factor, sizeof factor, "%.2f", fault.factor);
-  return analysis::label(component_of(fault)) + " at " + factor + " of nominal";
+  if (fault.kind == FaultKind::kLossyNic) {
+    std::snprintf(factor, sizeof factor, "%.1f%%", fault.factor * 100.0);
+    return analysis::label(component_of(fault)) + " dropping " + factor + " of its packets";
+  }
+  const std::string text = analysis::label(component_of(fault)) + " at " + factor + " of nominal";
+  if (fault.kind != FaultKind::kLinkOneWay) return text;
+  return text + " from " + host_name(fault.node) + " to " + host_name(fault.peer_node) + " only";
 }
 
 std::string status_of(const analysis::ComponentId& id, const std::vector<analysis::Verdict>& verdicts) {
