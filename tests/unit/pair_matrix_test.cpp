@@ -274,7 +274,7 @@ TEST(PairMatrixTest, LatencySuspectIsTheSlowerNotTheFaster) {
     return a == 3 || b == 3 ? 9.0 : a == 4 || b == 4 ? 1.5 : 3.0;  // node3 slow, node4 fast
   });
   PairMatrixOptions options;
-  options.latency_floor_us = 2.0;  // 6 us worse: above this floor (the default 10 us would call it noise)
+  options.latency_floor_us = 2.0;  // 6 us worse: above this floor (the default 50 us would call it noise)
   const PairMatrixResult result = analyze_pair_matrix(links, options);
   ASSERT_EQ(result.suspects, std::vector<ComponentId>{make_nic("node3", "mlx5_0", 0)});
   EXPECT_NE(first_finding(result.findings, result.suspects[0], "pair_matrix").evidence.text.find("above"),
@@ -668,7 +668,7 @@ TEST(PairMatrixTest, SuspectWithNoKnownGoodPeerSaysSo) {
 }
 
 TEST(PairMatrixTest, LatencyWithinTheAbsoluteFloorIsNoiseHoweverManySpreads) {
-  // node5 at 13.2 us against 9.45 us: 40% and many spreads above, but under 10 us worse.
+  // node5 at 13.2 us against 9.45 us: 40% and many spreads above, but under the 50 us floor.
   const ValueOf noisy = [](int a, int b, int) { return a == 5 || b == 5 ? 13.2 : 9.45; };
   EXPECT_TRUE(analyze_pair_matrix(latency_mesh(6, noisy), PairMatrixOptions{}).suspects.empty());
   PairMatrixOptions tight;
@@ -677,7 +677,7 @@ TEST(PairMatrixTest, LatencyWithinTheAbsoluteFloorIsNoiseHoweverManySpreads) {
 }
 
 TEST(PairMatrixTest, LatencySuspectIsNeverReportedWithoutARetest) {
-  const ValueOf slow = [](int a, int b, int) { return a == 5 || b == 5 ? 40.0 : 10.0; };  // 30 us worse, 4x
+  const ValueOf slow = [](int a, int b, int) { return a == 5 || b == 5 ? 100.0 : 10.0; };  // 90 us worse, 10x
   const std::vector<LinkSample> links = latency_mesh(6, slow);
   const PairMatrixOptions options;
   const PairMatrixResult first = analyze_pair_matrix(links, options);
@@ -719,6 +719,16 @@ TEST(PairMatrixTest, ARoundSlowAsAWholeIsADisturbedMomentNotBadLinks) {
     if (sample.round == busy_round && sample.host_a != "node0" && sample.host_b != "node0") sample.value = kHealthyGbps;
   }
   EXPECT_EQ(analyze_pair_matrix(links, PairMatrixOptions{}).suspects.size(), 1u);
+}
+
+TEST(PairMatrixTest, TwoTestsOfOneSuiteAreNeverJudgedAgainstEachOther) {
+  // The same hosts measured over TCP (3 GB/s) and verbs (50 GB/s): each test is its own fabric.
+  std::vector<LinkSample> links = full_mesh(6, 1, [](int, int, int) { return 3.0; }, true);
+  for (LinkSample& sample : links) sample.test = "tcp_links";
+  std::vector<LinkSample> verbs = full_mesh(6, 1, [](int, int, int) { return 50.0; }, true);
+  for (LinkSample& sample : verbs) sample.test = "rdma_links";
+  links.insert(links.end(), verbs.begin(), verbs.end());
+  EXPECT_TRUE(analyze_pair_matrix(links, PairMatrixOptions{}).suspects.empty());
 }
 
 TEST(PairMatrixTest, LossyNicIsNamedByItsRetransmitsAndNobodyElse) {

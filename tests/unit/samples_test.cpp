@@ -55,10 +55,12 @@ TEST(SamplesFromRecords, LatencyGivesTypicalAndTailWithLowerBetterAndNoDirection
 
 TEST(SamplesFromRecords, OneWayBandwidthIsDirectionalAndRetransmitsBecomeALossSample) {
   json record = p2p("bw", "n1", "n3", 0.61);
-  record["loss"] = {{"source", "tcp_info"}, {"sent", 1000}, {"retransmitted", 25}, {"rate", 0.025}};
+  record["loss"] = {{"source", "tcp_info"}, {"sent", 1000}, {"retransmitted", 27}, {"spurious", 2}, {"rate", 0.025}};
+  record["test"] = "tcp_links";
   const Samples s = samples_from_records(json::array({record, p2p("bw_bidir", "n1", "n3", 1.2)}));
   ASSERT_EQ(s.links.size(), 3u);
   EXPECT_TRUE(s.links[0].directional);
+  EXPECT_EQ(s.links[0].test, "tcp_links");
   EXPECT_EQ(s.links[1].metric, "p2p.bw retrans_rate");
   EXPECT_DOUBLE_EQ(s.links[1].value, 0.025);
   EXPECT_FALSE(s.links[1].higher_is_better);

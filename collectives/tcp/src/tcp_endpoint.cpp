@@ -185,6 +185,7 @@ LossCounters TcpEndpoint::loss_counters() const {
     if (!one) return {};
     counters.sent += one->data_segments_out;
     counters.retransmitted += one->retransmits;
+    counters.spurious += one->spurious;
   }
   counters.known = true;
   counters.source = "tcp_info";

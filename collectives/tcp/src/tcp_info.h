@@ -10,6 +10,9 @@ namespace railcheck {
 struct TcpSocketCounters {
   std::uint64_t data_segments_out = 0;  ///< tcpi_data_segs_out: segments that carried data
   std::uint64_t retransmits = 0;        ///< tcpi_total_retrans: segments retransmitted over the connection's life
+  std::uint64_t spurious = 0;           ///< tcpi_dsack_dups: of those, reported by the peer as duplicates (DSACK):
+                                        ///< sent again without having been lost (a tail-loss probe or an early
+                                        ///< timeout while the receiver was descheduled); 0 on kernels before 5.6
 };
 
 /// The counters of connected TCP socket `fd`, or nullopt when the kernel does not give them.

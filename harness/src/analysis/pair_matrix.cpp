@@ -23,6 +23,7 @@ namespace railcheck::analysis {
 namespace {
 
 struct GroupKey {
+  std::string test;  ///< links of one suite test only: a TCP and a verbs pass are different fabrics
   int rail = 0;
   std::string metric;
   std::size_t size_bytes = 0;
@@ -282,7 +283,7 @@ std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, co
   std::map<GroupKey, RailGroup> groups;
   for (const LinkSample& sample : links) {
     if (sample.retest) continue;
-    const GroupKey key{sample.rail, sample.metric, sample.size_bytes};
+    const GroupKey key{sample.test, sample.rail, sample.metric, sample.size_bytes};
     auto [it, inserted] = groups.try_emplace(key);
     RailGroup& group = it->second;
     if (inserted) {
@@ -770,7 +771,7 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
   std::map<ComponentId, SuspectRetests> of_suspect;
   std::map<ComponentId, SuspectRetests> of_link_end;  // a suspect link's ends re-tested with good peers
   for (const LinkSample& sample : retests) {
-    const GroupKey key{sample.rail, sample.metric, sample.size_bytes};
+    const GroupKey key{sample.test, sample.rail, sample.metric, sample.size_bytes};
     const auto group = groups.find(key);
     if (group == groups.end()) continue;  // nothing in the first pass to judge it against
     const bool slow = !sample.ok || slow_against(sample.value, group->second.healthy, group->second.higher_is_better,

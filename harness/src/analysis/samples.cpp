@@ -21,6 +21,7 @@ double measured_number(const FieldReader& r, const json& value, const std::strin
 
 void add_p2p(const FieldReader& r, Samples& out) {
   LinkSample s;
+  s.test = r.optional_string("test", "");
   s.host_a = r.string("src_host");
   s.nic_a = r.string("src_nic");
   s.host_b = r.string("dst_host");

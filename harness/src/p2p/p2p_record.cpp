@@ -56,6 +56,7 @@ nlohmann::json to_json(const P2pRecord& r) {
     j["loss"] = {{"source", r.loss->source},
                  {"sent", r.loss->sent},
                  {"retransmitted", r.loss->retransmitted},
+                 {"spurious", r.loss->spurious},
                  {"rate", r.loss->rate()}};
   }
   if (r.ok && r.lat) {
@@ -95,7 +96,7 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   if (!j.at("bw_gbps").is_null()) r.bw_gbps = j.at("bw_gbps");
   if (j.contains("loss") && !j.at("loss").is_null()) {
     const auto& l = j.at("loss");
-    r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted")};
+    r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted"), l.value("spurious", std::uint64_t{0})};
   }
   if (!j.at("lat_us").is_null()) {
     const auto& l = j.at("lat_us");

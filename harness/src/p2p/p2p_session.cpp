@@ -99,8 +99,10 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
     r.end_unix_s = t.end_unix_s;
     const double directions = (a_sends && b_sends) ? 2.0 : 1.0;
     r.bw_gbps = directions * static_cast<double>(count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
-    if (before.known && after.known && after.sent >= before.sent && after.retransmitted >= before.retransmitted) {
-      r.loss = LossStats{after.source, after.sent - before.sent, after.retransmitted - before.retransmitted};
+    if (before.known && after.known && after.sent >= before.sent && after.retransmitted >= before.retransmitted &&
+        after.spurious >= before.spurious) {
+      r.loss = LossStats{after.source, after.sent - before.sent, after.retransmitted - before.retransmitted,
+                         after.spurious - before.spurious};
     }
     out.push_back(r);
   };

@@ -85,6 +85,7 @@ struct LossCounters {
   std::string source;            ///< where the counts come from: "tcp_info" (kernel TCP_INFO, every stream)
   std::uint64_t sent = 0;        ///< data segments (TCP) or work requests (verbs) sent
   std::uint64_t retransmitted = 0;  ///< of those, sent again (TCP retransmits; verbs: transport retries)
+  std::uint64_t spurious = 0;       ///< of the retransmitted, known not to have been lost (TCP: DSACKs)
   std::uint64_t errors = 0;      ///< completions in error (verbs); 0 for TCP
 };
 

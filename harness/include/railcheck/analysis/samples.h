@@ -23,6 +23,8 @@ struct UnitSample {
 
 /// One value measured over a link between two NICs (p2p bandwidth or latency).
 struct LinkSample {
+  std::string test;             ///< the suite test it belongs to ("tcp_links"; "" for `railcheck p2p`): links
+                                ///< of different tests (TCP and verbs) are never judged against each other
   std::string host_a, nic_a;    ///< the source (or the listening side for symmetric ops)
   std::string host_b, nic_b;
   int rail = 0;

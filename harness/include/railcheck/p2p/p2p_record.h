@@ -24,7 +24,12 @@ struct LossStats {
   std::string source;               ///< "tcp_info" (kernel TCP_INFO of every stream)
   std::uint64_t sent = 0;           ///< data segments sent
   std::uint64_t retransmitted = 0;  ///< of those, retransmitted
-  double rate() const { return sent > 0 ? static_cast<double>(retransmitted) / static_cast<double>(sent) : 0.0; }
+  std::uint64_t spurious = 0;       ///< of the retransmitted, reported by the peer as duplicates (not lost)
+  /// The share of segments sent again because they were lost: (retransmitted - spurious) / sent.
+  double rate() const {
+    const std::uint64_t lost = retransmitted > spurious ? retransmitted - spurious : 0;
+    return sent > 0 ? static_cast<double>(lost) / static_cast<double>(sent) : 0.0;
+  }
 };
 
 enum class P2pOp { kBandwidth, kBidirectionalBandwidth, kLatency };
