@@ -36,6 +36,28 @@ std::vector<Finding> check_findings(const json& records) {
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::string where = "records[" + std::to_string(i) + "]";
     const FieldReader r(records[i], where);
+    if (r.optional_string("kind", "collective") == "gpu_check") {
+      const std::string status = r.string("status");
+      if (status != "wrong" && status != "error") continue;
+      Finding f;
+      f.component = make_gpu(r.string("host"), r.integer("device"));
+      f.status = VerdictStatus::kFail;
+      Evidence& e = f.evidence;
+      e.source = "check";
+      e.metric = r.string("test_key") + (status == "wrong" ? " wrong_elements" : " error");
+      e.size_bytes = r.size("size_bytes");
+      e.expected_from = status == "wrong" ? "exact results" : "a CUDA call that succeeds";
+      e.refs.push_back(where);
+      if (status == "wrong") {
+        e.measured = static_cast<double>(r.integer("wrong"));
+        e.text = label(f.component) + ": " + std::to_string(r.integer("wrong")) + " wrong elements in " +
+                 r.string("test_key");
+      } else {
+        e.text = label(f.component) + ": " + r.string("test_key") + " failed: " + r.optional_string("error", "?");
+      }
+      findings.push_back(std::move(f));
+      continue;
+    }
     if (r.optional_string("kind", "collective") != "collective" || !r.has("ranks")) continue;
     const json& ranks = r.array("ranks");
     for (std::size_t k = 0; k < ranks.size(); ++k) {

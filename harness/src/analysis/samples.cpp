@@ -90,6 +90,19 @@ void add_collective(const FieldReader& r, Samples& out) {
   out.groups.push_back(std::move(g));
 }
 
+/// A single-GPU check that measured: one value of its GPU, compared with the same check on the fleet's GPUs.
+void add_gpu_check(const FieldReader& r, Samples& out) {
+  if (r.string("status") != "ok") return;  // skipped: nothing measured; wrong or error: check_findings
+  UnitSample u;
+  u.unit = make_gpu(r.string("host"), r.integer("device"));
+  const bool gemm = r.has("tflops") && !r.get("tflops").is_null();
+  u.metric = r.string("test_key") + (gemm ? " tflops" : " bw_gbps");
+  u.size_bytes = r.size("size_bytes");
+  u.rail = -1;  // every GPU of the fleet runs the same check
+  u.value = measured_number(r, r.get(gemm ? "tflops" : "bw_gbps"), gemm ? "tflops" : "bw_gbps");
+  out.units.push_back(std::move(u));
+}
+
 }  // namespace
 
 Samples samples_from_records(const json& records) {
@@ -103,8 +116,10 @@ Samples samples_from_records(const json& records) {
       add_p2p(r, out);
     } else if (kind == "collective") {
       add_collective(r, out);
+    } else if (kind == "gpu_check") {
+      add_gpu_check(r, out);
     }
-    // Other kinds (single-GPU checks) are read by their own extractors.
+    // Bisection records are read by bisection_findings().
   }
   return out;
 }

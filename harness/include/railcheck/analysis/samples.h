@@ -60,8 +60,9 @@ struct Samples {
 /// Extracts samples from a results document's "records" array (collective and p2p records, results schema
 /// 1.x): p2p bandwidth (directional for "bw"), latency (typical and p99) and the TCP retransmit share
 /// ("p2p.bw retrans_rate", from "loss") as LinkSamples (within-node pairs too; "phase": "retest" marks re-tests);
-/// collectives' busbw as GroupSamples and per-rank mean times as UnitSamples of GPU units (host,
-/// local_rank) keyed by test key, group and size. Skipped and failed records give nothing. Throws std::invalid_argument naming the record index and field when a record is malformed.
+/// collectives' busbw as GroupSamples; single-GPU checks (gpu_check records) as UnitSamples of their GPU
+/// ("gpu.hbm_copy bw_gbps", "gpu.gemm.bf16 tflops"), judged against the fleet's GPUs. Skipped and failed
+/// records give nothing. Throws std::invalid_argument naming the record index and field when a record is malformed.
 Samples samples_from_records(const nlohmann::json& records);
 
 }  // namespace railcheck::analysis
