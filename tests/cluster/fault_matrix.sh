@@ -23,6 +23,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=${1:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
 suite=${2:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
 schema=${3:-}
+bin=$(realpath "$bin") suite=$(realpath "$suite")  # sbatch runs in another directory
 repeats=${RC_MATRIX_REPEATS:-3}
 shapes=${RC_MATRIX_SHAPES:-both_ways one_way loss two_hosts link_down${SLURM_CONF:+ slurm_both_ways}}
 sbatch_file=$(cd "$here/../.." && pwd)/slurm/acceptance.sbatch
