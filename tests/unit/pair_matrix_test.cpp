@@ -731,6 +731,17 @@ TEST(PairMatrixTest, TwoTestsOfOneSuiteAreNeverJudgedAgainstEachOther) {
   EXPECT_TRUE(analyze_pair_matrix(links, PairMatrixOptions{}).suspects.empty());
 }
 
+TEST(PairMatrixTest, ASuspectNamedElsewhereAndNeverMeasuredWarnsInsteadOfThrowing) {
+  // A bisection suspect whose re-tests could not run: no first-pass link or NIC of its own to look at.
+  const std::vector<LinkSample> references = full_mesh(6, 1, [](int, int, int) { return kHealthyGbps; }, true);
+  PairMatrixResult first;
+  first.suspects = {make_nic("node9", "mlx5_0", 0), make_link("node8", "mlx5_0", "node9", "mlx5_0", 0)};
+  const std::vector<Finding> findings = confirm(first, references, {}, PairMatrixOptions{});
+  for (const ComponentId& suspect : first.suspects) {
+    EXPECT_EQ(first_finding(findings, suspect, "retest").status, VerdictStatus::kWarn) << label(suspect);
+  }
+}
+
 TEST(PairMatrixTest, LossyNicIsNamedByItsRetransmitsAndNobodyElse) {
   // node1 drops 2% of its packets: every link with it retransmits ~2-4% of its segments, the others none.
   const ValueOf lossy = [](int a, int b, int) { return a == 1 || b == 1 ? 0.025 : 0.0; };

@@ -152,10 +152,15 @@ TEST(TcpTransport, LossCountersComeFromTcpInfoOfEveryStreamAndGrowWithWhatIsSent
   wait_request(*client, client->isend(*ra, 0, bytes), std::chrono::steady_clock::now() + 10s, "send");
   peer.get();
   const LossCounters after = client->loss_counters();
-  // 4 MiB is at least 64 segments of at most 64 KiB (GSO) over the two streams; loopback loses nothing.
-  EXPECT_GE(after.sent - before.sent, 64u);
-  EXPECT_EQ(after.retransmitted, before.retransmitted);
+  // 4 MiB is at least 64 segments of at most 64 KiB (GSO) over the two streams. Loopback loses nothing, but a
+  // busy host can make TCP send a tail-loss probe early (seen: 2 of ~100 under load): those are retransmits
+  // the peer reports as duplicates, so the share counted as lost stays tiny.
+  const std::uint64_t sent = after.sent - before.sent;
+  EXPECT_GE(sent, 64u);
+  EXPECT_GE(after.retransmitted, before.retransmitted);
   EXPECT_LE(after.spurious, after.retransmitted) << "DSACK-reported duplicates are a part of the retransmits";
+  const std::uint64_t lost = (after.retransmitted - after.spurious) - (before.retransmitted - before.spurious);
+  EXPECT_LE(lost * 20, sent) << lost << " of " << sent << " segments counted as lost on loopback";
   EXPECT_EQ(after.errors, 0u);
 }
 

@@ -695,7 +695,9 @@ int decisive_pairs(const ComponentId& suspect, const SuspectGroups& directions,
     const RailGroup& group = groups.at(key);
     int count = 0;
     if (suspect.kind == ComponentKind::kNic) {
-      const NicStats& nic = group.nics.at(suspect);
+      const auto found = group.nics.find(suspect);
+      if (found == group.nics.end()) continue;  // named by another stage, not measured in this group
+      const NicStats& nic = found->second;
       for (const ComponentId& id : nic.links) {
         const LinkStats& link = group.links.at(id);
         bool any = false;
@@ -707,9 +709,10 @@ int decisive_pairs(const ComponentId& suspect, const SuspectGroups& directions,
         count += any ? 1 : 0;
       }
     } else {
-      const LinkStats& link = group.links.at(suspect);
+      const auto found = group.links.find(suspect);
+      if (found == group.links.end()) continue;
       for (int w = 0; w < 2; ++w) {
-        const Way& way = link.ways[static_cast<std::size_t>(w)];
+        const Way& way = found->second.ways[static_cast<std::size_t>(w)];
         if (way.samples > 0 && way.suspect && decisive(way, group, options)) ++count;
       }
     }
