@@ -84,6 +84,7 @@ Watchdog::Watchdog(const Bootstrap& bootstrap, double timeout_s, std::function<v
   state_ = std::make_unique<State>();
   state_->comm = MpiComm::duplicate(bootstrap_.comm());
   thread_ = bootstrap_.rank() == 0 ? std::thread([this] { run_root(); }) : std::thread([this] { run_member(); });
+  deadline_ = std::thread([this] { run_deadline(); });
 }
 
 Watchdog::~Watchdog() {
@@ -91,6 +92,42 @@ Watchdog::~Watchdog() {
   if (std::uncaught_exceptions() > uncaught_at_start_) state_->abandon = true;
   state_->stop = true;
   thread_.join();
+  deadline_.join();
+}
+
+void Watchdog::run_deadline() {
+  // Rank 0 reports a hang at the timeout; this is the last resort on every rank, MPI or no MPI.
+  const double grace_s = timeout_s_ + kMemberGraceSeconds;
+  while (!state_->stop.load()) {
+    Report now_state;
+    Clock::time_point entered;
+    {
+      std::lock_guard lock(state_->mutex);
+      now_state = state_->current;
+      entered = state_->entered;
+    }
+    if (now_state.in_step && seconds_since(entered) > grace_s) {
+      const RankInfo& me = bootstrap_.self();
+      std::ostringstream text;
+      text << "railcheck watchdog: rank " << me.rank << " (" << me.host << ") has been in step '"
+           << now_state.label.data() << "' for " << seconds_since(entered)
+           << " s and the job was not ended; ending it from here (rank 0 hung, dead or unreachable, or this "
+              "host cut off)";
+      WatchdogReport report;
+      report.text = text.str();
+      report.step = now_state.label.data();
+      report.reporter = me.rank;
+      report.waited_s = seconds_since(entered);
+      report.timeout_s = timeout_s_;
+      if (me.rank != 0) {
+        const RankInfo& zero = bootstrap_.ranks()[0];
+        report.lost.push_back({0, zero.host, zero.pid, "did not end the job", "", -1.0});
+      }
+      report_(report);
+      end_job(kWatchdogExitCode);
+    }
+    std::this_thread::sleep_for(kPollPeriod * 5);
+  }
 }
 
 void Watchdog::begin(std::uint64_t step, const std::string& label) {
@@ -110,21 +147,18 @@ void Watchdog::end() {
 }
 
 void Watchdog::run_member() {
-  // Sends its state to rank 0 on every change and every heartbeat period; aborts alone if its own step has
-  // run far past the timeout (rank 0 would have reported a missing rank by then unless rank 0 is the problem).
+  // Sends its state to rank 0 on every change and every heartbeat period (run_deadline() ends the rank if its
+  // own step runs far past the timeout).
   Report sent;
   Report sending;  // the buffer of the report in flight: an unreachable rank 0 must not block this thread
   MPI_Request request = MPI_REQUEST_NULL;
   auto last_send = Clock::now() - kHeartbeatPeriod;
-  const double grace_s = timeout_s_ + kMemberGraceSeconds;
   while (true) {
     if (state_->abandon.load()) return;
     Report now_state;
-    Clock::time_point entered;
     {
       std::lock_guard lock(state_->mutex);
       now_state = state_->current;
-      entered = state_->entered;
     }
     const bool stopping = state_->stop.load();
     now_state.stopping = stopping ? 1 : 0;
@@ -140,23 +174,6 @@ void Watchdog::run_member() {
     if (stopping && sent.stopping) {
       MPI_Wait(&request, MPI_STATUS_IGNORE);  // rank 0 drains until every member said it is stopping
       return;
-    }
-    if (now_state.in_step && seconds_since(entered) > grace_s) {
-      const RankInfo& me = bootstrap_.self();
-      std::ostringstream text;
-      text << "railcheck watchdog: rank " << me.rank << " (" << me.host << ") has been in step '"
-           << now_state.label.data() << "' for " << seconds_since(entered)
-           << " s and rank 0 has not ended the job; ending it from here (rank 0 may be hung, dead or unreachable)";
-      WatchdogReport report;
-      report.text = text.str();
-      report.step = now_state.label.data();
-      report.reporter = me.rank;
-      report.waited_s = seconds_since(entered);
-      report.timeout_s = timeout_s_;
-      const RankInfo& zero = bootstrap_.ranks()[0];
-      report.lost.push_back({0, zero.host, zero.pid, "did not end the job", "", -1.0});
-      report_(report);
-      end_job(kWatchdogExitCode);
     }
     std::this_thread::sleep_for(kPollPeriod);
   }

@@ -96,6 +96,7 @@ class Watchdog {
   struct State;
   void run_root();
   void run_member();
+  void run_deadline();
 
   const Bootstrap& bootstrap_;
   double timeout_s_;
@@ -103,6 +104,8 @@ class Watchdog {
   int uncaught_at_start_ = 0;
   std::unique_ptr<State> state_;
   std::thread thread_;
+  std::thread deadline_;  ///< calls no MPI: ends this rank when its own step runs far past the timeout, even
+                          ///< when the reporting thread is stuck inside MPI behind a cut-off host
 };
 
 }  // namespace railcheck
