@@ -592,7 +592,6 @@ struct RetestTally {
 
 struct SuspectRetests {
   std::map<GroupKey, RetestTally> by_group;  ///< re-tests that judge the suspect itself
-  int slow = 0;
   int total = 0;
 };
 
@@ -601,7 +600,6 @@ void tally(SuspectRetests& retests, const GroupKey& key, const LinkSample& sampl
   group.samples.push_back(&sample);
   if (sample.ok) group.values.push_back(sample.value);
   group.slow += slow ? 1 : 0;
-  retests.slow += slow ? 1 : 0;
   ++retests.total;
 }
 

@@ -220,10 +220,7 @@ std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan
   std::vector<P2pRecord> all;
   for (std::size_t round_index = 0; round_index < plan.size(); ++round_index) {
     const PairRound& round = plan[round_index];
-    const std::optional<Watchdog::Scope> step =
-        watch.watchdog ? std::optional<Watchdog::Scope>(std::in_place, *watch.watchdog, watch.next_step(),
-                                                         test + " " + phase + " round " + std::to_string(round_index))
-                       : std::nullopt;
+    const std::optional<Watchdog::Scope> step = watch.scope(test + " " + phase + " round " + std::to_string(round_index));
     const RankPair* mine = nullptr;
     for (const RankPair& p : round.pairs) {
       if (p.a == bootstrap_.rank() || p.b == bootstrap_.rank()) mine = &p;

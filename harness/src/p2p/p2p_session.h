@@ -32,6 +32,11 @@ struct P2pOutput {
 struct StepWatch {
   Watchdog* watchdog = nullptr;               ///< nullptr: rounds are not watched
   std::function<std::uint64_t()> next_step;   ///< the run's step counter
+
+  /// The next step, `label`, open until the returned scope ends; nothing when unwatched.
+  std::optional<Watchdog::Scope> scope(const std::string& label) const {
+    return watchdog ? std::optional<Watchdog::Scope>(std::in_place, *watchdog, next_step(), label) : std::nullopt;
+  }
 };
 
 class P2pSession {

@@ -78,11 +78,7 @@ std::vector<PairRound> plan_from_text(const std::string& text) {
 void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, double timeout_s,
                         const analysis::AnalysisOptions& options, const SuiteOutput& output, const StepWatch& watch) {
   const bool root = bootstrap.rank() == 0;
-  auto watched = [&watch](const std::string& label) {
-    return watch.watchdog ? std::optional<Watchdog::Scope>(std::in_place, *watch.watchdog, watch.next_step(), label)
-                          : std::nullopt;
-  };
-  std::optional<Watchdog::Scope> opening = watched(spec.name + " transport set-up");
+  std::optional<Watchdog::Scope> opening = watch.scope(spec.name + " transport set-up");
   P2pSession session(bootstrap, spec.options, timeout_s);
   opening.reset();
   if (!session.skip_reason().empty()) {
@@ -111,7 +107,7 @@ void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, dou
   }
   std::vector<PairRound> second;
   {
-    const std::optional<Watchdog::Scope> step = watched(spec.name + " re-test plan");
+    const std::optional<Watchdog::Scope> step = watch.scope(spec.name + " re-test plan");
     second = plan_from_text(bootstrap.broadcast(plan_text, 0));
   }
   if (!second.empty()) session.run_rounds(second, spec.name, "retest", p2p_output, watch);
