@@ -8,10 +8,12 @@
 # the cluster subnet (mpirun sits in the root namespace, on the bridge). Runs as root, hence the
 # OMPI_ALLOW_RUN_AS_ROOT pair. --bind-to none: every namespace host shares this machine's cores, and Open MPI's
 # per-host default (bind a host's first rank to core 0) would put every host's rank on the same core.
-# TCP keepalive on mpirun's daemon connections (5 s idle, 3 probes 2 s apart): a host whose link goes down
-# is then noticed by mpirun in ~11 s ("ORTE has lost communication with a remote daemon ... on node nodeK")
-# and the job ends; with Open MPI's default (300 s + 9 x 20 s) mpirun waits for that host's daemon for many
-# minutes, and once an abort has started it waits for good (see README "Watchdog").
+# TCP keepalive on mpirun's daemon connections (10 s idle, 4 probes 4 s apart): a host whose link goes down
+# is then noticed by mpirun 16-26 s later ("ORTE has lost communication with a remote daemon ... on node
+# nodeK") and mpirun ends the job (exit 205). With Open MPI's default (300 s + 9 x 20 s) it waits for that
+# host's daemon for many minutes. railcheck's watchdog names the silent host 10 s after it went quiet and then
+# leaves mpirun 20 s to do this (an abort started first makes mpirun wait for the lost daemon for good: its
+# kill order sits unacknowledged on a connection keepalive never probes). See README "Watchdog".
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster_env.sh
@@ -22,7 +24,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 cmd=(mpirun --hostfile "$hostfile" -np "$(grep -c . "$hostfile")"
      --mca plm_rsh_agent "$here/nsrsh" --mca plm_rsh_no_tree_spawn 1
      --mca btl "tcp,self" --mca btl_tcp_if_include "$RC_NET.0/24" --mca oob_tcp_if_include "$RC_NET.0/24"
-     --mca oob_tcp_keepalive_time 5 --mca oob_tcp_keepalive_intvl 2 --mca oob_tcp_keepalive_probes 3
+     --mca oob_tcp_keepalive_time 10 --mca oob_tcp_keepalive_intvl 4 --mca oob_tcp_keepalive_probes 4
      --bind-to none)
 if [ "${1:-}" = --print ]; then
   printf '%q ' env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "${cmd[@]}"

@@ -7,14 +7,22 @@
 #                                                         a_to_b; no NIC or node verdict for either end
 #   loss       2 % random drop on node1 (nftables)        exit 1; node1 fails (retransmits); nobody else
 #   two_hosts  node3 and node5 capped both ways           exit 1; both fail; nothing on another host
-#   link_down  node4's eth0 down 8 s into a -T 40 run     the job ends by itself within timeout + 30 s with a
-#                                                         non-zero exit naming node4 (railcheck's watchdog
-#                                                         record, or mpirun's lost-daemon message when its
-#                                                         keepalive notices first), every railcheck process
-#                                                         is gone, the records measured before it are kept
+#   link_down  node4's eth0 down 8 s into a -T 40 run     through mpirun: the job ends by itself within
+#                                                         timeout + 30 s, non-zero; railcheck's watchdog record
+#                                                         (last line of results.jsonl) names node4 alone, ~10 s
+#                                                         after the link went down; every railcheck process is
+#                                                         gone; the records measured before it are kept. The
+#                                                         exit is mpirun's own (205, "lost communication with a
+#                                                         remote daemon ... node4"): railcheck leaves mpirun
+#                                                         kLauncherGraceSeconds to end it, as an abort started
+#                                                         first would make mpirun wait for node4 for good
 #   slurm_both_ways  (only with with_cluster.sh --slurm) node3 capped both ways, the suite through
 #                    `sbatch -N 6 slurm/acceptance.sbatch` on the real Slurm: the job's ExitCode is 1:0 and
 #                    node3 fails, nothing on another host
+#   slurm_link_down  (only with --slurm) node4's eth0 down 8 s into the job (sbatch, the suite with
+#                    timeout_s 40): the batch script ends with ExitCode 3:0 (railcheck's, through srun) within
+#                    timeout + 30 s of the job's start (the job stays COMPLETING until node4 answers again),
+#                    the watchdog record names node4 alone, the records before it are kept
 # RC_MATRIX_SHAPES picks shapes (space separated). Prints one line per run, and a summary table.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +33,7 @@ suite=${2:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
 schema=${3:-}
 bin=$(realpath "$bin") suite=$(realpath "$suite")  # sbatch runs in another directory
 repeats=${RC_MATRIX_REPEATS:-3}
-shapes=${RC_MATRIX_SHAPES:-both_ways one_way loss two_hosts link_down${SLURM_CONF:+ slurm_both_ways}}
+shapes=${RC_MATRIX_SHAPES:-both_ways one_way loss two_hosts link_down${SLURM_CONF:+ slurm_both_ways slurm_link_down}}
 sbatch_file=$(cd "$here/../.." && pwd)/slurm/acceptance.sbatch
 schema_args=()
 [ -n "$schema" ] && [ -f "$schema" ] && schema_args=(--schema "$schema")
@@ -77,32 +85,26 @@ run_link_down() {  # run_link_down DIR -> 0 when every point holds
   fi
   echo "  every railcheck process gone after $(( $(date +%s) - t0 )) s"
   [ "$rc" != 0 ] || { echo "FAIL: exit 0 with a host's link down"; return 1; }
-  python3 - "$dir/results.jsonl" "$dir.log" <<'PY'
-import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-log = open(sys.argv[2]).read()
-problems = []
-last = lines[-1]
-if last.get("type") == "watchdog":
-    lost = {r["host"] for r in last["lost_ranks"]}
-    print("  watchdog: step %r, lost %s" % (last["step"], sorted(lost)))
-    if lost != {"node4"}:
-        problems.append("the watchdog named %s, expected node4 alone" % sorted(lost))
-elif "lost communication with a remote daemon" in log and "on node node4" in log:
-    print("  mpirun: lost communication with node4's daemon")
-else:
-    problems.append("neither a watchdog record nor the launcher named node4")
-measured = sum(1 for l in lines if l.get("type") in ("record", "p2p"))
-if measured == 0:
-    problems.append("no record measured before the link went down was kept")
-print("  %d records kept" % measured)
-if problems:
-    print("FAIL: " + "; ".join(problems)); sys.exit(1)
-PY
+  "$here/check_lost_host.py" "$dir/results.jsonl" node4 --exit "$rc" --log "$dir.log"
+}
+
+# Every host idle in Slurm before a job: a host whose link was down for more than SlurmdTimeout (an earlier
+# link_down run) is DOWN ("Not responding") until resumed, as an operator would after the repair.
+slurm_all_idle() {
+  local node
+  for node in $(sinfo -h -N -t down,drain,fail -o %N 2>/dev/null | sort -u); do
+    scontrol update nodename="$node" state=resume 2>/dev/null || true
+  done
+  for _ in $(seq 1 300); do
+    [ "$(sinfo -h -N -t idle -o %N 2>/dev/null | sort -u | wc -l)" = "$nodes" ] && return 0
+    sleep 0.2
+  done
+  echo "FAIL: not every host is idle in Slurm after 60 s:"; sinfo -N; return 1
 }
 
 run_slurm_both_ways() {  # run_slurm_both_ways DIR -> 0 when every point holds
   local dir=$1 job info
+  slurm_all_idle || return 1
   "$here/fault.sh" rate node3 400mbit
   export RAILCHECK_BIN=$bin RAILCHECK_SUITE=$suite RAILCHECK_RESULTS_ROOT=$dir RAILCHECK_BACKEND=mpi
   export OMPI_MCA_btl=tcp,self OMPI_MCA_btl_tcp_if_include=$RC_NET.0/24 OMPI_MCA_oob_tcp_if_include=$RC_NET.0/24
@@ -121,6 +123,42 @@ run_slurm_both_ways() {  # run_slurm_both_ways DIR -> 0 when every point holds
   "$here/check_verdicts.py" "$dir/$job/results.json" --bad-host node3 "${schema_args[@]}"
 }
 
+run_slurm_link_down() {  # run_slurm_link_down DIR -> 0 when every point holds
+  local dir=$1 job info t0 took state="" timeout_s=40
+  export RAILCHECK_BIN=$bin RAILCHECK_SUITE=$dir.suite.json RAILCHECK_RESULTS_ROOT=$dir RAILCHECK_BACKEND=mpi
+  export OMPI_MCA_btl=tcp,self OMPI_MCA_btl_tcp_if_include=$RC_NET.0/24 OMPI_MCA_oob_tcp_if_include=$RC_NET.0/24
+  mkdir -p "$dir"
+  slurm_all_idle || return 1
+  python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); s["timeout_s"] = float(sys.argv[3]); json.dump(s, open(sys.argv[2], "w"))' \
+    "$suite" "$dir.suite.json" "$timeout_s"
+  job=$(sbatch --parsable -N "$nodes" --chdir="$RC_CLUSTER_WORK" --output="$dir.log" "$sbatch_file")
+  for _ in $(seq 1 100); do  # the clock starts when the job runs
+    state=$(squeue -h -j "$job" -o %T 2>/dev/null || true)
+    [ "$state" = RUNNING ] && break
+    sleep 0.2
+  done
+  t0=$(date +%s)
+  sleep 8
+  "$here/fault.sh" down node4
+  # The job's end is its batch script's end; it stays COMPLETING until node4 answers again (after the repair).
+  while [ $(( $(date +%s) - t0 )) -le $(( timeout_s + 60 )) ]; do
+    state=$(squeue -h -j "$job" -o %T 2>/dev/null || true)
+    case "$state" in RUNNING|PENDING|CONFIGURING) sleep 0.5 ;; *) break ;; esac
+  done
+  took=$(( $(date +%s) - t0 ))
+  info=$(scontrol show job -o "$job")
+  "$here/fault.sh" clear node4
+  case "$state" in RUNNING|PENDING|CONFIGURING)
+    echo "FAIL: job $job still $state $took s after it started"; scancel "$job"; return 1 ;;
+  esac
+  echo "  job $job ended $took s after it started: $(grep -o 'JobState=[A-Z_]*' <<< "$info") $(grep -o 'ExitCode=[0-9:]*' <<< "$info")"
+  local ok=0
+  [ "$took" -le $(( timeout_s + 30 )) ] || { echo "FAIL: the job took $took s (timeout $timeout_s s + 30 s)"; ok=1; }
+  grep -q ' ExitCode=3:0' <<< "$info" || { echo "FAIL: expected ExitCode=3:0 (railcheck's watchdog)"; tail -20 "$dir.log"; ok=1; }
+  "$here/check_lost_host.py" "$dir/$job/results.jsonl" node4 || ok=1
+  return $ok
+}
+
 failures=0
 summary=()
 for shape in $shapes; do
@@ -129,7 +167,7 @@ for shape in $shapes; do
     dir="$RC_CLUSTER_WORK/$shape$i"
     echo "== $shape run $i"
     clear_all
-    if [ "$shape" = link_down ] || [ "$shape" = slurm_both_ways ]; then
+    if [ "$shape" = link_down ] || [ "$shape" = slurm_both_ways ] || [ "$shape" = slurm_link_down ]; then
       if "run_$shape" "$dir"; then outcomes+=(ok); else outcomes+=(FAIL); failures=$((failures + 1)); fi
       clear_all
       continue

@@ -124,10 +124,10 @@ TEST(SimulatorScenario, GeneratorIsDeterministicPerSeed) {
 TEST(SimulatorScoring, OwnHostNodeIsNotAFalseFailureButAnotherPartIs) {
   Scenario scenario;
   scenario.faults = {Fault{FaultKind::kNic, 3, 1, -1, 0.5}};
-  analysis::Verdict nic{analysis::make_nic("node3", "mlx5_1", 1), analysis::VerdictStatus::kFail, {}, ""};
-  analysis::Verdict node{analysis::make_node("node3"), analysis::VerdictStatus::kFail, {}, ""};
-  analysis::Verdict other{analysis::make_gpu("node4", 0), analysis::VerdictStatus::kFail, {}, ""};
-  analysis::Verdict warned{analysis::make_gpu("node5", 0), analysis::VerdictStatus::kWarn, {}, ""};
+  analysis::Verdict nic{analysis::make_nic("node3", "mlx5_1", 1), analysis::VerdictStatus::kFail, {}, "", ""};
+  analysis::Verdict node{analysis::make_node("node3"), analysis::VerdictStatus::kFail, {}, "", ""};
+  analysis::Verdict other{analysis::make_gpu("node4", 0), analysis::VerdictStatus::kFail, {}, "", ""};
+  analysis::Verdict warned{analysis::make_gpu("node5", 0), analysis::VerdictStatus::kWarn, {}, "", ""};
   const ScenarioScore found = score(scenario, {nic, node, warned});
   EXPECT_EQ(found.total_found(), 1);
   EXPECT_TRUE(found.false_failures.empty());

@@ -2,12 +2,13 @@
 //
 // Every rank runs a thread that reports (heartbeats, every 200 ms), over its own duplicate of MPI_COMM_WORLD,
 // which step (communicator set-up, a warm-up, one test case at one size, a bisection or p2p round) its main
-// thread is in. Rank 0's thread keeps the table; when a step has run past the timeout it names the ranks
-// that never arrived in it and the ranks it stopped hearing from (host, pid, last step, seconds since last
-// heard), hands that report to the caller (console and a final results record), and ends the job: MPI_Abort
-// from a helper thread, and if the process is still alive kAbortGraceSeconds later (MPI_Abort cannot reach
-// a host whose link is down) it exits by itself with kWatchdogExitCode. A member rank whose own step runs
-// kMemberGraceSeconds past the timeout (rank 0 lost or unreachable) ends itself the same way.
+// thread is in. Rank 0's thread keeps the table; when a step has run past the timeout, or a rank has been
+// silent for kLostAfterSeconds, it names the ranks that never arrived in the step and the ranks it stopped
+// hearing from (host, pid, last step, seconds since last heard), hands that report to the caller (console
+// and a final results record), and ends the job: MPI_Abort from a helper thread, and if the process is still
+// alive kAbortGraceSeconds later (MPI_Abort cannot reach a host whose link is down) it exits by itself with
+// kWatchdogExitCode. A member rank whose own step runs kMemberGraceSeconds past the timeout (rank 0 lost or
+// unreachable) ends itself the same way.
 #pragma once
 
 #include <atomic>
@@ -30,8 +31,18 @@ inline constexpr int kWatchdogExitCode = 3;
 inline constexpr double kAbortGraceSeconds = 5.0;
 /// How long past the timeout a member rank inside a step waits for rank 0's abort before ending itself.
 inline constexpr double kMemberGraceSeconds = 10.0;
+/// How long rank 0 leaves Open MPI's mpirun to end the job itself when a lost rank on another host is silent
+/// (that host perhaps unreachable): an abort started before mpirun has noticed the lost daemon makes mpirun wait for that daemon
+/// for good (its kill order sits unacknowledged on the daemon's TCP connection, which keepalive never probes);
+/// mpirun's own detection (oob_tcp_keepalive_*) ends the job and names the host. Other launchers (srun) are
+/// not waited for.
+inline constexpr double kLauncherGraceSeconds = 20.0;
 /// A rank not heard from for this long is "lost" (process dead, host hung or its link down).
 inline constexpr double kSilentAfterSeconds = 5.0;
+/// A rank silent this long ends the job at once, whatever the step's timeout: its reports come from a thread
+/// of their own every 200 ms, whatever its step does, so that much silence means its process, host or link
+/// is gone, and the job would otherwise wait out the timeout (and the launcher may end it first, unnamed).
+inline constexpr double kLostAfterSeconds = 10.0;
 
 /// One rank the watchdog lost: never arrived in the stuck step, or stopped reporting.
 struct LostRank {
@@ -97,9 +108,13 @@ class Watchdog {
   void run_root();
   void run_member();
   void run_deadline();
+  /// Hands `report` to the caller and ends the job (after kLauncherGraceSeconds when the report names a silent
+  /// rank and mpirun's daemons launched the job).
+  [[noreturn]] void give_up(const WatchdogReport& report);
 
   const Bootstrap& bootstrap_;
   double timeout_s_;
+  bool mpirun_daemons_;  ///< launched by Open MPI's mpirun (ORTE / PRRTE daemons): see kLauncherGraceSeconds
   std::function<void(const WatchdogReport&)> report_;
   int uncaught_at_start_ = 0;
   std::unique_ptr<State> state_;
