@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 namespace {

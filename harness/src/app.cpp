@@ -17,7 +17,7 @@
 #include "railcheck/backend.h"
 #include "railcheck/baseline/baseline_command.h"
 #include "railcheck/cli.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/gpu_check/gpu_check_command.h"
 #include "railcheck/output_dir.h"
 #include "railcheck/p2p/p2p_command.h"

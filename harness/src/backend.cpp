@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/collectives/mpi_collective.h"
 #ifdef RAILCHECK_HAVE_NCCL
 #include "railcheck/collectives/nccl_collective.h"

@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "analyze/analyze_cli.h"
 #include "baseline/baseline_cli.h"
 #include "gpu_check/gpu_check_cli.h"

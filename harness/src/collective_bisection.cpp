@@ -10,6 +10,7 @@
 #include "railcheck/check.h"
 #include "railcheck/collectives/coll_counts.h"
 #include "railcheck/stats.h"
+#include "railcheck/record_kinds.h"
 
 namespace railcheck {
 namespace {
@@ -150,7 +151,7 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
           members.push_back({{"host", info.host}, {"local_rank", info.local_rank}, {"rank", info.rank}});
         }
       }
-      json record = {{"kind", "bisection"},
+      json record = {{"kind", line_type_info(LineType::kBisection).record_kind},
                      {"test", spec.name},
                      {"test_key", test_key(spec)},
                      {"collective", key_of(spec.kind)},
@@ -168,7 +169,7 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
                      {"expected_from", expected.from},
                      {"slow", step.slow},
                      {"split", split}};
-      if (output.files != nullptr) output.files->add("bisection", std::move(record));
+      if (output.files != nullptr) output.files->add(LineType::kBisection, std::move(record));
       if (output.console != nullptr) {
         *output.console << "# bisect " << spec.name << " round " << round << ": " << group_text(pending[g], units) << " ("
                         << ranks_in[g] << " ranks) busbw " << analysis::format_value(step.value, kBusbw) << ": "

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 namespace {

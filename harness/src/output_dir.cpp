@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/manifest.h"
 
 namespace railcheck {

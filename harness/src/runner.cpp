@@ -5,7 +5,7 @@
 
 #include "railcheck/check.h"
 #include "railcheck/collectives/coll_counts.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/sizes.h"
 #include "railcheck/stats.h"
 

@@ -8,8 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/sizes.h"
 
 namespace railcheck {
@@ -194,22 +195,26 @@ void ResultsFiles::write_line(const nlohmann::json& line) {
 }
 
 void ResultsFiles::begin(const RunManifest& m) {
-  write_line({{"type", "manifest"}, {"schema_version", kResultsSchemaVersion}, {"manifest", to_json(m)}});
+  write_line({{"type", line_type_info(LineType::kManifest).name},
+              {"schema_version", kResultsSchemaVersion},
+              {"manifest", to_json(m)}});
 }
 
-void ResultsFiles::add(const std::string& type, nlohmann::json record) {
+void ResultsFiles::add(LineType type, nlohmann::json record) {
+  const LineTypeInfo& info = line_type_info(type);
+  if (!is_record(info)) throw std::logic_error("ResultsFiles::add: '" + std::string(info.name) + "' is not a record type");
   records_.push_back(record);
-  record["type"] = type;
+  record["type"] = info.name;
   write_line(record);
 }
 
 void ResultsFiles::set_analysis(nlohmann::json analysis, nlohmann::json verdicts) {
-  write_line({{"type", "verdicts"}, {"analysis", analysis}, {"verdicts", verdicts}});
+  write_line({{"type", line_type_info(LineType::kVerdicts).name}, {"analysis", analysis}, {"verdicts", verdicts}});
   analysis_ = {{"analysis", std::move(analysis)}, {"verdicts", std::move(verdicts)}};
 }
 
 void ResultsFiles::finish(const RunManifest& m, const RunSummary& s) {
-  write_line({{"type", "summary"}, {"end_time", m.end_time}, {"summary", to_json(s)}});
+  write_line({{"type", line_type_info(LineType::kSummary).name}, {"end_time", m.end_time}, {"summary", to_json(s)}});
   const std::filesystem::path final_path = dir_ / "results.json";
   const std::filesystem::path temporary = dir_ / "results.json.tmp";
   {

@@ -6,7 +6,7 @@
 
 #include "json_input.h"
 #include "railcheck/analysis/analysis_options.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/sizes.h"
 
 namespace railcheck::embedded {

@@ -13,6 +13,7 @@
 
 #include "railcheck/collectives/mpi_call.h"
 #include "railcheck/collectives/mpi_comm.h"
+#include "railcheck/record_kinds.h"
 
 namespace railcheck {
 namespace {
@@ -53,7 +54,7 @@ nlohmann::json to_json(const WatchdogReport& report) {
                     {"last_step", rank.last_step},
                     {"silent_s", rank.silent_s}});
   }
-  return {{"type", "watchdog"},         {"step", report.step},           {"reporter", report.reporter},
+  return {{"type", line_type_info(LineType::kWatchdog).name},         {"step", report.step},           {"reporter", report.reporter},
           {"waited_s", report.waited_s}, {"timeout_s", report.timeout_s}, {"lost_ranks", std::move(lost)},
           {"waiting_ranks", report.waiting},
           {"exit_code", kWatchdogExitCode}, {"text", report.text}};

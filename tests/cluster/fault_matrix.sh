@@ -23,7 +23,8 @@
 #                    timeout_s 40): the batch script ends with ExitCode 3:0 (railcheck's, through srun) within
 #                    timeout + 30 s of the job's start (the job stays COMPLETING until node4 answers again),
 #                    the watchdog record names node4 alone, the records before it are kept
-# RC_MATRIX_SHAPES picks shapes (space separated). Prints one line per run, and a summary table.
+# RC_MATRIX_SHAPES picks shapes (space separated); slurm_link_down runs RC_MATRIX_SLURM_LINK_DOWN_REPEATS (1)
+# times, being link_down again under srun. Prints one line per run, and a summary table.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster_env.sh
@@ -163,7 +164,9 @@ failures=0
 summary=()
 for shape in $shapes; do
   outcomes=()
-  for i in $(seq 1 "$repeats"); do
+  n=$repeats  # the Slurm link-down run is the link_down shape under another launcher: once unless asked
+  [ "$shape" = slurm_link_down ] && n=${RC_MATRIX_SLURM_LINK_DOWN_REPEATS:-1}
+  for i in $(seq 1 "$n"); do
     dir="$RC_CLUSTER_WORK/$shape$i"
     echo "== $shape run $i"
     clear_all

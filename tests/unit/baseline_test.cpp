@@ -8,7 +8,7 @@
 #include <fstream>
 #include <random>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck::analysis {
 namespace {
@@ -209,6 +209,61 @@ TEST(BaselineCompare, FailedTransferFailsAndUnknownMetricsAreNotJudged) {
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].status, VerdictStatus::kFail);
   EXPECT_NE(findings[0].evidence.text.find("connection refused"), std::string::npos);
+}
+
+GroupSample collective(std::vector<std::string> hosts, int nranks, double busbw) {
+  GroupSample g;
+  g.group = "world";
+  g.hosts = std::move(hosts);
+  g.nranks = nranks;
+  g.metric = "all_reduce.float.sum busbw_gbps";
+  g.size_bytes = 1 << 24;
+  g.value = busbw;
+  return g;
+}
+
+TEST(BaselineCompare, CollectiveOnOneHostIsJudgedOnThatNodeAcrossHostsEveryHostIsWarnedAtMost) {
+  Baseline baseline;
+  baseline.source = "b.json";
+  baseline.profile = "p";
+  BaselineEntry on_one_host = entry("all_reduce.float.sum busbw_gbps", 0, 1 << 30, -1, 8, 400.0);
+  on_one_host.scope = "group";
+  BaselineEntry across = entry("all_reduce.float.sum busbw_gbps", 0, 1 << 30, -1, 16, 180.0);
+  across.scope = "group";
+  baseline.entries = {on_one_host, across};
+  Samples run;
+  run.groups.push_back(collective({"node1"}, 8, 200.0));             // 50 % below: fails node1
+  run.groups.push_back(collective({"node2", "node3"}, 16, 90.0));    // 50 % below: both warned, not failed
+  run.groups.push_back(collective({"node4", "node5"}, 32, 10.0));    // no entry for 32 ranks: not judged
+  const std::vector<Finding> findings = compare_to_baseline(run, baseline);
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ(findings[0].component, make_node("node1"));
+  EXPECT_EQ(findings[0].status, VerdictStatus::kFail);
+  EXPECT_EQ(findings[1].component, make_node("node2"));
+  EXPECT_EQ(findings[2].component, make_node("node3"));
+  for (int i : {1, 2}) {
+    EXPECT_EQ(findings[i].status, VerdictStatus::kWarn);
+    EXPECT_NE(findings[i].evidence.text.find("2 hosts"), std::string::npos) << findings[i].evidence.text;
+    EXPECT_NE(findings[i].evidence.text.find(kNotLocalizedText), std::string::npos);
+  }
+  const std::vector<Verdict> verdicts = combine(findings);
+  for (const Verdict& v : verdicts) {
+    if (v.component == make_node("node2")) EXPECT_NE(v.action.find("bisect"), std::string::npos) << v.action;
+  }
+}
+
+TEST(BaselineCompare, HealthyCollectiveAcrossHostsPassesEveryHost) {
+  Baseline baseline;
+  baseline.source = "b.json";
+  baseline.profile = "p";
+  BaselineEntry across = entry("all_reduce.float.sum busbw_gbps", 0, 1 << 30, -1, -1, 180.0);
+  across.scope = "group";
+  baseline.entries = {across};
+  Samples run;
+  run.groups.push_back(collective({"node2", "node3", "node4"}, 24, 178.0));
+  const std::vector<Finding> findings = compare_to_baseline(run, baseline);
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ(count_status(findings, VerdictStatus::kPass), 3);
 }
 
 TEST(BaselineFindEntry, MostSpecificWinsRailThenNranksThenNarrowerRange) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "railcheck/cli.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "command_line_helpers.h"
 #include "source_tree.h"
 

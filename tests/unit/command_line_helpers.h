@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "railcheck/cli.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck::test {
 

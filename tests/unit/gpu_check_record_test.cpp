@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "railcheck/cli.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/gpu_check/gpu_check_record.h"
 #include "command_line_helpers.h"
 #include "source_tree.h"

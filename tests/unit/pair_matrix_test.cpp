@@ -755,7 +755,7 @@ TEST(PairMatrixTest, LossyNicIsNamedByItsRetransmitsAndNobodyElse) {
   const ComponentId nic = make_nic("node1", "mlx5_0", 0);
   ASSERT_EQ(first.suspects, std::vector<ComponentId>{nic});
   const Finding& blamed = first_finding(first.findings, nic, "pair_matrix");
-  EXPECT_NE(blamed.evidence.text.find("2.50% of TCP segments retransmitted"), std::string::npos) << blamed.evidence.text;
+  EXPECT_NE(blamed.evidence.text.find("2.50% retransmitted"), std::string::npos) << blamed.evidence.text;
   EXPECT_NE(blamed.evidence.text.find("against 0.00%"), std::string::npos) << blamed.evidence.text;
 
   std::vector<LinkSample> retests = measure(plan_retests(first, options), lossy);

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "railcheck/cli.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/p2p/pair_plan.h"
 #include "railcheck/simulate/fabric_model.h"
 #include "railcheck/simulate/localization.h"

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/suite.h"
 #include "source_tree.h"
 

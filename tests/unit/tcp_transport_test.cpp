@@ -8,7 +8,7 @@
 #include <numeric>
 #include <thread>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/collectives/tcp_transport.h"
 
 namespace railcheck {

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "railcheck/cli.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/topology/topology_command.h"
 #include "source_tree.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/topology/affinity.h"
 #include "railcheck/topology/node_topology.h"
 #include "railcheck/topology/rails.h"

@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
+#include "railcheck/collectives/verbs_port_counters.h"
 #include "railcheck/collectives/verbs_transport.h"
 
 namespace railcheck {
@@ -414,8 +417,9 @@ struct FakePair {
   std::unique_ptr<Transport> a, b;
   std::unique_ptr<Endpoint> acceptor, connector;
 
-  explicit FakePair(int qps, std::size_t window_bytes = 0) {
+  explicit FakePair(int qps, std::size_t window_bytes = 0, std::string counters_root = kRdmaSysfsRoot) {
     VerbsOptions options;
+    options.counters_root = counters_root;
     options.common.streams = qps;
     options.common.timeout_s = 10;
     options.tx_depth = 4;
@@ -521,6 +525,79 @@ TEST(VerbsOnThisMachine, ReportsNoDevicesPlainly) {
   const auto transport = make_verbs_transport(VerbsOptions{}, make_real_verbs_api());
   EXPECT_TRUE(transport->devices().empty());
   EXPECT_EQ(transport->skip_reason(), reason);
+}
+
+// A fake sysfs tree of RDMA port counters (tests/unit: FakeSysfs, files written by the test).
+class FakeSysfs {
+ public:
+  FakeSysfs() {
+    char pattern[] = "/tmp/railcheck-fake-sysfs-XXXXXX";
+    root_ = ::mkdtemp(pattern);
+  }
+  FakeSysfs(const FakeSysfs&) = delete;
+  FakeSysfs& operator=(const FakeSysfs&) = delete;
+  ~FakeSysfs() { std::filesystem::remove_all(root_); }
+  const std::string& root() const { return root_; }
+  void set(const std::string& device, const std::string& relative, const std::string& text) const {
+    const std::filesystem::path path = std::filesystem::path(root_) / device / "ports" / "1" / relative;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+  }
+
+ private:
+  std::string root_;
+};
+
+TEST(FakeSysfs, PortRetryCountersSumTheRequestersRetryEventsAndTheErrorCompletions) {
+  FakeSysfs sysfs;
+  sysfs.set("mlx5_0", "counters/port_xmit_packets", "1000000\n");
+  sysfs.set("mlx5_0", "hw_counters/local_ack_timeout_err", "3\n");
+  sysfs.set("mlx5_0", "hw_counters/packet_seq_err", "40\n");
+  sysfs.set("mlx5_0", "hw_counters/implied_nak_seq_err", "2\n");
+  sysfs.set("mlx5_0", "hw_counters/req_cqe_error", "1\n");
+  sysfs.set("mlx5_0", "hw_counters/resp_cqe_error", "4\n");
+  sysfs.set("mlx5_0", "hw_counters/out_of_sequence", "999\n");  // the responder's view: not this side's retries
+  const PortRetryCounters reading = read_port_retry_counters(sysfs.root(), "mlx5_0", 1);
+  EXPECT_TRUE(reading.known);
+  EXPECT_EQ(reading.sent_packets, 1000000u);
+  EXPECT_EQ(reading.retries, 45u);
+  EXPECT_EQ(reading.errors, 5u);
+}
+
+TEST(FakeSysfs, PortWithoutPacketOrRetryCountersIsUnknownNamingTheFile) {
+  FakeSysfs sysfs;
+  const PortRetryCounters none = read_port_retry_counters(sysfs.root(), "mlx5_0", 1);
+  EXPECT_FALSE(none.known);
+  EXPECT_NE(none.missing.find("mlx5_0/ports/1/counters/port_xmit_packets"), std::string::npos) << none.missing;
+  sysfs.set("mlx5_0", "counters/port_xmit_packets", "10\n");  // a driver without hw_counters
+  const PortRetryCounters no_hw = read_port_retry_counters(sysfs.root(), "mlx5_0", 1);
+  EXPECT_FALSE(no_hw.known);
+  EXPECT_NE(no_hw.missing.find("hw_counters"), std::string::npos) << no_hw.missing;
+  sysfs.set("mlx5_0", "hw_counters/packet_seq_err", "not a number\n");
+  EXPECT_FALSE(read_port_retry_counters(sysfs.root(), "mlx5_0", 1).known);
+  sysfs.set("mlx5_0", "hw_counters/local_ack_timeout_err", "7\n");  // one of three is enough
+  const PortRetryCounters one = read_port_retry_counters(sysfs.root(), "mlx5_0", 1);
+  EXPECT_TRUE(one.known);
+  EXPECT_EQ(one.retries, 7u);
+}
+
+TEST(FakeVerbs, EndpointLossCountersAreItsPortsSysfsCounters) {
+  FakeSysfs sysfs;
+  sysfs.set("fake_mlx5_0", "counters/port_xmit_packets", "500\n");
+  sysfs.set("fake_mlx5_0", "hw_counters/local_ack_timeout_err", "1\n");
+  FakePair pair(1, 0, sysfs.root());
+  const LossCounters before = pair.connector->loss_counters();
+  EXPECT_TRUE(before.known);
+  EXPECT_EQ(before.source, "ib_port_counters");
+  EXPECT_EQ(before.sent, 500u);
+  EXPECT_EQ(before.retransmitted, 1u);
+  sysfs.set("fake_mlx5_0", "counters/port_xmit_packets", "2500\n");
+  sysfs.set("fake_mlx5_0", "hw_counters/local_ack_timeout_err", "21\n");
+  const LossCounters after = pair.connector->loss_counters();
+  EXPECT_EQ(after.sent - before.sent, 2000u);
+  EXPECT_EQ(after.retransmitted - before.retransmitted, 20u);
+  FakePair without(1);  // the real /sys/class/infiniband has no fake_mlx5_0: not known, no throw
+  EXPECT_FALSE(without.connector->loss_counters().known);
 }
 
 }  // namespace

@@ -13,7 +13,6 @@
 namespace railcheck::analysis {
 namespace {
 
-static_assert(kVerdictExitDegraded == railcheck::kExitDegraded, "verdict exit code must match the sinks' one");
 
 Finding finding(ComponentId component, VerdictStatus status, std::string text, std::string source = "fleet") {
   Finding result;

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <string>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 // Converts a failing POSIX call (result < 0) into railcheck::Error with the call text, errno text and place.
 #define RC_SYS_CALL(call)                                                                                   \

@@ -41,11 +41,12 @@ VerbsPeerInfo VerbsConnection::local_info() const {
 }
 
 VerbsEndpoint::VerbsEndpoint(std::shared_ptr<VerbsApi> api, std::unique_ptr<VerbsConnection> connection,
-                             std::string peer, int tx_depth)
+                             std::string peer, int tx_depth, std::string counters_root)
     : api_(std::move(api)),
       connection_(std::move(connection)),
       peer_(std::move(peer)),
       tx_depth_(tx_depth),
+      counters_root_(std::move(counters_root)),
       send_outstanding_(connection_->qps.size(), 0) {}
 
 VerbsEndpoint::~VerbsEndpoint() = default;
@@ -187,6 +188,19 @@ void VerbsEndpoint::poll() {
     }
     if (n < 16) return;
   }
+}
+
+LossCounters VerbsEndpoint::loss_counters() const {
+  const PortRetryCounters port =
+      read_port_retry_counters(counters_root_, connection_->device->name, connection_->device->port.port);
+  LossCounters counters;
+  if (!port.known) return counters;
+  counters.known = true;
+  counters.source = "ib_port_counters";
+  counters.sent = port.sent_packets;
+  counters.retransmitted = port.retries;
+  counters.errors = port.errors;
+  return counters;
 }
 
 bool VerbsEndpoint::test(RequestId request) {

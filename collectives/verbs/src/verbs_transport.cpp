@@ -93,7 +93,8 @@ class VerbsTransport final : public Transport {
     std::uint32_t magic = 0;
     std::memcpy(&magic, ready.data(), sizeof magic);
     if (magic != kReadyMagic) throw Error("verbs connect to " + peer + ": the peer answered with a bad ready word");
-    return std::make_unique<VerbsEndpoint>(api_, std::move(connection), peer, options_.tx_depth);
+    return std::make_unique<VerbsEndpoint>(api_, std::move(connection), peer, options_.tx_depth,
+                                           options_.counters_root);
   }
 
   std::unique_ptr<Endpoint> accept(std::unique_ptr<ListenComm> listen) override {
@@ -109,7 +110,8 @@ class VerbsTransport final : public Transport {
     std::byte word[sizeof magic];
     std::memcpy(word, &magic, sizeof magic);
     oob_exchange(*oob, word, 0, deadline(), "the verbs ready word");
-    return std::make_unique<VerbsEndpoint>(api_, std::move(comm->connection_), peer, options_.tx_depth);
+    return std::make_unique<VerbsEndpoint>(api_, std::move(comm->connection_), peer, options_.tx_depth,
+                                           options_.counters_root);
   }
 
  private:

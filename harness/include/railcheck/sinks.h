@@ -11,16 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "railcheck/core/exit_codes.h"
 #include "railcheck/manifest.h"
 #include "railcheck/record.h"
+#include "railcheck/record_kinds.h"
 #include "railcheck/test_spec.h"
 
 namespace railcheck {
-
-/// Process exit codes (documented in the README).
-inline constexpr int kExitHealthy = 0;
-inline constexpr int kExitDegraded = 1;
-inline constexpr int kExitHarnessError = 2;
 
 /// How a run ended: totals and one line per problem found, naming rank and host.
 struct RunSummary {
@@ -87,8 +84,9 @@ class ResultsFiles {
   /// Creates (truncates) <dir>/results.jsonl; throws Error naming the path when it cannot.
   explicit ResultsFiles(std::filesystem::path dir);
   void begin(const RunManifest& manifest);
-  /// Streams `record` with "type": `type` added, and keeps it (without "type") for results.json.
-  void add(const std::string& type, nlohmann::json record);
+  /// Streams `record` with "type" added (a record type of record_kinds.h), and keeps it (without "type") for
+  /// results.json.
+  void add(LineType type, nlohmann::json record);
   /// Every record added so far (without "type"), in order: what the analysis reads.
   const nlohmann::json& records() const { return records_; }
   /// Streams {"type": "verdicts", "analysis": ..., "verdicts": [...]} and keeps both for results.json.
@@ -115,7 +113,7 @@ class ResultsFilesSink final : public RecordSink {
   explicit ResultsFilesSink(std::filesystem::path dir) : files_(std::move(dir)) {}
   void begin_run(const RunManifest& m) override { files_.begin(m); }
   void begin_test(const CollectiveTestSpec&, int) override {}
-  void record(const CollectiveRecord& r) override { files_.add("record", to_json(r)); }
+  void record(const CollectiveRecord& r) override { files_.add(LineType::kRecord, to_json(r)); }
   void end_run(const RunManifest& m, const RunSummary& s) override { files_.finish(m, s); }
   ResultsFiles& files() { return files_; }
 

@@ -22,11 +22,10 @@
 #include <nlohmann/json.hpp>
 
 #include "railcheck/bootstrap.h"
+#include "railcheck/core/exit_codes.h"
 
 namespace railcheck {
 
-/// Exit code of a run aborted by the watchdog.
-inline constexpr int kWatchdogExitCode = 3;
 /// How long after MPI_Abort a process that is still alive exits on its own.
 inline constexpr double kAbortGraceSeconds = 5.0;
 /// How long past the timeout a member rank inside a step waits for rank 0's abort before ending itself.

@@ -6,6 +6,7 @@
 #include "railcheck/analysis/bisection_findings.h"
 #include "railcheck/analysis/fleet_outliers.h"
 #include "field_reader.h"
+#include "railcheck/record_kinds.h"
 
 namespace railcheck::analysis {
 namespace {
@@ -36,7 +37,7 @@ std::vector<Finding> check_findings(const json& records) {
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::string where = "records[" + std::to_string(i) + "]";
     const FieldReader r(records[i], where);
-    if (r.optional_string("kind", "collective") == "gpu_check") {
+    if (is_kind(r.optional_string("kind", std::string(kUnnamedRecordKind)), LineType::kGpuCheck)) {
       const std::string status = r.string("status");
       if (status != "wrong" && status != "error") continue;
       Finding f;

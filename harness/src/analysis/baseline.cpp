@@ -10,7 +10,7 @@
 
 #include "json_input.h"
 #include "railcheck/analysis/robust_stats.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck::analysis {
 namespace {
@@ -339,6 +339,23 @@ std::vector<Finding> compare_to_baseline(const Samples& samples, const Baseline&
     findings.push_back(judge(*entry, baseline, make_link(s.host_a, s.nic_a, s.host_b, s.nic_b, s.rail), s.metric,
                              s.size_bytes, s.ok ? s.value : 0.0,
                              s.ok ? "" : (s.error.empty() ? "transfer failed" : s.error)));
+  }
+  // A collective against its group entry: on one host the host is the part; across hosts every member host is
+  // a suspect, warned at most (the collective cannot say which of them is slow: bisection or pairwise can).
+  for (const GroupSample& s : samples.groups) {
+    const BaselineEntry* entry = find_entry(baseline, "group", s.metric, s.size_bytes, -1, s.nranks);
+    if (entry == nullptr) continue;
+    for (const std::string& host : s.hosts) {
+      Finding finding = judge(*entry, baseline, make_node(host), s.metric, s.size_bytes, s.value, "");
+      finding.evidence.refs = {s.group};
+      if (s.hosts.size() > 1) {
+        finding.evidence.text = "the " + s.group + " " + s.metric + " collective of " + std::to_string(s.nranks) +
+                                " ranks on " + std::to_string(s.hosts.size()) + " hosts: " + finding.evidence.text +
+                                " " + std::string(kNotLocalizedText);
+        if (finding.status == VerdictStatus::kFail) finding.status = VerdictStatus::kWarn;
+      }
+      findings.push_back(std::move(finding));
+    }
   }
   return findings;
 }

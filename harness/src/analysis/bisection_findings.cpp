@@ -7,6 +7,7 @@
 #include <string>
 
 #include "field_reader.h"
+#include "railcheck/record_kinds.h"
 #include "railcheck/analysis/fleet_outliers.h"
 
 namespace railcheck::analysis {
@@ -96,7 +97,7 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
   std::map<std::string, std::vector<Step>> by_test;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const json& r = records[i];
-    if (!r.is_object() || r.value("kind", std::string()) != "bisection") continue;
+    if (!r.is_object() || !is_kind(r.value("kind", std::string()), LineType::kBisection)) continue;
     const FieldReader reader(r, "records[" + std::to_string(i) + "]");
     by_test[reader.string("test")].push_back(read_step(reader, i));
   }

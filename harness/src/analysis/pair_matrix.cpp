@@ -341,11 +341,11 @@ void fill_numbers(Evidence& evidence, const RailGroup& group, double measured) {
 }
 
 /// "p2p.bw bw_gbps 0.59 GB/s at 1 MiB, 41% below the rail's healthy-link median (1.00 GB/s, 9.3 spreads)";
-/// a retransmit share reads "2.1% of segments retransmitted ... (0% on the rail's healthy links)".
+/// a retransmit share reads "p2p.bw retrans_rate 2.10% retransmitted at 1 MiB against 0.00% (...)".
 std::string numbers_text(const Evidence& evidence, const std::string& centre_name) {
   if (is_loss_metric(evidence.metric)) {
     char text[160];
-    std::snprintf(text, sizeof text, "%.2f%% of TCP segments retransmitted%s against %.2f%% (%s)",
+    std::snprintf(text, sizeof text, "%.2f%% retransmitted%s against %.2f%% (%s)",
                   evidence.measured * 100.0, format_at_size(evidence.size_bytes).c_str(), evidence.expected * 100.0,
                   centre_name.c_str());
     return evidence.metric + " " + text;

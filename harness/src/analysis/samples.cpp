@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "field_reader.h"
+#include "railcheck/record_kinds.h"
 
 namespace railcheck::analysis {
 namespace {
@@ -111,12 +112,12 @@ Samples samples_from_records(const json& records) {
   for (std::size_t i = 0; i < records.size(); ++i) {
     const json& record = records[i];
     const FieldReader r(record, "records[" + std::to_string(i) + "]");
-    const std::string kind = r.optional_string("kind", "collective");
-    if (kind == "p2p") {
+    const std::string kind = r.optional_string("kind", std::string(kUnnamedRecordKind));
+    if (is_kind(kind, LineType::kP2p)) {
       add_p2p(r, out);
-    } else if (kind == "collective") {
+    } else if (is_kind(kind, LineType::kRecord)) {
       add_collective(r, out);
-    } else if (kind == "gpu_check") {
+    } else if (is_kind(kind, LineType::kGpuCheck)) {
       add_gpu_check(r, out);
     }
     // Bisection records are read by bisection_findings().

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "field_reader.h"
+#include "railcheck/analysis/baseline.h"
 
 namespace railcheck::analysis {
 
@@ -176,6 +177,12 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
         return "re-test: run `railcheck gpu-check` on " + component.host + " GPU " + std::to_string(component.gpu) +
                "; drain the node if it repeats";
       case ComponentKind::kNode:
+        for (const Evidence& item : evidence) {
+          if (item.text.find(kNotLocalizedText) != std::string::npos) {
+            return "localize: run the collective with \"bisect\": true in the suite (or the acceptance suite's "
+                   "pairwise tests) to tell which host of the slow group is at fault; act on the one it names";
+          }
+        }
         return "re-test: include " + component.host + " in the next `railcheck run`; drain it if it degrades again";
     }
   }
@@ -275,7 +282,7 @@ std::vector<Verdict> combine(const std::vector<Finding>& findings) {
 
 int exit_code_of(const std::vector<Verdict>& verdicts) {
   for (const Verdict& verdict : verdicts) {
-    if (verdict.status == VerdictStatus::kFail) return kVerdictExitDegraded;
+    if (verdict.status == VerdictStatus::kFail) return kExitDegraded;
   }
   return 0;
 }

@@ -1,13 +1,16 @@
 #include "railcheck/analyze_command.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include "json_input.h"
 #include "railcheck/analysis/analysis_options.h"
 #include "railcheck/analysis/analyze.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
+#include "railcheck/core/exit_codes.h"
+#include "railcheck/record_kinds.h"
 #include "railcheck/suite.h"
 
 namespace railcheck {
@@ -55,14 +58,15 @@ json read_results(const std::string& path) {
       break;
     }
     if (!j.is_object()) fields.fail("line " + std::to_string(doc["records"].size() + 1), "not a JSON object");
-    const std::string type = j.value("type", "");
-    if (type == "manifest") {
+    const std::optional<LineTypeInfo> type = find_line_type(j.value("type", ""));
+    if (!type) continue;  // a line type of a newer 1.x writer: nothing this version can judge
+    if (type->type == LineType::kManifest) {
       expect_results_version(j, fields, "manifest line: schema_version");
       manifest_seen = true;
-    } else if (type == "record" || type == "p2p" || type == "gpu_check" || type == "bisection") {
+    } else if (is_record(*type)) {
       j.erase("type");
       doc["records"].push_back(std::move(j));
-    } else if (type == "verdicts" && j.contains("analysis")) {
+    } else if (type->type == LineType::kVerdicts && j.contains("analysis")) {
       doc["analysis"] = j["analysis"];
     }
   }
@@ -108,7 +112,7 @@ int run_analyze_command(const AnalyzeOptions& options, std::ostream& out, std::o
     return analysis::exit_code_of(verdicts);
   } catch (const InputError& e) {
     err << "railcheck: error: " << e.what() << std::endl;
-    return 2;
+    return kExitHarnessError;
   }
 }
 

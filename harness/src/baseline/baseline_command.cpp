@@ -9,7 +9,7 @@
 #include "json_input.h"
 #include "railcheck/analysis/baseline.h"
 #include "railcheck/analysis/samples.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/sinks.h"
 
 namespace railcheck {

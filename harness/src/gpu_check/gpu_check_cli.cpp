@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/sizes.h"
 
 namespace railcheck {

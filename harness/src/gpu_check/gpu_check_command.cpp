@@ -11,7 +11,7 @@
 #include "build_info.h"
 #include "gpu_check_measure.h"
 #include "railcheck/backend.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/manifest.h"
 #include "railcheck/sinks.h"
 
@@ -153,7 +153,7 @@ int run_gpu_check_command(const GpuCheckOptions& options, const std::string& com
     files.begin(manifest);
     RunSummary summary;
     auto emit = [&](const GpuCheckRecord& r) {
-      files.add("gpu_check", to_json(r));
+      files.add(LineType::kGpuCheck, to_json(r));
       count(summary, r);
       if (probe.usable()) out << "# " << format_gpu_check_line(r) << std::endl;
     };

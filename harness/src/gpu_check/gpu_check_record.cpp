@@ -1,4 +1,5 @@
 #include "railcheck/gpu_check/gpu_check_record.h"
+#include "railcheck/record_kinds.h"
 
 #include <cstdio>
 
@@ -29,7 +30,7 @@ std::string_view name_of(GpuCheckStatus status) {
 nlohmann::json to_json(const GpuCheckRecord& r) {
   nlohmann::json gemm = nullptr;
   if (r.gemm_m > 0) gemm = {{"m", r.gemm_m}, {"n", r.gemm_n}, {"k", r.gemm_k}};
-  nlohmann::json j = {{"kind", "gpu_check"},
+  nlohmann::json j = {{"kind", line_type_info(LineType::kGpuCheck).record_kind},
                       {"test_key", r.test_key},
                       {"host", r.host},
                       {"device", or_null(r.device)},

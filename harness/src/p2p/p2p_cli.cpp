@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/sizes.h"
 
 namespace railcheck {

@@ -5,7 +5,7 @@
 #include <deque>
 #include <optional>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 namespace {

@@ -1,6 +1,7 @@
 #include "railcheck/p2p/p2p_record.h"
 
 #include "railcheck/stats.h"
+#include "railcheck/record_kinds.h"
 
 namespace railcheck {
 
@@ -19,7 +20,7 @@ std::string_view key_of(P2pOp op) {
 }
 
 nlohmann::json to_json(const P2pRecord& r) {
-  nlohmann::json j = {{"kind", "p2p"},
+  nlohmann::json j = {{"kind", line_type_info(LineType::kP2p).record_kind},
                       {"test_key", "p2p." + std::string(key_of(r.op))},
                       {"op", key_of(r.op)},
                       {"transport", r.transport},
@@ -57,6 +58,7 @@ nlohmann::json to_json(const P2pRecord& r) {
                  {"sent", r.loss->sent},
                  {"retransmitted", r.loss->retransmitted},
                  {"spurious", r.loss->spurious},
+                 {"errors", r.loss->errors},
                  {"rate", r.loss->rate()}};
   }
   if (r.ok && r.lat) {
@@ -96,7 +98,8 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   if (!j.at("bw_gbps").is_null()) r.bw_gbps = j.at("bw_gbps");
   if (j.contains("loss") && !j.at("loss").is_null()) {
     const auto& l = j.at("loss");
-    r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted"), l.value("spurious", std::uint64_t{0})};
+    r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted"), l.value("spurious", std::uint64_t{0}),
+                       l.value("errors", std::uint64_t{0})};
   }
   if (!j.at("lat_us").is_null()) {
     const auto& l = j.at("lat_us");

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "p2p_measure.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/collectives/tcp_transport.h"
 #if RAILCHECK_HAVE_VERBS_TRANSPORT
 #include "railcheck/collectives/verbs_transport.h"
@@ -99,10 +99,11 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
     r.end_unix_s = t.end_unix_s;
     const double directions = (a_sends && b_sends) ? 2.0 : 1.0;
     r.bw_gbps = directions * static_cast<double>(count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
-    if (before.known && after.known && after.sent >= before.sent && after.retransmitted >= before.retransmitted &&
-        after.spurious >= before.spurious) {
+    if (before.known && after.known && after.source == before.source && after.sent >= before.sent &&
+        after.retransmitted >= before.retransmitted && after.spurious >= before.spurious &&
+        after.errors >= before.errors) {
       r.loss = LossStats{after.source, after.sent - before.sent, after.retransmitted - before.retransmitted,
-                         after.spurious - before.spurious};
+                         after.spurious - before.spurious, after.errors - before.errors};
     }
     out.push_back(r);
   };
@@ -283,7 +284,7 @@ std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan
     if (root) {
       for (const std::string& text : gathered) {
         for (const auto& j : nlohmann::json::parse(text)) {
-          if (output.files != nullptr) output.files->add("p2p", j);
+          if (output.files != nullptr) output.files->add(LineType::kP2p, j);
           P2pRecord r = p2p_record_from_json(j);
           if (output.console != nullptr) *output.console << format_line_impl(r, o.report_gbits) << std::endl;
           if (output.summary != nullptr) {

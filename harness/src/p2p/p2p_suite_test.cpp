@@ -7,6 +7,7 @@
 #include "railcheck/analysis/analyze.h"
 #include "railcheck/p2p/p2p_command.h"
 #include "railcheck/p2p/pair_plan.h"
+#include "railcheck/record_kinds.h"
 
 namespace railcheck {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 nlohmann::json records_of(const ResultsFiles& files, const std::string& test, const std::string& phase) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : files.records()) {
-    if (r.value("kind", "") == "p2p" && r.value("test", "") == test && r.value("phase", "first") == phase) out.push_back(r);
+    if (is_kind(r.value("kind", ""), LineType::kP2p) && r.value("test", "") == test && r.value("phase", "first") == phase) out.push_back(r);
   }
   return out;
 }

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/simulate/simulation.h"
 
 namespace railcheck {

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "railcheck/core/exit_codes.h"
 #include "railcheck/simulate/simulation.h"
 
 namespace railcheck {
@@ -13,7 +14,7 @@ int run_simulate_command(const SimulateOptions& options, std::ostream& out, std:
     rows = simulate::run_simulation(options);
   } catch (const std::invalid_argument& e) {
     err << "railcheck: error: simulate: " << e.what() << std::endl;
-    return 2;
+    return kExitHarnessError;
   }
   simulate::print_simulation(out, options, rows);
   if (!options.json_path.empty()) {
@@ -21,7 +22,7 @@ int run_simulate_command(const SimulateOptions& options, std::ostream& out, std:
     file << simulate::simulation_json(options, rows).dump(2) << "\n";
     if (!file) {
       err << "railcheck: error: --json: cannot write " << options.json_path << "; give a writable path" << std::endl;
-      return 2;
+      return kExitHarnessError;
     }
     out << "# json: " << options.json_path << "\n";
   }

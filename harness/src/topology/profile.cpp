@@ -5,7 +5,7 @@
 #include <array>
 
 #include "json_input.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 namespace {

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "json_input.h"
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/topology/rails.h"
 
 namespace railcheck {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 #include "railcheck/sinks.h"
 #include "railcheck/topology/node_check.h"
 #include "railcheck/topology/node_topology.h"

@@ -67,8 +67,15 @@ Baseline generate_baseline(const Samples& samples, std::string profile, const Ba
 /// when the profiles differ.
 Baseline merge_baselines(const Baseline& older, const Baseline& newer);
 
-/// One Finding per judged sample (source "baseline"): units -> the unit, links -> the link, groups -> no
-/// finding (groups feed bisection through find_entry). Samples with no entry are not judged (no finding).
+/// The end of the evidence text of a collective judged against its baseline across several hosts: it cannot
+/// say which host is slow, so each is warned at most, and the playbook says how to find out.
+inline constexpr std::string_view kNotLocalizedText =
+    "Not localized: every host of the group is a suspect until bisection or pairwise tests name one.";
+
+/// One Finding per judged sample (source "baseline"): units -> the unit, links -> the link, collectives
+/// (groups, entries of scope "group" matched on metric, size and nranks) -> each member host's node: on one
+/// host that node's own status, across hosts a warning at most (kNotLocalizedText). Samples with no entry
+/// are not judged (no finding).
 std::vector<Finding> compare_to_baseline(const Samples& samples, const Baseline& baseline);
 
 }  // namespace railcheck::analysis

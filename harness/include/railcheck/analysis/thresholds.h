@@ -36,7 +36,7 @@ struct PairMatrixOptions {
                                       ///< On a busy 2-core host a healthy TCP path's p99 of 50 ping-pongs
                                       ///< reached 1.7 ms; a lost packet waits for a retransmit timeout
                                       ///< (>= 200 ms on Linux)
-  double loss_floor = 0.005;          ///< a link is lossy when the share of its TCP segments retransmitted
+  double loss_floor = 0.005;          ///< a link is lossy when the share of what it sent that was retransmitted
                                       ///< exceeds the rail's centre by at least this (0.005 = 0.5 %); healthy
                                       ///< links retransmit ~nothing, so no spread-based rule can apply
 };

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "railcheck/analysis/component.h"
+#include "railcheck/core/exit_codes.h"
 
 namespace railcheck::analysis {
 
@@ -68,10 +69,6 @@ std::string describe_direction(const ComponentId& component, std::string_view di
 /// nodes: a failing link (cable, switch port) leaves both nodes in service.
 /// Output order: fail, warn, pass, skip; then by component.
 std::vector<Verdict> combine(const std::vector<Finding>& findings);
-
-/// railcheck::kExitDegraded (sinks.h), repeated here so analysis does not depend on the sinks; a unit test
-/// checks the two agree.
-inline constexpr int kVerdictExitDegraded = 1;
 
 /// 1 (kExitDegraded) when any verdict fails, else 0.
 int exit_code_of(const std::vector<Verdict>& verdicts);

@@ -21,10 +21,12 @@ LatencyStats latency_stats(std::span<const double> samples_s);
 
 /// What the sending side's connection counted of its losses over the timed part (bandwidth ops).
 struct LossStats {
-  std::string source;               ///< "tcp_info" (kernel TCP_INFO of every stream)
-  std::uint64_t sent = 0;           ///< data segments sent
-  std::uint64_t retransmitted = 0;  ///< of those, retransmitted
+  std::string source;               ///< "tcp_info" (kernel TCP_INFO of every stream) or "ib_port_counters"
+                                    ///< (the sending RDMA port's sysfs counters)
+  std::uint64_t sent = 0;           ///< data segments (TCP) or packets (verbs) sent
+  std::uint64_t retransmitted = 0;  ///< of those, retransmitted (verbs: the HCA's retry events)
   std::uint64_t spurious = 0;       ///< of the retransmitted, reported by the peer as duplicates (not lost)
+  std::uint64_t errors = 0;         ///< completions in error (verbs: on the port); 0 for TCP
   /// The share of segments sent again because they were lost: (retransmitted - spurious) / sent.
   double rate() const {
     const std::uint64_t lost = retransmitted > spurious ? retransmitted - spurious : 0;

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 

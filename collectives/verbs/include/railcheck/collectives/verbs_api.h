@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 

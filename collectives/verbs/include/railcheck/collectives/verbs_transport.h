@@ -16,6 +16,7 @@
 #include "railcheck/collectives/tcp_transport.h"
 #include "railcheck/collectives/transport.h"
 #include "railcheck/collectives/verbs_api.h"
+#include "railcheck/collectives/verbs_port_counters.h"
 #include "railcheck/collectives/verbs_qp.h"
 
 namespace railcheck {
@@ -32,6 +33,7 @@ struct VerbsOptions {
   std::size_t rdma_window_bytes = 0;    ///< host buffer each side registers and advertises for RDMA
                                         ///< write/read (perftest's -s buffer); 0: none
   TcpDeviceFilter oob;                  ///< interfaces for the out-of-band exchange of QP numbers
+  std::string counters_root = kRdmaSysfsRoot;  ///< sysfs of the RDMA devices, for loss counters (tests: a fake)
 };
 
 /// Registered memory of a verbs Endpoint (an owned ibv_mr).
@@ -58,7 +60,7 @@ struct VerbsConnection;
 class VerbsEndpoint final : public Endpoint {
  public:
   VerbsEndpoint(std::shared_ptr<VerbsApi> api, std::unique_ptr<VerbsConnection> connection, std::string peer,
-                int tx_depth);
+                int tx_depth, std::string counters_root = kRdmaSysfsRoot);
   ~VerbsEndpoint() override;
 
   /// Host memory: ibv_reg_mr with local write and remote read/write access.
@@ -85,6 +87,11 @@ class VerbsEndpoint final : public Endpoint {
   bool test(RequestId request) override;
   void wait_for_progress(std::chrono::milliseconds) override {}
   std::string peer() const override { return peer_; }
+  /// Source "ib_port_counters": the local port's counters (verbs_port_counters.h) as this side sends: sent =
+  /// packets out of the port, retransmitted = the requester's retry events (each resends one or more packets),
+  /// errors = completions in error on the port. Port-wide, so a difference is this connection's only over a
+  /// span in which the port carries it alone. Not known when the counters cannot be read.
+  LossCounters loss_counters() const override;
 
  private:
   RequestId post_one_sided(ibv_wr_opcode opcode, const MemoryRegion& region, std::size_t offset,
@@ -96,6 +103,7 @@ class VerbsEndpoint final : public Endpoint {
   std::unique_ptr<VerbsConnection> connection_;
   std::string peer_;
   int tx_depth_;
+  std::string counters_root_;
   RequestId next_id_ = 1;
   std::uint64_t sends_ = 0, recvs_ = 0, one_sided_ = 0;
   std::vector<int> send_outstanding_;                    // per QP

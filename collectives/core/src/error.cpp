@@ -1,4 +1,4 @@
-#include "railcheck/collectives/error.h"
+#include "railcheck/core/error.h"
 
 #include <unistd.h>
 
