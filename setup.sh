@@ -6,8 +6,11 @@
 #                                           one rank per GPU when GPUs are visible, else 4 ranks on the MPI host backend
 #   ./setup.sh test [ctest args...]         install, build, run every test (ctest; cluster tests need root)
 #   ./setup.sh deps | build                 only install, or only install and build
+#   ./setup.sh sanitize                     clang build with AddressSanitizer + UBSan (no CUDA): the unit tests,
+#                                           then every fuzz target for RAILCHECK_FUZZ_SECONDS (20) each
 #
-# Environment: BUILD_DIR (default ./build), RAILCHECK_RANKS (ranks for `run`), CMAKE_ARGS (extra configure flags).
+# Environment: BUILD_DIR (default ./build), RAILCHECK_RANKS (ranks for `run`), CMAKE_ARGS (extra configure flags),
+# SANITIZE_BUILD_DIR (default ./build-sanitize).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +25,9 @@ packages=(
   iproute2 iperf3 nftables procps psmisc slurm-wlm munge
 )
 
+# Only for `sanitize`: clang with its sanitizer and libFuzzer runtimes.
+sanitize_packages=(clang libclang-rt-14-dev)
+
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
     echo "setup.sh: need root (or sudo) to install: ${packages[*]}" >&2; exit 2; fi
@@ -29,7 +35,7 @@ as_root() {
 
 install_deps() {
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ "${#missing[@]}" -eq 0 ]; then echo "setup.sh: all packages present"; return; fi
@@ -44,6 +50,25 @@ build() {
   # shellcheck disable=SC2086
   cmake -S "$here" -B "$build_dir" -G Ninja ${CMAKE_ARGS:-}
   cmake --build "$build_dir" -j "$(nproc)"
+}
+
+sanitize() {
+  local dir="${SANITIZE_BUILD_DIR:-$here/build-sanitize}"
+  # -O0 and line tables only: the quickest compile that still gives sanitizer reports with file:line.
+  local flags="-O0 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+  # fuzzer-no-link: coverage for libFuzzer in every library; only the fuzz targets link libFuzzer's main.
+  CC=clang CXX=clang++ cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG= \
+    -DCMAKE_C_FLAGS_DEBUG= \
+    -DRAILCHECK_WITH_CUDA=OFF -DRAILCHECK_WITH_NCCL=OFF -DRAILCHECK_BUILD_BENCHMARKS=OFF -DRAILCHECK_FUZZ=ON \
+    -DCMAKE_CXX_FLAGS="$flags -fsanitize=fuzzer-no-link" -DCMAKE_C_FLAGS="$flags" \
+    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+  cmake --build "$dir" -j "$(nproc)" --target railcheck railcheck_unit_tests \
+    fuzz_suite fuzz_baseline fuzz_profile fuzz_rail_override fuzz_results
+  # Label unit (gtest suites, and railcheck itself on the simulator and topology fixtures): the MPI, cluster
+  # and GPU labels need what this build leaves out.
+  (cd "$dir" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest -L unit --output-on-failure -j "$(nproc)")
+  "$here/tests/fuzz/run_fuzzers.sh" "$dir" "${RAILCHECK_FUZZ_SECONDS:-20}"
 }
 
 mpirun_flags() {
@@ -69,13 +94,14 @@ case "$command" in
     # shellcheck disable=SC2046
     exec mpirun -n "$(local_ranks)" $(mpirun_flags) "$build_dir/railcheck" run "$@"
     ;;
+  sanitize) install_deps "${sanitize_packages[@]}"; sanitize ;;
   test)
     install_deps; build
     cd "$build_dir"
     exec ctest --output-on-failure "$@"
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -52,6 +52,11 @@ nlohmann::json JsonFields::parse(std::string_view text) const {
     if (reason != std::string::npos) what = what.substr(reason + 2);
     throw InputError(source_ + ": not valid JSON at " + line_and_column(text, e.byte > 0 ? e.byte - 1 : 0) + ": " +
                      what);
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range (found by fuzz_rail_override)
+    std::string what = e.what();
+    const auto reason = what.find("] ");
+    if (reason != std::string::npos) what = what.substr(reason + 2);
+    throw InputError(source_ + ": not valid JSON: " + what + "; numbers must lie within a double's range (1.8e308)");
   }
 }
 

@@ -110,7 +110,9 @@ TEST(TcpTransport, NoDeviceIsASkipWithAReason) {
 
 TEST(TcpTransport, MovesBytesBothWaysOverParallelStreams) {
   for (int streams : {1, 4}) {
-    auto [transport, client, server] = connected_pair(streams);
+    ConnectedPair pair = connected_pair(streams);  // named members, not a structured binding:
+        auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+    auto& server = pair.server;
 
     for (std::size_t bytes : {std::size_t{1}, std::size_t{100'000}, std::size_t{(1 << 20) + 3}}) {
       std::vector<std::byte> a(bytes), b(bytes), back(bytes), got(bytes);
@@ -138,7 +140,9 @@ TEST(TcpTransport, MovesBytesBothWaysOverParallelStreams) {
 }
 
 TEST(TcpTransport, LossCountersComeFromTcpInfoOfEveryStreamAndGrowWithWhatIsSent) {
-  auto [transport, client, server] = connected_pair(2);
+  ConnectedPair pair = connected_pair(2);  // named members, not a structured binding:
+    auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+  auto& server = pair.server;
   const LossCounters before = client->loss_counters();
   ASSERT_TRUE(before.known) << "TCP_INFO is readable on a connected socket";
   EXPECT_EQ(before.source, "tcp_info");
@@ -165,7 +169,9 @@ TEST(TcpTransport, LossCountersComeFromTcpInfoOfEveryStreamAndGrowWithWhatIsSent
 }
 
 TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
-  auto [transport, client, server] = connected_pair(3);
+  ConnectedPair pair = connected_pair(3);  // named members, not a structured binding:
+    auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+  auto& server = pair.server;
   constexpr std::size_t kMessage = 200'000, kDepth = 8;
   std::vector<std::byte> out(kMessage * kDepth), in(kMessage * kDepth);
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::byte(i % 251);
@@ -191,7 +197,9 @@ TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
 // only slow this down to poll timeouts, which this test does not time.)
 TEST(TcpTransport, ReceiveCompletesWhileLaterReceivesArePostedButNotYetSent) {
   for (int streams : {1, 2}) {
-    auto [transport, client, server] = connected_pair(streams);
+    ConnectedPair pair = connected_pair(streams);  // named members, not a structured binding:
+        auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+    auto& server = pair.server;
     constexpr std::size_t kMessage = 150'000;  // two pieces with 2 streams, each below the mark's cap
     std::vector<std::byte> out(kMessage), in(4 * kMessage);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::byte(i % 253);
@@ -256,7 +264,9 @@ TEST(TcpTransport, ConnectionCarryingAnotherNonceIsRejectedAndBothSidesTimeOut) 
 }
 
 TEST(TcpTransport, PeerClosingMidTransferIsAnErrorNotAHang) {
-  auto [transport, client, server] = connected_pair(1);
+  ConnectedPair pair = connected_pair(1);  // named members, not a structured binding:
+    auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+  auto& server = pair.server;
   server.reset();  // the server goes away
   std::vector<std::byte> buffer(1024);
   auto region = client->register_memory(buffer.data(), buffer.size());

@@ -102,7 +102,8 @@ ListenHandle encode_verbs_handle(const VerbsPeerInfo& info) {
   put<std::uint32_t>(b, 36, info.window_rkey);
   put<std::uint64_t>(b, 44, info.window_bytes);
   for (std::size_t i = 0; i < info.qp_nums.size(); ++i) put<std::uint32_t>(b, kQpNumsAt + 4 * i, info.qp_nums[i]);
-  std::memcpy(b.data() + kOobAt, info.oob_handle.data(), info.oob_handle.size());
+  // memcpy's pointers must be valid even for 0 bytes, and an empty vector's data() may be null.
+  if (!info.oob_handle.empty()) std::memcpy(b.data() + kOobAt, info.oob_handle.data(), info.oob_handle.size());
   return ListenHandle::make(TransportId::kVerbs, kVerbsHandleVersion, b);
 }
 

@@ -103,7 +103,9 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
   }
 
   std::vector<Finding> findings;
-  for (const auto& [test, steps] : by_test) {
+  for (const auto& entry : by_test) {
+    const std::string& test = entry.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& steps = entry.second;
     // The rounds each member was in, in order.
     auto path_of = [&steps](const ComponentId& member, int up_to_round) {
       std::vector<const Step*> path;
