@@ -59,13 +59,16 @@ std::size_t reported_size_bytes(const CollCounts& counts, DataType type) {
 double bus_factor(CollectiveKind kind, int nranks) {
   const double n = nranks;
   switch (kind) {
-    case CollectiveKind::kAllReduce: return 2.0 * (n - 1.0) / n;
+    case CollectiveKind::kAllReduce:
+      return 2.0 * (n - 1.0) / n;
     case CollectiveKind::kAllGather:
     case CollectiveKind::kReduceScatter:
-    case CollectiveKind::kAllToAll: return (n - 1.0) / n;
+    case CollectiveKind::kAllToAll:
+      return (n - 1.0) / n;
     case CollectiveKind::kBroadcast:
     case CollectiveKind::kReduce:
-    case CollectiveKind::kSendRecv: return 1.0;
+    case CollectiveKind::kSendRecv:
+      return 1.0;
   }
   return 1.0;
 }

@@ -7,19 +7,19 @@
 namespace railcheck {
 namespace {
 
-constexpr std::array kTypes = {DataType::kInt8,    DataType::kUint8,    DataType::kInt32,   DataType::kUint32,
-                               DataType::kInt64,   DataType::kUint64,   DataType::kFloat16, DataType::kBfloat16,
+constexpr std::array kTypes = {DataType::kInt8,    DataType::kUint8,  DataType::kInt32,   DataType::kUint32,
+                               DataType::kInt64,   DataType::kUint64, DataType::kFloat16, DataType::kBfloat16,
                                DataType::kFloat32, DataType::kFloat64};
 constexpr std::array kOps = {ReduceOp::kSum, ReduceOp::kProd, ReduceOp::kMax, ReduceOp::kMin, ReduceOp::kAvg};
 
 constexpr std::array<std::pair<std::string_view, DataType>, 22> kTypeAliases = {{
-    {"int8", DataType::kInt8},       {"char", DataType::kInt8},         {"uint8", DataType::kUint8},
-    {"int32", DataType::kInt32},     {"int", DataType::kInt32},         {"uint32", DataType::kUint32},
-    {"uint", DataType::kUint32},     {"int64", DataType::kInt64},       {"uint64", DataType::kUint64},
-    {"half", DataType::kFloat16},    {"float16", DataType::kFloat16},   {"fp16", DataType::kFloat16},
+    {"int8", DataType::kInt8},         {"char", DataType::kInt8},       {"uint8", DataType::kUint8},
+    {"int32", DataType::kInt32},       {"int", DataType::kInt32},       {"uint32", DataType::kUint32},
+    {"uint", DataType::kUint32},       {"int64", DataType::kInt64},     {"uint64", DataType::kUint64},
+    {"half", DataType::kFloat16},      {"float16", DataType::kFloat16}, {"fp16", DataType::kFloat16},
     {"bfloat16", DataType::kBfloat16}, {"bf16", DataType::kBfloat16},   {"float", DataType::kFloat32},
-    {"float32", DataType::kFloat32}, {"fp32", DataType::kFloat32},      {"double", DataType::kFloat64},
-    {"float64", DataType::kFloat64}, {"fp64", DataType::kFloat64},      {"int8_t", DataType::kInt8},
+    {"float32", DataType::kFloat32},   {"fp32", DataType::kFloat32},    {"double", DataType::kFloat64},
+    {"float64", DataType::kFloat64},   {"fp64", DataType::kFloat64},    {"int8_t", DataType::kInt8},
     {"uint8_t", DataType::kUint8},
 }};
 
@@ -38,42 +38,61 @@ std::string join(const std::array<T, N>& items, F name) {
 std::size_t size_of(DataType type) {
   switch (type) {
     case DataType::kInt8:
-    case DataType::kUint8: return 1;
+    case DataType::kUint8:
+      return 1;
     case DataType::kFloat16:
-    case DataType::kBfloat16: return 2;
+    case DataType::kBfloat16:
+      return 2;
     case DataType::kInt32:
     case DataType::kUint32:
-    case DataType::kFloat32: return 4;
+    case DataType::kFloat32:
+      return 4;
     case DataType::kInt64:
     case DataType::kUint64:
-    case DataType::kFloat64: return 8;
+    case DataType::kFloat64:
+      return 8;
   }
   return 1;
 }
 
 std::string_view name_of(DataType type) {
   switch (type) {
-    case DataType::kInt8: return "int8";
-    case DataType::kUint8: return "uint8";
-    case DataType::kInt32: return "int32";
-    case DataType::kUint32: return "uint32";
-    case DataType::kInt64: return "int64";
-    case DataType::kUint64: return "uint64";
-    case DataType::kFloat16: return "half";
-    case DataType::kBfloat16: return "bfloat16";
-    case DataType::kFloat32: return "float";
-    case DataType::kFloat64: return "double";
+    case DataType::kInt8:
+      return "int8";
+    case DataType::kUint8:
+      return "uint8";
+    case DataType::kInt32:
+      return "int32";
+    case DataType::kUint32:
+      return "uint32";
+    case DataType::kInt64:
+      return "int64";
+    case DataType::kUint64:
+      return "uint64";
+    case DataType::kFloat16:
+      return "half";
+    case DataType::kBfloat16:
+      return "bfloat16";
+    case DataType::kFloat32:
+      return "float";
+    case DataType::kFloat64:
+      return "double";
   }
   return "?";
 }
 
 std::string_view name_of(ReduceOp op) {
   switch (op) {
-    case ReduceOp::kSum: return "sum";
-    case ReduceOp::kProd: return "prod";
-    case ReduceOp::kMax: return "max";
-    case ReduceOp::kMin: return "min";
-    case ReduceOp::kAvg: return "avg";
+    case ReduceOp::kSum:
+      return "sum";
+    case ReduceOp::kProd:
+      return "prod";
+    case ReduceOp::kMax:
+      return "max";
+    case ReduceOp::kMin:
+      return "min";
+    case ReduceOp::kAvg:
+      return "avg";
   }
   return "?";
 }

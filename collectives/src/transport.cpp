@@ -23,8 +23,10 @@ std::string hex32(std::uint32_t value) {
 
 std::string_view name_of(TransportId id) {
   switch (id) {
-    case TransportId::kTcp: return "tcp";
-    case TransportId::kVerbs: return "verbs";
+    case TransportId::kTcp:
+      return "tcp";
+    case TransportId::kVerbs:
+      return "verbs";
   }
   return "unknown";
 }
@@ -51,8 +53,8 @@ ListenHandle ListenHandle::from_bytes(std::span<const std::byte> bytes) {
   return handle;
 }
 
-std::span<const std::byte> ListenHandle::payload(TransportId transport, std::uint8_t version,
-                                                 std::size_t payload_bytes, std::string_view from) const {
+std::span<const std::byte> ListenHandle::payload(TransportId transport, std::uint8_t version, std::size_t payload_bytes,
+                                                 std::string_view from) const {
   const std::string who = "listen handle from " + std::string(from);
   if (bytes_.size() < kHeaderBytes) {
     throw Error(who + " is " + std::to_string(bytes_.size()) + " bytes, shorter than the " +
@@ -76,10 +78,9 @@ std::span<const std::byte> ListenHandle::payload(TransportId transport, std::uin
   }
   const std::size_t declared = std::to_integer<std::size_t>(b[6]) | std::to_integer<std::size_t>(b[7]) << 8;
   if (declared != payload_bytes || bytes_.size() != kHeaderBytes + payload_bytes) {
-    throw Error(who + " declares a " + std::to_string(declared) + "-byte payload in " +
-                std::to_string(bytes_.size()) + " bytes; " + std::string(name_of(transport)) + " version " +
-                std::to_string(version) + " expects " + std::to_string(payload_bytes) + " in " +
-                std::to_string(kHeaderBytes + payload_bytes));
+    throw Error(who + " declares a " + std::to_string(declared) + "-byte payload in " + std::to_string(bytes_.size()) +
+                " bytes; " + std::string(name_of(transport)) + " version " + std::to_string(version) + " expects " +
+                std::to_string(payload_bytes) + " in " + std::to_string(kHeaderBytes + payload_bytes));
   }
   return b.subspan(kHeaderBytes, payload_bytes);
 }

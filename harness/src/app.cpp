@@ -76,10 +76,11 @@ int judge_run(const Command& command, const analysis::Baseline* baseline, Result
   const std::vector<analysis::Verdict> verdicts =
       analysis::analyze_records(files.records(), command.suite.analysis, baseline);
   analysis::print_verdicts(std::cout, verdicts);
-  nlohmann::json about = {{"options", analysis::to_json(command.suite.analysis)},
-                          {"baseline", command.common.baseline_path.empty() ? nlohmann::json(nullptr)
-                                                                             : nlohmann::json(command.common.baseline_path)},
-                          {"profile", command.common.profile}};
+  nlohmann::json about = {
+      {"options", analysis::to_json(command.suite.analysis)},
+      {"baseline",
+       command.common.baseline_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(command.common.baseline_path)},
+      {"profile", command.common.profile}};
   files.set_analysis(std::move(about), analysis::verdicts_json(verdicts));
   return analysis::exit_code_of(verdicts);
 }
@@ -93,7 +94,8 @@ BisectionExpectation bisection_expectation(const Command& command, const Collect
   const std::size_t size = spec.bisect.size_bytes > 0 ? spec.bisect.size_bytes : spec.max_bytes;
   const std::string metric = test_key(spec) + " busbw_gbps";
   if (baseline == nullptr) {
-    throw InputError(where + ": no expected_busbw_gbps and no --baseline; give \"bisect\": {\"expected_busbw_gbps\": "
+    throw InputError(where +
+                     ": no expected_busbw_gbps and no --baseline; give \"bisect\": {\"expected_busbw_gbps\": "
                      "<what a healthy group reaches>} or run with --baseline FILE");
   }
   const analysis::BaselineEntry* entry = analysis::find_entry(*baseline, "group", metric, size, -1, world_size);
@@ -109,7 +111,8 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
   const BackendChoice choice = choose_backend(command.common.backend, bootstrap);
   for (const CollectiveTestSpec& spec : command.suite.tests) {
     if (auto problem = validate(spec, bootstrap.size())) {
-      throw InputError(command.suite.source + ": test '" + spec.name + "': " + problem->field + ": " + problem->message);
+      throw InputError(command.suite.source + ": test '" + spec.name + "': " + problem->field + ": " +
+                       problem->message);
     }
   }
   // A bad baseline is an input error on every rank before anything is measured.
@@ -120,9 +123,10 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
   }
   std::vector<std::optional<BisectionExpectation>> bisect_expected;
   for (const CollectiveTestSpec& spec : command.suite.tests) {
-    bisect_expected.push_back(spec.bisect.enabled ? std::optional(bisection_expectation(command, spec, baseline ? &*baseline : nullptr,
-                                                                                        bootstrap.size()))
-                                                  : std::nullopt);
+    bisect_expected.push_back(
+        spec.bisect.enabled
+            ? std::optional(bisection_expectation(command, spec, baseline ? &*baseline : nullptr, bootstrap.size()))
+            : std::nullopt);
   }
   const std::filesystem::path dir = prepare_output_dir(command.common.output_dir, bootstrap);
   const bool root = bootstrap.rank() == 0;
@@ -163,7 +167,8 @@ int run_measurements(const Command& command, const Bootstrap& bootstrap) {
   RunSummary summary = root ? runner.summary() : RunSummary{};
   const double p2p_timeout_s = command.common.timeout_s > 0 ? std::min(command.common.timeout_s, 60.0) : 30.0;
   for (const P2pTestSpec& spec : command.suite.p2p_tests) {
-    const SuiteOutput output{root ? &files_sink->files() : nullptr, root ? &summary : nullptr, root ? &std::cout : nullptr};
+    const SuiteOutput output{root ? &files_sink->files() : nullptr, root ? &summary : nullptr,
+                             root ? &std::cout : nullptr};
     run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, command.suite.analysis, output,
                        StepWatch{&watchdog, [&runner] { return runner.next_step(); }});
   }

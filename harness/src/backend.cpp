@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "railcheck/core/error.h"
 #include "railcheck/collectives/mpi_collective.h"
+#include "railcheck/core/error.h"
 #ifdef RAILCHECK_HAVE_NCCL
 #include "railcheck/collectives/nccl_collective.h"
 #endif
@@ -22,8 +22,9 @@ BackendChoice choose_backend(const std::string& requested, const Bootstrap& boot
   if (requested == "mpi") return {"mpi", "requested with --backend mpi", -1};
   if (!nccl_built_in()) {
     if (requested == "nccl") {
-      throw InputError("--backend nccl: this railcheck was built without NCCL (no CUDA compiler or libnccl at "
-                       "build time); rebuild on a machine with the CUDA toolkit, or use --backend mpi");
+      throw InputError(
+          "--backend nccl: this railcheck was built without NCCL (no CUDA compiler or libnccl at "
+          "build time); rebuild on a machine with the CUDA toolkit, or use --backend mpi");
     }
     return {"mpi", "auto: built without NCCL", -1};
   }
@@ -47,7 +48,8 @@ BackendChoice choose_backend(const std::string& requested, const Bootstrap& boot
         who += (i ? ", " : "") + std::to_string(ranks[i]) + " (" + bootstrap.ranks()[ranks[i]].host + ")";
       }
       if (ranks.size() > 8) who += " and " + std::to_string(ranks.size() - 8) + " more";
-      summary += (summary.empty() ? "" : "; ") + std::string(ranks.size() == 1 ? "rank " : "ranks ") + who + ": " + reason;
+      summary +=
+          (summary.empty() ? "" : "; ") + std::string(ranks.size() == 1 ? "rank " : "ranks ") + who + ": " + reason;
     }
   }
   summary = bootstrap.broadcast(summary, 0);

@@ -53,7 +53,8 @@ Bootstrap::Bootstrap() : world_(MpiComm::duplicate(MPI_COMM_WORLD)) {
   const std::string host = host_name();
   std::strncpy(mine.data(), host.c_str(), mine.size() - 1);
   std::vector<char> names(kHostNameBytes * static_cast<std::size_t>(size));
-  RC_MPI_CALL(MPI_Allgather(mine.data(), kHostNameBytes, MPI_CHAR, names.data(), kHostNameBytes, MPI_CHAR, world_.get()));
+  RC_MPI_CALL(
+      MPI_Allgather(mine.data(), kHostNameBytes, MPI_CHAR, names.data(), kHostNameBytes, MPI_CHAR, world_.get()));
   const CpuAffinity affinity = current_cpu_affinity();
   constexpr std::size_t kNumbers = 4;
   const std::array<int, kNumbers> numbers = {local_rank, local_size, static_cast<int>(getpid()), affinity.count};

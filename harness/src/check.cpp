@@ -22,11 +22,16 @@ T load(std::span<const std::byte> bytes, std::size_t index) {
 
 double unit_roundoff(DataType type) {
   switch (type) {
-    case DataType::kFloat16: return std::ldexp(1.0, -11);
-    case DataType::kBfloat16: return std::ldexp(1.0, -8);
-    case DataType::kFloat32: return std::ldexp(1.0, -24);
-    case DataType::kFloat64: return std::ldexp(1.0, -53);
-    default: return 0.0;
+    case DataType::kFloat16:
+      return std::ldexp(1.0, -11);
+    case DataType::kBfloat16:
+      return std::ldexp(1.0, -8);
+    case DataType::kFloat32:
+      return std::ldexp(1.0, -24);
+    case DataType::kFloat64:
+      return std::ldexp(1.0, -53);
+    default:
+      return 0.0;
   }
 }
 
@@ -40,12 +45,18 @@ static_assert(static_cast<int>(ReduceOp::kSum) == static_cast<int>(kernels::Redu
 kernels::ResultShape result_shape(CollectiveKind kind) {
   switch (kind) {
     case CollectiveKind::kAllReduce:
-    case CollectiveKind::kReduce: return kernels::ResultShape::kReduced;
-    case CollectiveKind::kReduceScatter: return kernels::ResultShape::kReducedSlice;
-    case CollectiveKind::kAllGather: return kernels::ResultShape::kGatheredChunks;
-    case CollectiveKind::kAllToAll: return kernels::ResultShape::kTransposedChunks;
-    case CollectiveKind::kBroadcast: return kernels::ResultShape::kFromRoot;
-    case CollectiveKind::kSendRecv: return kernels::ResultShape::kFromPrevious;
+    case CollectiveKind::kReduce:
+      return kernels::ResultShape::kReduced;
+    case CollectiveKind::kReduceScatter:
+      return kernels::ResultShape::kReducedSlice;
+    case CollectiveKind::kAllGather:
+      return kernels::ResultShape::kGatheredChunks;
+    case CollectiveKind::kAllToAll:
+      return kernels::ResultShape::kTransposedChunks;
+    case CollectiveKind::kBroadcast:
+      return kernels::ResultShape::kFromRoot;
+    case CollectiveKind::kSendRecv:
+      return kernels::ResultShape::kFromPrevious;
   }
   return kernels::ResultShape::kReduced;
 }
@@ -76,16 +87,26 @@ std::vector<std::byte> make_input_typed(const CheckCase& c, int rank, std::uint3
 template <typename F>
 auto dispatch(DataType type, F&& f) {
   switch (type) {
-    case DataType::kInt8: return f(std::int8_t{});
-    case DataType::kUint8: return f(std::uint8_t{});
-    case DataType::kInt32: return f(std::int32_t{});
-    case DataType::kUint32: return f(std::uint32_t{});
-    case DataType::kInt64: return f(std::int64_t{});
-    case DataType::kUint64: return f(std::uint64_t{});
-    case DataType::kFloat16: return f(Half{});
-    case DataType::kBfloat16: return f(BFloat16{});
-    case DataType::kFloat32: return f(float{});
-    case DataType::kFloat64: return f(double{});
+    case DataType::kInt8:
+      return f(std::int8_t{});
+    case DataType::kUint8:
+      return f(std::uint8_t{});
+    case DataType::kInt32:
+      return f(std::int32_t{});
+    case DataType::kUint32:
+      return f(std::uint32_t{});
+    case DataType::kInt64:
+      return f(std::int64_t{});
+    case DataType::kUint64:
+      return f(std::uint64_t{});
+    case DataType::kFloat16:
+      return f(Half{});
+    case DataType::kBfloat16:
+      return f(BFloat16{});
+    case DataType::kFloat32:
+      return f(float{});
+    case DataType::kFloat64:
+      return f(double{});
   }
   return f(float{});
 }
@@ -108,7 +129,8 @@ std::vector<std::byte> make_check_input(const CheckCase& c, int rank, std::uint3
   return dispatch(c.type, [&](auto tag) { return make_input_typed<decltype(tag)>(c, rank, seed); });
 }
 
-std::uint64_t count_wrong_elements(const CheckCase& c, int rank, std::uint32_t seed, std::span<const std::byte> output) {
+std::uint64_t count_wrong_elements(const CheckCase& c, int rank, std::uint32_t seed,
+                                   std::span<const std::byte> output) {
   if (c.kind == CollectiveKind::kReduce && rank != c.root) return 0;
   if (c.counts.param_count == 0) return 0;
   CheckCase effective = c;

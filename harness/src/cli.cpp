@@ -2,14 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include "railcheck/core/error.h"
 #include "analyze/analyze_cli.h"
 #include "baseline/baseline_cli.h"
 #include "gpu_check/gpu_check_cli.h"
 #include "p2p/p2p_cli.h"
+#include "railcheck/core/error.h"
+#include "railcheck/sizes.h"
 #include "simulate/simulate_cli.h"
 #include "topology/topology_cli.h"
-#include "railcheck/sizes.h"
 
 namespace railcheck {
 namespace {
@@ -33,8 +33,9 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
       ->check(CLI::IsMember({"auto", "nccl", "mpi"}));
   app.add_option("--output-dir", common.output_dir,
                  "where results.jsonl (streamed) and results.json go; default railcheck-results/<time>-<job>");
-  app.add_option("-T,--timeout", common.timeout_s, "watchdog: seconds one step may take before the run is aborted "
-                                                   "naming the missing ranks (0 disables)")
+  app.add_option("-T,--timeout", common.timeout_s,
+                 "watchdog: seconds one step may take before the run is aborted "
+                 "naming the missing ranks (0 disables)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--record-samples", common.runner.record_samples, "keep every rank's per-iteration times");
   app.add_option("--debug-corrupt-rank", common.runner.faults.corrupt_rank,
@@ -132,7 +133,8 @@ std::vector<CollectiveTestSpec> sweep_specs(CollectiveKind kind, const SweepFlag
 
 bool known_command(std::string_view word) {
   return word == "run" || word == "version" || word == "p2p" || word == "topo" || word == "check-node" ||
-         word == "baseline" || word == "analyze" || word == "gpu-check" || word == "simulate" || parse_collective(word).has_value();
+         word == "baseline" || word == "analyze" || word == "gpu-check" || word == "simulate" ||
+         parse_collective(word).has_value();
 }
 
 }  // namespace
@@ -142,15 +144,16 @@ Command parse_command_line(int argc, const char* const* argv) {
   for (int i = 0; i < argc; ++i) command.command_line += (i ? " " : "") + std::string(argv[i]);
 
   if (argc >= 2 && argv[1][0] != '-' && !known_command(argv[1])) {
-    throw InputError("unknown collective or command '" + std::string(argv[1]) + "'; collectives: " +
-                     collective_choices() +
+    throw InputError("unknown collective or command '" + std::string(argv[1]) +
+                     "'; collectives: " + collective_choices() +
                      " (also without underscores); commands: run, p2p, analyze, topo, check-node, baseline, "
                      "gpu-check, simulate, version");
   }
 
-  CLI::App app{"railcheck: GPU-cluster collective benchmark and burn-in harness (run under mpirun/srun, one rank "
-               "per GPU)",
-               "railcheck"};
+  CLI::App app{
+      "railcheck: GPU-cluster collective benchmark and burn-in harness (run under mpirun/srun, one rank "
+      "per GPU)",
+      "railcheck"};
   app.require_subcommand(1);
   SweepFlags sweep;
   std::string suite_path;

@@ -9,8 +9,8 @@
 #include "railcheck/analysis/verdict.h"
 #include "railcheck/check.h"
 #include "railcheck/collectives/coll_counts.h"
-#include "railcheck/stats.h"
 #include "railcheck/record_kinds.h"
+#include "railcheck/stats.h"
 
 namespace railcheck {
 namespace {
@@ -22,8 +22,8 @@ constexpr const char* kBusbw = "busbw_gbps";  // the unit format_value reads fro
 /// The bisection's units: nodes across hosts, or the ranks (GPUs) of a single host.
 struct Units {
   bool by_node = true;
-  std::vector<int> unit_of_rank;  ///< unit index of every world rank
-  std::vector<std::string> names; ///< "node3" or "node3 GPU 2"
+  std::vector<int> unit_of_rank;   ///< unit index of every world rank
+  std::vector<std::string> names;  ///< "node3" or "node3 GPU 2"
 };
 
 Units units_of(const Bootstrap& bootstrap) {
@@ -33,7 +33,8 @@ Units units_of(const Bootstrap& bootstrap) {
   if (u.by_node) {
     u.names = bootstrap.hosts();
   } else {
-    for (const RankInfo& info : bootstrap.ranks()) u.names.push_back(analysis::label(analysis::make_gpu(info.host, info.local_rank)));
+    for (const RankInfo& info : bootstrap.ranks())
+      u.names.push_back(analysis::label(analysis::make_gpu(info.host, info.local_rank)));
   }
   return u;
 }
@@ -48,13 +49,14 @@ std::string group_text(const std::vector<int>& group, const Units& units) {
 double measure_group(const CollectiveTestSpec& spec, std::size_t size_bytes, Collective& group, int world_rank,
                      const DebugFaults& faults) {
   const int nranks = group.size();
-  const CheckCase check{spec.kind, spec.type, spec.op, spec.root, nranks,
-                        coll_counts(spec.kind, size_bytes, spec.type, nranks)};
+  const CheckCase check{spec.kind, spec.type, spec.op,
+                        spec.root, nranks,    coll_counts(spec.kind, size_bytes, spec.type, nranks)};
   const std::size_t width = size_of(spec.type);
   Buffer send = group.allocate(check.counts.send_count * width);
   Buffer recv = group.allocate(check.counts.recv_count * width);
   group.upload(send, 0, make_check_input(check, group.rank(), 0));
-  const CollectiveCall call{spec.kind, send.data(), recv.data(), check.counts.param_count, spec.type, spec.op, spec.root};
+  const CollectiveCall call{spec.kind, send.data(), recv.data(), check.counts.param_count,
+                            spec.type, spec.op,     spec.root};
   for (int i = 0; i < spec.warmup_iters; ++i) group.run(call);
   group.synchronize();
   auto timer = group.make_timer();
@@ -70,8 +72,8 @@ double measure_group(const CollectiveTestSpec& spec, std::size_t size_bytes, Col
 }  // namespace
 
 void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExpectation& expected,
-                              const analysis::BisectionOptions& options, const Bootstrap& bootstrap,
-                              Collective& world, Watchdog& watchdog, const DebugFaults& faults, Runner& runner,
+                              const analysis::BisectionOptions& options, const Bootstrap& bootstrap, Collective& world,
+                              Watchdog& watchdog, const DebugFaults& faults, Runner& runner,
                               const BisectionOutput& output) {
   const Units units = units_of(bootstrap);
   const std::size_t size_bytes = spec.bisect.size_bytes > 0 ? spec.bisect.size_bytes : spec.max_bytes;
@@ -90,8 +92,8 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
   const int me = units.unit_of_rank[static_cast<std::size_t>(bootstrap.rank())];
   if (root && output.console != nullptr) {
     *output.console << "# bisect " << spec.name << ": " << unit_count << (units.by_node ? " nodes" : " GPUs") << " at "
-                    << size_bytes << " B, expected busbw " << analysis::format_value(expected.busbw_gbps, kBusbw) << " ("
-                    << expected.from << "), slow below by more than "
+                    << size_bytes << " B, expected busbw " << analysis::format_value(expected.busbw_gbps, kBusbw)
+                    << " (" << expected.from << "), slow below by more than "
                     << std::lround(effective.slow_tolerance * 100.0) << "%" << std::endl;
   }
   while (!bisection.done()) {
@@ -106,7 +108,8 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
     std::unique_ptr<Collective> group =
         world.split(my_group >= 0 ? my_group : static_cast<int>(pending.size()), bootstrap.rank());
     double mean_us = -1.0;
-    if (my_group >= 0 && group->size() >= 2) mean_us = measure_group(spec, size_bytes, *group, bootstrap.rank(), faults);
+    if (my_group >= 0 && group->size() >= 2)
+      mean_us = measure_group(spec, size_bytes, *group, bootstrap.rank(), faults);
     const std::vector<double> all_numbers = bootstrap.gather({static_cast<double>(my_group), mean_us}, 0);
     watchdog.end();
 
@@ -171,8 +174,8 @@ void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExp
                      {"split", split}};
       if (output.files != nullptr) output.files->add(LineType::kBisection, std::move(record));
       if (output.console != nullptr) {
-        *output.console << "# bisect " << spec.name << " round " << round << ": " << group_text(pending[g], units) << " ("
-                        << ranks_in[g] << " ranks) busbw " << analysis::format_value(step.value, kBusbw) << ": "
+        *output.console << "# bisect " << spec.name << " round " << round << ": " << group_text(pending[g], units)
+                        << " (" << ranks_in[g] << " ranks) busbw " << analysis::format_value(step.value, kBusbw) << ": "
                         << (step.slow ? (split ? "SLOW, split" : "SLOW, isolated") : "ok") << std::endl;
       }
     }

@@ -34,8 +34,8 @@ struct BisectionOutput {
 /// over the world: every rank calls it. Each round is one watchdog step numbered by `runner.next_step()`.
 /// Throws Error on backend failure.
 void run_collective_bisection(const CollectiveTestSpec& spec, const BisectionExpectation& expected,
-                              const analysis::BisectionOptions& options, const Bootstrap& bootstrap,
-                              Collective& world, Watchdog& watchdog, const DebugFaults& faults, Runner& runner,
+                              const analysis::BisectionOptions& options, const Bootstrap& bootstrap, Collective& world,
+                              Watchdog& watchdog, const DebugFaults& faults, Runner& runner,
                               const BisectionOutput& output);
 
 }  // namespace railcheck

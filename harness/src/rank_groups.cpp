@@ -6,18 +6,23 @@ namespace railcheck {
 
 std::string_view name_of(GroupScheme scheme) {
   switch (scheme) {
-    case GroupScheme::kWorld: return "world";
-    case GroupScheme::kPerRail: return "per_rail";
-    case GroupScheme::kPerNode: return "per_node";
-    case GroupScheme::kHalves: return "halves";
-    case GroupScheme::kPairs: return "pairs";
+    case GroupScheme::kWorld:
+      return "world";
+    case GroupScheme::kPerRail:
+      return "per_rail";
+    case GroupScheme::kPerNode:
+      return "per_node";
+    case GroupScheme::kHalves:
+      return "halves";
+    case GroupScheme::kPairs:
+      return "pairs";
   }
   return "?";
 }
 
 std::optional<GroupScheme> parse_group_scheme(std::string_view text) {
-  for (GroupScheme scheme : {GroupScheme::kWorld, GroupScheme::kPerRail, GroupScheme::kPerNode,
-                             GroupScheme::kHalves, GroupScheme::kPairs}) {
+  for (GroupScheme scheme :
+       {GroupScheme::kWorld, GroupScheme::kPerRail, GroupScheme::kPerNode, GroupScheme::kHalves, GroupScheme::kPairs}) {
     if (name_of(scheme) == text) return scheme;
   }
   return std::nullopt;
@@ -25,11 +30,16 @@ std::optional<GroupScheme> parse_group_scheme(std::string_view text) {
 
 int group_color(GroupScheme scheme, const RankInfo& info, int num_nodes) {
   switch (scheme) {
-    case GroupScheme::kWorld: return 0;
-    case GroupScheme::kPerRail: return info.local_rank;
-    case GroupScheme::kPerNode: return info.node_index;
-    case GroupScheme::kHalves: return info.node_index < (num_nodes + 1) / 2 ? 0 : 1;
-    case GroupScheme::kPairs: return info.node_index / 2;
+    case GroupScheme::kWorld:
+      return 0;
+    case GroupScheme::kPerRail:
+      return info.local_rank;
+    case GroupScheme::kPerNode:
+      return info.node_index;
+    case GroupScheme::kHalves:
+      return info.node_index < (num_nodes + 1) / 2 ? 0 : 1;
+    case GroupScheme::kPairs:
+      return info.node_index / 2;
   }
   return 0;
 }

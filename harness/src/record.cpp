@@ -4,9 +4,12 @@ namespace railcheck {
 
 std::string_view name_of(RecordStatus status) {
   switch (status) {
-    case RecordStatus::kOk: return "ok";
-    case RecordStatus::kWrong: return "wrong";
-    case RecordStatus::kSkipped: return "skipped";
+    case RecordStatus::kOk:
+      return "ok";
+    case RecordStatus::kWrong:
+      return "wrong";
+    case RecordStatus::kSkipped:
+      return "skipped";
   }
   return "?";
 }
@@ -14,7 +17,7 @@ std::string_view name_of(RecordStatus status) {
 namespace {
 
 nlohmann::json stats_json(const SampleStats& s) {
-  return {{"count", s.count},   {"mean_us", s.mean_us}, {"min_us", s.min_us},       {"max_us", s.max_us},
+  return {{"count", s.count},   {"mean_us", s.mean_us}, {"min_us", s.min_us},    {"max_us", s.max_us},
           {"p50_us", s.p50_us}, {"p99_us", s.p99_us},   {"stdev_us", s.stdev_us}};
 }
 

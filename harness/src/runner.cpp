@@ -50,9 +50,9 @@ void Runner::emit(const CollectiveRecord& record) {
   }
   for (const RankResult& rank : record.ranks) {
     if (rank.wrong_elements > 0) {
-      summary_.problems.push_back("rank " + std::to_string(rank.rank) + " (" + rank.host + "): " +
-                                  std::to_string(rank.wrong_elements) + " wrong elements in " + record.test_name +
-                                  " " + std::to_string(record.size_bytes) + " B " +
+      summary_.problems.push_back("rank " + std::to_string(rank.rank) + " (" + rank.host +
+                                  "): " + std::to_string(rank.wrong_elements) + " wrong elements in " +
+                                  record.test_name + " " + std::to_string(record.size_bytes) + " B " +
                                   (record.in_place ? "in-place" : "out-of-place") +
                                   "; next: re-run on that rank's GPU alone, then replace the GPU if it repeats");
     }
@@ -79,7 +79,8 @@ void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
   const int rank = collective_.rank();
   const int nranks = collective_.size();
   const std::size_t width = size_of(spec.type);
-  CheckCase check{spec.kind, spec.type, spec.op, spec.root, nranks, coll_counts(spec.kind, size_bytes, spec.type, nranks)};
+  CheckCase check{spec.kind, spec.type, spec.op,
+                  spec.root, nranks,    coll_counts(spec.kind, size_bytes, spec.type, nranks)};
   const CollCounts& counts = check.counts;
 
   Buffer send = collective_.allocate(counts.send_count * width);
@@ -158,7 +159,8 @@ void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::
   // Every rank takes the same skip decision, so no rank waits for another in a skipped case.
   std::string skip;
   if (counts.param_count == 0) {
-    skip = "size " + std::to_string(size_bytes) + " B gives 0 elements per rank for " + std::to_string(nranks) + " ranks";
+    skip =
+        "size " + std::to_string(size_bytes) + " B gives 0 elements per rank for " + std::to_string(nranks) + " ranks";
   } else if (placed.in_place && !collective_.supports_in_place(spec.kind)) {
     skip = "the " + record.backend + " backend cannot run " + std::string(key_of(spec.kind)) + " in place";
   }
@@ -217,8 +219,14 @@ void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::
 
   // Every rank's numbers to rank 0.
   const SampleStats stats = summarize(samples);
-  std::vector<double> mine = {stats.mean_us, stats.min_us, stats.max_us, stats.p50_us, stats.p99_us,
-                              stats.stdev_us, static_cast<double>(stats.count), static_cast<double>(wrong)};
+  std::vector<double> mine = {stats.mean_us,
+                              stats.min_us,
+                              stats.max_us,
+                              stats.p50_us,
+                              stats.p99_us,
+                              stats.stdev_us,
+                              static_cast<double>(stats.count),
+                              static_cast<double>(wrong)};
   const std::size_t stride = kFieldCount + (options_.record_samples ? samples.size() : 0);
   if (options_.record_samples) {
     for (double s : samples) mine.push_back(s * 1.0e6);

@@ -60,9 +60,12 @@ namespace {
 
 std::string format_time(double us) {
   char text[32];
-  if (us >= 10000.0) std::snprintf(text, sizeof text, "%7.0f", us);
-  else if (us >= 100.0) std::snprintf(text, sizeof text, "%7.1f", us);
-  else std::snprintf(text, sizeof text, "%7.2f", us);
+  if (us >= 10000.0)
+    std::snprintf(text, sizeof text, "%7.0f", us);
+  else if (us >= 100.0)
+    std::snprintf(text, sizeof text, "%7.1f", us);
+  else
+    std::snprintf(text, sizeof text, "%7.2f", us);
   return text;
 }
 
@@ -89,7 +92,8 @@ void ConsoleTableSink::begin_run(const RunManifest& m) {
     char line[256];
     std::snprintf(line, sizeof line, "#  Rank %2d Group  0 Pid %6d on %10s device %2d [%s] %s\n", entry.info.rank,
                   entry.info.pid, entry.info.host.c_str(), entry.gpu ? entry.gpu->device : -1,
-                  entry.gpu ? entry.gpu->pci_bus_id.c_str() : "host", entry.gpu ? entry.gpu->name.c_str() : "MPI host memory");
+                  entry.gpu ? entry.gpu->pci_bus_id.c_str() : "host",
+                  entry.gpu ? entry.gpu->name.c_str() : "MPI host memory");
     out_ << line;
   }
   out_ << single_cpu_note(m);
@@ -102,18 +106,20 @@ void ConsoleTableSink::begin_test(const CollectiveTestSpec& spec, int nranks) {
   char line[512];
   out_ << "#\n# Collective test starting: " << spec.name << " (" << key_of(spec.kind) << ", " << nranks << " ranks)\n";
   char step[48];
-  if (spec.step_factor > 1.0) std::snprintf(step, sizeof step, "%g(factor)", spec.step_factor);
-  else std::snprintf(step, sizeof step, "%zu(bytes)", spec.step_bytes);
-  std::snprintf(line, sizeof line,
-                "# minBytes %zu maxBytes %zu step: %s warmup iters: %d iters: %d validation: %d graph: %d\n",
-                spec.min_bytes, spec.max_bytes, step, spec.warmup_iters, spec.iters, spec.check_iters,
-                spec.graph_launches);
+  if (spec.step_factor > 1.0)
+    std::snprintf(step, sizeof step, "%g(factor)", spec.step_factor);
+  else
+    std::snprintf(step, sizeof step, "%zu(bytes)", spec.step_bytes);
+  std::snprintf(
+      line, sizeof line, "# minBytes %zu maxBytes %zu step: %s warmup iters: %d iters: %d validation: %d graph: %d\n",
+      spec.min_bytes, spec.max_bytes, step, spec.warmup_iters, spec.iters, spec.check_iters, spec.graph_launches);
   out_ << line << "#\n";
-  std::snprintf(line, sizeof line, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n", "", "", "", "",
-                "", "", "", "out-of-place", "", "", "", "in-place", "");
+  std::snprintf(line, sizeof line, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n", "", "", "",
+                "", "", "", "", "out-of-place", "", "", "", "in-place", "");
   out_ << line;
   std::snprintf(line, sizeof line, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n", "size",
-                "count", "type", "redop", "root", "time", "algbw", "busbw", "#wrong", "time", "algbw", "busbw", "#wrong");
+                "count", "type", "redop", "root", "time", "algbw", "busbw", "#wrong", "time", "algbw", "busbw",
+                "#wrong");
   out_ << line;
   std::snprintf(line, sizeof line, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n", "(B)",
                 "(elements)", "", "", "", "(us)", "(GB/s)", "(GB/s)", "", "(us)", "(GB/s)", "(GB/s)", "");
@@ -170,7 +176,8 @@ void ConsoleTableSink::end_run(const RunManifest&, const RunSummary& s) {
 
 ResultsFiles::ResultsFiles(std::filesystem::path dir)
     : dir_(std::move(dir)), stream_(std::fopen((dir_ / "results.jsonl").c_str(), "w"), &std::fclose) {
-  if (!stream_) throw Error("cannot create results stream " + (dir_ / "results.jsonl").string() + ": " + std::strerror(errno));
+  if (!stream_)
+    throw Error("cannot create results stream " + (dir_ / "results.jsonl").string() + ": " + std::strerror(errno));
 }
 
 bool append_line_now(const std::filesystem::path& file, const nlohmann::json& line) noexcept {
@@ -202,7 +209,8 @@ void ResultsFiles::begin(const RunManifest& m) {
 
 void ResultsFiles::add(LineType type, nlohmann::json record) {
   const LineTypeInfo& info = line_type_info(type);
-  if (!is_record(info)) throw std::logic_error("ResultsFiles::add: '" + std::string(info.name) + "' is not a record type");
+  if (!is_record(info))
+    throw std::logic_error("ResultsFiles::add: '" + std::string(info.name) + "' is not a record type");
   records_.push_back(record);
   record["type"] = info.name;
   write_line(record);

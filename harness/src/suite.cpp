@@ -119,7 +119,8 @@ class SuiteReader {
       bisect.enabled = value.get<bool>();
       return bisect;
     }
-    if (!value.is_object()) fail(at, "expected true, false or an object with size, expected_busbw_gbps; got " + describe(value));
+    if (!value.is_object())
+      fail(at, "expected true, false or an object with size, expected_busbw_gbps; got " + describe(value));
     bisect.enabled = true;
     for (const auto& [key, field] : value.items()) {
       const std::string field_at = at + "." + key;
@@ -153,7 +154,8 @@ class SuiteReader {
       const std::string at = path + "." + key;
       if (key == "p2p") {
         o.transport = string_field(value, at);
-        if (o.transport != "tcp" && o.transport != "verbs") fail(at, "unknown transport '" + o.transport + "'; choose tcp or verbs");
+        if (o.transport != "tcp" && o.transport != "verbs")
+          fail(at, "unknown transport '" + o.transport + "'; choose tcp or verbs");
       } else if (key == "name") {
         spec.name = string_field(value, at);
       } else if (key == "size") {
@@ -241,8 +243,9 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
         reader.fail("defaults", "collective and name belong to each test, not to defaults");
       }
     } else {
-      reader.fail(key, "unknown field; known top-level fields: schema_version, name, description, backend, "
-                       "timeout_s, profile, analysis, defaults, tests");
+      reader.fail(key,
+                  "unknown field; known top-level fields: schema_version, name, description, backend, "
+                  "timeout_s, profile, analysis, defaults, tests");
     }
   }
 

@@ -6,9 +6,12 @@ namespace railcheck {
 
 std::string_view name_of(Placement placement) {
   switch (placement) {
-    case Placement::kBoth: return "both";
-    case Placement::kOutOfPlace: return "out_of_place";
-    case Placement::kInPlace: return "in_place";
+    case Placement::kBoth:
+      return "both";
+    case Placement::kOutOfPlace:
+      return "out_of_place";
+    case Placement::kInPlace:
+      return "in_place";
   }
   return "?";
 }

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <exception>
-#include <chrono>
 #include <cstring>
+#include <exception>
 #include <mutex>
 #include <sstream>
 #include <vector>
@@ -54,10 +54,15 @@ nlohmann::json to_json(const WatchdogReport& report) {
                     {"last_step", rank.last_step},
                     {"silent_s", rank.silent_s}});
   }
-  return {{"type", line_type_info(LineType::kWatchdog).name},         {"step", report.step},           {"reporter", report.reporter},
-          {"waited_s", report.waited_s}, {"timeout_s", report.timeout_s}, {"lost_ranks", std::move(lost)},
+  return {{"type", line_type_info(LineType::kWatchdog).name},
+          {"step", report.step},
+          {"reporter", report.reporter},
+          {"waited_s", report.waited_s},
+          {"timeout_s", report.timeout_s},
+          {"lost_ranks", std::move(lost)},
           {"waiting_ranks", report.waiting},
-          {"exit_code", kWatchdogExitCode}, {"text", report.text}};
+          {"exit_code", kWatchdogExitCode},
+          {"text", report.text}};
 }
 
 void end_job(int code) {
@@ -75,13 +80,14 @@ struct Watchdog::State {
   std::mutex mutex;
   Report current;  // guarded by mutex
   std::atomic<bool> stop{false};
-  std::atomic<bool> abandon{false};  // an exception is unwinding: stop at once, drain nothing
-  std::atomic<bool> gave_up{false};  // rank 0's thread is ending the job: the deadline thread stays quiet
+  std::atomic<bool> abandon{false};          // an exception is unwinding: stop at once, drain nothing
+  std::atomic<bool> gave_up{false};          // rank 0's thread is ending the job: the deadline thread stays quiet
   Clock::time_point entered = Clock::now();  // guarded by mutex
 };
 
 Watchdog::Watchdog(const Bootstrap& bootstrap, double timeout_s, std::function<void(const WatchdogReport&)> report)
-    : bootstrap_(bootstrap), timeout_s_(timeout_s),
+    : bootstrap_(bootstrap),
+      timeout_s_(timeout_s),
       mpirun_daemons_(std::getenv("OMPI_MCA_orte_hnp_uri") != nullptr || std::getenv("PRTE_LAUNCHED") != nullptr),
       report_(std::move(report)),
       uncaught_at_start_(std::uncaught_exceptions()) {
@@ -371,8 +377,8 @@ void Watchdog::run_root() {
                                     " s, not waited for)")
             << '.';
       }
-      give_up(diagnose(views, bootstrap_.ranks(), any && !own_stop_seen, newest, label, waited_s, timeout_s_,
-                       why.str()));
+      give_up(
+          diagnose(views, bootstrap_.ranks(), any && !own_stop_seen, newest, label, waited_s, timeout_s_, why.str()));
     }
     std::this_thread::sleep_for(kPollPeriod);
   }

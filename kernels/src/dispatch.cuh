@@ -11,16 +11,36 @@ namespace railcheck::kernels {
 template <typename F>
 void dispatch_type(DataType type, F&& f) {
   switch (type) {
-    case DataType::kInt8: f(std::int8_t{}); break;
-    case DataType::kUint8: f(std::uint8_t{}); break;
-    case DataType::kInt32: f(std::int32_t{}); break;
-    case DataType::kUint32: f(std::uint32_t{}); break;
-    case DataType::kInt64: f(std::int64_t{}); break;
-    case DataType::kUint64: f(std::uint64_t{}); break;
-    case DataType::kFloat16: f(Half{}); break;
-    case DataType::kBfloat16: f(BFloat16{}); break;
-    case DataType::kFloat32: f(float{}); break;
-    case DataType::kFloat64: f(double{}); break;
+    case DataType::kInt8:
+      f(std::int8_t{});
+      break;
+    case DataType::kUint8:
+      f(std::uint8_t{});
+      break;
+    case DataType::kInt32:
+      f(std::int32_t{});
+      break;
+    case DataType::kUint32:
+      f(std::uint32_t{});
+      break;
+    case DataType::kInt64:
+      f(std::int64_t{});
+      break;
+    case DataType::kUint64:
+      f(std::uint64_t{});
+      break;
+    case DataType::kFloat16:
+      f(Half{});
+      break;
+    case DataType::kBfloat16:
+      f(BFloat16{});
+      break;
+    case DataType::kFloat32:
+      f(float{});
+      break;
+    case DataType::kFloat64:
+      f(double{});
+      break;
   }
 }
 

@@ -16,17 +16,31 @@ namespace {
 
 double output_value(GemmType type, const std::byte* c, std::uint64_t index) {
   switch (type) {
-    case GemmType::kBf16: { BFloat16 v; std::memcpy(&v, c + index * 2, 2); return decode(v); }
-    case GemmType::kFp16: { Half v; std::memcpy(&v, c + index * 2, 2); return decode(v); }
-    case GemmType::kTf32: { float v; std::memcpy(&v, c + index * 4, 4); return v; }
-    case GemmType::kFp64: { double v; std::memcpy(&v, c + index * 8, 8); return v; }
+    case GemmType::kBf16: {
+      BFloat16 v;
+      std::memcpy(&v, c + index * 2, 2);
+      return decode(v);
+    }
+    case GemmType::kFp16: {
+      Half v;
+      std::memcpy(&v, c + index * 2, 2);
+      return decode(v);
+    }
+    case GemmType::kTf32: {
+      float v;
+      std::memcpy(&v, c + index * 4, 4);
+      return v;
+    }
+    case GemmType::kFp64: {
+      double v;
+      std::memcpy(&v, c + index * 8, 8);
+      return v;
+    }
   }
   return 0.0;
 }
 
-double tflops_of(int m, int n, int k, double seconds) {
-  return seconds > 0 ? 2.0 * m * n * k / seconds / 1.0e12 : 0.0;
-}
+double tflops_of(int m, int n, int k, double seconds) { return seconds > 0 ? 2.0 * m * n * k / seconds / 1.0e12 : 0.0; }
 
 GemmResult result_shell(GemmType type, int m, int n, int k, int iters) {
   GemmResult r;
@@ -42,10 +56,14 @@ GemmResult result_shell(GemmType type, int m, int n, int k, int iters) {
 
 std::string_view name_of(GemmType type) {
   switch (type) {
-    case GemmType::kBf16: return "bf16";
-    case GemmType::kFp16: return "fp16";
-    case GemmType::kTf32: return "tf32";
-    case GemmType::kFp64: return "fp64";
+    case GemmType::kBf16:
+      return "bf16";
+    case GemmType::kFp16:
+      return "fp16";
+    case GemmType::kTf32:
+      return "tf32";
+    case GemmType::kFp64:
+      return "fp64";
   }
   return "?";
 }

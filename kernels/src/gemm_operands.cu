@@ -30,10 +30,14 @@ struct GemmTypes {
 
 GemmTypes gemm_types(GemmType type) {
   switch (type) {
-    case GemmType::kBf16: return {CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, 2, 2, std::ldexp(1.0, -8)};
-    case GemmType::kFp16: return {CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, 2, 2, std::ldexp(1.0, -11)};
-    case GemmType::kTf32: return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, 4, 4, std::ldexp(1.0, -24)};
-    case GemmType::kFp64: return {CUDA_R_64F, CUDA_R_64F, CUBLAS_COMPUTE_64F, 8, 8, std::ldexp(1.0, -53)};
+    case GemmType::kBf16:
+      return {CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, 2, 2, std::ldexp(1.0, -8)};
+    case GemmType::kFp16:
+      return {CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, 2, 2, std::ldexp(1.0, -11)};
+    case GemmType::kTf32:
+      return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, 4, 4, std::ldexp(1.0, -24)};
+    case GemmType::kFp64:
+      return {CUDA_R_64F, CUDA_R_64F, CUBLAS_COMPUTE_64F, 8, 8, std::ldexp(1.0, -53)};
   }
   return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F, 4, 4, 0.0};
 }
@@ -51,10 +55,18 @@ void fill_input(GemmType type, void* data, std::uint64_t rows, std::uint64_t col
                 cudaStream_t stream) {
   const auto blocks = static_cast<unsigned int>(std::min<std::uint64_t>((rows * cols + 255) / 256, 65535 * 8));
   switch (type) {
-    case GemmType::kBf16: fill_gemm_input<<<blocks, 256, 0, stream>>>(static_cast<BFloat16*>(data), rows, cols, salt); break;
-    case GemmType::kFp16: fill_gemm_input<<<blocks, 256, 0, stream>>>(static_cast<Half*>(data), rows, cols, salt); break;
-    case GemmType::kTf32: fill_gemm_input<<<blocks, 256, 0, stream>>>(static_cast<float*>(data), rows, cols, salt); break;
-    case GemmType::kFp64: fill_gemm_input<<<blocks, 256, 0, stream>>>(static_cast<double*>(data), rows, cols, salt); break;
+    case GemmType::kBf16:
+      fill_gemm_input<<<blocks, 256, 0, stream>>>(static_cast<BFloat16*>(data), rows, cols, salt);
+      break;
+    case GemmType::kFp16:
+      fill_gemm_input<<<blocks, 256, 0, stream>>>(static_cast<Half*>(data), rows, cols, salt);
+      break;
+    case GemmType::kTf32:
+      fill_gemm_input<<<blocks, 256, 0, stream>>>(static_cast<float*>(data), rows, cols, salt);
+      break;
+    case GemmType::kFp64:
+      fill_gemm_input<<<blocks, 256, 0, stream>>>(static_cast<double*>(data), rows, cols, salt);
+      break;
   }
   RC_CUDA_CALL(cudaGetLastError());
 }

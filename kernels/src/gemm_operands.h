@@ -20,13 +20,13 @@ std::string cublas_status_text(cublasStatus_t status);
 }  // namespace railcheck
 
 // RC_CUBLAS_CALL: the boundary where cuBLAS status codes become railcheck::Error.
-#define RC_CUBLAS_CALL(call)                                                                                  \
-  do {                                                                                                        \
-    const cublasStatus_t rc_cublas_status_ = (call);                                                          \
-    if (rc_cublas_status_ != CUBLAS_STATUS_SUCCESS) {                                                         \
-      throw ::railcheck::Error(::railcheck::format_call_error("cuBLAS", #call, __FILE__, __LINE__,            \
+#define RC_CUBLAS_CALL(call)                                                                                        \
+  do {                                                                                                              \
+    const cublasStatus_t rc_cublas_status_ = (call);                                                                \
+    if (rc_cublas_status_ != CUBLAS_STATUS_SUCCESS) {                                                               \
+      throw ::railcheck::Error(::railcheck::format_call_error("cuBLAS", #call, __FILE__, __LINE__,                  \
                                                               ::railcheck::cublas_status_text(rc_cublas_status_))); \
-    }                                                                                                         \
+    }                                                                                                               \
   } while (false)
 
 namespace railcheck::kernels {

@@ -50,7 +50,7 @@ void launch_hbm_write(void* data, std::uint64_t bytes, std::uint32_t value, cuda
 void launch_hbm_copy(void* dst, const void* src, std::uint64_t bytes, cudaStream_t stream) {
   const std::uint64_t words = bytes / sizeof(uint4);
   hbm_copy_kernel<<<grid_for(words, kBlock), kBlock, 0, stream>>>(static_cast<uint4*>(dst),
-                                                                   static_cast<const uint4*>(src), words);
+                                                                  static_cast<const uint4*>(src), words);
   RC_CUDA_CALL(cudaGetLastError());
 }
 

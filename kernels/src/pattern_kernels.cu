@@ -33,8 +33,8 @@ void launch_fill_pattern(void* data, std::uint64_t count, DataType type, int ran
                          cudaStream_t stream) {
   dispatch_type(type, [&](auto tag) {
     using T = decltype(tag);
-    fill_pattern_kernel<T><<<grid_for(count, kBlock), kBlock, 0, stream>>>(static_cast<T*>(data), count, rank, seed,
-                                                                            product);
+    fill_pattern_kernel<T>
+        <<<grid_for(count, kBlock), kBlock, 0, stream>>>(static_cast<T*>(data), count, rank, seed, product);
   });
   RC_CUDA_CALL(cudaGetLastError());
 }
@@ -43,8 +43,8 @@ void launch_verify_pattern(const void* data, std::uint64_t count, DataType type,
                            double tolerance, unsigned long long* wrong_count, cudaStream_t stream) {
   dispatch_type(type, [&](auto tag) {
     using T = decltype(tag);
-    verify_pattern_kernel<T><<<grid_for(count, kBlock), kBlock, 0, stream>>>(static_cast<const T*>(data), count,
-                                                                              params, tolerance, wrong_count);
+    verify_pattern_kernel<T><<<grid_for(count, kBlock), kBlock, 0, stream>>>(static_cast<const T*>(data), count, params,
+                                                                             tolerance, wrong_count);
   });
   RC_CUDA_CALL(cudaGetLastError());
 }

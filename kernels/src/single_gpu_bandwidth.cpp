@@ -150,7 +150,8 @@ BandwidthResult measure_peer_copy(int src_device, int dst_device, std::size_t by
   (void)cudaGetLastError();
   CudaStream stream = make_non_blocking_stream();
   Buffer dst = allocate_device_buffer(bytes, stream.get());
-  const double s = seconds_per_iter(stream.get(), iters, [&] { launch_hbm_copy(dst.data(), src.data(), bytes, stream.get()); });
+  const double s =
+      seconds_per_iter(stream.get(), iters, [&] { launch_hbm_copy(dst.data(), src.data(), bytes, stream.get()); });
   return result("peer_copy_sm_" + std::to_string(src_device) + "_to_" + std::to_string(dst_device), bytes, iters, s,
                 static_cast<double>(bytes));
 }

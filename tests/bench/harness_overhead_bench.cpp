@@ -70,8 +70,13 @@ void BM_TimedIteration(benchmark::State& state) {
 
 void BM_CheckPass(benchmark::State& state) {
   const auto count = static_cast<std::size_t>(state.range(0));
-  railcheck::CheckCase c{CollectiveKind::kAllReduce, DataType::kFloat32, ReduceOp::kSum, 0, 1,
-                         railcheck::coll_counts(CollectiveKind::kAllReduce, count * sizeof(float), DataType::kFloat32, 1)};
+  railcheck::CheckCase c{
+      CollectiveKind::kAllReduce,
+      DataType::kFloat32,
+      ReduceOp::kSum,
+      0,
+      1,
+      railcheck::coll_counts(CollectiveKind::kAllReduce, count * sizeof(float), DataType::kFloat32, 1)};
   const auto output = railcheck::make_check_input(c, 0, 1);
   for (auto _ : state) benchmark::DoNotOptimize(railcheck::count_wrong_elements(c, 0, 1, output));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(count * sizeof(float)));

@@ -18,14 +18,14 @@ using railcheck::DataType;
 using railcheck::ReduceOp;
 
 // Skips the current test with CUDA's own words when there is no usable device.
-#define RC_REQUIRE_GPU()                                                                        \
-  do {                                                                                          \
-    int devices_ = 0;                                                                           \
-    const cudaError_t status_ = cudaGetDeviceCount(&devices_);                                  \
-    if (status_ != cudaSuccess || devices_ == 0) {                                              \
-      GTEST_SKIP() << "no CUDA device: " << (status_ != cudaSuccess ? cudaGetErrorString(status_) \
-                                                                    : "cudaGetDeviceCount returned 0"); \
-    }                                                                                           \
+#define RC_REQUIRE_GPU()                                                                                        \
+  do {                                                                                                          \
+    int devices_ = 0;                                                                                           \
+    const cudaError_t status_ = cudaGetDeviceCount(&devices_);                                                  \
+    if (status_ != cudaSuccess || devices_ == 0) {                                                              \
+      GTEST_SKIP() << "no CUDA device: "                                                                        \
+                   << (status_ != cudaSuccess ? cudaGetErrorString(status_) : "cudaGetDeviceCount returned 0"); \
+    }                                                                                                           \
   } while (false)
 
 // Device memory for one test.
@@ -48,7 +48,11 @@ class DeviceBytes {
 };
 
 CheckCase broadcast_case(DataType type, std::size_t count, int root) {
-  return CheckCase{CollectiveKind::kBroadcast, type, ReduceOp::kSum, root, 4,
+  return CheckCase{CollectiveKind::kBroadcast,
+                   type,
+                   ReduceOp::kSum,
+                   root,
+                   4,
                    railcheck::coll_counts(CollectiveKind::kBroadcast, count * railcheck::size_of(type), type, 4)};
 }
 
@@ -93,8 +97,8 @@ TEST_P(PatternKernels, DeviceVerifyCountsExactlyTheCorruptedElements) {
 
 INSTANTIATE_TEST_SUITE_P(AllTypes, PatternKernels,
                          ::testing::Values(DataType::kInt8, DataType::kUint8, DataType::kInt32, DataType::kUint32,
-                                           DataType::kInt64, DataType::kUint64, DataType::kFloat16,
-                                           DataType::kBfloat16, DataType::kFloat32, DataType::kFloat64),
+                                           DataType::kInt64, DataType::kUint64, DataType::kFloat16, DataType::kBfloat16,
+                                           DataType::kFloat32, DataType::kFloat64),
                          [](const ::testing::TestParamInfo<DataType>& info) {
                            return std::string(railcheck::name_of(info.param));
                          });

@@ -20,14 +20,14 @@ using railcheck::CudaEventTimer;
 using railcheck::CudaStream;
 using railcheck::LatchPolicy;
 
-#define RC_REQUIRE_GPU()                                                                                   \
-  do {                                                                                                     \
-    int devices_ = 0;                                                                                      \
-    const cudaError_t status_ = cudaGetDeviceCount(&devices_);                                             \
-    if (status_ != cudaSuccess || devices_ == 0) {                                                         \
-      GTEST_SKIP() << "no CUDA device: "                                                                   \
+#define RC_REQUIRE_GPU()                                                                                        \
+  do {                                                                                                          \
+    int devices_ = 0;                                                                                           \
+    const cudaError_t status_ = cudaGetDeviceCount(&devices_);                                                  \
+    if (status_ != cudaSuccess || devices_ == 0) {                                                              \
+      GTEST_SKIP() << "no CUDA device: "                                                                        \
                    << (status_ != cudaSuccess ? cudaGetErrorString(status_) : "cudaGetDeviceCount returned 0"); \
-    }                                                                                                      \
+    }                                                                                                           \
   } while (false)
 
 constexpr std::size_t kBytes = 64u << 20;

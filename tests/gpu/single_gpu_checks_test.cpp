@@ -8,14 +8,14 @@ namespace {
 
 using railcheck::kernels::GemmType;
 
-#define RC_REQUIRE_GPUS(n)                                                                              \
-  do {                                                                                                  \
-    int devices_ = 0;                                                                                   \
-    const cudaError_t status_ = cudaGetDeviceCount(&devices_);                                          \
-    if (status_ != cudaSuccess || devices_ < (n)) {                                                     \
-      GTEST_SKIP() << "needs " << (n) << " CUDA device(s): "                                            \
-                   << (status_ != cudaSuccess ? cudaGetErrorString(status_) : "not enough visible");    \
-    }                                                                                                   \
+#define RC_REQUIRE_GPUS(n)                                                                           \
+  do {                                                                                               \
+    int devices_ = 0;                                                                                \
+    const cudaError_t status_ = cudaGetDeviceCount(&devices_);                                       \
+    if (status_ != cudaSuccess || devices_ < (n)) {                                                  \
+      GTEST_SKIP() << "needs " << (n) << " CUDA device(s): "                                         \
+                   << (status_ != cudaSuccess ? cudaGetErrorString(status_) : "not enough visible"); \
+    }                                                                                                \
   } while (false)
 
 TEST(SingleGpuChecks, HbmFiguresArePositiveAndNamed) {

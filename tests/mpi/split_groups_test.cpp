@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
     failures += check_grouping(bootstrap, *world, "halves", halves);
     failures += check_grouping(bootstrap, *world, "pairs", pairs);
     failures += check_grouping(bootstrap, *world, "negative_color", odd_out);
-    for (auto scheme : {railcheck::GroupScheme::kWorld, railcheck::GroupScheme::kPerRail, railcheck::GroupScheme::kPerNode}) {
+    for (auto scheme :
+         {railcheck::GroupScheme::kWorld, railcheck::GroupScheme::kPerRail, railcheck::GroupScheme::kPerNode}) {
       failures += check_grouping(bootstrap, *world, std::string(railcheck::name_of(scheme)),
                                  railcheck::group_colors(scheme, bootstrap.ranks()));
     }

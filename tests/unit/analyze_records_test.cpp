@@ -11,9 +11,9 @@ namespace {
 using nlohmann::json;
 
 json gpu_check(const std::string& host, int device, double gbps, const std::string& status = "ok") {
-  return {{"kind", "gpu_check"}, {"test_key", "gpu.hbm_copy"}, {"host", host},     {"device", device},
-          {"size_bytes", 1 << 30},  {"bw_gbps", gbps},            {"tflops", nullptr}, {"status", status},
-          {"wrong", status == "wrong" ? 12 : 0}};
+  return {{"kind", "gpu_check"}, {"test_key", "gpu.hbm_copy"}, {"host", host},
+          {"device", device},    {"size_bytes", 1 << 30},      {"bw_gbps", gbps},
+          {"tflops", nullptr},   {"status", status},           {"wrong", status == "wrong" ? 12 : 0}};
 }
 
 const Verdict& verdict_of(const std::vector<Verdict>& verdicts, const ComponentId& id) {
@@ -25,7 +25,8 @@ const Verdict& verdict_of(const std::vector<Verdict>& verdicts, const ComponentI
 
 TEST(AnalyzeRecords, SingleGpuChecksAreJudgedAgainstTheFleetsGpus) {
   json records = json::array();
-  for (int node = 1; node <= 6; ++node) records.push_back(gpu_check("node" + std::to_string(node), 0, node == 4 ? 900.0 : 3000.0 + node));
+  for (int node = 1; node <= 6; ++node)
+    records.push_back(gpu_check("node" + std::to_string(node), 0, node == 4 ? 900.0 : 3000.0 + node));
   const std::vector<Verdict> verdicts = analyze_records(records, AnalysisOptions{}, nullptr);
   const Verdict& slow = verdict_of(verdicts, make_gpu("node4", 0));
   EXPECT_EQ(slow.status, VerdictStatus::kFail);

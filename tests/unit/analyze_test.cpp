@@ -21,7 +21,8 @@ TEST(ExplainLinks, ALinkWithAFailingEndNicPassesAndSaysWhichNicExplainsIt) {
   std::vector<Finding> findings = {
       finding(make_nic("node3", "eth0", 0), VerdictStatus::kFail, "bw 97% below"),
       finding(make_link("node3", "eth0", "node4", "eth0", 0), VerdictStatus::kFail, "lat 578% above"),
-      finding(make_link("node4", "eth0", "node3", "eth0", 1), VerdictStatus::kWarn, "other rail: node3 NIC on rail 1 is fine"),
+      finding(make_link("node4", "eth0", "node3", "eth0", 1), VerdictStatus::kWarn,
+              "other rail: node3 NIC on rail 1 is fine"),
       finding(make_link("node1", "eth0", "node2", "eth0", 0), VerdictStatus::kFail, "a real cable")};
   explain_links_by_failing_nics(findings);
   EXPECT_EQ(findings[0].status, VerdictStatus::kFail);

@@ -25,8 +25,7 @@ TEST(Bandwidth, AllGatherCountsEveryRanksChunk) {
 
 TEST(Bandwidth, ReduceScatterCountsEveryRanksChunk) {
   // chunk 25e6 floats = 1e8 bytes, 4 ranks -> 4e8 bytes in 0.002 s = 200 GB/s; busbw 200 * 3/4 = 150.
-  expect_bandwidth(bandwidth(CollectiveKind::kReduceScatter, 25'000'000, DataType::kFloat32, 0.002, 4), 200.0,
-                   150.0);
+  expect_bandwidth(bandwidth(CollectiveKind::kReduceScatter, 25'000'000, DataType::kFloat32, 0.002, 4), 200.0, 150.0);
 }
 
 TEST(Bandwidth, AllToAllCountsPerPeerChunkTimesRanks) {

@@ -232,9 +232,9 @@ TEST(BaselineCompare, CollectiveOnOneHostIsJudgedOnThatNodeAcrossHostsEveryHostI
   across.scope = "group";
   baseline.entries = {on_one_host, across};
   Samples run;
-  run.groups.push_back(collective({"node1"}, 8, 200.0));             // 50 % below: fails node1
-  run.groups.push_back(collective({"node2", "node3"}, 16, 90.0));    // 50 % below: both warned, not failed
-  run.groups.push_back(collective({"node4", "node5"}, 32, 10.0));    // no entry for 32 ranks: not judged
+  run.groups.push_back(collective({"node1"}, 8, 200.0));           // 50 % below: fails node1
+  run.groups.push_back(collective({"node2", "node3"}, 16, 90.0));  // 50 % below: both warned, not failed
+  run.groups.push_back(collective({"node4", "node5"}, 32, 10.0));  // no entry for 32 ranks: not judged
   const std::vector<Finding> findings = compare_to_baseline(run, baseline);
   ASSERT_EQ(findings.size(), 3u);
   EXPECT_EQ(findings[0].component, make_node("node1"));
@@ -248,7 +248,9 @@ TEST(BaselineCompare, CollectiveOnOneHostIsJudgedOnThatNodeAcrossHostsEveryHostI
   }
   const std::vector<Verdict> verdicts = combine(findings);
   for (const Verdict& v : verdicts) {
-    if (v.component == make_node("node2")) EXPECT_NE(v.action.find("bisect"), std::string::npos) << v.action;
+    if (v.component == make_node("node2")) {
+      EXPECT_NE(v.action.find("bisect"), std::string::npos) << v.action;
+    }
   }
 }
 
@@ -268,11 +270,11 @@ TEST(BaselineCompare, HealthyCollectiveAcrossHostsPassesEveryHost) {
 
 TEST(BaselineFindEntry, MostSpecificWinsRailThenNranksThenNarrowerRange) {
   Baseline b;
-  b.entries.push_back(entry("m", 0, 1000, -1, -1, 1.0));    // 0: anything
-  b.entries.push_back(entry("m", 100, 200, -1, -1, 2.0));   // 1: narrower sizes
-  b.entries.push_back(entry("m", 0, 1000, -1, 8, 3.0));     // 2: 8 ranks
-  b.entries.push_back(entry("m", 0, 1000, 2, -1, 4.0));     // 3: rail 2
-  b.entries.push_back(entry("m", 0, 1000, 2, 8, 5.0));      // 4: rail 2 and 8 ranks
+  b.entries.push_back(entry("m", 0, 1000, -1, -1, 1.0));   // 0: anything
+  b.entries.push_back(entry("m", 100, 200, -1, -1, 2.0));  // 1: narrower sizes
+  b.entries.push_back(entry("m", 0, 1000, -1, 8, 3.0));    // 2: 8 ranks
+  b.entries.push_back(entry("m", 0, 1000, 2, -1, 4.0));    // 3: rail 2
+  b.entries.push_back(entry("m", 0, 1000, 2, 8, 5.0));     // 4: rail 2 and 8 ranks
   auto expected = [&b](std::size_t size, int rail, int nranks) {
     const BaselineEntry* e = find_entry(b, "link", "m", size, rail, nranks);
     return e == nullptr ? -1.0 : e->expected;

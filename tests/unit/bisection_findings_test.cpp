@@ -15,11 +15,23 @@ using nlohmann::json;
 json step(int round, std::vector<std::string> hosts, double busbw, bool slow, bool split) {
   json members = json::array();
   for (const std::string& h : hosts) members.push_back({{"host", h}});
-  return {{"kind", "bisection"}, {"test", "all_reduce"}, {"test_key", "all_reduce.float.sum"},
-          {"collective", "all_reduce"}, {"backend", "mpi"}, {"round", round}, {"group_index", 0},
-          {"units", "node"}, {"members", members}, {"nranks", static_cast<int>(hosts.size())},
-          {"size_bytes", 1048576}, {"iters", 10}, {"time_us", 100.0}, {"busbw_gbps", busbw},
-          {"expected_busbw_gbps", 40.0}, {"expected_from", "suite expected_busbw_gbps"}, {"slow", slow},
+  return {{"kind", "bisection"},
+          {"test", "all_reduce"},
+          {"test_key", "all_reduce.float.sum"},
+          {"collective", "all_reduce"},
+          {"backend", "mpi"},
+          {"round", round},
+          {"group_index", 0},
+          {"units", "node"},
+          {"members", members},
+          {"nranks", static_cast<int>(hosts.size())},
+          {"size_bytes", 1048576},
+          {"iters", 10},
+          {"time_us", 100.0},
+          {"busbw_gbps", busbw},
+          {"expected_busbw_gbps", 40.0},
+          {"expected_from", "suite expected_busbw_gbps"},
+          {"slow", slow},
           {"split", split}};
 }
 
@@ -80,9 +92,9 @@ TEST(BisectionFindings, AFailingLinkBetweenTwoMembersConfirmsNeither) {
 }
 
 TEST(BisectionFindings, SlowGroupWhoseHalvesAreBothFineMakesEveryMemberASuspect) {
-  const json records = json::array({step(1, {"node1", "node2", "node3", "node4"}, 12.0, true, true),
-                                    step(2, {"node1", "node2"}, 39.0, false, false),
-                                    step(2, {"node3", "node4"}, 38.0, false, false)});
+  const json records =
+      json::array({step(1, {"node1", "node2", "node3", "node4"}, 12.0, true, true),
+                   step(2, {"node1", "node2"}, 39.0, false, false), step(2, {"node3", "node4"}, 38.0, false, false)});
   const std::vector<Finding> findings = bisection_findings(records, {});
   ASSERT_EQ(findings.size(), 4u);
   for (const Finding& f : findings) EXPECT_EQ(f.status, VerdictStatus::kWarn) << label(f.component);

@@ -153,9 +153,7 @@ TEST(Bisection, ReportWithTheWrongCountThrows) {
   EXPECT_THROW(bisection.report({50.0}, {kExpectedGbps}), std::invalid_argument);
 }
 
-TEST(Bisection, DuplicateNodeIsRejected) {
-  EXPECT_THROW(Bisection({1, 2, 1}, {}), std::invalid_argument);
-}
+TEST(Bisection, DuplicateNodeIsRejected) { EXPECT_THROW(Bisection({1, 2, 1}, {}), std::invalid_argument); }
 
 TEST(Bisection, HistoryRecordsEveryMeasuredGroupWithItsRound) {
   Bisection bisection(iota_nodes(8), {});

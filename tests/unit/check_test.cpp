@@ -47,16 +47,26 @@ struct Bf16Codec {
 template <typename F>
 void with_codec(DataType type, F&& f) {
   switch (type) {
-    case DataType::kInt8: return f(IntCodec<std::int8_t>{});
-    case DataType::kUint8: return f(IntCodec<std::uint8_t>{});
-    case DataType::kInt32: return f(IntCodec<std::int32_t>{});
-    case DataType::kUint32: return f(IntCodec<std::uint32_t>{});
-    case DataType::kInt64: return f(IntCodec<std::int64_t>{});
-    case DataType::kUint64: return f(IntCodec<std::uint64_t>{});
-    case DataType::kFloat16: return f(HalfCodec{});
-    case DataType::kBfloat16: return f(Bf16Codec{});
-    case DataType::kFloat32: return f(RealCodec<float>{});
-    case DataType::kFloat64: return f(RealCodec<double>{});
+    case DataType::kInt8:
+      return f(IntCodec<std::int8_t>{});
+    case DataType::kUint8:
+      return f(IntCodec<std::uint8_t>{});
+    case DataType::kInt32:
+      return f(IntCodec<std::int32_t>{});
+    case DataType::kUint32:
+      return f(IntCodec<std::uint32_t>{});
+    case DataType::kInt64:
+      return f(IntCodec<std::int64_t>{});
+    case DataType::kUint64:
+      return f(IntCodec<std::uint64_t>{});
+    case DataType::kFloat16:
+      return f(HalfCodec{});
+    case DataType::kBfloat16:
+      return f(Bf16Codec{});
+    case DataType::kFloat32:
+      return f(RealCodec<float>{});
+    case DataType::kFloat64:
+      return f(RealCodec<double>{});
   }
 }
 
@@ -83,10 +93,18 @@ typename Codec::Storage reduce_at(const std::vector<Bytes>& inputs, std::size_t 
       const S v = load<S>(inputs[static_cast<std::size_t>(r)], index);
       switch (op) {
         case ReduceOp::kSum:
-        case ReduceOp::kAvg: acc = static_cast<S>(acc + v); break;
-        case ReduceOp::kProd: acc = static_cast<S>(acc * v); break;
-        case ReduceOp::kMax: acc = std::max(acc, v); break;
-        case ReduceOp::kMin: acc = std::min(acc, v); break;
+        case ReduceOp::kAvg:
+          acc = static_cast<S>(acc + v);
+          break;
+        case ReduceOp::kProd:
+          acc = static_cast<S>(acc * v);
+          break;
+        case ReduceOp::kMax:
+          acc = std::max(acc, v);
+          break;
+        case ReduceOp::kMin:
+          acc = std::min(acc, v);
+          break;
       }
     }
     if (op == ReduceOp::kAvg) acc = static_cast<S>(acc / static_cast<S>(nranks));
@@ -97,10 +115,18 @@ typename Codec::Storage reduce_at(const std::vector<Bytes>& inputs, std::size_t 
       const double v = Codec::to_double(load<S>(inputs[static_cast<std::size_t>(r)], index));
       switch (op) {
         case ReduceOp::kSum:
-        case ReduceOp::kAvg: acc += v; break;
-        case ReduceOp::kProd: acc *= v; break;
-        case ReduceOp::kMax: acc = std::max(acc, v); break;
-        case ReduceOp::kMin: acc = std::min(acc, v); break;
+        case ReduceOp::kAvg:
+          acc += v;
+          break;
+        case ReduceOp::kProd:
+          acc *= v;
+          break;
+        case ReduceOp::kMax:
+          acc = std::max(acc, v);
+          break;
+        case ReduceOp::kMin:
+          acc = std::min(acc, v);
+          break;
       }
     }
     if (op == ReduceOp::kAvg) acc /= nranks;
@@ -120,15 +146,27 @@ std::vector<Bytes> simulate_typed(const CheckCase& c, const std::vector<Bytes>& 
     Bytes& out = outputs[r];
     for (std::size_t i = 0; i < c.counts.recv_count; ++i) {
       switch (c.kind) {
-        case CollectiveKind::kAllReduce: store(out, i, reduce_at<Codec>(inputs, i, c.op)); break;
+        case CollectiveKind::kAllReduce:
+          store(out, i, reduce_at<Codec>(inputs, i, c.op));
+          break;
         case CollectiveKind::kReduce:
           if (r == static_cast<std::size_t>(c.root)) store(out, i, reduce_at<Codec>(inputs, i, c.op));
           break;
-        case CollectiveKind::kReduceScatter: store(out, i, reduce_at<Codec>(inputs, r * chunk + i, c.op)); break;
-        case CollectiveKind::kAllGather: store(out, i, load<S>(inputs[i / chunk], i % chunk)); break;
-        case CollectiveKind::kAllToAll: store(out, i, load<S>(inputs[i / chunk], r * chunk + i % chunk)); break;
-        case CollectiveKind::kBroadcast: store(out, i, load<S>(inputs[static_cast<std::size_t>(c.root)], i)); break;
-        case CollectiveKind::kSendRecv: store(out, i, load<S>(inputs[(r + n - 1) % n], i)); break;
+        case CollectiveKind::kReduceScatter:
+          store(out, i, reduce_at<Codec>(inputs, r * chunk + i, c.op));
+          break;
+        case CollectiveKind::kAllGather:
+          store(out, i, load<S>(inputs[i / chunk], i % chunk));
+          break;
+        case CollectiveKind::kAllToAll:
+          store(out, i, load<S>(inputs[i / chunk], r * chunk + i % chunk));
+          break;
+        case CollectiveKind::kBroadcast:
+          store(out, i, load<S>(inputs[static_cast<std::size_t>(c.root)], i));
+          break;
+        case CollectiveKind::kSendRecv:
+          store(out, i, load<S>(inputs[(r + n - 1) % n], i));
+          break;
       }
     }
   }
@@ -147,8 +185,10 @@ void nudge_element(Bytes& output, DataType type, std::size_t index) {
     using Codec = decltype(codec);
     using S = typename Codec::Storage;
     const S v = load<S>(output, index);
-    if constexpr (Codec::kInteger) store(output, index, static_cast<S>(v + 1));
-    else store(output, index, Codec::from_double(Codec::to_double(v) + 1.0));
+    if constexpr (Codec::kInteger)
+      store(output, index, static_cast<S>(v + 1));
+    else
+      store(output, index, Codec::from_double(Codec::to_double(v) + 1.0));
   });
 }
 
@@ -341,8 +381,8 @@ TEST(MakeCheckInput, ProductPatternIsOnesAndTwosOnlyForReducingCollectives) {
 }
 
 TEST(CheckTolerance, ZeroForIntegersMinMaxAndDataMovement) {
-  for (DataType type : {DataType::kInt8, DataType::kUint8, DataType::kInt32, DataType::kUint32, DataType::kInt64,
-                        DataType::kUint64}) {
+  for (DataType type :
+       {DataType::kInt8, DataType::kUint8, DataType::kInt32, DataType::kUint32, DataType::kInt64, DataType::kUint64}) {
     for (ReduceOp op : all_reduce_ops()) {
       EXPECT_EQ(check_tolerance(type, op, CollectiveKind::kAllReduce, 8), 0.0) << name_of(type) << name_of(op);
     }

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "command_line_helpers.h"
 #include "railcheck/cli.h"
 #include "railcheck/core/error.h"
-#include "command_line_helpers.h"
 #include "source_tree.h"
 
 namespace railcheck {
@@ -19,8 +19,8 @@ using test::contains;
 using test::parse;
 
 TEST(CommandLine, NcclTestsStyleFlagsGiveOneSpecWithThoseValues) {
-  const Command cmd = parse({"allreduce", "-b", "8", "-e", "1G", "-f", "2", "-n", "20", "-w", "5", "-c", "1", "-d",
-                             "float", "-o", "sum"});
+  const Command cmd = parse(
+      {"allreduce", "-b", "8", "-e", "1G", "-f", "2", "-n", "20", "-w", "5", "-c", "1", "-d", "float", "-o", "sum"});
   EXPECT_EQ(cmd.kind, CommandKind::kSweep);
   EXPECT_EQ(cmd.command_line, "railcheck allreduce -b 8 -e 1G -f 2 -n 20 -w 5 -c 1 -d float -o sum");
   EXPECT_EQ(cmd.suite.name, "all_reduce");
@@ -41,9 +41,9 @@ TEST(CommandLine, NcclTestsStyleFlagsGiveOneSpecWithThoseValues) {
 }
 
 TEST(CommandLine, NonDefaultSweepFlagsReachTheSpec) {
-  const Command cmd = parse({"reduce", "-b", "1K", "-e", "64K", "-i", "4K", "-n", "7", "-w", "0", "-c", "0", "-d",
-                             "bf16", "-o", "max", "-r", "3", "-G", "2", "--placement", "in_place", "--backend", "mpi",
-                             "-T", "30"});
+  const Command cmd = parse({"reduce", "-b", "1K", "-e",          "64K",      "-i",        "4K",  "-n",  "7",
+                             "-w",     "0",  "-c", "0",           "-d",       "bf16",      "-o",  "max", "-r",
+                             "3",      "-G", "2",  "--placement", "in_place", "--backend", "mpi", "-T",  "30"});
   ASSERT_EQ(cmd.suite.tests.size(), 1u);
   const CollectiveTestSpec& t = cmd.suite.tests[0];
   EXPECT_EQ(t.kind, CollectiveKind::kReduce);

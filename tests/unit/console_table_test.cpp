@@ -109,8 +109,9 @@ TEST(ConsoleTable, HeaderNamesColumnsInNcclTestsOrder) {
   spec.name = "all_reduce";
   sink.begin_test(spec, 4);
   const std::string text = out.str();
-  const std::string header = "#       size         count      type   redop    root     time   algbw   busbw  #wrong"
-                             "     time   algbw   busbw  #wrong";
+  const std::string header =
+      "#       size         count      type   redop    root     time   algbw   busbw  #wrong"
+      "     time   algbw   busbw  #wrong";
   EXPECT_NE(text.find(header), std::string::npos) << text;
 }
 

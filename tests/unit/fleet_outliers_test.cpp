@@ -186,7 +186,8 @@ TEST(FleetOutliersTest, GroupsByMetricSizeAndRail) {
   const std::vector<Finding> findings = fleet_outliers(samples, OutlierOptions{});
   EXPECT_EQ(findings.size(), 14u);
   EXPECT_EQ(count_status(findings, VerdictStatus::kPass), 14);
-  EXPECT_EQ(finding_for(findings, make_gpu("node0", 0)).evidence.expected_from, "fleet median of 4 GPUs across the fleet");
+  EXPECT_EQ(finding_for(findings, make_gpu("node0", 0)).evidence.expected_from,
+            "fleet median of 4 GPUs across the fleet");
 }
 
 std::vector<UnitSample> noisy_gpu_fleet(unsigned seed, double relative_sigma) {

@@ -55,11 +55,11 @@ TEST(Half, RoundsToNearestEvenAtIntegerTies) {
 }
 
 TEST(Half, RoundsToNearestEvenAtFractionalTies) {
-  const float ulp = std::ldexp(1.0f, -10);  // spacing of halves in [1, 2)
-  EXPECT_EQ(float_to_half(1.0f + ulp / 2), 0x3c00);                           // tie -> even 1.0
-  EXPECT_EQ(float_to_half(1.0f + 3 * ulp / 2), 0x3c02);                       // tie -> even 1 + 2 ulp
-  EXPECT_EQ(float_to_half(1.0f + ulp / 2 + std::ldexp(1.0f, -20)), 0x3c01);   // just above the tie -> up
-  EXPECT_EQ(float_to_half(1.0f + ulp / 2 - std::ldexp(1.0f, -20)), 0x3c00);   // just below -> down
+  const float ulp = std::ldexp(1.0f, -10);                                   // spacing of halves in [1, 2)
+  EXPECT_EQ(float_to_half(1.0f + ulp / 2), 0x3c00);                          // tie -> even 1.0
+  EXPECT_EQ(float_to_half(1.0f + 3 * ulp / 2), 0x3c02);                      // tie -> even 1 + 2 ulp
+  EXPECT_EQ(float_to_half(1.0f + ulp / 2 + std::ldexp(1.0f, -20)), 0x3c01);  // just above the tie -> up
+  EXPECT_EQ(float_to_half(1.0f + ulp / 2 - std::ldexp(1.0f, -20)), 0x3c00);  // just below -> down
 }
 
 TEST(Half, InfinityAndNan) {
@@ -88,11 +88,11 @@ TEST(Half, SubnormalsDecodeAndEncode) {
 
 TEST(Half, SubnormalRoundingAndUnderflowToZero) {
   const float tiny = std::ldexp(1.0f, -24);
-  EXPECT_EQ(float_to_half(tiny / 2), 0x0000);          // tie between 0 and 1 tiny -> even 0
-  EXPECT_EQ(float_to_half(tiny * 0.75f), 0x0001);      // above the tie -> up
-  EXPECT_EQ(float_to_half(tiny * 1.5f), 0x0002);       // tie between 1 and 2 -> even 2
+  EXPECT_EQ(float_to_half(tiny / 2), 0x0000);      // tie between 0 and 1 tiny -> even 0
+  EXPECT_EQ(float_to_half(tiny * 0.75f), 0x0001);  // above the tie -> up
+  EXPECT_EQ(float_to_half(tiny * 1.5f), 0x0002);   // tie between 1 and 2 -> even 2
   EXPECT_EQ(float_to_half(tiny / 4), 0x0000);
-  EXPECT_EQ(float_to_half(-tiny / 4), 0x8000);         // keeps the sign
+  EXPECT_EQ(float_to_half(-tiny / 4), 0x8000);  // keeps the sign
   EXPECT_EQ(float_to_half(std::ldexp(1.0f, -100)), 0x0000);
   // 1023.5 tiny is a tie between the largest subnormal (odd) and the smallest normal (even).
   EXPECT_EQ(float_to_half(1023.5f * tiny), 0x0400);
@@ -153,7 +153,7 @@ TEST(Bfloat16, InfinityNanAndOverflow) {
   // Payload only in the low 16 bits: truncation alone would give infinity.
   EXPECT_TRUE(bf16_is_nan(float_to_bfloat16(bits_float(0x7f800001u))));
   EXPECT_EQ(float_to_bfloat16(std::numeric_limits<float>::max()), 0x7f80);  // rounds up past the largest finite
-  EXPECT_EQ(float_to_bfloat16(bfloat16_to_float(0x7f7f)), 0x7f7f);           // largest finite bfloat16
+  EXPECT_EQ(float_to_bfloat16(bfloat16_to_float(0x7f7f)), 0x7f7f);          // largest finite bfloat16
 }
 
 TEST(Bfloat16, SubnormalsDecodeAsFloatSubnormals) {

@@ -13,10 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "command_line_helpers.h"
 #include "railcheck/cli.h"
 #include "railcheck/core/error.h"
 #include "railcheck/gpu_check/gpu_check_record.h"
-#include "command_line_helpers.h"
 #include "source_tree.h"
 
 namespace railcheck {
@@ -129,12 +129,18 @@ TEST(GpuCheckRecordJson, SkipReasonAndErrorOnlyWithTheirStatus) {
 
 TEST(GpuCheckKeys, AreStableSnakeCaseAndCoverEveryCheckOnce) {
   const std::vector<std::string> keys = gpu_check_test_keys({"bf16", "fp64"});
-  const std::vector<std::string> expected = {"gpu.hbm_read",   "gpu.hbm_write",
-                                             "gpu.hbm_copy",   "gpu.hbm_memcpy_d2d",
-                                             "gpu.fill_verify", "gpu.h2d_pinned",
-                                             "gpu.d2h_pinned", "gpu.gemm.bf16",
-                                             "gpu.gemm_cublas_loop.bf16", "gpu.gemm.fp64",
-                                             "gpu.gemm_cublas_loop.fp64", "gpu.peer_copy"};
+  const std::vector<std::string> expected = {"gpu.hbm_read",
+                                             "gpu.hbm_write",
+                                             "gpu.hbm_copy",
+                                             "gpu.hbm_memcpy_d2d",
+                                             "gpu.fill_verify",
+                                             "gpu.h2d_pinned",
+                                             "gpu.d2h_pinned",
+                                             "gpu.gemm.bf16",
+                                             "gpu.gemm_cublas_loop.bf16",
+                                             "gpu.gemm.fp64",
+                                             "gpu.gemm_cublas_loop.fp64",
+                                             "gpu.peer_copy"};
   EXPECT_EQ(keys, expected);
   const json schema = results_schema();
   const json& test_key = schema.at("$defs").at("gpu_check_record_fields").at("properties").at("test_key");

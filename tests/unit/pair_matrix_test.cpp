@@ -132,7 +132,8 @@ TEST(PairMatrixTest, OneSlowNicAmongEightHostsIsTheOnlyFail) {
   EXPECT_EQ(result.suspects, std::vector<ComponentId>{slow_nic});
   EXPECT_EQ(result.good_nics.size(), 15u);  // every other NIC on both rails: their one slow pair is node5's
   // The slow links are explained by node5, not blamed.
-  const Finding& link = first_finding(result.findings, make_link("node1", "mlx5_0", "node5", "mlx5_0", 0), "pair_matrix");
+  const Finding& link =
+      first_finding(result.findings, make_link("node1", "mlx5_0", "node5", "mlx5_0", 0), "pair_matrix");
   EXPECT_EQ(link.status, VerdictStatus::kPass);
   EXPECT_NE(link.evidence.text.find("explained by node5 NIC mlx5_0 (rail 0)"), std::string::npos);
   const Finding& peer = first_finding(result.findings, make_nic("node1", "mlx5_0", 0), "pair_matrix");
@@ -205,7 +206,8 @@ TEST(PairMatrixTest, AllTransfersOfOneNicFailing) {
 }
 
 TEST(PairMatrixTest, TwoHostsCannotLocalizeASlowPair) {
-  std::vector<LinkSample> links = full_mesh(2, 1, [](int, int, int) { return kHealthyGbps; }, true);
+  std::vector<LinkSample> links = full_mesh(
+      2, 1, [](int, int, int) { return kHealthyGbps; }, true);
   links[1].ok = false;
   const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
   EXPECT_EQ(result.suspects.size(), 2u);  // both ends
@@ -225,7 +227,8 @@ TEST(PairMatrixTest, TwoHostsCannotLocalizeASlowPair) {
 }
 
 TEST(PairMatrixTest, TwoHealthyHostsAreSkippedNotPassedOrFailed) {
-  const std::vector<LinkSample> links = full_mesh(2, 1, [](int, int, int) { return kHealthyGbps; }, true);
+  const std::vector<LinkSample> links = full_mesh(
+      2, 1, [](int, int, int) { return kHealthyGbps; }, true);
   const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
   EXPECT_TRUE(result.suspects.empty());
   EXPECT_EQ(with_status(result.findings, VerdictStatus::kSkip).size(), 3u);  // 2 NICs, 1 link
@@ -295,8 +298,7 @@ TEST(PairMatrixTest, NoisyHealthyFleetHasNoWarnOrFail) {
   for (unsigned seed : {11u, 12u, 13u, 14u}) {
     std::mt19937 random(seed);
     std::normal_distribution<double> noise(1.0, 0.05);  // 5% multiplicative noise
-    const std::vector<LinkSample> links =
-        full_mesh(64, 4, [&](int, int, int) { return kHealthyGbps * noise(random); });
+    const std::vector<LinkSample> links = full_mesh(64, 4, [&](int, int, int) { return kHealthyGbps * noise(random); });
     const PairMatrixResult result = analyze_pair_matrix(links, PairMatrixOptions{});
     EXPECT_EQ(result.findings.size(), 4u * (64u + 2016u));
     EXPECT_TRUE(result.suspects.empty()) << "seed " << seed;
@@ -338,9 +340,8 @@ TEST(PairMatrixTest, PlanGivesEachSuspectDistinctGoodPartnersSpreadOut) {
 TEST(PairMatrixTest, RetestRoundsNeverPutAHostTwiceInARound) {
   const ValueOf many_slow = [](int a, int b, int rail) {
     const std::set<int> slow = {0, 3, 5, 8, 13};
-    return slow.contains(a) || slow.contains(b) || (rail == 1 && std::set{a, b} == std::set{2, 7})
-               ? 0.4 * kHealthyGbps
-               : kHealthyGbps;
+    return slow.contains(a) || slow.contains(b) || (rail == 1 && std::set{a, b} == std::set{2, 7}) ? 0.4 * kHealthyGbps
+                                                                                                   : kHealthyGbps;
   };
   PairMatrixOptions options;
   options.retest_peers = 3;
@@ -410,8 +411,8 @@ TEST(PairMatrixTest, RetestClearsAFlukeSoTheSuspectPassesWithItsEvidence) {
 std::vector<LinkSample> reference_links(const std::vector<double>& values) {
   std::vector<LinkSample> references;
   for (std::size_t i = 0; i < values.size(); ++i) {
-    references.push_back(link_sample(host(10 + 2 * static_cast<int>(i)), host(11 + 2 * static_cast<int>(i)), 0,
-                                     values[i], 1));
+    references.push_back(
+        link_sample(host(10 + 2 * static_cast<int>(i)), host(11 + 2 * static_cast<int>(i)), 0, values[i], 1));
   }
   return references;
 }
@@ -584,7 +585,8 @@ TEST(PairMatrixTest, OneDirectionSlowIsTheLinkInThatDirectionAndNeitherEnd) {
   const Finding& blamed = first_finding(first.findings, link, "pair_matrix");
   EXPECT_EQ(blamed.status, VerdictStatus::kFail);
   EXPECT_EQ(blamed.evidence.direction, "a_to_b");
-  EXPECT_NE(blamed.evidence.text.find("slow node2(mlx5_0) -> node5(mlx5_0) only"), std::string::npos) << blamed.evidence.text;
+  EXPECT_NE(blamed.evidence.text.find("slow node2(mlx5_0) -> node5(mlx5_0) only"), std::string::npos)
+      << blamed.evidence.text;
 
   // The re-test measures both ways again; the healthy way back must not outvote the slow one.
   const std::vector<Finding> findings = confirm(first, links, measure(plan_retests(first, options), one_way), options);
@@ -604,7 +606,8 @@ TEST(PairMatrixTest, OneDirectionSlowIsTheLinkInThatDirectionAndNeitherEnd) {
 TEST(PairMatrixTest, ReverseDirectionIsNamedAsSuch) {
   const ValueOf back = [](int a, int b, int) { return a == 5 && b == 2 ? 0.3 * kHealthyGbps : kHealthyGbps; };
   const PairMatrixResult first = analyze_pair_matrix(full_mesh(6, 1, back, true), PairMatrixOptions{});
-  const Finding& blamed = first_finding(first.findings, make_link("node2", "mlx5_0", "node5", "mlx5_0", 0), "pair_matrix");
+  const Finding& blamed =
+      first_finding(first.findings, make_link("node2", "mlx5_0", "node5", "mlx5_0", 0), "pair_matrix");
   EXPECT_EQ(blamed.status, VerdictStatus::kFail);
   EXPECT_EQ(blamed.evidence.direction, "b_to_a");
 }
@@ -621,7 +624,8 @@ TEST(PairMatrixTest, NicSlowOnlyWhenSendingIsBlamedOnItsTransmitSide) {
   EXPECT_NE(blamed.evidence.text.find("sending: 5 of 5, receiving: 0 of 5"), std::string::npos) << blamed.evidence.text;
   EXPECT_NEAR(blamed.evidence.measured, 0.3 * kHealthyGbps, 1e-9) << "the median of the side it is blamed for";
 
-  const std::vector<Finding> findings = confirm(first, links, measure(plan_retests(first, options), weak_laser), options);
+  const std::vector<Finding> findings =
+      confirm(first, links, measure(plan_retests(first, options), weak_laser), options);
   const Finding& retest = first_finding(findings, nic, "retest");
   EXPECT_EQ(retest.status, VerdictStatus::kFail);
   EXPECT_EQ(retest.evidence.total, 2) << "two good peers, node3 sending only";
@@ -655,9 +659,8 @@ TEST(PairMatrixTest, DecisiveFirstPassFailsWithoutARetestAndAMildOneWarnsSayingW
 }
 
 TEST(PairMatrixTest, SuspectWithNoKnownGoodPeerSaysSo) {
-  std::vector<LinkSample> links = full_mesh(4, 1, [](int a, int b, int) {
-    return a == 3 || b == 3 ? 0.5 * kHealthyGbps : kHealthyGbps;
-  }, true);
+  std::vector<LinkSample> links = full_mesh(
+      4, 1, [](int a, int b, int) { return a == 3 || b == 3 ? 0.5 * kHealthyGbps : kHealthyGbps; }, true);
   PairMatrixOptions options;
   const PairMatrixResult first = analyze_pair_matrix(links, options);
   PairMatrixResult alone = first;
@@ -696,7 +699,8 @@ TEST(PairMatrixTest, LatencySuspectIsNeverReportedWithoutARetest) {
 TEST(PairMatrixTest, ARoundSlowAsAWholeIsADisturbedMomentNotBadLinks) {
   // 6 hosts, 3 disjoint pairs per round: every pair of one round slow at once (a busy moment), each NIC fine
   // in its other rounds. Independent bad cables do not line up in one round.
-  std::vector<LinkSample> links = full_mesh(6, 1, [](int, int, int) { return kHealthyGbps; }, true);
+  std::vector<LinkSample> links = full_mesh(
+      6, 1, [](int, int, int) { return kHealthyGbps; }, true);
   std::map<int, int> pairs_in_round;
   for (const LinkSample& sample : links) pairs_in_round[sample.round] += sample.host_a < sample.host_b ? 1 : 0;
   int busy_round = -1;
@@ -723,9 +727,11 @@ TEST(PairMatrixTest, ARoundSlowAsAWholeIsADisturbedMomentNotBadLinks) {
 
 TEST(PairMatrixTest, TwoTestsOfOneSuiteAreNeverJudgedAgainstEachOther) {
   // The same hosts measured over TCP (3 GB/s) and verbs (50 GB/s): each test is its own fabric.
-  std::vector<LinkSample> links = full_mesh(6, 1, [](int, int, int) { return 3.0; }, true);
+  std::vector<LinkSample> links = full_mesh(
+      6, 1, [](int, int, int) { return 3.0; }, true);
   for (LinkSample& sample : links) sample.test = "tcp_links";
-  std::vector<LinkSample> verbs = full_mesh(6, 1, [](int, int, int) { return 50.0; }, true);
+  std::vector<LinkSample> verbs = full_mesh(
+      6, 1, [](int, int, int) { return 50.0; }, true);
   for (LinkSample& sample : verbs) sample.test = "rdma_links";
   links.insert(links.end(), verbs.begin(), verbs.end());
   EXPECT_TRUE(analyze_pair_matrix(links, PairMatrixOptions{}).suspects.empty());
@@ -733,7 +739,8 @@ TEST(PairMatrixTest, TwoTestsOfOneSuiteAreNeverJudgedAgainstEachOther) {
 
 TEST(PairMatrixTest, ASuspectNamedElsewhereAndNeverMeasuredWarnsInsteadOfThrowing) {
   // A bisection suspect whose re-tests could not run: no first-pass link or NIC of its own to look at.
-  const std::vector<LinkSample> references = full_mesh(6, 1, [](int, int, int) { return kHealthyGbps; }, true);
+  const std::vector<LinkSample> references = full_mesh(
+      6, 1, [](int, int, int) { return kHealthyGbps; }, true);
   PairMatrixResult first;
   first.suspects = {make_nic("node9", "mlx5_0", 0), make_link("node8", "mlx5_0", "node9", "mlx5_0", 0)};
   const std::vector<Finding> findings = confirm(first, references, {}, PairMatrixOptions{});
@@ -765,7 +772,9 @@ TEST(PairMatrixTest, LossyNicIsNamedByItsRetransmitsAndNobodyElse) {
   }
   const std::vector<Verdict> verdicts = combine(confirm(first, links, retests, options));
   for (const Verdict& verdict : verdicts) {
-    if (verdict.status >= VerdictStatus::kWarn) EXPECT_EQ(verdict.component.host, "node1") << label(verdict.component);
+    if (verdict.status >= VerdictStatus::kWarn) {
+      EXPECT_EQ(verdict.component.host, "node1") << label(verdict.component);
+    }
   }
   EXPECT_EQ(exit_code_of(verdicts), 1);
 

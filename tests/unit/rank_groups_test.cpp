@@ -80,8 +80,8 @@ TEST(GroupColors, SingleNodeIsOneGroupForHalvesAndPairs) {
 }
 
 TEST(GroupScheme, NamesRoundTrip) {
-  for (GroupScheme scheme : {GroupScheme::kWorld, GroupScheme::kPerRail, GroupScheme::kPerNode, GroupScheme::kHalves,
-                             GroupScheme::kPairs}) {
+  for (GroupScheme scheme :
+       {GroupScheme::kWorld, GroupScheme::kPerRail, GroupScheme::kPerNode, GroupScheme::kHalves, GroupScheme::kPairs}) {
     EXPECT_EQ(parse_group_scheme(name_of(scheme)), scheme) << name_of(scheme);
   }
   EXPECT_EQ(name_of(GroupScheme::kPerRail), "per_rail");

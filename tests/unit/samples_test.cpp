@@ -11,9 +11,9 @@ namespace {
 using nlohmann::json;
 
 json p2p(std::string op, std::string src, std::string dst, double bw, std::string status = "ok") {
-  json j = {{"kind", "p2p"},     {"op", op},      {"src_host", src}, {"src_nic", "eth0"}, {"dst_host", dst},
-            {"dst_nic", "eth0"}, {"rail", 0},     {"size_bytes", 1048576}, {"round", 2},  {"status", status},
-            {"bw_gbps", bw},     {"lat_us", nullptr}};
+  json j = {{"kind", "p2p"},   {"op", op},          {"src_host", src}, {"src_nic", "eth0"},
+            {"dst_host", dst}, {"dst_nic", "eth0"}, {"rail", 0},       {"size_bytes", 1048576},
+            {"round", 2},      {"status", status},  {"bw_gbps", bw},   {"lat_us", nullptr}};
   if (op == "lat") {
     j["bw_gbps"] = nullptr;
     j["lat_us"] = {{"typical", bw}, {"p99", 2 * bw}};
@@ -23,8 +23,14 @@ json p2p(std::string op, std::string src, std::string dst, double bw, std::strin
 }
 
 json collective(std::string status, bool in_place) {
-  return {{"test", "all_reduce"}, {"test_key", "all_reduce.float.sum"}, {"group", "world"}, {"nranks", 2},
-          {"size_bytes", 4096},   {"in_place", in_place},              {"status", status}, {"busbw_gbps", 1.5},
+  return {{"test", "all_reduce"},
+          {"test_key", "all_reduce.float.sum"},
+          {"group", "world"},
+          {"nranks", 2},
+          {"size_bytes", 4096},
+          {"in_place", in_place},
+          {"status", status},
+          {"busbw_gbps", 1.5},
           {"ranks", json::array({{{"host", "n1"}}, {{"host", "n2"}}, {{"host", "n1"}}})}};
 }
 
@@ -109,9 +115,8 @@ TEST(SamplesFromRecords, RetestPhaseIsMarked) {
 }
 
 TEST(SamplesFromRecords, CollectiveRecordsBecomeGroupSamplesPerPlacement) {
-  const Samples s = samples_from_records(
-      json::array({collective("ok", false), collective("ok", true), collective("skipped", false),
-                   collective("wrong", false)}));
+  const Samples s = samples_from_records(json::array(
+      {collective("ok", false), collective("ok", true), collective("skipped", false), collective("wrong", false)}));
   ASSERT_EQ(s.groups.size(), 2u);
   EXPECT_EQ(s.groups[0].metric, "all_reduce.float.sum busbw_gbps");
   EXPECT_EQ(s.groups[1].metric, "all_reduce.float.sum busbw_gbps_in_place");

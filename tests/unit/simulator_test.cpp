@@ -57,8 +57,8 @@ TEST(SimulatorFabric, MeasurementsTakeTheSlowestPartCrossed) {
   fabric.set_gpu_factor(9, 0, 0.4);
   std::mt19937_64 rng(1);
   EXPECT_DOUBLE_EQ(fabric.measure_link_gbps(3, 4, 1, rng), 25.0);
-  EXPECT_DOUBLE_EQ(fabric.measure_link_gbps(3, 4, 0, rng), 50.0);      // the other rail's NIC is fine
-  EXPECT_DOUBLE_EQ(fabric.measure_link_gbps(6, 7, 0, rng), 12.5);      // either order
+  EXPECT_DOUBLE_EQ(fabric.measure_link_gbps(3, 4, 0, rng), 50.0);          // the other rail's NIC is fine
+  EXPECT_DOUBLE_EQ(fabric.measure_link_gbps(6, 7, 0, rng), 12.5);          // either order
   EXPECT_DOUBLE_EQ(fabric.measure_ring_gbps({5, 6, 7, 8}, 0, rng), 12.5);  // 6-7 are ring neighbours
   EXPECT_DOUBLE_EQ(fabric.measure_ring_gbps({5, 6, 8, 7}, 0, rng), 50.0);  // not neighbours: not crossed
   EXPECT_DOUBLE_EQ(fabric.measure_ring_gbps({8, 9}, 0, rng), 20.0);        // its GPU slows the all-reduce
@@ -194,7 +194,8 @@ INSTANTIATE_TEST_SUITE_P(Strategies, SimulatorStrategy, ::testing::Values(Strate
                          [](const auto& info) { return std::string(key_of(info.param)); });
 
 TEST(SimulatorPairwise, OneWayLinkIsFoundWithItsDirectionAndNeitherEnd) {
-  for (const Fault& fault : {Fault{FaultKind::kLinkOneWay, 3, 1, 9, 0.4}, Fault{FaultKind::kLinkOneWay, 9, 1, 3, 0.4}}) {
+  for (const Fault& fault :
+       {Fault{FaultKind::kLinkOneWay, 3, 1, 9, 0.4}, Fault{FaultKind::kLinkOneWay, 9, 1, 3, 0.4}}) {
     Scenario scenario;
     scenario.faults = {fault};
     const FabricModel fabric = apply(scenario, small_fabric());
@@ -241,8 +242,8 @@ TEST(SimulatorRun, PlannedRoundsMatchTheCirclePlannerAndLargeRunsAreNotSimulated
 }
 
 TEST(SimulatorCli, ParsesFlagsAndRejectsBadOnes) {
-  const char* argv[] = {"railcheck", "simulate", "--nodes", "32", "--rails", "4", "--fault-kinds", "nic,gpu",
-                        "--strategy", "bisect", "--noise", "0.1"};
+  const char* argv[] = {"railcheck",     "simulate", "--nodes",    "32",     "--rails", "4",
+                        "--fault-kinds", "nic,gpu",  "--strategy", "bisect", "--noise", "0.1"};
   const Command command = parse_command_line(12, argv);
   EXPECT_EQ(command.kind, CommandKind::kSimulate);
   EXPECT_EQ(command.simulate.fabric.nodes, 32);

@@ -78,9 +78,7 @@ TEST(FormatSize, SizeJustAboveAUnitIsNotShownAsTheUnit) {
   EXPECT_NE(format_size((std::size_t{1} << 20) + 1), format_size(std::size_t{1} << 20));
 }
 
-TEST(SizeSweep, FactorTwoFromEightToSixtyFour) {
-  EXPECT_EQ(size_sweep(8, 64, 0, 2.0), (Sizes{8, 16, 32, 64}));
-}
+TEST(SizeSweep, FactorTwoFromEightToSixtyFour) { EXPECT_EQ(size_sweep(8, 64, 0, 2.0), (Sizes{8, 16, 32, 64})); }
 
 TEST(SizeSweep, FactorStopsBeforeExceedingMax) {
   EXPECT_EQ(size_sweep(8, 100, 1, 2.0), (Sizes{8, 16, 32, 64}));
@@ -102,18 +100,14 @@ TEST(SizeSweep, MinGreaterThanMaxIsEmpty) {
   EXPECT_TRUE(size_sweep(64, 8, 8, 1.0).empty());
 }
 
-TEST(SizeSweep, ZeroStepWithoutFactorYieldsMinOnly) {
-  EXPECT_EQ(size_sweep(8, 64, 0, 1.0), (Sizes{8}));
-}
+TEST(SizeSweep, ZeroStepWithoutFactorYieldsMinOnly) { EXPECT_EQ(size_sweep(8, 64, 0, 1.0), (Sizes{8})); }
 
 TEST(SizeSweep, FactorThatRoundsBackToSameSizeStillAdvances) {
   // 1 * 1.1 truncates to 1, 2 * 1.1 to 2, 3 * 1.1 to 3: each still moves on by one byte.
   EXPECT_EQ(size_sweep(1, 4, 0, 1.1), (Sizes{1, 2, 3, 4}));
 }
 
-TEST(SizeSweep, StepBytesStopsAtSizeTOverflow) {
-  EXPECT_EQ(size_sweep(kMax - 1, kMax, 4, 1.0), (Sizes{kMax - 1}));
-}
+TEST(SizeSweep, StepBytesStopsAtSizeTOverflow) { EXPECT_EQ(size_sweep(kMax - 1, kMax, 4, 1.0), (Sizes{kMax - 1})); }
 
 // The sweep must stop when the next factor step would overflow size_t, as it does for step bytes. Runs in a
 // child with a 1 GiB address-space cap so a runaway sweep ends in bad_alloc instead of eating the machine.

@@ -1,4 +1,5 @@
-// summarize() and the p2p latency columns built on it: seconds in, microseconds out; nearest-rank percentiles; population standard deviation.
+// summarize() and the p2p latency columns built on it: seconds in, microseconds out; nearest-rank percentiles;
+// population standard deviation.
 #include <gtest/gtest.h>
 
 #include <cmath>

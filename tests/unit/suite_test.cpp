@@ -122,8 +122,8 @@ TEST(ParseSuite, InvalidJsonMessageKeepsTheParsersReason) {
   // A mistyped literal is a lexer error, whose nlohmann message ends in "; last read: '...'": the reason
   // ("invalid literal") must survive, not only the text that was last read. Column 48 is the "}" that ended
   // the bad literal.
-  const std::string what = input_error(R"({"schema_version": 1, "name": "t", "tests": tru})",
-                                       "not valid JSON at line 1 column 48");
+  const std::string what =
+      input_error(R"({"schema_version": 1, "name": "t", "tests": tru})", "not valid JSON at line 1 column 48");
   EXPECT_NE(what.find("invalid literal"), std::string::npos) << what;
 }
 
@@ -191,8 +191,8 @@ TEST(ParseSuite, BadSizeStringIsRejected) {
 }
 
 TEST(ParseSuite, MinBytesAboveMaxBytesIsRejected) {
-  const std::string what =
-      input_error(one_test(R"("collective": "all_reduce", "min_bytes": "2M", "max_bytes": "1M")"), "tests[0].min_bytes");
+  const std::string what = input_error(one_test(R"("collective": "all_reduce", "min_bytes": "2M", "max_bytes": "1M")"),
+                                       "tests[0].min_bytes");
   EXPECT_NE(what.find("2M"), std::string::npos) << what;
 }
 

@@ -8,8 +8,8 @@
 #include <numeric>
 #include <thread>
 
-#include "railcheck/core/error.h"
 #include "railcheck/collectives/tcp_transport.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 namespace {
@@ -67,22 +67,31 @@ TEST(ListenHandle, WrongMagicVersionTransportOrSizeIsAClearError) {
 
   auto bad_magic = bytes;
   bad_magic[0] = std::byte{0};
-  EXPECT_NE(message_of([&] { ListenHandle::from_bytes(bad_magic).payload(TransportId::kTcp, 1, 4, "node3"); })
-                .find("magic"), std::string::npos);
-  EXPECT_NE(message_of([&] { ListenHandle::from_bytes(bytes).payload(TransportId::kTcp, 2, 4, "node3"); })
-                .find("version 1, this build speaks version 2"), std::string::npos);
-  EXPECT_NE(message_of([&] { ListenHandle::from_bytes(bytes).payload(TransportId::kVerbs, 1, 4, "node3"); })
-                .find("transport tcp"), std::string::npos);
-  EXPECT_NE(message_of([&] { ListenHandle::from_bytes(bytes).payload(TransportId::kTcp, 1, 5, "node3"); })
-                .find("expects 5"), std::string::npos);
+  EXPECT_NE(
+      message_of([&] { ListenHandle::from_bytes(bad_magic).payload(TransportId::kTcp, 1, 4, "node3"); }).find("magic"),
+      std::string::npos);
+  EXPECT_NE(message_of([&] {
+              ListenHandle::from_bytes(bytes).payload(TransportId::kTcp, 2, 4, "node3");
+            }).find("version 1, this build speaks version 2"),
+            std::string::npos);
+  EXPECT_NE(message_of([&] {
+              ListenHandle::from_bytes(bytes).payload(TransportId::kVerbs, 1, 4, "node3");
+            }).find("transport tcp"),
+            std::string::npos);
+  EXPECT_NE(
+      message_of([&] { ListenHandle::from_bytes(bytes).payload(TransportId::kTcp, 1, 5, "node3"); }).find("expects 5"),
+      std::string::npos);
   auto truncated = bytes;
   truncated.resize(5);
-  EXPECT_NE(message_of([&] { ListenHandle::from_bytes(truncated).payload(TransportId::kTcp, 1, 4, "node3"); })
-                .find("shorter than"), std::string::npos);
+  EXPECT_NE(message_of([&] {
+              ListenHandle::from_bytes(truncated).payload(TransportId::kTcp, 1, 4, "node3");
+            }).find("shorter than"),
+            std::string::npos);
   auto longer = bytes;
   longer.push_back(std::byte{0});
-  EXPECT_NE(message_of([&] { ListenHandle::from_bytes(longer).payload(TransportId::kTcp, 1, 4, "node3"); })
-                .find("node3"), std::string::npos);
+  EXPECT_NE(
+      message_of([&] { ListenHandle::from_bytes(longer).payload(TransportId::kTcp, 1, 4, "node3"); }).find("node3"),
+      std::string::npos);
   const std::vector<std::byte> huge(ListenHandle::kMaxBytes);
   EXPECT_THROW(ListenHandle::make(TransportId::kTcp, 1, huge), Error);
 }
@@ -111,7 +120,7 @@ TEST(TcpTransport, NoDeviceIsASkipWithAReason) {
 TEST(TcpTransport, MovesBytesBothWaysOverParallelStreams) {
   for (int streams : {1, 4}) {
     ConnectedPair pair = connected_pair(streams);  // named members, not a structured binding:
-        auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+    auto& client = pair.client;                    // clang 14 cannot capture bindings in lambdas
     auto& server = pair.server;
 
     for (std::size_t bytes : {std::size_t{1}, std::size_t{100'000}, std::size_t{(1 << 20) + 3}}) {
@@ -141,7 +150,7 @@ TEST(TcpTransport, MovesBytesBothWaysOverParallelStreams) {
 
 TEST(TcpTransport, LossCountersComeFromTcpInfoOfEveryStreamAndGrowWithWhatIsSent) {
   ConnectedPair pair = connected_pair(2);  // named members, not a structured binding:
-    auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+  auto& client = pair.client;              // clang 14 cannot capture bindings in lambdas
   auto& server = pair.server;
   const LossCounters before = client->loss_counters();
   ASSERT_TRUE(before.known) << "TCP_INFO is readable on a connected socket";
@@ -170,7 +179,7 @@ TEST(TcpTransport, LossCountersComeFromTcpInfoOfEveryStreamAndGrowWithWhatIsSent
 
 TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
   ConnectedPair pair = connected_pair(3);  // named members, not a structured binding:
-    auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+  auto& client = pair.client;              // clang 14 cannot capture bindings in lambdas
   auto& server = pair.server;
   constexpr std::size_t kMessage = 200'000, kDepth = 8;
   std::vector<std::byte> out(kMessage * kDepth), in(kMessage * kDepth);
@@ -188,7 +197,7 @@ TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
   for (RequestId s : sends) wait_request(*client, s, std::chrono::steady_clock::now() + 10s, "send");
   receiver.get();
   EXPECT_EQ(out, in);
-  EXPECT_TRUE(client->test(sends.front()));  // completed requests stay complete
+  EXPECT_TRUE(client->test(sends.front()));                  // completed requests stay complete
   EXPECT_THROW(client->isend(*rout, out.size(), 1), Error);  // beyond the registered region
 }
 
@@ -198,7 +207,7 @@ TEST(TcpTransport, ManyMessagesInFlightCompleteInOrder) {
 TEST(TcpTransport, ReceiveCompletesWhileLaterReceivesArePostedButNotYetSent) {
   for (int streams : {1, 2}) {
     ConnectedPair pair = connected_pair(streams);  // named members, not a structured binding:
-        auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+    auto& client = pair.client;                    // clang 14 cannot capture bindings in lambdas
     auto& server = pair.server;
     constexpr std::size_t kMessage = 150'000;  // two pieces with 2 streams, each below the mark's cap
     std::vector<std::byte> out(kMessage), in(4 * kMessage);
@@ -256,7 +265,8 @@ TEST(TcpTransport, ConnectionCarryingAnotherNonceIsRejectedAndBothSidesTimeOut) 
   auto listen = transport->listen(0);
   std::vector<std::byte> forged(listen->handle().bytes().begin(), listen->handle().bytes().end());
   forged.back() ^= std::byte{0xff};  // last nonce byte
-  auto accepted = std::async(std::launch::async, [&] { return message_of([&] { transport->accept(std::move(listen)); }); });
+  auto accepted =
+      std::async(std::launch::async, [&] { return message_of([&] { transport->accept(std::move(listen)); }); });
   const std::string connect_error = message_of([&] { transport->connect(0, ListenHandle::from_bytes(forged), "x"); });
   const std::string accept_error = accepted.get();
   EXPECT_NE(connect_error.find("never accepted"), std::string::npos) << connect_error;
@@ -265,7 +275,7 @@ TEST(TcpTransport, ConnectionCarryingAnotherNonceIsRejectedAndBothSidesTimeOut) 
 
 TEST(TcpTransport, PeerClosingMidTransferIsAnErrorNotAHang) {
   ConnectedPair pair = connected_pair(1);  // named members, not a structured binding:
-    auto& client = pair.client;  // clang 14 cannot capture bindings in lambdas
+  auto& client = pair.client;              // clang 14 cannot capture bindings in lambdas
   auto& server = pair.server;
   server.reset();  // the server goes away
   std::vector<std::byte> buffer(1024);

@@ -19,9 +19,7 @@
 namespace railcheck {
 namespace {
 
-SysfsRoot fixture(const std::string& name) {
-  return SysfsRoot(test::sysfs_fixture(name));
-}
+SysfsRoot fixture(const std::string& name) { return SysfsRoot(test::sysfs_fixture(name)); }
 
 // A GpuSource that answers what a test tells it to.
 class FakeGpuSource final : public GpuSource {

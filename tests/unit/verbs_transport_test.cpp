@@ -12,9 +12,9 @@
 #include <future>
 #include <mutex>
 
-#include "railcheck/core/error.h"
 #include "railcheck/collectives/verbs_port_counters.h"
 #include "railcheck/collectives/verbs_transport.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 namespace {
@@ -33,7 +33,7 @@ std::string message_of(const std::function<void()>& f) {
 class FakeVerbs final : public VerbsApi {
  public:
   int devices = 1;
-  int list_errno = 0;                       // nonzero: get_device_list returns nullptr with this errno
+  int list_errno = 0;  // nonzero: get_device_list returns nullptr with this errno
   int port_link_layer = IBV_LINK_LAYER_INFINIBAND;
   ibv_mtu active_mtu = IBV_MTU_4096;
   std::uint16_t lid = 0x12;
@@ -275,7 +275,8 @@ TEST(FakeVerbs, InitGrantsRemoteReadWriteAccess) {
 TEST(FakeVerbs, RtrUsesTheSmallerMtuAndRemoteQpNumber) {
   QpSettings settings;
   settings.max_dest_rd_atomic = 4;
-  const QpTransition smaller_remote = rtr_transition(ib_port(IBV_MTU_4096), remote_info(IBV_MTU_1024), 0x4242, settings);
+  const QpTransition smaller_remote =
+      rtr_transition(ib_port(IBV_MTU_4096), remote_info(IBV_MTU_1024), 0x4242, settings);
   EXPECT_EQ(smaller_remote.attr.path_mtu, IBV_MTU_1024);
   EXPECT_EQ(smaller_remote.attr.dest_qp_num, 0x4242u);
   EXPECT_EQ(smaller_remote.attr.rq_psn, 0x123456u);
@@ -307,10 +308,9 @@ TEST(FakeVerbs, RoceUsesGidAndGlobalRouteIbUsesLid) {
 TEST(FakeVerbs, RoceDefaultGidIsTheRoceV2Ipv4MappedOneElseIndexZero) {
   FakeBase base;
   base.fake->port_link_layer = IBV_LINK_LAYER_ETHERNET;
-  base.fake->gids = {gid_entry({0xfe, 0x80}, IBV_GID_TYPE_ROCE_V1),
-                     gid_entry({0xff, 0xff, 10, 0, 0, 1}, IBV_GID_TYPE_ROCE_V1),
-                     gid_entry({0xfe, 0x80}, IBV_GID_TYPE_ROCE_V2),
-                     gid_entry({0xff, 0xff, 10, 0, 0, 1}, IBV_GID_TYPE_ROCE_V2)};
+  base.fake->gids = {
+      gid_entry({0xfe, 0x80}, IBV_GID_TYPE_ROCE_V1), gid_entry({0xff, 0xff, 10, 0, 0, 1}, IBV_GID_TYPE_ROCE_V1),
+      gid_entry({0xfe, 0x80}, IBV_GID_TYPE_ROCE_V2), gid_entry({0xff, 0xff, 10, 0, 0, 1}, IBV_GID_TYPE_ROCE_V2)};
   const PortAddress chosen = query_port_address(*base.fake, base.context.get(), "fake_mlx5_0", 1, -1);
   EXPECT_EQ(chosen.link_layer, LinkLayer::kEthernet);
   EXPECT_EQ(chosen.gid_index, 3);
@@ -377,8 +377,9 @@ TEST(FakeVerbs, HandleOfWrongSizeOrVersionIsRejected) {
             std::string::npos);
   auto newer = bytes;
   newer[5] = std::byte{kVerbsHandleVersion + 1};
-  EXPECT_NE(message_of([&] { decode_verbs_handle(ListenHandle::from_bytes(newer), "node3"); })
-                .find("version 2, this build speaks version 1"),
+  EXPECT_NE(message_of([&] {
+              decode_verbs_handle(ListenHandle::from_bytes(newer), "node3");
+            }).find("version 2, this build speaks version 1"),
             std::string::npos);
   const ListenHandle tcp = ListenHandle::make(TransportId::kTcp, 1, std::vector<std::byte>(14));
   EXPECT_NE(message_of([&] { decode_verbs_handle(tcp, "node3"); }).find("transport tcp"), std::string::npos);
@@ -429,7 +430,8 @@ struct FakePair {
     b = make_verbs_transport(options, fake);
     auto listen = a->listen(0);
     const ListenHandle handle = ListenHandle::from_bytes(listen->handle().bytes());
-    auto accepted = std::async(std::launch::async, [&, l = std::move(listen)]() mutable { return a->accept(std::move(l)); });
+    auto accepted =
+        std::async(std::launch::async, [&, l = std::move(listen)]() mutable { return a->accept(std::move(l)); });
     connector = b->connect(0, handle, "rank1");
     acceptor = accepted.get();
   }
@@ -496,8 +498,7 @@ TEST(FakeVerbs, RdmaWriteAndReadBandwidthPostEveryMessage) {
   const auto calls = pair.fake->calls();
   EXPECT_EQ(std::count(calls.begin(), calls.end(), "post_send"), 100);
   EXPECT_EQ(rdma_bandwidth(endpoint, RdmaOp::kRead, *region, 1 << 16, 3, 1, 10.0).messages, 3);
-  EXPECT_NE(message_of([&] { rdma_bandwidth(endpoint, RdmaOp::kRead, *region, 1 << 16, 1, 0, 10.0); })
-                .find("tx depth"),
+  EXPECT_NE(message_of([&] { rdma_bandwidth(endpoint, RdmaOp::kRead, *region, 1 << 16, 1, 0, 10.0); }).find("tx depth"),
             std::string::npos);
 }
 

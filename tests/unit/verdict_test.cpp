@@ -13,7 +13,6 @@
 namespace railcheck::analysis {
 namespace {
 
-
 Finding finding(ComponentId component, VerdictStatus status, std::string text, std::string source = "fleet") {
   Finding result;
   result.component = std::move(component);
@@ -79,7 +78,8 @@ TEST(ComponentTest, JsonRoundTripForEveryKind) {
 }
 
 TEST(VerdictTest, StatusKeysRoundTripAndOrderBySeverity) {
-  for (VerdictStatus status : {VerdictStatus::kSkip, VerdictStatus::kPass, VerdictStatus::kWarn, VerdictStatus::kFail}) {
+  for (VerdictStatus status :
+       {VerdictStatus::kSkip, VerdictStatus::kPass, VerdictStatus::kWarn, VerdictStatus::kFail}) {
     EXPECT_EQ(parse_verdict_status(key_of(status)), status);
   }
   EXPECT_EQ(parse_verdict_status("FAIL"), std::nullopt);
@@ -181,7 +181,8 @@ TEST(VerdictTest, PlaybookIsConcretePerKindAndStatus) {
   EXPECT_EQ(gpu, "drain node2; run `railcheck gpu-check` on GPU 6; replace the GPU if it repeats");
   EXPECT_EQ(next_action(make_node("node2"), VerdictStatus::kFail, {}), "drain node2");
 
-  for (const ComponentId& id : {make_node("n"), make_gpu("n", 1), make_nic("n", "x", 0), make_link("n", "x", "m", "x", 0)}) {
+  for (const ComponentId& id :
+       {make_node("n"), make_gpu("n", 1), make_nic("n", "x", 0), make_link("n", "x", "m", "x", 0)}) {
     EXPECT_EQ(next_action(id, VerdictStatus::kWarn, {}).rfind("re-test: ", 0), 0u) << label(id);
     EXPECT_EQ(next_action(id, VerdictStatus::kPass, {}), "");
     EXPECT_EQ(next_action(id, VerdictStatus::kSkip, {}), "");

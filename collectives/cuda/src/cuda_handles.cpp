@@ -27,7 +27,8 @@ CudaGraphExec instantiate_graph(const CudaGraph& graph) {
 Buffer allocate_device_buffer(std::size_t bytes, cudaStream_t stream) {
   void* data = nullptr;
   RC_CUDA_CALL(cudaMalloc(&data, bytes));
-  Buffer buffer(data, bytes, MemoryKind::kDevice, [](void* pointer) noexcept { warn_cuda(cudaFree(pointer), "cudaFree"); });
+  Buffer buffer(data, bytes, MemoryKind::kDevice,
+                [](void* pointer) noexcept { warn_cuda(cudaFree(pointer), "cudaFree"); });
   if (bytes > 0) {
     // On the backend's stream: it does not synchronize with the legacy stream a plain cudaMemset would use.
     RC_CUDA_CALL(cudaMemsetAsync(buffer.data(), 0, bytes, stream));
@@ -39,7 +40,8 @@ Buffer allocate_device_buffer(std::size_t bytes, cudaStream_t stream) {
 Buffer allocate_pinned_buffer(std::size_t bytes) {
   void* data = nullptr;
   RC_CUDA_CALL(cudaHostAlloc(&data, bytes == 0 ? 1 : bytes, cudaHostAllocPortable));
-  Buffer buffer(data, bytes, MemoryKind::kHost, [](void* pointer) noexcept { warn_cuda(cudaFreeHost(pointer), "cudaFreeHost"); });
+  Buffer buffer(data, bytes, MemoryKind::kHost,
+                [](void* pointer) noexcept { warn_cuda(cudaFreeHost(pointer), "cudaFreeHost"); });
   std::memset(data, 0, bytes);  // first touch from this thread: NUMA placement follows the caller's binding
   return buffer;
 }

@@ -129,8 +129,8 @@ void MpiCollective::run(const CollectiveCall& call) {
         RC_MPI_CALL(MPI_Sendrecv_replace(recv, count, type, next, kSendRecvTag, previous, kSendRecvTag, comm,
                                          MPI_STATUS_IGNORE));
       } else {
-        RC_MPI_CALL(MPI_Sendrecv(send, count, type, next, kSendRecvTag, recv, count, type, previous, kSendRecvTag,
-                                 comm, MPI_STATUS_IGNORE));
+        RC_MPI_CALL(MPI_Sendrecv(send, count, type, next, kSendRecvTag, recv, count, type, previous, kSendRecvTag, comm,
+                                 MPI_STATUS_IGNORE));
       }
       break;
     }

@@ -64,16 +64,25 @@ void divide16(void* data, std::size_t count, int divisor) {
 
 MPI_Datatype mpi_datatype(DataType type) {
   switch (type) {
-    case DataType::kInt8: return MPI_INT8_T;
-    case DataType::kUint8: return MPI_UINT8_T;
-    case DataType::kInt32: return MPI_INT32_T;
-    case DataType::kUint32: return MPI_UINT32_T;
-    case DataType::kInt64: return MPI_INT64_T;
-    case DataType::kUint64: return MPI_UINT64_T;
+    case DataType::kInt8:
+      return MPI_INT8_T;
+    case DataType::kUint8:
+      return MPI_UINT8_T;
+    case DataType::kInt32:
+      return MPI_INT32_T;
+    case DataType::kUint32:
+      return MPI_UINT32_T;
+    case DataType::kInt64:
+      return MPI_INT64_T;
+    case DataType::kUint64:
+      return MPI_UINT64_T;
     case DataType::kFloat16:
-    case DataType::kBfloat16: return MPI_UINT16_T;
-    case DataType::kFloat32: return MPI_FLOAT;
-    case DataType::kFloat64: return MPI_DOUBLE;
+    case DataType::kBfloat16:
+      return MPI_UINT16_T;
+    case DataType::kFloat32:
+      return MPI_FLOAT;
+    case DataType::kFloat64:
+      return MPI_DOUBLE;
   }
   return MPI_BYTE;
 }
@@ -98,26 +107,50 @@ MPI_Op MpiReduceOps::get(DataType type, ReduceOp op) const {
   if (type == DataType::kBfloat16) return bfloat16_ops_[op_index(op)];
   switch (op) {
     case ReduceOp::kSum:
-    case ReduceOp::kAvg: return MPI_SUM;
-    case ReduceOp::kProd: return MPI_PROD;
-    case ReduceOp::kMax: return MPI_MAX;
-    case ReduceOp::kMin: return MPI_MIN;
+    case ReduceOp::kAvg:
+      return MPI_SUM;
+    case ReduceOp::kProd:
+      return MPI_PROD;
+    case ReduceOp::kMax:
+      return MPI_MAX;
+    case ReduceOp::kMin:
+      return MPI_MIN;
   }
   return MPI_SUM;
 }
 
 void divide_elements(void* data, std::size_t count, DataType type, int divisor) {
   switch (type) {
-    case DataType::kInt8: divide_as<std::int8_t>(data, count, divisor); break;
-    case DataType::kUint8: divide_as<std::uint8_t>(data, count, divisor); break;
-    case DataType::kInt32: divide_as<std::int32_t>(data, count, divisor); break;
-    case DataType::kUint32: divide_as<std::uint32_t>(data, count, divisor); break;
-    case DataType::kInt64: divide_as<std::int64_t>(data, count, divisor); break;
-    case DataType::kUint64: divide_as<std::uint64_t>(data, count, divisor); break;
-    case DataType::kFloat16: divide16<half_to_float, float_to_half>(data, count, divisor); break;
-    case DataType::kBfloat16: divide16<bfloat16_to_float, float_to_bfloat16>(data, count, divisor); break;
-    case DataType::kFloat32: divide_as<float>(data, count, divisor); break;
-    case DataType::kFloat64: divide_as<double>(data, count, divisor); break;
+    case DataType::kInt8:
+      divide_as<std::int8_t>(data, count, divisor);
+      break;
+    case DataType::kUint8:
+      divide_as<std::uint8_t>(data, count, divisor);
+      break;
+    case DataType::kInt32:
+      divide_as<std::int32_t>(data, count, divisor);
+      break;
+    case DataType::kUint32:
+      divide_as<std::uint32_t>(data, count, divisor);
+      break;
+    case DataType::kInt64:
+      divide_as<std::int64_t>(data, count, divisor);
+      break;
+    case DataType::kUint64:
+      divide_as<std::uint64_t>(data, count, divisor);
+      break;
+    case DataType::kFloat16:
+      divide16<half_to_float, float_to_half>(data, count, divisor);
+      break;
+    case DataType::kBfloat16:
+      divide16<bfloat16_to_float, float_to_bfloat16>(data, count, divisor);
+      break;
+    case DataType::kFloat32:
+      divide_as<float>(data, count, divisor);
+      break;
+    case DataType::kFloat64:
+      divide_as<double>(data, count, divisor);
+      break;
   }
 }
 

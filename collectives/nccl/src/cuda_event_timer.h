@@ -49,8 +49,8 @@ class CudaEventTimer final : public Timer {
   std::shared_ptr<const CudaStream> stream_;
   int device_;
   LatchPolicy policy_;
-  std::vector<CudaEvent> events_;  // pool, reused by every start(); grows on demand
-  std::size_t recorded_ = 0;       // events_[0, recorded_) hold this round's records
+  std::vector<CudaEvent> events_;              // pool, reused by every start(); grows on demand
+  std::size_t recorded_ = 0;                   // events_[0, recorded_) hold this round's records
   std::optional<kernels::StreamLatch> latch_;  // after stream_: destroyed (and let go) before the stream
   bool released_ = false;
 };

@@ -2,8 +2,8 @@
 
 #include <climits>
 
-#include "railcheck/collectives/nccl_call.h"
 #include "railcheck/collectives/mpi_call.h"
+#include "railcheck/collectives/nccl_call.h"
 
 namespace railcheck {
 

@@ -3,10 +3,10 @@
 #include <thread>
 
 #include "cuda_event_timer.h"
-#include "railcheck/collectives/cuda_handles.h"
 #include "nccl_bootstrap.h"
 #include "nccl_comm.h"
 #include "nccl_types.h"
+#include "railcheck/collectives/cuda_handles.h"
 #include "railcheck/collectives/nccl_call.h"
 
 namespace railcheck {

@@ -15,8 +15,8 @@ namespace railcheck {
 
 std::string errno_text(int error) {
   const char* name = strerrorname_np(error);
-  return std::string(std::strerror(error)) + " (errno " + std::to_string(error) + (name ? std::string(", ") + name : "") +
-         ")";
+  return std::string(std::strerror(error)) + " (errno " + std::to_string(error) +
+         (name ? std::string(", ") + name : "") + ")";
 }
 
 SocketFd& SocketFd::operator=(SocketFd&& other) noexcept {
@@ -28,7 +28,8 @@ SocketFd& SocketFd::operator=(SocketFd&& other) noexcept {
 }
 
 SocketFd::~SocketFd() {
-  if (fd_ >= 0 && ::close(fd_) != 0) std::fprintf(stderr, "railcheck: warning: close(%d): %s\n", fd_, std::strerror(errno));
+  if (fd_ >= 0 && ::close(fd_) != 0)
+    std::fprintf(stderr, "railcheck: warning: close(%d): %s\n", fd_, std::strerror(errno));
 }
 
 int SocketFd::release() noexcept {

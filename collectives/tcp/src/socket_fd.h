@@ -10,14 +10,14 @@
 #include "railcheck/core/error.h"
 
 // Converts a failing POSIX call (result < 0) into railcheck::Error with the call text, errno text and place.
-#define RC_SYS_CALL(call)                                                                                   \
-  ([&]() {                                                                                                  \
-    const auto rc_sys_result_ = (call);                                                                     \
-    if (rc_sys_result_ < 0) {                                                                               \
-      throw ::railcheck::Error(::railcheck::format_call_error("POSIX", #call, __FILE__, __LINE__,            \
-                                                              ::railcheck::errno_text(errno)));              \
-    }                                                                                                       \
-    return rc_sys_result_;                                                                                  \
+#define RC_SYS_CALL(call)                                                                                      \
+  ([&]() {                                                                                                     \
+    const auto rc_sys_result_ = (call);                                                                        \
+    if (rc_sys_result_ < 0) {                                                                                  \
+      throw ::railcheck::Error(                                                                                \
+          ::railcheck::format_call_error("POSIX", #call, __FILE__, __LINE__, ::railcheck::errno_text(errno))); \
+    }                                                                                                          \
+    return rc_sys_result_;                                                                                     \
   }())
 
 namespace railcheck {

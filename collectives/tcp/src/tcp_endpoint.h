@@ -49,11 +49,11 @@ class TcpEndpoint final : public Endpoint {
   struct Direction {
     bool send = true;
     std::deque<Op> ops;
-    RequestId first = 0;               // sequence number of ops.front()
-    RequestId next = 0;                // sequence number of the next posted op
-    std::vector<RequestId> cursor;     // per stream: first op whose piece on that stream is not done
-    std::vector<char> would_block;     // per stream: the last call said EAGAIN and poll() has not said ready
-                                       // since; progress() makes no call there until it does
+    RequestId first = 0;            // sequence number of ops.front()
+    RequestId next = 0;             // sequence number of the next posted op
+    std::vector<RequestId> cursor;  // per stream: first op whose piece on that stream is not done
+    std::vector<char> would_block;  // per stream: the last call said EAGAIN and poll() has not said ready
+                                    // since; progress() makes no call there until it does
   };
   RequestId post(Direction& d, const MemoryRegion& region, std::size_t offset, std::size_t bytes);
   void progress(Direction& d);

@@ -18,7 +18,7 @@
 namespace railcheck {
 namespace {
 
-constexpr std::size_t kPayloadBytes = 4 + 2 + 8;  // IPv4 (network order), port (network order), nonce
+constexpr std::size_t kPayloadBytes = 4 + 2 + 8;   // IPv4 (network order), port (network order), nonce
 constexpr std::uint32_t kHelloMagic = 0x52435448;  // "RCTH"
 constexpr std::uint32_t kAckMagic = 0x52435441;    // "RCTA"
 constexpr int kMaxStreams = 64;
@@ -115,8 +115,7 @@ class TcpTransport final : public Transport {
         throw Error("bind to " + nic.name + " " + nic.address + " before connecting to " + peer +
                     " failed: " + errno_text(errno));
       }
-      if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&remote), sizeof remote) != 0 &&
-          errno != EINPROGRESS) {
+      if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&remote), sizeof remote) != 0 && errno != EINPROGRESS) {
         throw Error("connect from " + nic.name + " to " + peer + " failed: " + errno_text(errno));
       }
       if (!poll_until(fd.get(), POLLOUT, deadline)) {
@@ -127,7 +126,8 @@ class TcpTransport final : public Transport {
       socklen_t length = sizeof error;
       RC_SYS_CALL(::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &length));
       if (error != 0) throw Error("connect from " + nic.name + " to " + peer + " failed: " + errno_text(error));
-      const Hello hello{kHelloMagic, static_cast<std::uint16_t>(s), static_cast<std::uint16_t>(options_.streams), nonce};
+      const Hello hello{kHelloMagic, static_cast<std::uint16_t>(s), static_cast<std::uint16_t>(options_.streams),
+                        nonce};
       send_all(fd.get(), &hello, sizeof hello, deadline, peer, "the connection hello");
       streams.push_back(std::move(fd));
     }
@@ -163,8 +163,8 @@ class TcpTransport final : public Transport {
       }
       sockaddr_in remote{};
       socklen_t length = sizeof remote;
-      const int raw = ::accept4(comm->fd_.get(), reinterpret_cast<sockaddr*>(&remote), &length,
-                                SOCK_NONBLOCK | SOCK_CLOEXEC);
+      const int raw =
+          ::accept4(comm->fd_.get(), reinterpret_cast<sockaddr*>(&remote), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (raw < 0) {
         if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED) continue;
         throw Error("accept on " + where + " failed: " + errno_text(errno));

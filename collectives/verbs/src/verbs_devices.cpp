@@ -32,7 +32,7 @@ std::vector<NicInfo> verbs_devices(const std::shared_ptr<VerbsApi>& api, const V
       VerbsContext context(api, RC_VERBS_CALL(name, api->open_device(list.at(i))), name);
       port = query_port_address(*api, context.get(), name, static_cast<std::uint8_t>(options.port), options.gid_index);
     } catch (const InputError&) {
-      throw;  // a bad -x is the user's to fix, not a skip
+      throw;                    // a bad -x is the user's to fix, not a skip
     } catch (const Error& e) {  // one broken device or a missing port is a skip of that device, not a failure
       skipped += std::string(e.what()) + "; ";
       continue;

@@ -57,17 +57,17 @@ std::unique_ptr<MemoryRegion> VerbsEndpoint::register_memory(std::byte* data, st
   return std::make_unique<VerbsMemoryRegion>(std::move(mr), data, bytes);
 }
 
-std::unique_ptr<MemoryRegion> VerbsEndpoint::register_device_memory(std::byte* data, std::size_t bytes,
-                                                                    int dmabuf_fd, std::uint64_t dmabuf_offset) {
+std::unique_ptr<MemoryRegion> VerbsEndpoint::register_device_memory(std::byte* data, std::size_t bytes, int dmabuf_fd,
+                                                                    std::uint64_t dmabuf_offset) {
   const VerbsPd& pd = connection_->device->pd;
   std::string dmabuf_failure;
   if (dmabuf_fd >= 0) {
     try {
-      VerbsMr mr(api_,
-                 RC_VERBS_CALL(pd.device(), api_->reg_dmabuf_mr(pd.get(), dmabuf_offset, bytes,
-                                                                reinterpret_cast<std::uintptr_t>(data), dmabuf_fd,
-                                                                kAccess)),
-                 pd.device());
+      VerbsMr mr(
+          api_,
+          RC_VERBS_CALL(pd.device(), api_->reg_dmabuf_mr(pd.get(), dmabuf_offset, bytes,
+                                                         reinterpret_cast<std::uintptr_t>(data), dmabuf_fd, kAccess)),
+          pd.device());
       return std::make_unique<VerbsMemoryRegion>(std::move(mr), data, bytes);
     } catch (const Error& e) {
       dmabuf_failure = e.what();
@@ -77,7 +77,8 @@ std::unique_ptr<MemoryRegion> VerbsEndpoint::register_device_memory(std::byte* d
     return register_memory(data, bytes);
   } catch (const Error& e) {
     if (dmabuf_failure.empty()) {
-      throw Error(std::string(e.what()) + " (no dma-buf fd given; plain ibv_reg_mr of GPU memory needs nvidia-peermem)");
+      throw Error(std::string(e.what()) +
+                  " (no dma-buf fd given; plain ibv_reg_mr of GPU memory needs nvidia-peermem)");
     }
     throw Error("GPU memory registration failed both ways: dma-buf: " + dmabuf_failure + "; plain ibv_reg_mr " +
                 "(nvidia-peermem path): " + e.what());

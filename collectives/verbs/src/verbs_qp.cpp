@@ -18,7 +18,8 @@ static_assert(kPayloadBytes <= ListenHandle::kMaxBytes - ListenHandle::kHeaderBy
 
 template <typename T>
 void put(std::vector<std::byte>& b, std::size_t at, T value) {
-  for (std::size_t i = 0; i < sizeof(T); ++i) b[at + i] = std::byte((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff);
+  for (std::size_t i = 0; i < sizeof(T); ++i)
+    b[at + i] = std::byte((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff);
 }
 template <typename T>
 T get(std::span<const std::byte> b, std::size_t at) {
@@ -42,9 +43,7 @@ bool is_ipv4_mapped(const ibv_gid& gid) {
 
 }  // namespace
 
-std::string_view name_of(LinkLayer layer) {
-  return layer == LinkLayer::kEthernet ? "Ethernet (RoCE)" : "InfiniBand";
-}
+std::string_view name_of(LinkLayer layer) { return layer == LinkLayer::kEthernet ? "Ethernet (RoCE)" : "InfiniBand"; }
 
 PortAddress query_port_address(VerbsApi& api, ibv_context* context, const std::string& device, std::uint8_t port,
                                int gid_index) {
@@ -87,8 +86,8 @@ ListenHandle encode_verbs_handle(const VerbsPeerInfo& info) {
   }
   if (info.psn > 0xffffff) throw Error("verbs handle: PSN " + std::to_string(info.psn) + " exceeds 24 bits");
   if (info.oob_handle.size() > kVerbsOobMaxBytes) {
-    throw Error("verbs handle: out-of-band handle of " + std::to_string(info.oob_handle.size()) +
-                " bytes exceeds " + std::to_string(kVerbsOobMaxBytes));
+    throw Error("verbs handle: out-of-band handle of " + std::to_string(info.oob_handle.size()) + " bytes exceeds " +
+                std::to_string(kVerbsOobMaxBytes));
   }
   std::vector<std::byte> b(kPayloadBytes);
   put<std::uint8_t>(b, 0, static_cast<std::uint8_t>(info.link_layer));
@@ -112,7 +111,8 @@ VerbsPeerInfo decode_verbs_handle(const ListenHandle& handle, std::string_view f
   const std::string who = "verbs handle from " + std::string(from);
   VerbsPeerInfo info;
   const auto layer = get<std::uint8_t>(b, 0);
-  if (layer != static_cast<std::uint8_t>(LinkLayer::kInfiniBand) && layer != static_cast<std::uint8_t>(LinkLayer::kEthernet)) {
+  if (layer != static_cast<std::uint8_t>(LinkLayer::kInfiniBand) &&
+      layer != static_cast<std::uint8_t>(LinkLayer::kEthernet)) {
     throw Error(who + " has link layer " + std::to_string(layer) + ", expected 1 (InfiniBand) or 2 (Ethernet)");
   }
   info.link_layer = static_cast<LinkLayer>(layer);
@@ -134,7 +134,8 @@ VerbsPeerInfo decode_verbs_handle(const ListenHandle& handle, std::string_view f
   info.window_address = get<std::uint64_t>(b, 28);
   info.window_rkey = get<std::uint32_t>(b, 36);
   info.window_bytes = get<std::uint64_t>(b, 44);
-  for (int i = 0; i < qps; ++i) info.qp_nums.push_back(get<std::uint32_t>(b, kQpNumsAt + 4 * static_cast<std::size_t>(i)));
+  for (int i = 0; i < qps; ++i)
+    info.qp_nums.push_back(get<std::uint32_t>(b, kQpNumsAt + 4 * static_cast<std::size_t>(i)));
   info.oob_handle.assign(b.begin() + kOobAt, b.begin() + kOobAt + oob);
   return info;
 }
@@ -173,8 +174,8 @@ QpTransition rtr_transition(const PortAddress& local, const VerbsPeerInfo& remot
     t.attr.ah_attr.is_global = 0;
     t.attr.ah_attr.dlid = remote.lid;
   }
-  t.mask = IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU | IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
-           IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER;
+  t.mask = IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU | IBV_QP_DEST_QPN | IBV_QP_RQ_PSN | IBV_QP_MAX_DEST_RD_ATOMIC |
+           IBV_QP_MIN_RNR_TIMER;
   return t;
 }
 
@@ -187,8 +188,8 @@ QpTransition rts_transition(std::uint32_t local_psn, const QpSettings& settings)
   t.attr.rnr_retry = settings.rnr_retry;
   t.attr.sq_psn = local_psn;
   t.attr.max_rd_atomic = settings.max_rd_atomic;
-  t.mask = IBV_QP_STATE | IBV_QP_SQ_PSN | IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY |
-           IBV_QP_MAX_QP_RD_ATOMIC;
+  t.mask =
+      IBV_QP_STATE | IBV_QP_SQ_PSN | IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY | IBV_QP_MAX_QP_RD_ATOMIC;
   return t;
 }
 

@@ -30,8 +30,10 @@ VerbsDeviceList VerbsDeviceList::open(std::shared_ptr<VerbsApi> api) noexcept {
   if (!list.list_) {
     const int error = errno != 0 ? errno : EIO;
     list.reason_ = "no RDMA devices: ibv_get_device_list: " + std::string(std::strerror(error));
-    if (error == ENOSYS) list.reason_ += " (kernel without RDMA support?)";
-    else list.reason_ += " (errno " + std::to_string(error) + ")";
+    if (error == ENOSYS)
+      list.reason_ += " (kernel without RDMA support?)";
+    else
+      list.reason_ += " (errno " + std::to_string(error) + ")";
     return list;
   }
   list.count_ = count > 0 ? count : 0;

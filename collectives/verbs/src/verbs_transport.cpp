@@ -45,8 +45,7 @@ std::vector<std::byte> oob_exchange(Endpoint& oob, std::span<const std::byte> se
 
 class VerbsTransport final : public Transport {
  public:
-  VerbsTransport(const VerbsOptions& options, std::shared_ptr<VerbsApi> api)
-      : options_(options), api_(std::move(api)) {
+  VerbsTransport(const VerbsOptions& options, std::shared_ptr<VerbsApi> api) : options_(options), api_(std::move(api)) {
     if (options_.common.streams < 1 || options_.common.streams > kMaxVerbsQps) {
       throw InputError("-q " + std::to_string(options_.common.streams) + ": QPs per connection must be 1.." +
                        std::to_string(kMaxVerbsQps));
@@ -84,8 +83,8 @@ class VerbsTransport final : public Transport {
     tcp.streams = 1;
     auto oob_transport = make_tcp_transport(tcp, options_.oob);
     if (oob_transport->devices().empty()) {
-      throw Error("verbs connect to " + peer + ": no interface for the out-of-band QP exchange: " +
-                  oob_transport->skip_reason());
+      throw Error("verbs connect to " + peer +
+                  ": no interface for the out-of-band QP exchange: " + oob_transport->skip_reason());
     }
     auto oob = oob_transport->connect(0, ListenHandle::from_bytes(remote.oob_handle), peer_name);
     const ListenHandle reply = encode_verbs_handle(connection->local_info());
@@ -116,9 +115,8 @@ class VerbsTransport final : public Transport {
 
  private:
   std::chrono::steady_clock::time_point deadline() const {
-    return std::chrono::steady_clock::now() +
-           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-               std::chrono::duration<double>(options_.common.timeout_s));
+    return std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                  std::chrono::duration<double>(options_.common.timeout_s));
   }
 
   std::shared_ptr<VerbsDeviceState> device_state(int dev) {
@@ -161,9 +159,10 @@ class VerbsTransport final : public Transport {
       connection->window_bytes.resize(options_.rdma_window_bytes);
       std::byte* data = connection->window_bytes.data();
       const int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
-      VerbsMr mr(api_, RC_VERBS_CALL(name, api_->reg_mr(connection->device->pd.get(), data, options_.rdma_window_bytes,
-                                                        access)),
-                 name);
+      VerbsMr mr(
+          api_,
+          RC_VERBS_CALL(name, api_->reg_mr(connection->device->pd.get(), data, options_.rdma_window_bytes, access)),
+          name);
       connection->window = std::make_unique<VerbsMemoryRegion>(std::move(mr), data, options_.rdma_window_bytes);
     }
     return connection;

@@ -12,9 +12,9 @@
 namespace railcheck {
 
 struct BackendChoice {
-  std::string name;     ///< nccl or mpi
-  std::string reason;   ///< why, for the manifest and console
-  int device = -1;      ///< this rank's CUDA device (nccl)
+  std::string name;    ///< nccl or mpi
+  std::string reason;  ///< why, for the manifest and console
+  int device = -1;     ///< this rank's CUDA device (nccl)
 };
 
 /// Collective over the world, so every rank makes the same choice: auto picks nccl only when NCCL is built

@@ -32,8 +32,8 @@ struct RankInfo {
   int local_size = 1;
   int node_index = 0;  ///< hosts numbered in order of their lowest rank
   int pid = 0;
-  std::string cpus;    ///< the CPUs it may run on, cpu-list form ("" if unknown); see cpu_affinity.h
-  int cpu_count = 0;   ///< how many (0 if unknown)
+  std::string cpus;   ///< the CPUs it may run on, cpu-list form ("" if unknown); see cpu_affinity.h
+  int cpu_count = 0;  ///< how many (0 if unknown)
 };
 
 class Bootstrap {

@@ -27,18 +27,18 @@ struct RunManifest {
   std::string railcheck_version;
   std::string git_revision;
   std::string command_line;
-  std::string suite;          ///< suite name, or the collective for a single sweep
-  std::string backend;        ///< nccl or mpi
-  std::string backend_reason; ///< why this backend (auto selection)
-  std::string start_time;     ///< ISO 8601 UTC
+  std::string suite;           ///< suite name, or the collective for a single sweep
+  std::string backend;         ///< nccl or mpi
+  std::string backend_reason;  ///< why this backend (auto selection)
+  std::string start_time;      ///< ISO 8601 UTC
   std::string end_time;
-  std::string mpi_library;    ///< MPI_Get_library_version, first line
-  std::string mpi_standard;   ///< e.g. "3.1"
-  int cuda_runtime = 0;       ///< 0 when not built with CUDA
+  std::string mpi_library;   ///< MPI_Get_library_version, first line
+  std::string mpi_standard;  ///< e.g. "3.1"
+  int cuda_runtime = 0;      ///< 0 when not built with CUDA
   int cuda_driver = 0;
   int nccl = 0;
   std::string compiler;
-  std::string slurm_job_id;   ///< empty outside Slurm
+  std::string slurm_job_id;  ///< empty outside Slurm
   std::vector<std::string> hosts;
   std::vector<RankEntry> ranks;
   std::optional<nlohmann::json> topology;  ///< rank 0's node (topology.schema.json), null when discovery found

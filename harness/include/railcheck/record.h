@@ -25,14 +25,14 @@ struct RankResult {
   int rank = 0;
   std::string host;
   int local_rank = 0;
-  SampleStats time;             ///< per-iteration times of this rank
+  SampleStats time;                 ///< per-iteration times of this rank
   std::int64_t wrong_elements = 0;  ///< -1 when not checked
   std::vector<double> samples_us;   ///< raw per-iteration times, only with --record-samples
 };
 
 struct CollectiveRecord {
-  std::string test_name;   ///< suite entry name
-  std::string test_key;    ///< stable key (test_spec.h)
+  std::string test_name;  ///< suite entry name
+  std::string test_key;   ///< stable key (test_spec.h)
   CollectiveKind kind = CollectiveKind::kAllReduce;
   std::string backend;
   std::string group = "world";

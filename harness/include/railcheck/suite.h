@@ -18,20 +18,20 @@ inline constexpr int kSuiteSchemaVersion = 1;
 /// A pairwise point-to-point test: every pair of hosts per rail (railcheck p2p's options), then, when the
 /// analysis finds suspects, their re-tests with known-good peers.
 struct P2pTestSpec {
-  std::string name;     ///< record label ("test" field of its p2p records)
+  std::string name;  ///< record label ("test" field of its p2p records)
   P2pOptions options;
 };
 
 struct Suite {
   std::string name;
   std::string description;
-  std::string source;                   ///< file path, or "<embedded quick.json>"
-  std::optional<std::string> backend;   ///< auto | nccl | mpi; the command line wins
-  std::optional<double> timeout_s;      ///< watchdog timeout; the command line wins
+  std::string source;                  ///< file path, or "<embedded quick.json>"
+  std::optional<std::string> backend;  ///< auto | nccl | mpi; the command line wins
+  std::optional<double> timeout_s;     ///< watchdog timeout; the command line wins
   std::vector<CollectiveTestSpec> tests;
-  std::vector<P2pTestSpec> p2p_tests;   ///< run after the collectives, in file order
-  std::string profile;                  ///< hardware profile a baseline must match; empty: any
-  analysis::AnalysisOptions analysis;   ///< thresholds the verdicts use ("analysis" object)
+  std::vector<P2pTestSpec> p2p_tests;  ///< run after the collectives, in file order
+  std::string profile;                 ///< hardware profile a baseline must match; empty: any
+  analysis::AnalysisOptions analysis;  ///< thresholds the verdicts use ("analysis" object)
 };
 
 /// Parses suite JSON. Throws InputError "<source>: <field path>: <problem>; <fix>" (one line) on any problem,

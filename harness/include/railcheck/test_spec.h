@@ -27,21 +27,21 @@ struct BisectSpec {
 };
 
 struct CollectiveTestSpec {
-  std::string name;                                 ///< record label; defaults to the collective key
+  std::string name;  ///< record label; defaults to the collective key
   CollectiveKind kind = CollectiveKind::kAllReduce;
-  std::size_t min_bytes = 32u << 20;                ///< -b
-  std::size_t max_bytes = 32u << 20;                ///< -e
-  std::size_t step_bytes = 1u << 20;                ///< -i, used when step_factor <= 1
-  double step_factor = 1.0;                         ///< -f
-  int iters = 20;                                   ///< -n timed iterations per size
-  int warmup_iters = 1;                             ///< -w
-  int check_iters = 1;                              ///< -c correctness passes per size (0: no check)
-  DataType type = DataType::kFloat32;               ///< -d
-  ReduceOp op = ReduceOp::kSum;                     ///< -o (reducing collectives only)
-  int root = 0;                                     ///< -r (broadcast, reduce)
-  Placement placement = Placement::kBoth;           ///< out-of-place, in-place or both
-  int graph_launches = 0;                           ///< -G: capture the timed loop in a CUDA graph, replay N times
-  BisectSpec bisect;                                ///< suite "bisect": in-job bisection after the sweep
+  std::size_t min_bytes = 32u << 20;       ///< -b
+  std::size_t max_bytes = 32u << 20;       ///< -e
+  std::size_t step_bytes = 1u << 20;       ///< -i, used when step_factor <= 1
+  double step_factor = 1.0;                ///< -f
+  int iters = 20;                          ///< -n timed iterations per size
+  int warmup_iters = 1;                    ///< -w
+  int check_iters = 1;                     ///< -c correctness passes per size (0: no check)
+  DataType type = DataType::kFloat32;      ///< -d
+  ReduceOp op = ReduceOp::kSum;            ///< -o (reducing collectives only)
+  int root = 0;                            ///< -r (broadcast, reduce)
+  Placement placement = Placement::kBoth;  ///< out-of-place, in-place or both
+  int graph_launches = 0;                  ///< -G: capture the timed loop in a CUDA graph, replay N times
+  BisectSpec bisect;                       ///< suite "bisect": in-job bisection after the sweep
 };
 
 /// A problem with one field of a spec: `field` is the suite key (min_bytes, iters...).

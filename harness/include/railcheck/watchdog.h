@@ -31,9 +31,9 @@ inline constexpr double kAbortGraceSeconds = 5.0;
 /// How long past the timeout a member rank inside a step waits for rank 0's abort before ending itself.
 inline constexpr double kMemberGraceSeconds = 10.0;
 /// How long rank 0 leaves Open MPI's mpirun to end the job itself when a lost rank on another host is silent
-/// (that host perhaps unreachable): an abort started before mpirun has noticed the lost daemon makes mpirun wait for that daemon
-/// for good (its kill order sits unacknowledged on the daemon's TCP connection, which keepalive never probes);
-/// mpirun's own detection (oob_tcp_keepalive_*) ends the job and names the host. Other launchers (srun) are
+/// (that host perhaps unreachable): an abort started before mpirun has noticed the lost daemon makes mpirun wait for
+/// that daemon for good (its kill order sits unacknowledged on the daemon's TCP connection, which keepalive never
+/// probes); mpirun's own detection (oob_tcp_keepalive_*) ends the job and names the host. Other launchers (srun) are
 /// not waited for.
 inline constexpr double kLauncherGraceSeconds = 20.0;
 /// A rank not heard from for this long is "lost" (process dead, host hung or its link down).
@@ -55,10 +55,10 @@ struct LostRank {
 
 /// What the watchdog saw when it ended a job.
 struct WatchdogReport {
-  std::string text;        ///< the multi-line diagnosis for the console
-  std::string step;        ///< the step that did not complete
-  int reporter = 0;        ///< the rank that wrote it (0, or a member that lost rank 0)
-  double waited_s = 0.0;   ///< how long the step had run
+  std::string text;       ///< the multi-line diagnosis for the console
+  std::string step;       ///< the step that did not complete
+  int reporter = 0;       ///< the rank that wrote it (0, or a member that lost rank 0)
+  double waited_s = 0.0;  ///< how long the step had run
   double timeout_s = 0.0;
   std::vector<LostRank> lost;  ///< the ranks it stopped hearing from (or, when none is silent, those behind)
   std::vector<int> waiting;    ///< ranks behind the step but still reporting while others went silent

@@ -29,27 +29,34 @@ Field fraction(double& target) {
 }
 Field positive(double& target) {
   return {[&target](const json& v, const std::string& at, const JsonFields& f) {
-            if (!v.is_number() || v.get<double>() <= 0.0) f.fail(at, "expected a number > 0, got " + JsonFields::describe(v));
+            if (!v.is_number() || v.get<double>() <= 0.0)
+              f.fail(at, "expected a number > 0, got " + JsonFields::describe(v));
             target = v.get<double>();
           },
           [&target] { return json(target); }};
 }
 Field non_negative(double& target) {
   return {[&target](const json& v, const std::string& at, const JsonFields& f) {
-            if (!v.is_number() || v.get<double>() < 0.0) f.fail(at, "expected a number >= 0, got " + JsonFields::describe(v));
+            if (!v.is_number() || v.get<double>() < 0.0)
+              f.fail(at, "expected a number >= 0, got " + JsonFields::describe(v));
             target = v.get<double>();
           },
           [&target] { return json(target); }};
 }
 Field count(int& target, int min) {
-  return {[&target, min](const json& v, const std::string& at, const JsonFields& f) { target = f.int_field(v, at, min, INT_MAX); },
+  return {[&target, min](const json& v, const std::string& at, const JsonFields& f) {
+            target = f.int_field(v, at, min, INT_MAX);
+          },
           [&target] { return json(target); }};
 }
 
 FieldMap outlier_fields(OutlierOptions& o) {
-  return {{"warn_spreads", positive(o.warn_spreads)},   {"fail_spreads", positive(o.fail_spreads)},
-          {"warn_deviation", fraction(o.warn_deviation)}, {"fail_deviation", fraction(o.fail_deviation)},
-          {"min_relative_spread", fraction(o.min_relative_spread)}, {"min_units", count(o.min_units, 2)},
+  return {{"warn_spreads", positive(o.warn_spreads)},
+          {"fail_spreads", positive(o.fail_spreads)},
+          {"warn_deviation", fraction(o.warn_deviation)},
+          {"fail_deviation", fraction(o.fail_deviation)},
+          {"min_relative_spread", fraction(o.min_relative_spread)},
+          {"min_units", count(o.min_units, 2)},
           {"decisive_deviation", non_negative(o.decisive_deviation)}};
 }
 
@@ -90,7 +97,8 @@ void read_fields(const json& object, const std::string& path, const JsonFields& 
     } else if (auto it = fields.find(key); it != fields.end()) {
       it->second.read(value, at, f);
     } else {
-      f.fail(at, "unknown field; known fields: " + names(fields) + (extra_object ? std::string(", ") + extra_object : ""));
+      f.fail(at,
+             "unknown field; known fields: " + names(fields) + (extra_object ? std::string(", ") + extra_object : ""));
     }
   }
 }

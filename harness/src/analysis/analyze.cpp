@@ -3,9 +3,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "field_reader.h"
 #include "railcheck/analysis/bisection_findings.h"
 #include "railcheck/analysis/fleet_outliers.h"
-#include "field_reader.h"
 #include "railcheck/record_kinds.h"
 
 namespace railcheck::analysis {
@@ -133,7 +133,8 @@ std::vector<Finding> sample_findings(const Samples& samples, const AnalysisOptio
 }
 
 std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions& options, const Baseline* baseline) {
-  std::vector<Finding> findings = sample_findings(samples_from_records(records), options, baseline, check_findings(records));
+  std::vector<Finding> findings =
+      sample_findings(samples_from_records(records), options, baseline, check_findings(records));
   // Bisection suspects are confirmed (or explained) by what the other analyses found.
   const std::vector<Finding> bisected = bisection_findings(records, findings);
   findings.insert(findings.end(), bisected.begin(), bisected.end());

@@ -48,8 +48,8 @@ std::size_t size_field(const JsonFields& fields, const json& value, const std::s
 
 double tolerance_field(const JsonFields& fields, const json& value, const std::string& path) {
   if (!value.is_number() || value.get<double>() < 0.0 || value.get<double>() >= 1.0) {
-    fields.fail(path, "expected a fraction from 0 to below 1, got " + JsonFields::describe(value) +
-                          "; write 0.1 for 10%");
+    fields.fail(path,
+                "expected a fraction from 0 to below 1, got " + JsonFields::describe(value) + "; write 0.1 for 10%");
   }
   return value.get<double>();
 }
@@ -250,7 +250,8 @@ void check_profile(const Baseline& baseline, const std::string& run_profile) {
   throw InputError(baseline.source + ": profile: the baseline is for profile '" + baseline.profile +
                    "' but this run is on profile '" + run_profile +
                    "'; use the baseline of this hardware (suites/baselines/) or make one with `railcheck baseline "
-                   "generate --profile " + run_profile + "`");
+                   "generate --profile " +
+                   run_profile + "`");
 }
 
 const BaselineEntry* find_entry(const Baseline& baseline, std::string_view scope, std::string_view metric,

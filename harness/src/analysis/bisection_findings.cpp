@@ -7,8 +7,8 @@
 #include <string>
 
 #include "field_reader.h"
-#include "railcheck/record_kinds.h"
 #include "railcheck/analysis/fleet_outliers.h"
+#include "railcheck/record_kinds.h"
 
 namespace railcheck::analysis {
 namespace {
@@ -82,8 +82,9 @@ Evidence evidence_of(const Step& s, const std::vector<const Step*>& path) {
 bool is_confirmed(const ComponentId& member, const std::vector<Finding>& others) {
   for (const Finding& f : others) {
     if (f.status != VerdictStatus::kFail) continue;
-    if (member.kind == ComponentKind::kGpu ? f.component == member
-                                           : (f.component.kind != ComponentKind::kLink && f.component.host == member.host)) {
+    if (member.kind == ComponentKind::kGpu
+            ? f.component == member
+            : (f.component.kind != ComponentKind::kLink && f.component.host == member.host)) {
       return true;
     }
   }
@@ -122,9 +123,10 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
       if (s.round == 1 && !s.slow) {
         for (const ComponentId& member : s.members) {
           Finding f{member, VerdictStatus::kPass, evidence_of(s, {&s})};
-          f.evidence.text = label(member) + ": " + test + " group of all " + std::to_string(s.members.size()) +
-                            " at " + format_value(s.value, s.metric) + " busbw, " + describe_deviation(f.evidence.deviation) +
-                            " expected " + format_value(s.expected, s.metric) + " (" + s.expected_from + "): no bisection needed";
+          f.evidence.text = label(member) + ": " + test + " group of all " + std::to_string(s.members.size()) + " at " +
+                            format_value(s.value, s.metric) + " busbw, " + describe_deviation(f.evidence.deviation) +
+                            " expected " + format_value(s.expected, s.metric) + " (" + s.expected_from +
+                            "): no bisection needed";
           findings.push_back(std::move(f));
         }
         continue;
@@ -155,10 +157,10 @@ std::vector<Finding> bisection_findings(const json& records, const std::vector<F
       }
       for (const ComponentId& member : s->members) {
         Finding f{member, VerdictStatus::kWarn, evidence_of(*s, path_of(member, s->round))};
-        const std::string where = label(member) + ": in the slow " + test + " group " + names_text(*s) +
-                                  " (bisection round " + std::to_string(s->round) + ", " + format_value(s->value, s->metric) +
-                                  " busbw, " + describe_deviation(f.evidence.deviation) + " expected " +
-                                  format_value(s->expected, s->metric) + ")";
+        const std::string where =
+            label(member) + ": in the slow " + test + " group " + names_text(*s) + " (bisection round " +
+            std::to_string(s->round) + ", " + format_value(s->value, s->metric) + " busbw, " +
+            describe_deviation(f.evidence.deviation) + " expected " + format_value(s->expected, s->metric) + ")";
         if (confirmed.empty()) {
           f.evidence.text = where + "; the other tests found nothing on it: re-test";
         } else if (std::find(confirmed.begin(), confirmed.end(), member) != confirmed.end()) {

@@ -9,10 +9,14 @@ namespace railcheck::analysis {
 
 std::string_view key_of(ComponentKind kind) {
   switch (kind) {
-    case ComponentKind::kNode: return "node";
-    case ComponentKind::kGpu: return "gpu";
-    case ComponentKind::kNic: return "nic";
-    case ComponentKind::kLink: return "link";
+    case ComponentKind::kNode:
+      return "node";
+    case ComponentKind::kGpu:
+      return "gpu";
+    case ComponentKind::kNic:
+      return "nic";
+    case ComponentKind::kLink:
+      return "link";
   }
   return "node";
 }
@@ -65,9 +69,12 @@ ComponentId make_link(std::string host_a, std::string nic_a, std::string host_b,
 
 std::string label(const ComponentId& id) {
   switch (id.kind) {
-    case ComponentKind::kNode: return id.host;
-    case ComponentKind::kGpu: return id.host + " GPU " + std::to_string(id.gpu);
-    case ComponentKind::kNic: return id.host + " NIC " + id.nic + " (rail " + std::to_string(id.rail) + ")";
+    case ComponentKind::kNode:
+      return id.host;
+    case ComponentKind::kGpu:
+      return id.host + " GPU " + std::to_string(id.gpu);
+    case ComponentKind::kNic:
+      return id.host + " NIC " + id.nic + " (rail " + std::to_string(id.rail) + ")";
     case ComponentKind::kLink:
       return "link " + id.host + "(" + id.nic + ") <-> " + id.peer_host + "(" + id.peer_nic + ") rail " +
              std::to_string(id.rail);
@@ -78,8 +85,11 @@ std::string label(const ComponentId& id) {
 nlohmann::json to_json(const ComponentId& id) {
   nlohmann::json json = {{"kind", key_of(id.kind)}, {"host", id.host}};
   switch (id.kind) {
-    case ComponentKind::kNode: break;
-    case ComponentKind::kGpu: json["gpu"] = id.gpu; break;
+    case ComponentKind::kNode:
+      break;
+    case ComponentKind::kGpu:
+      json["gpu"] = id.gpu;
+      break;
     case ComponentKind::kNic:
       json["nic"] = id.nic;
       json["rail"] = id.rail;
@@ -121,12 +131,15 @@ ComponentId component_from_json(const nlohmann::json& json) {
   if (!kind) throw std::invalid_argument("component: field \"kind\": unknown kind \"" + kind_text + "\"");
   const std::string host = string_field(json, "host");
   switch (*kind) {
-    case ComponentKind::kNode: return make_node(host);
-    case ComponentKind::kGpu: return make_gpu(host, int_field(json, "gpu"));
-    case ComponentKind::kNic: return make_nic(host, string_field(json, "nic"), int_field(json, "rail"));
+    case ComponentKind::kNode:
+      return make_node(host);
+    case ComponentKind::kGpu:
+      return make_gpu(host, int_field(json, "gpu"));
+    case ComponentKind::kNic:
+      return make_nic(host, string_field(json, "nic"), int_field(json, "rail"));
     case ComponentKind::kLink:
-      return make_link(host, string_field(json, "nic"), string_field(json, "peer_host"),
-                       string_field(json, "peer_nic"), int_field(json, "rail"));
+      return make_link(host, string_field(json, "nic"), string_field(json, "peer_host"), string_field(json, "peer_nic"),
+                       int_field(json, "rail"));
   }
   return make_node(host);
 }

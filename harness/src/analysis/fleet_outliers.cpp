@@ -51,7 +51,6 @@ std::string plural_of(ComponentKind kind, int count) {
 
 std::string where_of(int rail) { return rail >= 0 ? "on rail " + std::to_string(rail) : "across the fleet"; }
 
-
 }  // namespace
 
 std::vector<Finding> fleet_outliers(std::span<const UnitSample> samples, const OutlierOptions& options) {
@@ -99,9 +98,9 @@ std::vector<Finding> fleet_outliers(std::span<const UnitSample> samples, const O
       evidence.spreads = centre.spread > 0.0 ? std::fabs(measured - centre.median) / centre.spread : 0.0;
       finding.status = judge_outlier(measured, centre, group.higher_is_better, options);
       evidence.text = label(unit) + ": " + key.metric + " " + format_value(measured, key.metric) +
-                      format_at_size(key.size_bytes) + ", " + describe_deviation(evidence.deviation) + " the median of " +
-                      kinds + " " + where_of(key.rail) + " (" + format_value(centre.median, key.metric) + ", " +
-                      format_spreads(evidence.spreads) + " spreads)";
+                      format_at_size(key.size_bytes) + ", " + describe_deviation(evidence.deviation) +
+                      " the median of " + kinds + " " + where_of(key.rail) + " (" +
+                      format_value(centre.median, key.metric) + ", " + format_spreads(evidence.spreads) + " spreads)";
       findings.push_back(std::move(finding));
     }
   }

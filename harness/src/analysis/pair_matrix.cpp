@@ -38,20 +38,20 @@ struct Way {
   double value = 0.0;      ///< the worst successful value this way
   bool failed = false;     ///< a transfer this way failed
   bool slow = false;
-  bool suspect = false;    ///< slow and no end NIC's matching side explains it
+  bool suspect = false;  ///< slow and no end NIC's matching side explains it
 };
 
 struct LinkStats {
   std::vector<const LinkSample*> samples;
   bool directional = false;
   std::array<Way, 2> ways;
-  bool has_value = false;  ///< at least one transfer succeeded
-  double value = 0.0;      ///< the worse direction's value among successful transfers
-  bool failed = false;     ///< a transfer failed
-  bool slow = false;       ///< some direction is slow
-  bool suspect = false;    ///< some slow direction is not explained by an end
+  bool has_value = false;                   ///< at least one transfer succeeded
+  double value = 0.0;                       ///< the worse direction's value among successful transfers
+  bool failed = false;                      ///< a transfer failed
+  bool slow = false;                        ///< some direction is slow
+  bool suspect = false;                     ///< some slow direction is not explained by an end
   std::optional<ComponentId> explained_by;  ///< a suspect end that explains a slow direction
-  std::string disturbed;   ///< when its whole round was slow: "round R: N of M links slow" (not a suspect)
+  std::string disturbed;  ///< when its whole round was slow: "round R: N of M links slow" (not a suspect)
 };
 
 enum class Side { kTx, kRx };
@@ -99,7 +99,9 @@ bool side_covers(const std::string& direction, Side side) {
   return direction == (side == Side::kTx ? "tx" : "rx");
 }
 
-std::string way_direction(bool way0, bool way1) { return way0 && way1 ? "both" : way0 ? "a_to_b" : way1 ? "b_to_a" : ""; }
+std::string way_direction(bool way0, bool way1) {
+  return way0 && way1 ? "both" : way0 ? "a_to_b" : way1 ? "b_to_a" : "";
+}
 
 bool worse_than(double a, double b, bool higher_is_better) { return higher_is_better ? a < b : a > b; }
 
@@ -173,7 +175,8 @@ RobustCentre rail_centre(const RailGroup& group, const std::vector<double>& valu
   c.median = median(nic_medians);
   std::vector<double> deviations;
   for (double v : values) {
-    if (std::fabs(v - c.median) <= link.fail_deviation * std::fabs(c.median)) deviations.push_back(std::fabs(v - c.median));
+    if (std::fabs(v - c.median) <= link.fail_deviation * std::fabs(c.median))
+      deviations.push_back(std::fabs(v - c.median));
   }
   c.mad = median(deviations);
   c.spread = std::max(1.4826 * c.mad, link.min_relative_spread * std::fabs(c.median));
@@ -222,7 +225,8 @@ void judge_nics(RailGroup& group, const PairMatrixOptions& options) {
     stats.suspect = is_suspect_by_rule(stats.slow, total, options) || tx || rx;
     stats.unlocalized = stats.suspect && total < options.min_slow_pairs;
     // One side only when the other was measured enough to be judged, and found sound.
-    const bool tx_judged = stats.tx_total >= options.min_slow_pairs, rx_judged = stats.rx_total >= options.min_slow_pairs;
+    const bool tx_judged = stats.tx_total >= options.min_slow_pairs,
+               rx_judged = stats.rx_total >= options.min_slow_pairs;
     if (stats.suspect && group.directional) {
       stats.direction = tx && rx_judged && !rx ? "tx" : rx && tx_judged && !tx ? "rx" : "both";
     }
@@ -309,9 +313,9 @@ std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, co
     std::vector<double> healthy;
     for (auto& [link, stats] : group.links) {
       for (Way& way : stats.ways) {
-        way.slow = way.failed || (group.comparable && way.has_value &&
-                                  slow_against(way.value, group.all, group.higher_is_better, key.metric, options.link,
-                                               options));
+        way.slow = way.failed ||
+                   (group.comparable && way.has_value &&
+                    slow_against(way.value, group.all, group.higher_is_better, key.metric, options.link, options));
         stats.slow = stats.slow || way.slow;
       }
       if (stats.slow) continue;
@@ -337,7 +341,8 @@ void fill_numbers(Evidence& evidence, const RailGroup& group, double measured) {
   evidence.expected_from =
       "median of " + std::to_string(group.healthy_links) + " healthy links on rail " + std::to_string(group.key.rail);
   evidence.deviation = group.healthy.median != 0.0 ? (measured - group.healthy.median) / group.healthy.median : 0.0;
-  evidence.spreads = group.healthy.spread > 0.0 ? std::fabs(measured - group.healthy.median) / group.healthy.spread : 0.0;
+  evidence.spreads =
+      group.healthy.spread > 0.0 ? std::fabs(measured - group.healthy.median) / group.healthy.spread : 0.0;
 }
 
 /// "p2p.bw bw_gbps 0.59 GB/s at 1 MiB, 41% below the rail's healthy-link median (1.00 GB/s, 9.3 spreads)";
@@ -345,14 +350,14 @@ void fill_numbers(Evidence& evidence, const RailGroup& group, double measured) {
 std::string numbers_text(const Evidence& evidence, const std::string& centre_name) {
   if (is_loss_metric(evidence.metric)) {
     char text[160];
-    std::snprintf(text, sizeof text, "%.2f%% retransmitted%s against %.2f%% (%s)",
-                  evidence.measured * 100.0, format_at_size(evidence.size_bytes).c_str(), evidence.expected * 100.0,
-                  centre_name.c_str());
+    std::snprintf(text, sizeof text, "%.2f%% retransmitted%s against %.2f%% (%s)", evidence.measured * 100.0,
+                  format_at_size(evidence.size_bytes).c_str(), evidence.expected * 100.0, centre_name.c_str());
     return evidence.metric + " " + text;
   }
-  return evidence.metric + " " + format_value(evidence.measured, evidence.metric) + format_at_size(evidence.size_bytes) +
-         ", " + describe_deviation(evidence.deviation) + " " + centre_name + " (" +
-         format_value(evidence.expected, evidence.metric) + ", " + format_spreads(evidence.spreads) + " spreads)";
+  return evidence.metric + " " + format_value(evidence.measured, evidence.metric) +
+         format_at_size(evidence.size_bytes) + ", " + describe_deviation(evidence.deviation) + " " + centre_name +
+         " (" + format_value(evidence.expected, evidence.metric) + ", " + format_spreads(evidence.spreads) +
+         " spreads)";
 }
 
 std::string pairs_text(int count) { return std::to_string(count) + (count == 1 ? " pair" : " pairs"); }
@@ -436,9 +441,9 @@ Finding link_finding(const ComponentId& link, const LinkStats& stats, const Rail
   fill_numbers(evidence, group, value);
   evidence.total = static_cast<int>(stats.samples.size());
   for (const LinkSample* sample : stats.samples) {
-    const bool slow_sample = !sample->ok || (group.comparable && slow_against(sample->value, group.all,
-                                                                               group.higher_is_better, group.key.metric,
-                                                                               options.link, options));
+    const bool slow_sample =
+        !sample->ok || (group.comparable && slow_against(sample->value, group.all, group.higher_is_better,
+                                                         group.key.metric, options.link, options));
     evidence.slow += slow_sample ? 1 : 0;
     evidence.refs.push_back(ref_of(*sample));
   }
@@ -654,8 +659,8 @@ std::vector<Finding> retest_findings(const ComponentId& suspect, const SuspectRe
     evidence.total = static_cast<int>(tally_of_group.samples.size());
     if (const auto it = directions.find(key); it != directions.end()) evidence.direction = it->second;
     for (const LinkSample* sample : tally_of_group.samples) evidence.refs.push_back(ref_of(*sample));
-    evidence.text = label(suspect) + ": re-test slow in " + std::to_string(evidence.slow) + " of " +
-                    std::to_string(evidence.total);
+    evidence.text =
+        label(suspect) + ": re-test slow in " + std::to_string(evidence.slow) + " of " + std::to_string(evidence.total);
     if (!evidence.direction.empty() && evidence.direction != "both") {
       evidence.text += " (" + describe_direction(suspect, evidence.direction) + ")";
     }
@@ -675,7 +680,8 @@ std::string why_not_retested(const ComponentId& suspect, const PairMatrixResult&
   std::set<std::string> ends = {suspect.host};
   if (suspect.kind == ComponentKind::kLink) ends.insert(suspect.peer_host);
   bool partner = false;
-  for (const ComponentId& nic : first_pass.good_nics) partner = partner || (nic.rail == suspect.rail && !ends.contains(nic.host));
+  for (const ComponentId& nic : first_pass.good_nics)
+    partner = partner || (nic.rail == suspect.rail && !ends.contains(nic.host));
   if (!partner && suspect.kind == ComponentKind::kNic) {
     return "no NIC of another host on rail " + std::to_string(suspect.rail) +
            " passed the first pass, so there was no known-good peer to pair it with";
@@ -756,7 +762,8 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     suspect_links.insert(suspect);
     for (const auto& [key, direction] : directions[suspect]) {
       if (direction.empty()) {  // no direction: either side of either end
-        for (const ComponentId& end : {end_a_of(suspect), end_b_of(suspect)}) link_end_sides[end][key] = {Side::kTx, Side::kRx};
+        for (const ComponentId& end : {end_a_of(suspect), end_b_of(suspect)})
+          link_end_sides[end][key] = {Side::kTx, Side::kRx};
         continue;
       }
       for (int w = 0; w < 2; ++w) {
@@ -785,7 +792,8 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
       const auto direction = where.find(key);
       if (direction == where.end()) continue;  // not suspect in this metric: its re-tests there judge nothing
       if (suspect.kind == ComponentKind::kLink) {
-        if (suspect == link && way_in(direction->second, way_of(link, sample))) tally(of_suspect[suspect], key, sample, slow);
+        if (suspect == link && way_in(direction->second, way_of(link, sample)))
+          tally(of_suspect[suspect], key, sample, slow);
       } else if (suspect.kind == ComponentKind::kNic) {
         // The suspect NIC with a peer that is not itself suspect, in the side it is suspect in: the slowness
         // can only be this NIC's.
@@ -822,8 +830,8 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
       std::string text;
       if (strong >= options.min_slow_pairs) {
         status = VerdictStatus::kFail;
-        text = ", but decisive without one: at least " + std::to_string(static_cast<int>(
-                                                              std::lround(options.link.decisive_deviation * 100))) +
+        text = ", but decisive without one: at least " +
+               std::to_string(static_cast<int>(std::lround(options.link.decisive_deviation * 100))) +
                "% worse than the healthy centre in " + pairs_text(strong);
       } else if (only_latency(where)) {
         status = VerdictStatus::kPass;
@@ -836,8 +844,9 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     // Only suspects that are slow again are reported: one that is not passes, its first-pass dip kept as
     // evidence (a transient, e.g. a busy host), so a noisy first pass names nothing.
     VerdictStatus status = majority_slow(retested) ? VerdictStatus::kFail : VerdictStatus::kPass;
-    std::string text = status == VerdictStatus::kFail ? "confirmed, slow again in most re-tests"
-                                                      : "not reproduced with known-good peers: passed (a transient dip)";
+    std::string text = status == VerdictStatus::kFail
+                           ? "confirmed, slow again in most re-tests"
+                           : "not reproduced with known-good peers: passed (a transient dip)";
     if (suspect.kind == ComponentKind::kLink) {
       // When the link is slow again and an end is slow with good peers too, the NIC is at fault, not the
       // path between the two. An end slow with good peers while the link itself is not slow again is two
@@ -847,18 +856,18 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
         const auto it = of_link_end.find(end);
         if (it == of_link_end.end() || !majority_slow(it->second)) continue;
         if (!link_slow_again) {
-          for (Finding& finding : retest_findings(end, it->second, VerdictStatus::kPass, groups, {},
-                                                  "but " + label(suspect) +
-                                                      " was not slow again: not reproduced, passed (a transient dip)")) {
+          for (Finding& finding : retest_findings(
+                   end, it->second, VerdictStatus::kPass, groups, {},
+                   "but " + label(suspect) + " was not slow again: not reproduced, passed (a transient dip)")) {
             added.push_back(std::move(finding));
           }
           continue;
         }
         status = VerdictStatus::kWarn;
         text = "slow again, but " + label(end) + " is slow with good peers too: the NIC, not the path";
-        for (Finding& finding : retest_findings(end, it->second, VerdictStatus::kFail, groups, {},
-                                                "slow with good peers, confirmed (found re-testing " +
-                                                    label(suspect) + ")")) {
+        for (Finding& finding :
+             retest_findings(end, it->second, VerdictStatus::kFail, groups, {},
+                             "slow with good peers, confirmed (found re-testing " + label(suspect) + ")")) {
           added.push_back(std::move(finding));
         }
         final_status[end] = VerdictStatus::kFail;

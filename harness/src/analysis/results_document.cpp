@@ -14,13 +14,15 @@ using nlohmann::json;
 // Only results schema 1.x is understood (minor versions add fields, never rename them).
 void expect_results_version(const json& document, const JsonFields& fields, const std::string& where) {
   const auto it = document.find("schema_version");
-  if (it == document.end()) fields.fail(where, "missing; a railcheck results file carries \"schema_version\": \"1.<minor>\"");
+  if (it == document.end())
+    fields.fail(where, "missing; a railcheck results file carries \"schema_version\": \"1.<minor>\"");
   const std::string text = it->is_string() ? it->get<std::string>() : it->dump();
   const bool known = it->is_string() && text.size() > 2 && text.rfind("1.", 0) == 0 &&
                      text.find_first_not_of("0123456789", 2) == std::string::npos;
   if (!known) {
-    fields.fail(where, "version " + text + " is not supported; this railcheck reads results schema 1.x (1.0 to 1.<any>): "
-                       "analyze it with the railcheck that wrote it");
+    fields.fail(where, "version " + text +
+                           " is not supported; this railcheck reads results schema 1.x (1.0 to 1.<any>): "
+                           "analyze it with the railcheck that wrote it");
   }
 }
 

@@ -15,16 +15,21 @@ namespace railcheck::analysis {
 
 std::string_view key_of(VerdictStatus status) {
   switch (status) {
-    case VerdictStatus::kSkip: return "skip";
-    case VerdictStatus::kPass: return "pass";
-    case VerdictStatus::kWarn: return "warn";
-    case VerdictStatus::kFail: return "fail";
+    case VerdictStatus::kSkip:
+      return "skip";
+    case VerdictStatus::kPass:
+      return "pass";
+    case VerdictStatus::kWarn:
+      return "warn";
+    case VerdictStatus::kFail:
+      return "fail";
   }
   return "skip";
 }
 
 std::optional<VerdictStatus> parse_verdict_status(std::string_view text) {
-  for (VerdictStatus status : {VerdictStatus::kSkip, VerdictStatus::kPass, VerdictStatus::kWarn, VerdictStatus::kFail}) {
+  for (VerdictStatus status :
+       {VerdictStatus::kSkip, VerdictStatus::kPass, VerdictStatus::kWarn, VerdictStatus::kFail}) {
     if (key_of(status) == text) return status;
   }
   return std::nullopt;
@@ -63,7 +68,11 @@ std::string_view unit_of(std::string_view metric) {
 std::string format_value(double value, std::string_view metric) {
   const double magnitude = std::fabs(value);
   // Three significant digits without an exponent: 0.613, 1.03, 12.3, 123, 12345.
-  const int decimals = magnitude >= 100.0 ? 0 : magnitude >= 10.0 ? 1 : magnitude >= 1.0 ? 2 : magnitude >= 0.01 ? 3 : 6;
+  const int decimals = magnitude >= 100.0  ? 0
+                       : magnitude >= 10.0 ? 1
+                       : magnitude >= 1.0  ? 2
+                       : magnitude >= 0.01 ? 3
+                                           : 6;
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, value);
   std::string result = text;
@@ -80,9 +89,7 @@ std::string format_value(double value, std::string_view metric) {
   return result;
 }
 
-std::string format_at_size(std::size_t bytes) {
-  return bytes == 0 ? std::string() : " at " + format_size_text(bytes);
-}
+std::string format_at_size(std::size_t bytes) { return bytes == 0 ? std::string() : " at " + format_size_text(bytes); }
 
 std::string format_spreads(double spreads) {
   char text[32];
@@ -127,7 +134,8 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
     switch (component.kind) {
       case ComponentKind::kNic:
         return "drain " + component.host + "; check the cable and transceiver of " + component.nic + " (rail " + rail +
-               ")" + (direction == "tx" || direction == "rx" ? ", slow on " + describe_direction(component, direction) : "") +
+               ")" +
+               (direction == "tx" || direction == "rx" ? ", slow on " + describe_direction(component, direction) : "") +
                ", look at its port counters (symbol errors, link downshift, discards), re-test with `railcheck p2p`; "
                "replace the NIC if it fails again";
       case ComponentKind::kLink:
@@ -216,8 +224,8 @@ Evidence rollup_evidence(const std::string& host, const std::vector<const Verdic
   if (evidence.refs.empty()) {
     evidence.text = "all " + std::to_string(parts.size()) + " judged parts of " + host + " pass or were skipped";
   } else {
-    evidence.text = std::to_string(evidence.slow) + " of " + std::to_string(parts.size()) +
-                    " parts " + std::string(key_of(status)) + ": ";
+    evidence.text = std::to_string(evidence.slow) + " of " + std::to_string(parts.size()) + " parts " +
+                    std::string(key_of(status)) + ": ";
     for (std::size_t i = 0; i < evidence.refs.size(); ++i) evidence.text += (i ? ", " : "") + evidence.refs[i];
   }
   return evidence;
@@ -288,13 +296,12 @@ int exit_code_of(const std::vector<Verdict>& verdicts) {
 }
 
 nlohmann::json to_json(const Evidence& evidence) {
-  nlohmann::json json = {{"source", evidence.source},     {"metric", evidence.metric},
-                         {"size_bytes", evidence.size_bytes}, {"measured", evidence.measured},
-                         {"expected", evidence.expected}, {"expected_from", evidence.expected_from},
-                         {"deviation", evidence.deviation}, {"spreads", evidence.spreads},
-                         {"slow", evidence.slow},         {"total", evidence.total},
-                         {"refs", evidence.refs},         {"text", evidence.text},
-                         {"status", key_of(evidence.status)}};
+  nlohmann::json json = {
+      {"source", evidence.source},        {"metric", evidence.metric},     {"size_bytes", evidence.size_bytes},
+      {"measured", evidence.measured},    {"expected", evidence.expected}, {"expected_from", evidence.expected_from},
+      {"deviation", evidence.deviation},  {"spreads", evidence.spreads},   {"slow", evidence.slow},
+      {"total", evidence.total},          {"refs", evidence.refs},         {"text", evidence.text},
+      {"status", key_of(evidence.status)}};
   if (!evidence.direction.empty()) json["direction"] = evidence.direction;
   return json;
 }

@@ -33,8 +33,8 @@ int run_analyze_command(const AnalyzeOptions& options, std::ostream& out, std::o
     if (!options.suite_path.empty()) {
       thresholds = load_suite(options.suite_path).analysis;
     } else if (doc.contains("analysis") && doc.at("analysis").contains("options")) {
-      thresholds = analysis::parse_analysis_options(doc.at("analysis").at("options"), options.results_path,
-                                                    "analysis.options");
+      thresholds =
+          analysis::parse_analysis_options(doc.at("analysis").at("options"), options.results_path, "analysis.options");
     }
     std::optional<analysis::Baseline> baseline;
     if (!options.baseline_path.empty()) {
@@ -47,7 +47,8 @@ int run_analyze_command(const AnalyzeOptions& options, std::ostream& out, std::o
     } catch (const std::invalid_argument& e) {
       throw InputError(options.results_path + ": " + e.what() + "; is this a railcheck results file of schema 1.x?");
     } catch (const json::exception& e) {
-      throw InputError(options.results_path + ": malformed record (" + e.what() + "); is this a railcheck results "
+      throw InputError(options.results_path + ": malformed record (" + e.what() +
+                       "); is this a railcheck results "
                        "file of schema 1.x?");
     }
     out << "# railcheck analyze: " << options.results_path << ", " << doc.at("records").size() << " records"

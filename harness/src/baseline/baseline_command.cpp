@@ -25,8 +25,9 @@ std::string read_results(const std::string& path, Samples& samples) {
   const JsonFields fields(path);
   const nlohmann::json document = fields.parse(text);
   if (!document.is_object() || !document.contains("records") || !document["records"].is_array()) {
-    fields.fail("records", "missing or not an array, so this is not a railcheck results file; give the results.json "
-                           "a railcheck run wrote to its --output-dir");
+    fields.fail("records",
+                "missing or not an array, so this is not a railcheck results file; give the results.json "
+                "a railcheck run wrote to its --output-dir");
   }
   Samples found;
   try {
@@ -65,8 +66,8 @@ void check_tolerances(const analysis::BaselineOptions& t) {
   fraction(t.warn_tolerance, "--warn");
   fraction(t.fail_tolerance, "--fail");
   if (t.warn_tolerance > t.fail_tolerance) {
-    throw InputError("--warn " + number_text(t.warn_tolerance) + " is above --fail " +
-                     number_text(t.fail_tolerance) + "; the warn tolerance must not exceed the fail tolerance");
+    throw InputError("--warn " + number_text(t.warn_tolerance) + " is above --fail " + number_text(t.fail_tolerance) +
+                     "; the warn tolerance must not exceed the fail tolerance");
   }
 }
 
@@ -106,9 +107,8 @@ void generate(const BaselineCommandOptions& options, std::ostream& out) {
   baseline.generated_from = generated_from;
   write_baseline(options.output_path, baseline);
   const std::size_t values = samples.units.size() + samples.links.size() + samples.groups.size();
-  out << "# baseline: " << baseline.entries.size() << " entries for profile " << baseline.profile << " from "
-      << values << " values (" << count_samples(baseline) << " kept after trimming): " << options.output_path
-      << std::endl;
+  out << "# baseline: " << baseline.entries.size() << " entries for profile " << baseline.profile << " from " << values
+      << " values (" << count_samples(baseline) << " kept after trimming): " << options.output_path << std::endl;
 }
 
 void merge(const BaselineCommandOptions& options, std::ostream& out) {
@@ -117,8 +117,8 @@ void merge(const BaselineCommandOptions& options, std::ostream& out) {
   const Baseline merged = analysis::merge_baselines(older, newer);
   write_baseline(options.output_path, merged);
   out << "# baseline: " << merged.entries.size() << " entries for profile " << merged.profile << " ("
-      << older.entries.size() << " from " << options.old_path << " updated with " << newer.entries.size()
-      << " from " << options.new_path << "): " << options.output_path << std::endl;
+      << older.entries.size() << " from " << options.old_path << " updated with " << newer.entries.size() << " from "
+      << options.new_path << "): " << options.output_path << std::endl;
 }
 
 }  // namespace

@@ -40,9 +40,10 @@ std::vector<std::string> gemm_types_flag(const std::string& text) {
 }  // namespace
 
 CLI::App* GpuCheckCli::add(CLI::App& app) {
-  CLI::App* sub = sub_ = app.add_subcommand(
-      "gpu-check", "single-GPU checks: HBM bandwidth, fill+verify, pinned host<->device, GEMM (bf16, fp16, tf32, "
-                   "fp64), peer copies; one process per GPU or --all (no MPI needed)");
+  CLI::App* sub = sub_ =
+      app.add_subcommand("gpu-check",
+                         "single-GPU checks: HBM bandwidth, fill+verify, pinned host<->device, GEMM (bf16, fp16, tf32, "
+                         "fp64), peer copies; one process per GPU or --all (no MPI needed)");
   GpuCheckOptions& o = options_;
   sub->add_option("--device", device_, "CUDA device to check (default: the launcher's local rank, else 0)");
   sub->add_flag("--all", o.all_devices, "check every visible GPU from this process");

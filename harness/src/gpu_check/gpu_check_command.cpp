@@ -123,8 +123,11 @@ void count(RunSummary& summary, const GpuCheckRecord& r) {
   const std::string where = "gpu " + (r.device ? std::to_string(*r.device) : std::string("-")) + " on " + r.host +
                             (r.pci_bus_id.empty() ? "" : " (" + r.pci_bus_id + ")") + " " + r.test_key;
   switch (r.status) {
-    case GpuCheckStatus::kOk: break;
-    case GpuCheckStatus::kSkipped: ++summary.skipped_records; break;
+    case GpuCheckStatus::kOk:
+      break;
+    case GpuCheckStatus::kSkipped:
+      ++summary.skipped_records;
+      break;
     case GpuCheckStatus::kWrong:
       ++summary.wrong_records;
       summary.wrong_elements += std::max<std::int64_t>(0, r.wrong);
@@ -170,8 +173,8 @@ int run_gpu_check_command(const GpuCheckOptions& options, const std::string& com
     summary.exit_code = summary.problems.empty() ? kExitHealthy : kExitDegraded;
     manifest.end_time = utc_now_iso8601();
     files.finish(manifest, summary);
-    out << "# results: " << (dir / "results.json").string() << " (streamed: " << (dir / "results.jsonl").string()
-        << ")" << std::endl;
+    out << "# results: " << (dir / "results.json").string() << " (streamed: " << (dir / "results.jsonl").string() << ")"
+        << std::endl;
     return summary.exit_code;
   } catch (const std::exception& e) {
     err << "railcheck: error: " << e.what() << std::endl;

@@ -179,12 +179,15 @@ void measure_gpu_checks(const GpuCheckOptions& options, int device, int device_c
   }
   for (int source = 0; source < device_count; ++source) {
     if (source == device) continue;
-    checks.attempt({"gpu.peer_copy"}, [&] {
-      GpuCheckRecord r =
-          checks.bandwidth("gpu.peer_copy", kernels::measure_peer_copy(source, device, options.peer_bytes, iters));
-      r.peer_device = source;
-      return std::vector<GpuCheckRecord>{r};
-    }, source);
+    checks.attempt(
+        {"gpu.peer_copy"},
+        [&] {
+          GpuCheckRecord r =
+              checks.bandwidth("gpu.peer_copy", kernels::measure_peer_copy(source, device, options.peer_bytes, iters));
+          r.peer_device = source;
+          return std::vector<GpuCheckRecord>{r};
+        },
+        source);
   }
 }
 

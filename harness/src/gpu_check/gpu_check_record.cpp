@@ -19,10 +19,14 @@ nlohmann::json or_null(const std::string& text) {
 
 std::string_view name_of(GpuCheckStatus status) {
   switch (status) {
-    case GpuCheckStatus::kOk: return "ok";
-    case GpuCheckStatus::kWrong: return "wrong";
-    case GpuCheckStatus::kSkipped: return "skipped";
-    case GpuCheckStatus::kError: return "error";
+    case GpuCheckStatus::kOk:
+      return "ok";
+    case GpuCheckStatus::kWrong:
+      return "wrong";
+    case GpuCheckStatus::kSkipped:
+      return "skipped";
+    case GpuCheckStatus::kError:
+      return "error";
   }
   return "error";
 }
@@ -90,8 +94,8 @@ std::string format_gpu_check_line(const GpuCheckRecord& r) {
 }
 
 std::vector<std::string> gpu_check_test_keys(const std::vector<std::string>& gemm_types) {
-  std::vector<std::string> keys = {"gpu.hbm_read",    "gpu.hbm_write",    "gpu.hbm_copy",  "gpu.hbm_memcpy_d2d",
-                                   "gpu.fill_verify", "gpu.h2d_pinned",   "gpu.d2h_pinned"};
+  std::vector<std::string> keys = {"gpu.hbm_read",    "gpu.hbm_write",  "gpu.hbm_copy",  "gpu.hbm_memcpy_d2d",
+                                   "gpu.fill_verify", "gpu.h2d_pinned", "gpu.d2h_pinned"};
   for (const std::string& type : gemm_types) {
     keys.push_back("gpu.gemm." + type);
     keys.push_back("gpu.gemm_cublas_loop." + type);

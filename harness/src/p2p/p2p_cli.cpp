@@ -8,10 +8,12 @@
 namespace railcheck {
 
 CLI::App* P2pCli::add(CLI::App& app, CommonOptions& common) {
-  CLI::App* sub = app.add_subcommand("p2p", "point-to-point bandwidth and latency between every pair of hosts, per "
-                                            "rail, in concurrent rounds (one rank per host or per rail)");
+  CLI::App* sub = app.add_subcommand("p2p",
+                                     "point-to-point bandwidth and latency between every pair of hosts, per "
+                                     "rail, in concurrent rounds (one rank per host or per rail)");
   P2pOptions& o = options_;
-  sub->add_option("--transport", o.transport, "tcp or verbs")->check(CLI::IsMember({"tcp", "verbs"}))
+  sub->add_option("--transport", o.transport, "tcp or verbs")
+      ->check(CLI::IsMember({"tcp", "verbs"}))
       ->capture_default_str();
   sub->add_option("-s,--size", size_, "bandwidth message size (bytes; K, M, G)")->capture_default_str();
   sub->add_option("-n,--iters", o.iters, "bandwidth messages per direction")->capture_default_str();
@@ -29,8 +31,9 @@ CLI::App* P2pCli::add(CLI::App& app, CommonOptions& common) {
       ->capture_default_str();
   sub->add_option("--output-dir", common.output_dir,
                   "where results.jsonl (streamed) and results.json go; default railcheck-results/<time>-<job>");
-  sub->add_option("-T,--timeout", common.timeout_s, "seconds a connect, accept or stalled transfer may take before "
-                                                    "the pair is reported failed (0: 30)")
+  sub->add_option("-T,--timeout", common.timeout_s,
+                  "seconds a connect, accept or stalled transfer may take before "
+                  "the pair is reported failed (0: 30)")
       ->check(CLI::NonNegativeNumber);
   return sub;
 }

@@ -7,8 +7,8 @@
 #include "p2p_session.h"
 #include "railcheck/manifest.h"
 #include "railcheck/output_dir.h"
-#include "railcheck/p2p/pair_plan.h"
 #include "railcheck/p2p/p2p_record.h"
+#include "railcheck/p2p/pair_plan.h"
 #include "railcheck/sinks.h"
 
 namespace railcheck {
@@ -25,8 +25,8 @@ RunManifest p2p_manifest(const Command& command, const Bootstrap& bootstrap) {
 
 }  // namespace
 
-void print_link_matrices(std::ostream& out, const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts,
-                         const P2pOptions& o) {
+void print_link_matrices(std::ostream& out, const std::vector<P2pRecord>& records,
+                         const std::vector<std::string>& hosts, const P2pOptions& o) {
   std::set<int> rails;
   for (const P2pRecord& r : records) rails.insert(r.rail);
   const P2pOp bw_op = o.bidirectional ? P2pOp::kBidirectionalBandwidth : P2pOp::kBandwidth;

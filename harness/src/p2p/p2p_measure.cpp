@@ -16,13 +16,12 @@ Clock::time_point after(double seconds) {
   return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double unix_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 }  // namespace
 
-PairBuffers::PairBuffers(Endpoint& endpoint, std::size_t data_bytes) : data_(std::max<std::size_t>(data_bytes, 1)), ctrl_(16) {
+PairBuffers::PairBuffers(Endpoint& endpoint, std::size_t data_bytes)
+    : data_(std::max<std::size_t>(data_bytes, 1)), ctrl_(16) {
   for (std::size_t i = 0; i < data_.size(); ++i) data_[i] = std::byte(i & 0xff);
   data_region_ = endpoint.register_memory(data_.data(), data_.size());
   out_region_ = endpoint.register_memory(ctrl_.data(), 8);
@@ -63,8 +62,8 @@ StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, std::size_t 
       stall_deadline = after(stall_s);
     } else if (Clock::now() > stall_deadline) {
       throw Error("no progress with peer " + endpoint.peer() + " for " + std::to_string(stall_s) + " s: sent " +
-                  std::to_string(s_done) + "/" + std::to_string(sends) + ", received " + std::to_string(r_done) +
-                  "/" + std::to_string(recvs) + " messages of " + std::to_string(bytes) + " bytes");
+                  std::to_string(s_done) + "/" + std::to_string(sends) + ", received " + std::to_string(r_done) + "/" +
+                  std::to_string(recvs) + " messages of " + std::to_string(bytes) + " bytes");
     } else {
       endpoint.wait_for_progress(std::chrono::milliseconds(10));
     }

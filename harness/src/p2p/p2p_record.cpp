@@ -1,7 +1,7 @@
 #include "railcheck/p2p/p2p_record.h"
 
-#include "railcheck/stats.h"
 #include "railcheck/record_kinds.h"
+#include "railcheck/stats.h"
 
 namespace railcheck {
 
@@ -12,9 +12,12 @@ LatencyStats latency_stats(std::span<const double> samples_s) {
 
 std::string_view key_of(P2pOp op) {
   switch (op) {
-    case P2pOp::kBandwidth: return "bw";
-    case P2pOp::kBidirectionalBandwidth: return "bw_bidir";
-    case P2pOp::kLatency: return "lat";
+    case P2pOp::kBandwidth:
+      return "bw";
+    case P2pOp::kBidirectionalBandwidth:
+      return "bw_bidir";
+    case P2pOp::kLatency:
+      return "lat";
   }
   return "bw";
 }
@@ -54,17 +57,13 @@ nlohmann::json to_json(const P2pRecord& r) {
   }
   j["loss"] = nullptr;
   if (r.ok && r.loss) {
-    j["loss"] = {{"source", r.loss->source},
-                 {"sent", r.loss->sent},
-                 {"retransmitted", r.loss->retransmitted},
-                 {"spurious", r.loss->spurious},
-                 {"errors", r.loss->errors},
-                 {"rate", r.loss->rate()}};
+    j["loss"] = {{"source", r.loss->source},     {"sent", r.loss->sent},     {"retransmitted", r.loss->retransmitted},
+                 {"spurious", r.loss->spurious}, {"errors", r.loss->errors}, {"rate", r.loss->rate()}};
   }
   if (r.ok && r.lat) {
-    j["lat_us"] = {{"count", r.lat->count},   {"min", r.lat->min_us},     {"max", r.lat->max_us},
-                   {"typical", r.lat->typical_us}, {"avg", r.lat->avg_us}, {"stdev", r.lat->stdev_us},
-                   {"p99", r.lat->p99_us},    {"p99_9", r.lat->p99_9_us}};
+    j["lat_us"] = {{"count", r.lat->count},        {"min", r.lat->min_us},    {"max", r.lat->max_us},
+                   {"typical", r.lat->typical_us}, {"avg", r.lat->avg_us},    {"stdev", r.lat->stdev_us},
+                   {"p99", r.lat->p99_us},         {"p99_9", r.lat->p99_9_us}};
   }
   return j;
 }
@@ -103,8 +102,8 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   }
   if (!j.at("lat_us").is_null()) {
     const auto& l = j.at("lat_us");
-    r.lat = LatencyStats{l.at("count"), l.at("min"),   l.at("max"),  l.at("typical"),
-                         l.at("avg"),   l.at("stdev"), l.at("p99"),  l.at("p99_9")};
+    r.lat = LatencyStats{l.at("count"), l.at("min"),   l.at("max"), l.at("typical"),
+                         l.at("avg"),   l.at("stdev"), l.at("p99"), l.at("p99_9")};
   }
   return r;
 }

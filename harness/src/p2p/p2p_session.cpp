@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "p2p_measure.h"
-#include "railcheck/core/error.h"
 #include "railcheck/collectives/tcp_transport.h"
+#include "railcheck/core/error.h"
 #if RAILCHECK_HAVE_VERBS_TRANSPORT
 #include "railcheck/collectives/verbs_transport.h"
 #endif
@@ -66,8 +66,8 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
     r.size_bytes = o.lat_size_bytes;
     r.iters = o.lat_iters;
     const double start = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const auto samples = ping_pong(endpoint, buffers, o.lat_size_bytes, o.lat_iters, std::min(o.lat_iters, 10), is_a,
-                                   c.timeout_s);
+    const auto samples =
+        ping_pong(endpoint, buffers, o.lat_size_bytes, o.lat_iters, std::min(o.lat_iters, 10), is_a, c.timeout_s);
     r.start_unix_s = start;
     r.end_unix_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     r.lat = latency_stats(samples);
@@ -79,8 +79,8 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
     const bool i_send = is_a ? a_sends : b_sends, i_recv = is_a ? b_sends : a_sends;
     const bool leader = (a_sends && is_a) || (!a_sends && !is_a);
     const long warm = o.tx_depth;
-    const StreamTiming warmup = timed_stream(endpoint, buffers, o.size_bytes, i_send ? warm : 0, i_recv ? warm : 0,
-                                             o.tx_depth, c.timeout_s);
+    const StreamTiming warmup =
+        timed_stream(endpoint, buffers, o.size_bytes, i_send ? warm : 0, i_recv ? warm : 0, o.tx_depth, c.timeout_s);
     long count = o.iters;
     if (o.duration_s > 0) {
       const double per_message = std::max(warmup.seconds / static_cast<double>(warm), 1e-9);
@@ -88,8 +88,8 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
       count = agree_count(endpoint, buffers, leader, count, c.timeout_s);
     }
     const LossCounters before = endpoint.loss_counters();
-    const StreamTiming t = timed_stream(endpoint, buffers, o.size_bytes, i_send ? count : 0, i_recv ? count : 0,
-                                        o.tx_depth, c.timeout_s);
+    const StreamTiming t =
+        timed_stream(endpoint, buffers, o.size_bytes, i_send ? count : 0, i_recv ? count : 0, o.tx_depth, c.timeout_s);
     const LossCounters after = endpoint.loss_counters();
     if (!leader) return;
     P2pRecord r = make(op, true);
@@ -126,8 +126,8 @@ std::string format_line_impl(const P2pRecord& r, bool gbits) {
     std::snprintf(text, sizeof text,
                   "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d t_min %.2f t_max %.2f t_typical %.2f t_avg %.2f "
                   "t_stdev %.2f 99%% %.2f 99.9%% %.2f us",
-                  r.round, r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail,
-                  "lat", format_size(r.size_bytes).c_str(), r.iters, r.lat->min_us, r.lat->max_us, r.lat->typical_us,
+                  r.round, r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail, "lat",
+                  format_size(r.size_bytes).c_str(), r.iters, r.lat->min_us, r.lat->max_us, r.lat->typical_us,
                   r.lat->avg_us, r.lat->stdev_us, r.lat->p99_us, r.lat->p99_9_us);
   } else {
     std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d %10.3f %s", r.round,
@@ -206,10 +206,11 @@ std::vector<std::vector<int>> P2pSession::rank_layout() const {
 
 std::string P2pSession::describe(std::size_t rounds) const {
   const P2pOptions& o = options_;
-  return "# railcheck p2p: " + std::to_string(bootstrap_.hosts().size()) + " hosts, " + std::to_string(bootstrap_.size()) +
-         " ranks, " + std::to_string(rounds) + " rounds, transport " + o.transport + ", " + std::to_string(o.streams) +
-         " stream(s), -s " + format_size(o.size_bytes) + ", -t " + std::to_string(o.tx_depth) +
-         (o.bidirectional ? ", bidirectional" : "") + "\n# round  src -> dst  rail  op  size  x iters  result";
+  return "# railcheck p2p: " + std::to_string(bootstrap_.hosts().size()) + " hosts, " +
+         std::to_string(bootstrap_.size()) + " ranks, " + std::to_string(rounds) + " rounds, transport " + o.transport +
+         ", " + std::to_string(o.streams) + " stream(s), -s " + format_size(o.size_bytes) + ", -t " +
+         std::to_string(o.tx_depth) + (o.bidirectional ? ", bidirectional" : "") +
+         "\n# round  src -> dst  rail  op  size  x iters  result";
 }
 
 std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan, const std::string& test,
@@ -221,7 +222,8 @@ std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan
   std::vector<P2pRecord> all;
   for (std::size_t round_index = 0; round_index < plan.size(); ++round_index) {
     const PairRound& round = plan[round_index];
-    const std::optional<Watchdog::Scope> step = watch.scope(test + " " + phase + " round " + std::to_string(round_index));
+    const std::optional<Watchdog::Scope> step =
+        watch.scope(test + " " + phase + " round " + std::to_string(round_index));
     const RankPair* mine = nullptr;
     for (const RankPair& p : round.pairs) {
       if (p.a == bootstrap_.rank() || p.b == bootstrap_.rank()) mine = &p;
@@ -253,8 +255,8 @@ std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan
         } else {
           const std::string& bytes = handles[static_cast<std::size_t>(peer)];
           if (bytes.empty()) throw Error(peer_name(bootstrap_, peer) + " could not listen; see its record");
-          const auto handle = ListenHandle::from_bytes(
-              std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+          const auto handle =
+              ListenHandle::from_bytes(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
           endpoint = transport_->connect(dev_, handle, peer_name(bootstrap_, peer));
         }
         measured = measure_pair(context, *endpoint, is_a, my_nic_, their_nic);

@@ -22,16 +22,16 @@ namespace railcheck {
 
 /// Where rank 0 puts what the rounds measured (others pass nullptrs).
 struct P2pOutput {
-  ResultsFiles* files = nullptr;   ///< every record streamed as "type": "p2p"
-  std::ostream* console = nullptr; ///< one line per record
-  RunSummary* summary = nullptr;   ///< record count; failed links as problems
+  ResultsFiles* files = nullptr;    ///< every record streamed as "type": "p2p"
+  std::ostream* console = nullptr;  ///< one line per record
+  RunSummary* summary = nullptr;    ///< record count; failed links as problems
 };
 
 /// Watchdog steps for the rounds (every rank passes the same): each round, with its bootstrap exchanges,
 /// is one step, so a host whose link goes down mid-pass is named instead of hanging the job.
 struct StepWatch {
-  Watchdog* watchdog = nullptr;               ///< nullptr: rounds are not watched
-  std::function<std::uint64_t()> next_step;   ///< the run's step counter
+  Watchdog* watchdog = nullptr;              ///< nullptr: rounds are not watched
+  std::function<std::uint64_t()> next_step;  ///< the run's step counter
 
   /// The next step, `label`, open until the returned scope ends; nothing when unwatched.
   std::optional<Watchdog::Scope> scope(const std::string& label) const {
@@ -54,8 +54,8 @@ class P2pSession {
   /// Collective: runs `plan` round by round (each round's pairs at the same time, a barrier between rounds).
   /// Records carry `test` and `phase`. Returns every record on rank 0, nothing elsewhere. A pair that fails
   /// gives an error record naming the peer; it never stops the other pairs.
-  std::vector<P2pRecord> run_rounds(const std::vector<PairRound>& plan, const std::string& test, const std::string& phase,
-                                    const P2pOutput& output, const StepWatch& watch = {});
+  std::vector<P2pRecord> run_rounds(const std::vector<PairRound>& plan, const std::string& test,
+                                    const std::string& phase, const P2pOutput& output, const StepWatch& watch = {});
 
   /// The console header line of a pass.
   std::string describe(std::size_t rounds) const;

@@ -16,7 +16,9 @@ namespace {
 nlohmann::json records_of(const ResultsFiles& files, const std::string& test, const std::string& phase) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : files.records()) {
-    if (is_kind(r.value("kind", ""), LineType::kP2p) && r.value("test", "") == test && r.value("phase", "first") == phase) out.push_back(r);
+    if (is_kind(r.value("kind", ""), LineType::kP2p) && r.value("test", "") == test &&
+        r.value("phase", "first") == phase)
+      out.push_back(r);
   }
   return out;
 }
@@ -90,7 +92,8 @@ void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, dou
   PairPlanOptions plan_options;
   plan_options.within_node = spec.options.within_node;
   const std::vector<PairRound> plan = plan_pairs(layout, plan_options);
-  if (root && output.console) *output.console << "# test " << spec.name << "\n" << session.describe(plan.size()) << std::endl;
+  if (root && output.console)
+    *output.console << "# test " << spec.name << "\n" << session.describe(plan.size()) << std::endl;
   const P2pOutput p2p_output{output.files, output.console, output.summary};
   std::vector<P2pRecord> records = session.run_rounds(plan, spec.name, "first", p2p_output, watch);
   if (root && output.console) print_link_matrices(*output.console, records, bootstrap.hosts(), spec.options);

@@ -5,11 +5,11 @@
 
 #include <ostream>
 
+#include "p2p_session.h"
 #include "railcheck/analysis/thresholds.h"
 #include "railcheck/bootstrap.h"
 #include "railcheck/sinks.h"
 #include "railcheck/suite.h"
-#include "p2p_session.h"
 
 namespace railcheck {
 

@@ -38,7 +38,7 @@ std::vector<NodePair> ring_links(const std::vector<int>& ring) {
 /// What one rail's bisection leaves to re-test, with the terminal slow group that named each suspect.
 struct RailSuspects {
   int rail = 0;
-  std::map<int, const BisectionStep*> nics;        // node -> its terminal slow group
+  std::map<int, const BisectionStep*> nics;  // node -> its terminal slow group
   std::map<int, const BisectionStep*> gpus;
   std::map<NodePair, const BisectionStep*> links;
   std::vector<int> cleared_nic_nodes;  // in a fine group of >= 2 nodes: their NIC was crossed and was fine
@@ -125,8 +125,8 @@ struct RailRetest {
   int rail = 0;
   analysis::PairMatrixResult first_pass;
   std::vector<analysis::RetestPair> plan;
-  std::vector<int> cleared;             // nodes whose NIC on this rail may serve as a reference
-  std::set<NodePair> reference_pairs;   // cleared pairs measured as the rail's healthy reference
+  std::vector<int> cleared;            // nodes whose NIC on this rail may serve as a reference
+  std::set<NodePair> reference_pairs;  // cleared pairs measured as the rail's healthy reference
 };
 
 /// Reference pairs: cleared NICs of hosts idle in a re-test round are paired with each other (no extra cost),
@@ -244,8 +244,8 @@ LocalizationRun run_bisect(const FabricModel& fabric, const LocalizationOptions&
   }
 
   const auto rounds = retest_rounds(whole_plan);
-  run.retest_rounds = static_cast<int>(rounds.size()) +
-                      add_reference_pairs(rails, rounds, options.reference_pairs, fabric.nodes());
+  run.retest_rounds =
+      static_cast<int>(rounds.size()) + add_reference_pairs(rails, rounds, options.reference_pairs, fabric.nodes());
   for (const RailRetest& rail : rails) {
     std::vector<LinkSample> references;
     for (const auto& [a, b] : rail.reference_pairs) {

@@ -20,8 +20,8 @@ FabricModel::FabricModel(FabricOptions options) : options_(options) {
 
 std::size_t FabricModel::index(int node, int rail) const {
   if (node < 0 || node >= options_.nodes || rail < 0 || rail >= options_.rails) {
-    throw std::out_of_range("fabric: node " + std::to_string(node) + " rail " + std::to_string(rail) +
-                            " is outside " + std::to_string(options_.nodes) + " x " + std::to_string(options_.rails));
+    throw std::out_of_range("fabric: node " + std::to_string(node) + " rail " + std::to_string(rail) + " is outside " +
+                            std::to_string(options_.nodes) + " x " + std::to_string(options_.rails));
   }
   return static_cast<std::size_t>(node) * static_cast<std::size_t>(options_.rails) + static_cast<std::size_t>(rail);
 }

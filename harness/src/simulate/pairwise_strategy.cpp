@@ -47,7 +47,8 @@ LocalizationRun run_pairwise(const FabricModel& fabric, const LocalizationOption
     }
   }
   run.measurements += static_cast<std::int64_t>(gpu_checks.units.size());
-  for (Finding& finding : sample_findings(gpu_checks, options.analysis, nullptr)) findings.push_back(std::move(finding));
+  for (Finding& finding : sample_findings(gpu_checks, options.analysis, nullptr))
+    findings.push_back(std::move(finding));
 
   run.first_pass_rounds = static_cast<int>(rounds.size()) + 1;
   run.retest_rounds = static_cast<int>(retest_rounds(whole_plan).size());

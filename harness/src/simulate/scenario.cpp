@@ -30,11 +30,16 @@ constexpr FaultKind kAllKinds[] = {FaultKind::kNic, FaultKind::kLink, FaultKind:
 
 std::string_view key_of(FaultKind kind) {
   switch (kind) {
-    case FaultKind::kNic: return "nic";
-    case FaultKind::kLink: return "link";
-    case FaultKind::kGpu: return "gpu";
-    case FaultKind::kLinkOneWay: return "link_one_way";
-    case FaultKind::kLossyNic: return "lossy_nic";
+    case FaultKind::kNic:
+      return "nic";
+    case FaultKind::kLink:
+      return "link";
+    case FaultKind::kGpu:
+      return "gpu";
+    case FaultKind::kLinkOneWay:
+      return "link_one_way";
+    case FaultKind::kLossyNic:
+      return "lossy_nic";
   }
   return "?";
 }
@@ -85,13 +90,21 @@ FabricModel apply(const Scenario& scenario, const FabricOptions& fabric) {
   FabricModel model(fabric);
   for (const Fault& fault : scenario.faults) {
     switch (fault.kind) {
-      case FaultKind::kNic: model.set_nic_factor(fault.node, fault.rail, fault.factor); break;
-      case FaultKind::kGpu: model.set_gpu_factor(fault.node, fault.rail, fault.factor); break;
-      case FaultKind::kLink: model.set_link_factor(fault.node, fault.peer_node, fault.rail, fault.factor); break;
+      case FaultKind::kNic:
+        model.set_nic_factor(fault.node, fault.rail, fault.factor);
+        break;
+      case FaultKind::kGpu:
+        model.set_gpu_factor(fault.node, fault.rail, fault.factor);
+        break;
+      case FaultKind::kLink:
+        model.set_link_factor(fault.node, fault.peer_node, fault.rail, fault.factor);
+        break;
       case FaultKind::kLinkOneWay:
         model.set_link_direction_factor(fault.node, fault.peer_node, fault.rail, fault.factor);
         break;
-      case FaultKind::kLossyNic: model.set_nic_loss(fault.node, fault.rail, fault.factor); break;
+      case FaultKind::kLossyNic:
+        model.set_nic_loss(fault.node, fault.rail, fault.factor);
+        break;
     }
   }
   return model;
@@ -100,8 +113,10 @@ FabricModel apply(const Scenario& scenario, const FabricOptions& fabric) {
 analysis::ComponentId component_of(const Fault& fault) {
   switch (fault.kind) {
     case FaultKind::kNic:
-    case FaultKind::kLossyNic: return analysis::make_nic(host_name(fault.node), nic_name(fault.rail), fault.rail);
-    case FaultKind::kGpu: return analysis::make_gpu(host_name(fault.node), fault.rail);
+    case FaultKind::kLossyNic:
+      return analysis::make_nic(host_name(fault.node), nic_name(fault.rail), fault.rail);
+    case FaultKind::kGpu:
+      return analysis::make_gpu(host_name(fault.node), fault.rail);
     case FaultKind::kLink:
     case FaultKind::kLinkOneWay:
       return analysis::make_link(host_name(fault.node), nic_name(fault.rail), host_name(fault.peer_node),

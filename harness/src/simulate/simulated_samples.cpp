@@ -38,8 +38,8 @@ std::vector<analysis::LinkSample> measure_retests(const FabricModel& fabric,
   std::vector<analysis::LinkSample> samples;
   for (std::size_t round = 0; round < rounds.size(); ++round) {
     for (const analysis::RetestPair& pair : rounds[round]) {
-      add_pair_samples(fabric, node_of_host(pair.host_a), node_of_host(pair.host_b), pair.rail,
-                       static_cast<int>(round), true, rng, samples);
+      add_pair_samples(fabric, node_of_host(pair.host_a), node_of_host(pair.host_b), pair.rail, static_cast<int>(round),
+                       true, rng, samples);
     }
   }
   return samples;

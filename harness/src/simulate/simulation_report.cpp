@@ -39,15 +39,17 @@ void print_simulation(std::ostream& out, const SimulateOptions& options, const s
       << fixed(s.max_factor, 2) << "), noise " << fixed(f.noise * 100, 1) << "%, seed " << options.seed << ", "
       << fixed(options.round_seconds, 1) << " s per round\n";
   const auto& a = options.localization.analysis;
-  out << "# thresholds: link slow > " << fixed(a.pairs.link.fail_spreads, 1) << " spreads and >= "
-      << fixed(a.pairs.link.fail_deviation * 100, 0) << "%, re-test slow > " << fixed(a.pairs.retest_spreads, 1)
-      << " spreads, GPU fail > " << fixed(a.fleet.fail_spreads, 1) << " spreads and >= "
-      << fixed(a.fleet.fail_deviation * 100, 0) << "% (median of " << options.localization.gpu_check_samples
-      << " checks), bisection slow below expected by > " << fixed(a.bisection.slow_tolerance * 100, 0) << "%\n";
+  out << "# thresholds: link slow > " << fixed(a.pairs.link.fail_spreads, 1)
+      << " spreads and >= " << fixed(a.pairs.link.fail_deviation * 100, 0) << "%, re-test slow > "
+      << fixed(a.pairs.retest_spreads, 1) << " spreads, GPU fail > " << fixed(a.fleet.fail_spreads, 1)
+      << " spreads and >= " << fixed(a.fleet.fail_deviation * 100, 0) << "% (median of "
+      << options.localization.gpu_check_samples << " checks), bisection slow below expected by > "
+      << fixed(a.bisection.slow_tolerance * 100, 0) << "%\n";
   const std::vector<std::pair<const char*, std::size_t>> columns = {
-      {"strategy", 10}, {"status", 11},  {"faults", 8},  {"found", 7},    {"recall", 8},  {"nic", 7},
-      {"link", 7},      {"gpu", 7},      {"one_way", 8},  {"lossy", 7},    {"false", 7},   {"false/scn", 10}, {"r_first", 9}, {"r_bisect", 9},
-      {"r_retest", 9},  {"r_total", 9},  {"r_max", 7},   {"time_s", 9},   {"wall_s", 8}};
+      {"strategy", 10}, {"status", 11},    {"faults", 8},  {"found", 7},    {"recall", 8},
+      {"nic", 7},       {"link", 7},       {"gpu", 7},     {"one_way", 8},  {"lossy", 7},
+      {"false", 7},     {"false/scn", 10}, {"r_first", 9}, {"r_bisect", 9}, {"r_retest", 9},
+      {"r_total", 9},   {"r_max", 7},      {"time_s", 9},  {"wall_s", 8}};
   std::string header;
   for (const auto& [name, width] : columns) header += padded(name, width);
   out << header << "\n";
@@ -64,9 +66,9 @@ void print_simulation(std::ostream& out, const SimulateOptions& options, const s
                     fixed(row.mean_retest_rounds, 1), fixed(row.mean_total_rounds, 1),
                     std::to_string(row.max_total_rounds), fixed(row.mean_modelled_s, 0), fixed(row.wall_s, 1)});
     } else {
-      cells.insert(cells.end(), {"-", "-", "-", "-", "-", "-", "-", "-", "-", "-", fixed(row.mean_first_pass_rounds, 0), "0",
-                                 "?", ">=" + fixed(row.mean_total_rounds, 0), "-",
-                                 ">=" + fixed(row.mean_modelled_s, 0), "-"});
+      cells.insert(cells.end(),
+                   {"-", "-", "-", "-", "-", "-", "-", "-", "-", "-", fixed(row.mean_first_pass_rounds, 0), "0", "?",
+                    ">=" + fixed(row.mean_total_rounds, 0), "-", ">=" + fixed(row.mean_modelled_s, 0), "-"});
     }
     std::string line;
     for (std::size_t i = 0; i < cells.size(); ++i) line += padded(cells[i], columns[i].second);
@@ -94,27 +96,26 @@ nlohmann::json simulation_json(const SimulateOptions& options, const std::vector
   const auto& fleet = options.localization.analysis.fleet;
   std::vector<std::string> kinds;
   for (FaultKind kind : options.scenarios.kinds) kinds.emplace_back(key_of(kind));
-  nlohmann::json document = {
-      {"options",
-       {{"nodes", options.fabric.nodes},
-        {"rails", options.fabric.rails},
-        {"noise", options.fabric.noise},
-        {"nic_gbps", options.fabric.nic_gbps},
-        {"scenarios", options.scenario_count},
-        {"faults", options.scenarios.faults},
-        {"fault_kinds", kinds},
-        {"min_factor", options.scenarios.min_factor},
-        {"max_factor", options.scenarios.max_factor},
-        {"seed", options.seed},
-        {"round_seconds", options.round_seconds},
-        {"link_fail_spreads", pairs.link.fail_spreads},
-        {"link_fail_deviation", pairs.link.fail_deviation},
-        {"retest_spreads", pairs.retest_spreads},
-        {"gpu_fail_spreads", fleet.fail_spreads},
-        {"gpu_fail_deviation", fleet.fail_deviation},
-        {"slow_tolerance", options.localization.analysis.bisection.slow_tolerance},
-        {"gpu_check_samples", options.localization.gpu_check_samples}}},
-      {"strategies", nlohmann::json::array()}};
+  nlohmann::json document = {{"options",
+                              {{"nodes", options.fabric.nodes},
+                               {"rails", options.fabric.rails},
+                               {"noise", options.fabric.noise},
+                               {"nic_gbps", options.fabric.nic_gbps},
+                               {"scenarios", options.scenario_count},
+                               {"faults", options.scenarios.faults},
+                               {"fault_kinds", kinds},
+                               {"min_factor", options.scenarios.min_factor},
+                               {"max_factor", options.scenarios.max_factor},
+                               {"seed", options.seed},
+                               {"round_seconds", options.round_seconds},
+                               {"link_fail_spreads", pairs.link.fail_spreads},
+                               {"link_fail_deviation", pairs.link.fail_deviation},
+                               {"retest_spreads", pairs.retest_spreads},
+                               {"gpu_fail_spreads", fleet.fail_spreads},
+                               {"gpu_fail_deviation", fleet.fail_deviation},
+                               {"slow_tolerance", options.localization.analysis.bisection.slow_tolerance},
+                               {"gpu_check_samples", options.localization.gpu_check_samples}}},
+                             {"strategies", nlohmann::json::array()}};
   for (const StrategySummary& row : rows) {
     nlohmann::json entry = {{"strategy", key_of(row.strategy)},
                             {"status", row.simulated ? "simulated" : "planned, not simulated"},

@@ -69,7 +69,7 @@ RailMap apply_rail_override(const RailOverride& override_file, const std::vector
   map.override_file = override_file.source;
   std::vector<const std::pair<std::string, std::string>*> by_gpu(gpus.size(), nullptr);
   for (std::size_t i = 0; i < override_file.entries.size(); ++i) {
-    const std::string& gpu = override_file.entries[i].first;  // not a structured binding: clang 14 cannot
+    const std::string& gpu = override_file.entries[i].first;   // not a structured binding: clang 14 cannot
     const std::string& nic = override_file.entries[i].second;  // capture one in the lambdas below
     const std::string path = "rails[" + std::to_string(i) + "]";
     const auto g =

@@ -81,13 +81,13 @@ void check_region_range(const MemoryRegion& region, std::size_t offset, std::siz
 /// What a connection counted of its own losses so far, for loss evidence beside bandwidth. Cumulative since
 /// the connection opened: callers take the difference over the part they time.
 struct LossCounters {
-  bool known = false;            ///< false: this transport cannot count them (the other fields are 0)
-  std::string source;            ///< where the counts come from: "tcp_info" (kernel TCP_INFO, every stream),
-                                 ///< "ib_port_counters" (the RDMA port's sysfs counters, verbs)
-  std::uint64_t sent = 0;        ///< data segments (TCP) or packets out of the port (verbs) sent
+  bool known = false;               ///< false: this transport cannot count them (the other fields are 0)
+  std::string source;               ///< where the counts come from: "tcp_info" (kernel TCP_INFO, every stream),
+                                    ///< "ib_port_counters" (the RDMA port's sysfs counters, verbs)
+  std::uint64_t sent = 0;           ///< data segments (TCP) or packets out of the port (verbs) sent
   std::uint64_t retransmitted = 0;  ///< of those, sent again (TCP retransmits; verbs: the HCA's retry events)
   std::uint64_t spurious = 0;       ///< of the retransmitted, known not to have been lost (TCP: DSACKs)
-  std::uint64_t errors = 0;      ///< completions in error (verbs: on the port); 0 for TCP
+  std::uint64_t errors = 0;         ///< completions in error (verbs: on the port); 0 for TCP
 };
 
 /// A connected pair of queues to one peer. Not thread-safe: one thread drives one Endpoint.
@@ -127,9 +127,9 @@ class ListenComm {
 
 /// Knobs every transport reads; plain data, one comment each.
 struct TransportOptions {
-  int streams = 1;                     ///< parallel sockets (TCP) or QPs (verbs) per connection (-q)
-  std::size_t socket_buffer_bytes = 0; ///< TCP SO_SNDBUF/SO_RCVBUF; 0 keeps the kernel's autotuning
-  double timeout_s = 30.0;             ///< deadline for connect, accept and each wait (-T)
+  int streams = 1;                      ///< parallel sockets (TCP) or QPs (verbs) per connection (-q)
+  std::size_t socket_buffer_bytes = 0;  ///< TCP SO_SNDBUF/SO_RCVBUF; 0 keeps the kernel's autotuning
+  double timeout_s = 30.0;              ///< deadline for connect, accept and each wait (-T)
 };
 
 class Transport {

@@ -19,24 +19,24 @@ namespace railcheck::analysis {
 inline constexpr int kBaselineSchemaVersion = 1;
 
 struct BaselineEntry {
-  std::string metric;               ///< "p2p.bw bw_gbps", "all_reduce.float.sum busbw_gbps", ...
-  std::size_t min_size_bytes = 0;   ///< size range the entry covers, inclusive
+  std::string metric;              ///< "p2p.bw bw_gbps", "all_reduce.float.sum busbw_gbps", ...
+  std::size_t min_size_bytes = 0;  ///< size range the entry covers, inclusive
   std::size_t max_size_bytes = 0;
-  int rail = -1;                    ///< -1: any rail
-  int nranks = -1;                  ///< group samples: the group's rank count; -1: any / not a group metric
-  std::string scope = "link";       ///< "link", "unit" or "group": which samples the entry judges
+  int rail = -1;               ///< -1: any rail
+  int nranks = -1;             ///< group samples: the group's rank count; -1: any / not a group metric
+  std::string scope = "link";  ///< "link", "unit" or "group": which samples the entry judges
   double expected = 0.0;
   bool higher_is_better = true;
-  double warn_tolerance = 0.10;     ///< worse than expected by more than this fraction -> warn
-  double fail_tolerance = 0.20;     ///< -> fail
-  int samples = 0;                  ///< how many values the expected value was made from (after trimming)
+  double warn_tolerance = 0.10;  ///< worse than expected by more than this fraction -> warn
+  double fail_tolerance = 0.20;  ///< -> fail
+  int samples = 0;               ///< how many values the expected value was made from (after trimming)
 };
 
 struct Baseline {
-  std::string source;               ///< file path, for messages
-  std::string profile;              ///< hardware profile name the numbers belong to ("dgx-h100", "ci-netns")
+  std::string source;   ///< file path, for messages
+  std::string profile;  ///< hardware profile name the numbers belong to ("dgx-h100", "ci-netns")
   std::string description;
-  std::string generated_from;       ///< run(s) it was made from (results paths / git revisions)
+  std::string generated_from;  ///< run(s) it was made from (results paths / git revisions)
   std::vector<BaselineEntry> entries;
 };
 

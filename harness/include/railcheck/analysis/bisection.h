@@ -14,8 +14,8 @@ namespace railcheck::analysis {
 /// One measured group in one round.
 struct BisectionStep {
   int round = 0;
-  std::vector<int> nodes;    ///< node indices
-  double value = 0.0;        ///< measured (e.g. busbw GB/s; higher is better)
+  std::vector<int> nodes;  ///< node indices
+  double value = 0.0;      ///< measured (e.g. busbw GB/s; higher is better)
   double expected = 0.0;
   bool slow = false;
 };

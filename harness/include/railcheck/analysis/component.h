@@ -16,7 +16,8 @@ std::optional<ComponentKind> parse_component_kind(std::string_view text);
 
 /// Identity of a component. Unused fields stay empty / -1 so that equal parts compare equal:
 ///   node: host;  gpu: host + gpu (local index);  nic: host + nic (device name) + rail;
-///   link: host + nic and peer_host + peer_nic + rail, stored with (host, nic) <= (peer_host, peer_nic) (see make_link).
+///   link: host + nic and peer_host + peer_nic + rail, stored with (host, nic) <= (peer_host, peer_nic) (see
+///   make_link).
 struct ComponentId {
   ComponentKind kind = ComponentKind::kNode;
   std::string host;

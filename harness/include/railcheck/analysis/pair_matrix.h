@@ -33,10 +33,10 @@
 namespace railcheck::analysis {
 
 struct PairMatrixResult {
-  std::vector<Finding> findings;        ///< every NIC and every link measured: pass, or warn/fail as suspect
-  std::vector<ComponentId> suspects;    ///< NICs and links to re-test (kNic and kLink), in a stable order
-  std::vector<ComponentId> good_nics;   ///< safe re-test partners: NICs that are no suspect and whose slow
-                                        ///< pairs (if any) all have a suspect NIC at the other end; sorted
+  std::vector<Finding> findings;       ///< every NIC and every link measured: pass, or warn/fail as suspect
+  std::vector<ComponentId> suspects;   ///< NICs and links to re-test (kNic and kLink), in a stable order
+  std::vector<ComponentId> good_nics;  ///< safe re-test partners: NICs that are no suspect and whose slow
+                                       ///< pairs (if any) all have a suspect NIC at the other end; sorted
 };
 
 /// First pass over `links`. Pure. Findings of suspects are kFail with the evidence; confirm() may lower them.
@@ -64,8 +64,9 @@ std::vector<std::vector<RetestPair>> retest_rounds(const std::vector<RetestPair>
 /// fail_spreads; a failed re-test is slow), counting only re-tests in the metrics and directions it was
 /// suspect in: fail when slow again in most of them (evidence adds them, source "retest"), pass when not
 /// reproduced. Suspects with no re-test: kFail when decisive, kPass for latency-only suspects, else kWarn,
-/// each saying why it was not re-tested. `retests` are the LinkSamples measured for plan_retests()' pairs. A suspect link whose end is
-/// also slow with good peers (majority) is lowered to kWarn and that end NIC gets a kFail "retest" finding.
+/// each saying why it was not re-tested. `retests` are the LinkSamples measured for plan_retests()' pairs. A suspect
+/// link whose end is also slow with good peers (majority) is lowered to kWarn and that end NIC gets a kFail "retest"
+/// finding.
 std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const LinkSample> first_links,
                              std::span<const LinkSample> retests, const PairMatrixOptions& options);
 

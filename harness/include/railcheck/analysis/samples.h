@@ -14,38 +14,38 @@ namespace railcheck::analysis {
 /// a NIC's loopback bandwidth. Units of one (metric, size, rail) are compared with each other.
 struct UnitSample {
   ComponentId unit;
-  std::string metric;           ///< "<test_key> <field>", e.g. "all_reduce.float.sum busbw_gbps"
+  std::string metric;  ///< "<test_key> <field>", e.g. "all_reduce.float.sum busbw_gbps"
   std::size_t size_bytes = 0;
-  int rail = -1;                ///< -1: not rail-specific (compare across the whole fleet)
+  int rail = -1;  ///< -1: not rail-specific (compare across the whole fleet)
   double value = 0.0;
-  bool higher_is_better = true; ///< bandwidth true, time/latency false
+  bool higher_is_better = true;  ///< bandwidth true, time/latency false
 };
 
 /// One value measured over a link between two NICs (p2p bandwidth or latency).
 struct LinkSample {
-  std::string test;             ///< the suite test it belongs to ("tcp_links"; "" for `railcheck p2p`): links
-                                ///< of different tests (TCP and verbs) are never judged against each other
-  std::string host_a, nic_a;    ///< the source (or the listening side for symmetric ops)
+  std::string test;           ///< the suite test it belongs to ("tcp_links"; "" for `railcheck p2p`): links
+                              ///< of different tests (TCP and verbs) are never judged against each other
+  std::string host_a, nic_a;  ///< the source (or the listening side for symmetric ops)
   std::string host_b, nic_b;
   int rail = 0;
-  std::string metric;           ///< "p2p.bw bw_gbps", "p2p.lat lat_us.typical"
+  std::string metric;  ///< "p2p.bw bw_gbps", "p2p.lat lat_us.typical"
   std::size_t size_bytes = 0;
   double value = 0.0;
   bool higher_is_better = true;
-  int round = 0;                ///< planner round the pair ran in
-  bool ok = true;               ///< false: the transfer failed (value meaningless); counts as slow
+  int round = 0;   ///< planner round the pair ran in
+  bool ok = true;  ///< false: the transfer failed (value meaningless); counts as slow
   std::string error;
-  bool retest = false;          ///< measured in the second pass (re-test of a suspect), not the first
-  bool directional = false;     ///< host_a -> host_b is the only way it measured (one-way bandwidth, loss):
-                                ///< judged per direction, never pooled with host_b -> host_a
+  bool retest = false;       ///< measured in the second pass (re-test of a suspect), not the first
+  bool directional = false;  ///< host_a -> host_b is the only way it measured (one-way bandwidth, loss):
+                             ///< judged per direction, never pooled with host_b -> host_a
 };
 
 /// One value of a whole group (a collective's busbw over a communicator): baselines and bisection use it.
 struct GroupSample {
-  std::string group;            ///< "world", "rail0", "bisect r1 g0", ...
+  std::string group;  ///< "world", "rail0", "bisect r1 g0", ...
   std::vector<std::string> hosts;
   int nranks = 0;
-  std::string metric;           ///< "all_reduce.float.sum busbw_gbps"
+  std::string metric;  ///< "all_reduce.float.sum busbw_gbps"
   std::size_t size_bytes = 0;
   double value = 0.0;
   bool higher_is_better = true;

@@ -6,9 +6,9 @@ namespace railcheck::analysis {
 
 /// Fleet-relative outliers (median / MAD over the units of one metric, size and rail).
 struct OutlierOptions {
-  double warn_spreads = 4.0;          ///< worse than the centre by more than this many spreads -> warn ...
-  double fail_spreads = 6.0;          ///< ... -> fail
-  double warn_deviation = 0.10;       ///< and also by at least this fraction of the centre (both must hold)
+  double warn_spreads = 4.0;     ///< worse than the centre by more than this many spreads -> warn ...
+  double fail_spreads = 6.0;     ///< ... -> fail
+  double warn_deviation = 0.10;  ///< and also by at least this fraction of the centre (both must hold)
   double fail_deviation = 0.20;
   double min_relative_spread = 0.02;  ///< spread floor as a fraction of the median (see robust_centre)
   double decisive_deviation = 0.75;   ///< worse than the centre by at least this fraction -> fail whatever the
@@ -21,30 +21,30 @@ struct OutlierOptions {
 
 /// Pair-matrix analysis over the links of one rail, metric and size.
 struct PairMatrixOptions {
-  OutlierOptions link;                ///< when a link counts as slow against the rail's links (fail level = slow)
-  double suspect_share = 0.5;         ///< a NIC is suspect when more than this share of its pairs is slow ...
-  int min_slow_pairs = 2;             ///< ... and at least this many (with fewer pairs, every pair must be slow)
-  int retest_peers = 2;               ///< second pass: good peers each suspect is re-tested with
-  double retest_spreads = 4.0;        ///< a re-test is slow again when worse than the first pass's healthy
-                                      ///< centre by link.fail_deviation AND this many spreads (the suspect
-                                      ///< already stood out once; few reference links give a wide spread)
-  double latency_floor_us = 50.0;     ///< a typical latency is slow only when also this many microseconds
-                                      ///< worse than the rail's centre: on a shared host a healthy TCP
-                                      ///< path's typical latency went from 6 to 24 us, in a re-test too.
-                                      ///< A verbs-only suite can set it near its fabric's latency (2-5 us)
+  OutlierOptions link;                     ///< when a link counts as slow against the rail's links (fail level = slow)
+  double suspect_share = 0.5;              ///< a NIC is suspect when more than this share of its pairs is slow ...
+  int min_slow_pairs = 2;                  ///< ... and at least this many (with fewer pairs, every pair must be slow)
+  int retest_peers = 2;                    ///< second pass: good peers each suspect is re-tested with
+  double retest_spreads = 4.0;             ///< a re-test is slow again when worse than the first pass's healthy
+                                           ///< centre by link.fail_deviation AND this many spreads (the suspect
+                                           ///< already stood out once; few reference links give a wide spread)
+  double latency_floor_us = 50.0;          ///< a typical latency is slow only when also this many microseconds
+                                           ///< worse than the rail's centre: on a shared host a healthy TCP
+                                           ///< path's typical latency went from 6 to 24 us, in a re-test too.
+                                           ///< A verbs-only suite can set it near its fabric's latency (2-5 us)
   double tail_latency_floor_us = 20000.0;  ///< the same floor for tail latency (p99): a stall, not jitter.
-                                      ///< On a busy 2-core host a healthy TCP path's p99 of 50 ping-pongs
-                                      ///< reached 1.7 ms; a lost packet waits for a retransmit timeout
-                                      ///< (>= 200 ms on Linux)
-  double loss_floor = 0.005;          ///< a link is lossy when the share of what it sent that was retransmitted
-                                      ///< exceeds the rail's centre by at least this (0.005 = 0.5 %); healthy
-                                      ///< links retransmit ~nothing, so no spread-based rule can apply
+                                           ///< On a busy 2-core host a healthy TCP path's p99 of 50 ping-pongs
+                                           ///< reached 1.7 ms; a lost packet waits for a retransmit timeout
+                                           ///< (>= 200 ms on Linux)
+  double loss_floor = 0.005;               ///< a link is lossy when the share of what it sent that was retransmitted
+                                           ///< exceeds the rail's centre by at least this (0.005 = 0.5 %); healthy
+                                           ///< links retransmit ~nothing, so no spread-based rule can apply
 };
 
 /// Baseline comparison (tolerances in the baseline file win over these).
 struct BaselineOptions {
-  double warn_tolerance = 0.10;       ///< below expected by more than this fraction -> warn
-  double fail_tolerance = 0.20;       ///< -> fail
+  double warn_tolerance = 0.10;  ///< below expected by more than this fraction -> warn
+  double fail_tolerance = 0.20;  ///< -> fail
 };
 
 /// Bisection of a slow group (collectives): when a group's value is below expected by more than

@@ -34,11 +34,11 @@ struct Evidence {
   double spreads = 0.0;        ///< |measured - expected| in robust spreads (1.4826 x MAD); 0 when not used
   int slow = 0;                ///< pair analyses: slow pairs / failing rounds this component was in
   int total = 0;               ///< ... out of this many
-  std::vector<std::string> refs;  ///< the pairs, rounds or groups that show it ("round 1: node1<->node3")
-  std::string text;            ///< one sentence for the console
+  std::vector<std::string> refs;                ///< the pairs, rounds or groups that show it ("round 1: node1<->node3")
+  std::string text;                             ///< one sentence for the console
   VerdictStatus status = VerdictStatus::kPass;  ///< in a Verdict: its finding's status (combine() sets it)
-  std::string direction;       ///< which way it is slow: NIC "tx" / "rx" / "both"; link "a_to_b" (host ->
-                               ///< peer_host), "b_to_a" or "both"; "" when the metric has no direction
+  std::string direction;  ///< which way it is slow: NIC "tx" / "rx" / "both"; link "a_to_b" (host ->
+                          ///< peer_host), "b_to_a" or "both"; "" when the metric has no direction
 };
 
 /// What one analysis stage concluded about one component.

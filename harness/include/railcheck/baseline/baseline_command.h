@@ -15,14 +15,14 @@ enum class BaselineAction { kGenerate, kMerge };
 /// Options of `railcheck baseline generate|merge`.
 struct BaselineCommandOptions {
   BaselineAction action = BaselineAction::kGenerate;  ///< which of the two subcommands was given
-  std::vector<std::string> results_paths;  ///< generate: results.json files of known-good runs (one or more)
-  std::string profile;                     ///< generate --profile: the hardware profile the numbers belong to
-  std::string description;                 ///< generate --description: free text written into the baseline
-  analysis::BaselineOptions tolerances;    ///< generate --warn / --fail: tolerances written into every entry;
-                                           ///< --fail also trims the values (see generate_baseline)
-  std::string old_path;                    ///< merge: the baseline to update
-  std::string new_path;                    ///< merge: the baseline whose entries update it
-  std::string output_path;                 ///< -o: where the baseline is written (through a temporary + rename)
+  std::vector<std::string> results_paths;             ///< generate: results.json files of known-good runs (one or more)
+  std::string profile;                   ///< generate --profile: the hardware profile the numbers belong to
+  std::string description;               ///< generate --description: free text written into the baseline
+  analysis::BaselineOptions tolerances;  ///< generate --warn / --fail: tolerances written into every entry;
+                                         ///< --fail also trims the values (see generate_baseline)
+  std::string old_path;                  ///< merge: the baseline to update
+  std::string new_path;                  ///< merge: the baseline whose entries update it
+  std::string output_path;               ///< -o: where the baseline is written (through a temporary + rename)
 };
 
 /// Runs the action: reads the inputs, writes output_path, prints one summary line to `out`. Returns 0, or 2

@@ -22,29 +22,29 @@ enum class GpuCheckStatus {
 std::string_view name_of(GpuCheckStatus status);
 
 struct GpuCheckRecord {
-  std::string test_key;              ///< stable key, one of gpu_check_test_keys(): "gpu.hbm_copy", "gpu.gemm.bf16"
+  std::string test_key;  ///< stable key, one of gpu_check_test_keys(): "gpu.hbm_copy", "gpu.gemm.bf16"
   std::string host;
-  std::optional<int> device;         ///< CUDA ordinal; nullopt when no GPU was visible
-  std::string gpu_name;              ///< "" = unknown (written as null), likewise uuid and pci_bus_id
+  std::optional<int> device;  ///< CUDA ordinal; nullopt when no GPU was visible
+  std::string gpu_name;       ///< "" = unknown (written as null), likewise uuid and pci_bus_id
   std::string uuid;
   std::string pci_bus_id;
-  std::optional<int> peer_device;    ///< gpu.peer_copy: the device read from (device is the one that copies)
-  std::size_t size_bytes = 0;        ///< buffer bytes of bandwidth checks; 0 for GEMM
+  std::optional<int> peer_device;          ///< gpu.peer_copy: the device read from (device is the one that copies)
+  std::size_t size_bytes = 0;              ///< buffer bytes of bandwidth checks; 0 for GEMM
   int gemm_m = 0, gemm_n = 0, gemm_k = 0;  ///< GEMM shape; all 0 for the other checks
-  int iters = 0;                     ///< timed iterations
+  int iters = 0;                           ///< timed iterations
   std::optional<double> seconds_per_iter;
-  std::optional<double> bw_gbps;     ///< bandwidth checks: bytes moved / s / 1e9 (reads plus writes, as STREAM)
-  std::optional<double> tflops;      ///< GEMM: 2mnk / s / 1e12
-  std::string reference_key;         ///< the record this one is compared with ("" = none)
-  std::optional<double> reference;   ///< that record's figure, in this record's unit
-  std::optional<double> ratio;       ///< this figure / reference
-  std::string cpu_binding;           ///< h2d/d2h: the GPU-local CPUs the copying thread was bound to ("" = none)
-  std::int64_t checked = -1;         ///< elements compared with the expected value; -1 = not checked
-  std::int64_t wrong = -1;           ///< of those, wrong; -1 = not checked
+  std::optional<double> bw_gbps;    ///< bandwidth checks: bytes moved / s / 1e9 (reads plus writes, as STREAM)
+  std::optional<double> tflops;     ///< GEMM: 2mnk / s / 1e12
+  std::string reference_key;        ///< the record this one is compared with ("" = none)
+  std::optional<double> reference;  ///< that record's figure, in this record's unit
+  std::optional<double> ratio;      ///< this figure / reference
+  std::string cpu_binding;          ///< h2d/d2h: the GPU-local CPUs the copying thread was bound to ("" = none)
+  std::int64_t checked = -1;        ///< elements compared with the expected value; -1 = not checked
+  std::int64_t wrong = -1;          ///< of those, wrong; -1 = not checked
   std::optional<double> max_relative_error;  ///< GEMM: the largest relative error among the checked elements
   GpuCheckStatus status = GpuCheckStatus::kOk;
-  std::string skip_reason;           ///< kSkipped
-  std::string error;                 ///< kError
+  std::string skip_reason;  ///< kSkipped
+  std::string error;        ///< kError
 };
 
 /// The record as results.json keeps it; "kind": "gpu_check", absent values as null.

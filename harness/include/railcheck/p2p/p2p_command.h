@@ -16,7 +16,7 @@ namespace railcheck {
 int run_p2p(const Command& command, const Bootstrap& bootstrap);
 
 /// The first-pass link matrices of `records`, per rail: bandwidth, and latency when it was measured.
-void print_link_matrices(std::ostream& out, const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts,
-                         const P2pOptions& options);
+void print_link_matrices(std::ostream& out, const std::vector<P2pRecord>& records,
+                         const std::vector<std::string>& hosts, const P2pOptions& options);
 
 }  // namespace railcheck

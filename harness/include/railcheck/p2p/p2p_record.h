@@ -38,11 +38,11 @@ enum class P2pOp { kBandwidth, kBidirectionalBandwidth, kLatency };
 std::string_view key_of(P2pOp op);  // "bw", "bw_bidir", "lat"
 
 struct P2pRecord {
-  std::string test;              ///< suite entry name; empty for `railcheck p2p`
-  std::string phase = "first";   ///< "first" (all pairs) or "retest" (second pass over suspects)
+  std::string test;             ///< suite entry name; empty for `railcheck p2p`
+  std::string phase = "first";  ///< "first" (all pairs) or "retest" (second pass over suspects)
   P2pOp op = P2pOp::kBandwidth;
-  std::string transport;         ///< tcp | verbs
-  int round = 0;                 ///< planner round, 0-based; the pairs of one round ran at the same time
+  std::string transport;  ///< tcp | verbs
+  int round = 0;          ///< planner round, 0-based; the pairs of one round ran at the same time
   bool within_node = false;
   int src_rank = 0, dst_rank = 0;
   std::string src_host, dst_host;
@@ -54,10 +54,10 @@ struct P2pRecord {
   int streams = 1;
   int tx_depth = 1;
   bool ok = true;
-  std::string error;             ///< when !ok: what failed, naming the peer
-  double start_unix_s = 0.0;     ///< wall clock (system_clock) at the start and end of the timed part
+  std::string error;          ///< when !ok: what failed, naming the peer
+  double start_unix_s = 0.0;  ///< wall clock (system_clock) at the start and end of the timed part
   double end_unix_s = 0.0;
-  double bw_gbps = 0.0;          ///< bandwidth ops: GB/s (1e9 bytes/s); bidirectional: both directions summed
+  double bw_gbps = 0.0;             ///< bandwidth ops: GB/s (1e9 bytes/s); bidirectional: both directions summed
   std::optional<LatencyStats> lat;  ///< latency op: one-way latency (round trip / 2)
   std::optional<LossStats> loss;    ///< bandwidth ops where the transport counts retransmits (the sender's)
 };

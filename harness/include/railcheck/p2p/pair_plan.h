@@ -15,8 +15,8 @@ namespace railcheck {
 struct RankPair {
   int a = -1;
   int b = -1;
-  int rail = 0;           ///< rail index of a (and of b for cross-node pairs)
-  int rail_b = 0;         ///< rail index of b (differs from rail only for within-node pairs)
+  int rail = 0;    ///< rail index of a (and of b for cross-node pairs)
+  int rail_b = 0;  ///< rail index of b (differs from rail only for within-node pairs)
   bool within_node = false;
 };
 

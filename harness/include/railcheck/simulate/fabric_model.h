@@ -47,7 +47,7 @@ class FabricModel {
 
   double nic_factor(int node, int rail) const;
   double gpu_factor(int node, int gpu) const;
-  double link_factor(int node_a, int node_b, int rail) const;  ///< 1 unless set
+  double link_factor(int node_a, int node_b, int rail) const;      ///< 1 unless set
   double link_direction_factor(int from, int to, int rail) const;  ///< 1 unless set
   double nic_loss(int node, int rail) const;
 
@@ -69,11 +69,11 @@ class FabricModel {
   std::size_t index(int node, int rail) const;
 
   FabricOptions options_;
-  std::vector<double> nic_factor_;                       // [node * rails + rail]
-  std::vector<double> gpu_factor_;                       // [node * rails + gpu]
-  std::map<std::tuple<int, int, int>, double> link_factor_;  // (lower node, higher node, rail), degraded only
+  std::vector<double> nic_factor_;                                // [node * rails + rail]
+  std::vector<double> gpu_factor_;                                // [node * rails + gpu]
+  std::map<std::tuple<int, int, int>, double> link_factor_;       // (lower node, higher node, rail), degraded only
   std::map<std::tuple<int, int, int>, double> direction_factor_;  // (from, to, rail), degraded only
-  std::vector<double> nic_loss_;                         // [node * rails + rail]
+  std::vector<double> nic_loss_;                                  // [node * rails + rail]
 };
 
 /// Names the analysis sees: "node7", and the NIC of rail r "mlx5_<r>". Node index back from a host name

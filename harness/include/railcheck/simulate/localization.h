@@ -40,9 +40,9 @@ struct LocalizationOptions {
 /// What one strategy concluded about one fabric, and what it cost.
 struct LocalizationRun {
   std::vector<analysis::Verdict> verdicts;  ///< combine() of the findings; passing links are left out
-  int first_pass_rounds = 0;   ///< pairwise: circle rounds + 1 GPU-check round; bisect: 0
-  int bisection_rounds = 0;    ///< bisect: rounds until every rail's Bisection is done; pairwise: 0
-  int retest_rounds = 0;       ///< re-test rounds (retest_rounds() of the plan) + 1 when GPUs are re-checked (bisect)
+  int first_pass_rounds = 0;                ///< pairwise: circle rounds + 1 GPU-check round; bisect: 0
+  int bisection_rounds = 0;                 ///< bisect: rounds until every rail's Bisection is done; pairwise: 0
+  int retest_rounds = 0;  ///< re-test rounds (retest_rounds() of the plan) + 1 when GPUs are re-checked (bisect)
   std::int64_t measurements = 0;  ///< link, group and GPU-check measurements taken
   int total_rounds() const { return first_pass_rounds + bisection_rounds + retest_rounds; }
 };

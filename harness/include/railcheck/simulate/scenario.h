@@ -27,17 +27,17 @@ struct Fault {
 };
 
 struct ScenarioOptions {
-  int faults = 1;                  ///< faults per scenario (distinct parts)
+  int faults = 1;  ///< faults per scenario (distinct parts)
   std::vector<FaultKind> kinds = {FaultKind::kNic, FaultKind::kLink, FaultKind::kGpu};  ///< drawn uniformly
-  double min_factor = 0.3;         ///< a fault's speed factor is uniform in [min_factor, max_factor]
+  double min_factor = 0.3;  ///< a fault's speed factor is uniform in [min_factor, max_factor]
   double max_factor = 0.6;
-  double min_loss = 0.01;          ///< a lossy NIC drops a share uniform in [min_loss, max_loss] of its packets
+  double min_loss = 0.01;  ///< a lossy NIC drops a share uniform in [min_loss, max_loss] of its packets
   double max_loss = 0.04;
 };
 
 struct Scenario {
   int index = 0;
-  std::uint64_t noise_seed = 0;    ///< seeds the measurements' noise of this scenario
+  std::uint64_t noise_seed = 0;  ///< seeds the measurements' noise of this scenario
   std::vector<Fault> faults;
 };
 

@@ -17,11 +17,19 @@ namespace railcheck::simulate {
 inline constexpr std::size_t kFaultKinds = 5;  // nic, link, gpu, link_one_way, lossy_nic: index = FaultKind
 
 struct ScenarioScore {
-  std::array<int, kFaultKinds> faults{};  ///< faults of each kind in the scenario
-  std::array<int, kFaultKinds> found{};   ///< ... of which have a fail verdict
+  std::array<int, kFaultKinds> faults{};              ///< faults of each kind in the scenario
+  std::array<int, kFaultKinds> found{};               ///< ... of which have a fail verdict
   std::vector<analysis::ComponentId> false_failures;  ///< failed components that are not faulty
-  int total_faults() const { int n = 0; for (int f : faults) n += f; return n; }
-  int total_found() const { int n = 0; for (int f : found) n += f; return n; }
+  int total_faults() const {
+    int n = 0;
+    for (int f : faults) n += f;
+    return n;
+  }
+  int total_found() const {
+    int n = 0;
+    for (int f : found) n += f;
+    return n;
+  }
 };
 
 ScenarioScore score(const Scenario& scenario, const std::vector<analysis::Verdict>& verdicts);

@@ -14,17 +14,17 @@
 namespace railcheck {
 
 struct SimulateOptions {
-  simulate::FabricOptions fabric;             ///< --nodes, --rails, --noise
-  simulate::ScenarioOptions scenarios;        ///< --faults, --fault-kinds, --min-factor, --max-factor
-  int scenario_count = 100;                   ///< --scenarios
-  std::string strategy = "both";              ///< --strategy: pairwise | bisect | both
-  std::uint64_t seed = 1;                     ///< --seed: scenarios and noise
-  double round_seconds = 10.0;                ///< --round-seconds: modelled duration of one round
+  simulate::FabricOptions fabric;                ///< --nodes, --rails, --noise
+  simulate::ScenarioOptions scenarios;           ///< --faults, --fault-kinds, --min-factor, --max-factor
+  int scenario_count = 100;                      ///< --scenarios
+  std::string strategy = "both";                 ///< --strategy: pairwise | bisect | both
+  std::uint64_t seed = 1;                        ///< --seed: scenarios and noise
+  double round_seconds = 10.0;                   ///< --round-seconds: modelled duration of one round
   std::int64_t max_pairwise_links = 50'000'000;  ///< --max-pairwise-links: first-pass link measurements the
-                                              ///< pairwise strategy may simulate in one run; more: planned only
-  simulate::LocalizationOptions localization;  ///< thresholds (--fail-spreads, --slow-tolerance, ...)
-  std::string json_path;                      ///< --json: also write the summary document here ("" = none)
-  int show_scenario = -1;                     ///< --show-scenario: print this scenario's faults and verdicts
+                                                 ///< pairwise strategy may simulate in one run; more: planned only
+  simulate::LocalizationOptions localization;    ///< thresholds (--fail-spreads, --slow-tolerance, ...)
+  std::string json_path;                         ///< --json: also write the summary document here ("" = none)
+  int show_scenario = -1;                        ///< --show-scenario: print this scenario's faults and verdicts
 };
 
 /// Runs the scenarios, prints the table to `out`. Returns 0, or 2 with one "railcheck: error: ..." line on

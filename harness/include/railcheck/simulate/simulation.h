@@ -16,24 +16,32 @@ namespace railcheck::simulate {
 /// One strategy over all scenarios.
 struct StrategySummary {
   Strategy strategy = Strategy::kPairwise;
-  bool simulated = true;        ///< false: too large to simulate (max_pairwise_links); only the planned rounds
+  bool simulated = true;  ///< false: too large to simulate (max_pairwise_links); only the planned rounds
   int scenarios = 0;
   std::array<int, kFaultKinds> faults{};
   std::array<int, kFaultKinds> found{};
-  int false_failures = 0;             ///< over all scenarios
+  int false_failures = 0;  ///< over all scenarios
   int scenarios_with_false_failure = 0;
   double mean_first_pass_rounds = 0;
   double mean_bisection_rounds = 0;
   double mean_retest_rounds = 0;
   double mean_total_rounds = 0;
   int max_total_rounds = 0;
-  double mean_modelled_s = 0;         ///< mean_total_rounds x round_seconds
-  double wall_s = 0;                  ///< what simulating took here
+  double mean_modelled_s = 0;               ///< mean_total_rounds x round_seconds
+  double wall_s = 0;                        ///< what simulating took here
   std::vector<std::string> misses;          ///< the first few faults not found: "scenario 3: link ... (warn)"
   std::vector<std::string> false_examples;  ///< the first few false failures: "scenario 9: node4 GPU 1"
   std::string shown;                        ///< --show-scenario: its faults and print_verdicts() text
-  int total_faults() const { int n = 0; for (int f : faults) n += f; return n; }
-  int total_found() const { int n = 0; for (int f : found) n += f; return n; }
+  int total_faults() const {
+    int n = 0;
+    for (int f : faults) n += f;
+    return n;
+  }
+  int total_found() const {
+    int n = 0;
+    for (int f : found) n += f;
+    return n;
+  }
 };
 
 /// The strategies `text` names ("pairwise", "bisect", "both"); std::nullopt for anything else.

@@ -18,12 +18,18 @@ struct BFloat16 {
 
 template <typename T>
 inline constexpr bool kIsInteger = false;
-template <> inline constexpr bool kIsInteger<std::int8_t> = true;
-template <> inline constexpr bool kIsInteger<std::uint8_t> = true;
-template <> inline constexpr bool kIsInteger<std::int32_t> = true;
-template <> inline constexpr bool kIsInteger<std::uint32_t> = true;
-template <> inline constexpr bool kIsInteger<std::int64_t> = true;
-template <> inline constexpr bool kIsInteger<std::uint64_t> = true;
+template <>
+inline constexpr bool kIsInteger<std::int8_t> = true;
+template <>
+inline constexpr bool kIsInteger<std::uint8_t> = true;
+template <>
+inline constexpr bool kIsInteger<std::int32_t> = true;
+template <>
+inline constexpr bool kIsInteger<std::uint32_t> = true;
+template <>
+inline constexpr bool kIsInteger<std::int64_t> = true;
+template <>
+inline constexpr bool kIsInteger<std::uint64_t> = true;
 
 /// A real value (the pattern's small integers, or a reduction of them) stored as T.
 template <typename T>

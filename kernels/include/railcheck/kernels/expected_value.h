@@ -48,21 +48,31 @@ RC_HOST_DEVICE inline T reduced_value(const ExpectedParams& p, std::uint64_t ind
   }
   if constexpr (kIsInteger<T>) {
     switch (p.op) {
-      case Reduction::kSum: return static_cast<T>(sum);
-      case Reduction::kProd: return static_cast<T>(prod);
-      case Reduction::kMax: return static_cast<T>(high);
-      case Reduction::kMin: return static_cast<T>(low);
-      case Reduction::kAvg: return static_cast<T>(static_cast<T>(sum) / static_cast<T>(p.nranks));
+      case Reduction::kSum:
+        return static_cast<T>(sum);
+      case Reduction::kProd:
+        return static_cast<T>(prod);
+      case Reduction::kMax:
+        return static_cast<T>(high);
+      case Reduction::kMin:
+        return static_cast<T>(low);
+      case Reduction::kAvg:
+        return static_cast<T>(static_cast<T>(sum) / static_cast<T>(p.nranks));
     }
     return T{};
   } else {
     // Products of 1s and 2s and sums of 0..7 stay exact integers in a double.
     switch (p.op) {
-      case Reduction::kSum: return encode<T>(static_cast<double>(sum));
-      case Reduction::kProd: return encode<T>(static_cast<double>(prod));
-      case Reduction::kMax: return encode<T>(high);
-      case Reduction::kMin: return encode<T>(low);
-      case Reduction::kAvg: return encode<T>(static_cast<double>(sum) / p.nranks);
+      case Reduction::kSum:
+        return encode<T>(static_cast<double>(sum));
+      case Reduction::kProd:
+        return encode<T>(static_cast<double>(prod));
+      case Reduction::kMax:
+        return encode<T>(high);
+      case Reduction::kMin:
+        return encode<T>(low);
+      case Reduction::kAvg:
+        return encode<T>(static_cast<double>(sum) / p.nranks);
     }
     return T{};
   }
@@ -74,13 +84,16 @@ RC_HOST_DEVICE inline T expected_value(const ExpectedParams& p, std::uint64_t i)
   const std::uint64_t chunk = p.chunk == 0 ? 1 : p.chunk;
   const auto rank = static_cast<std::uint64_t>(p.rank);
   switch (p.shape) {
-    case ResultShape::kReduced: return reduced_value<T>(p, i);
-    case ResultShape::kReducedSlice: return reduced_value<T>(p, rank * chunk + i);
+    case ResultShape::kReduced:
+      return reduced_value<T>(p, i);
+    case ResultShape::kReducedSlice:
+      return reduced_value<T>(p, rank * chunk + i);
     case ResultShape::kGatheredChunks:
       return encode<T>(pattern_value(static_cast<int>(i / chunk), i % chunk, p.seed, false));
     case ResultShape::kTransposedChunks:
       return encode<T>(pattern_value(static_cast<int>(i / chunk), rank * chunk + i % chunk, p.seed, false));
-    case ResultShape::kFromRoot: return encode<T>(pattern_value(p.root, i, p.seed, false));
+    case ResultShape::kFromRoot:
+      return encode<T>(pattern_value(p.root, i, p.seed, false));
     case ResultShape::kFromPrevious:
       return encode<T>(pattern_value((p.rank - 1 + p.nranks) % p.nranks, i, p.seed, false));
   }

@@ -14,11 +14,11 @@ namespace railcheck::kernels {
 /// One bandwidth figure. Bytes moved count reads plus writes, as STREAM does: a copy of N bytes moves 2N
 /// (a peer copy counts the N bytes that cross the link).
 struct BandwidthResult {
-  std::string name;           ///< e.g. hbm_copy_kernel, hbm_memcpy_d2d, h2d_pinned
+  std::string name;  ///< e.g. hbm_copy_kernel, hbm_memcpy_d2d, h2d_pinned
   std::size_t buffer_bytes = 0;
   int iters = 0;
   double seconds_per_iter = 0.0;
-  double gbps = 0.0;          ///< bytes moved per second / 1e9
+  double gbps = 0.0;  ///< bytes moved per second / 1e9
 };
 
 /// HBM read, write and copy kernels (16-byte accesses) and cudaMemcpy device-to-device on `bytes` bytes, in
@@ -27,9 +27,9 @@ std::vector<BandwidthResult> measure_hbm(int device, std::size_t bytes, int iter
 
 /// The check kernels' rate and what they found.
 struct FillVerifyResult {
-  BandwidthResult bandwidth;   ///< fill_verify_kernels: N bytes written plus N read per iteration
-  std::uint64_t checked = 0;   ///< elements verified over all iterations (warm-up included)
-  std::uint64_t wrong = 0;     ///< of those, not the pattern (0 on a healthy GPU)
+  BandwidthResult bandwidth;  ///< fill_verify_kernels: N bytes written plus N read per iteration
+  std::uint64_t checked = 0;  ///< elements verified over all iterations (warm-up included)
+  std::uint64_t wrong = 0;    ///< of those, not the pattern (0 on a healthy GPU)
 };
 
 /// Fill then verify with the check kernels over `bytes` of float (what -c costs on the device). Wrong
@@ -59,9 +59,9 @@ struct GemmResult {
   int m = 0, n = 0, k = 0;
   int iters = 0;
   double seconds_per_iter = 0.0;
-  double tflops = 0.0;             ///< 2mnk / s / 1e12
-  std::uint64_t checked = 0;       ///< elements compared with the exact product
-  std::uint64_t wrong = 0;         ///< of those, outside the output type's rounding
+  double tflops = 0.0;        ///< 2mnk / s / 1e12
+  std::uint64_t checked = 0;  ///< elements compared with the exact product
+  std::uint64_t wrong = 0;    ///< of those, outside the output type's rounding
   double max_relative_error = 0.0;
 };
 

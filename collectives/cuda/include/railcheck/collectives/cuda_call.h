@@ -22,10 +22,10 @@ void warn_cuda(cudaError_t status, const char* call) noexcept;
 
 }  // namespace railcheck
 
-#define RC_CUDA_CALL(call)                                                           \
-  do {                                                                               \
-    const cudaError_t rc_cuda_status_ = (call);                                      \
-    if (rc_cuda_status_ != cudaSuccess) {                                            \
-      ::railcheck::throw_cuda_error(rc_cuda_status_, #call, __FILE__, __LINE__);     \
-    }                                                                                \
+#define RC_CUDA_CALL(call)                                                       \
+  do {                                                                           \
+    const cudaError_t rc_cuda_status_ = (call);                                  \
+    if (rc_cuda_status_ != cudaSuccess) {                                        \
+      ::railcheck::throw_cuda_error(rc_cuda_status_, #call, __FILE__, __LINE__); \
+    }                                                                            \
   } while (false)

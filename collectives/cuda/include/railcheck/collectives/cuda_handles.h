@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <utility>
 
-#include "railcheck/collectives/cuda_call.h"
 #include "railcheck/collectives/buffer.h"
+#include "railcheck/collectives/cuda_call.h"
 
 namespace railcheck {
 

@@ -20,10 +20,10 @@ CudaProbe probe_cuda_devices() noexcept;
 
 /// Identity of one CUDA device, for records and for matching GPUs to NICs by PCIe topology.
 struct GpuInfo {
-  int device = -1;          ///< CUDA device ordinal in this process
-  std::string name;         ///< e.g. "NVIDIA H100 80GB HBM3"
-  std::string uuid;         ///< "GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as nvidia-smi prints it
-  std::string pci_bus_id;   ///< "0000:1b:00.0": domain:bus:device.function, lower-case hex as in sysfs
+  int device = -1;         ///< CUDA device ordinal in this process
+  std::string name;        ///< e.g. "NVIDIA H100 80GB HBM3"
+  std::string uuid;        ///< "GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as nvidia-smi prints it
+  std::string pci_bus_id;  ///< "0000:1b:00.0": domain:bus:device.function, lower-case hex as in sysfs
 };
 
 /// Queries device `device` (cudaGetDeviceProperties, cudaDeviceGetPCIBusId). Throws Error on failure.

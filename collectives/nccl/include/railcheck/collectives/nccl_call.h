@@ -20,10 +20,10 @@ void warn_nccl(ncclResult_t result, const char* call) noexcept;
 
 }  // namespace railcheck
 
-#define RC_NCCL_CALL(call)                                                           \
-  do {                                                                               \
-    const ncclResult_t rc_nccl_status_ = (call);                                     \
-    if (rc_nccl_status_ != ncclSuccess) {                                            \
-      ::railcheck::throw_nccl_error(rc_nccl_status_, #call, __FILE__, __LINE__);     \
-    }                                                                                \
+#define RC_NCCL_CALL(call)                                                       \
+  do {                                                                           \
+    const ncclResult_t rc_nccl_status_ = (call);                                 \
+    if (rc_nccl_status_ != ncclSuccess) {                                        \
+      ::railcheck::throw_nccl_error(rc_nccl_status_, #call, __FILE__, __LINE__); \
+    }                                                                            \
   } while (false)

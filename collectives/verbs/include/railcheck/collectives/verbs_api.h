@@ -73,14 +73,14 @@ std::string verbs_failure_detail(const std::string& device, int error);
 // Converts a failing verbs call into railcheck::Error naming the call text, the device, errno and file:line.
 // Pointer results fail when null (errno); int results fail when nonzero (the value, or errno when it is -1).
 // Evaluates to the call's result. `device` is any expression convertible to std::string.
-#define RC_VERBS_CALL(device, call)                                                                          \
-  ([&]() {                                                                                                   \
-    errno = 0;                                                                                               \
-    auto rc_verbs_result_ = (call);                                                                          \
-    const int rc_verbs_error_ = ::railcheck::verbs_call_error(rc_verbs_result_);                           \
-    if (rc_verbs_error_ != 0) {                                                                              \
-      throw ::railcheck::Error(::railcheck::format_call_error(                                              \
+#define RC_VERBS_CALL(device, call)                                                                           \
+  ([&]() {                                                                                                    \
+    errno = 0;                                                                                                \
+    auto rc_verbs_result_ = (call);                                                                           \
+    const int rc_verbs_error_ = ::railcheck::verbs_call_error(rc_verbs_result_);                              \
+    if (rc_verbs_error_ != 0) {                                                                               \
+      throw ::railcheck::Error(::railcheck::format_call_error(                                                \
           "verbs", #call, __FILE__, __LINE__, ::railcheck::verbs_failure_detail((device), rc_verbs_error_))); \
-    }                                                                                                        \
-    return rc_verbs_result_;                                                                                 \
+    }                                                                                                         \
+    return rc_verbs_result_;                                                                                  \
   }())

@@ -20,11 +20,11 @@ inline constexpr const char* kRdmaSysfsRoot = "/sys/class/infiniband";
 
 /// One reading of a port's counters. Cumulative since the driver loaded.
 struct PortRetryCounters {
-  bool known = false;               ///< port_xmit_packets and at least one retry counter were readable
-  std::uint64_t sent_packets = 0;   ///< port_xmit_packets
-  std::uint64_t retries = 0;        ///< local_ack_timeout_err + packet_seq_err + implied_nak_seq_err (those present)
-  std::uint64_t errors = 0;         ///< req_cqe_error + resp_cqe_error (those present)
-  std::string missing;              ///< when !known: which file could not be read, for messages
+  bool known = false;              ///< port_xmit_packets and at least one retry counter were readable
+  std::uint64_t sent_packets = 0;  ///< port_xmit_packets
+  std::uint64_t retries = 0;       ///< local_ack_timeout_err + packet_seq_err + implied_nak_seq_err (those present)
+  std::uint64_t errors = 0;        ///< req_cqe_error + resp_cqe_error (those present)
+  std::string missing;             ///< when !known: which file could not be read, for messages
 };
 
 /// Reads the counters of `device` port `port` under `root` (kRdmaSysfsRoot outside tests). Never throws: an

@@ -45,16 +45,16 @@ PortAddress query_port_address(VerbsApi& api, ibv_context* context, const std::s
 
 /// What one side tells the other (in the listen handle, and back over the out-of-band socket).
 struct VerbsPeerInfo {
-  std::vector<std::uint32_t> qp_nums;    ///< one per QP, 1..kMaxVerbsQps
-  std::uint32_t psn = 0;                 ///< first packet sequence number (24 bits), the same for every QP
+  std::vector<std::uint32_t> qp_nums;  ///< one per QP, 1..kMaxVerbsQps
+  std::uint32_t psn = 0;               ///< first packet sequence number (24 bits), the same for every QP
   LinkLayer link_layer = LinkLayer::kInfiniBand;
-  std::uint16_t lid = 0;                 ///< InfiniBand LID
-  std::array<std::uint8_t, 16> gid{};    ///< GID (RoCE destination)
-  ibv_mtu mtu = IBV_MTU_1024;            ///< the sender's active MTU
-  std::uint64_t window_address = 0;      ///< RDMA window: remote virtual address (0 when none)
-  std::uint32_t window_rkey = 0;         ///< RDMA window: rkey
-  std::uint64_t window_bytes = 0;        ///< RDMA window: length
-  std::vector<std::byte> oob_handle;     ///< the out-of-band TCP listen handle (empty on the reply)
+  std::uint16_t lid = 0;               ///< InfiniBand LID
+  std::array<std::uint8_t, 16> gid{};  ///< GID (RoCE destination)
+  ibv_mtu mtu = IBV_MTU_1024;          ///< the sender's active MTU
+  std::uint64_t window_address = 0;    ///< RDMA window: remote virtual address (0 when none)
+  std::uint32_t window_rkey = 0;       ///< RDMA window: rkey
+  std::uint64_t window_bytes = 0;      ///< RDMA window: length
+  std::vector<std::byte> oob_handle;   ///< the out-of-band TCP listen handle (empty on the reply)
 };
 
 /// Wraps `info` in a ListenHandle (transport verbs, kVerbsHandleVersion, fixed payload size).

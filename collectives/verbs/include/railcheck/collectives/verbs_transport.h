@@ -23,16 +23,16 @@ namespace railcheck {
 
 /// Verbs knobs; plain data, one comment each. perftest's flag in parentheses.
 struct VerbsOptions {
-  TransportOptions common;              ///< streams = QPs per connection (-q, 1..kMaxVerbsQps), timeout_s
-  std::vector<std::string> devices;     ///< only these RDMA devices, in this order (-d mlx5_0); empty: all
-  int port = 1;                         ///< device port (-i / --ib-port)
-  int gid_index = -1;                   ///< GID index (-x); -1: RoCE v2 IPv4-mapped GID if any, else 0
-  int tx_depth = 128;                   ///< send queue depth per QP: sends/RDMA ops in flight (-t)
-  int rx_depth = 512;                   ///< receive queue depth per QP: receives in flight (-r)
-  QpSettings qp;                        ///< timeouts, retries, rd_atomic depths (-o/-O), hop limit
-  std::size_t rdma_window_bytes = 0;    ///< host buffer each side registers and advertises for RDMA
-                                        ///< write/read (perftest's -s buffer); 0: none
-  TcpDeviceFilter oob;                  ///< interfaces for the out-of-band exchange of QP numbers
+  TransportOptions common;                     ///< streams = QPs per connection (-q, 1..kMaxVerbsQps), timeout_s
+  std::vector<std::string> devices;            ///< only these RDMA devices, in this order (-d mlx5_0); empty: all
+  int port = 1;                                ///< device port (-i / --ib-port)
+  int gid_index = -1;                          ///< GID index (-x); -1: RoCE v2 IPv4-mapped GID if any, else 0
+  int tx_depth = 128;                          ///< send queue depth per QP: sends/RDMA ops in flight (-t)
+  int rx_depth = 512;                          ///< receive queue depth per QP: receives in flight (-r)
+  QpSettings qp;                               ///< timeouts, retries, rd_atomic depths (-o/-O), hop limit
+  std::size_t rdma_window_bytes = 0;           ///< host buffer each side registers and advertises for RDMA
+                                               ///< write/read (perftest's -s buffer); 0: none
+  TcpDeviceFilter oob;                         ///< interfaces for the out-of-band exchange of QP numbers
   std::string counters_root = kRdmaSysfsRoot;  ///< sysfs of the RDMA devices, for loss counters (tests: a fake)
 };
 
