@@ -6,8 +6,9 @@
 #                                           one rank per GPU when GPUs are visible, else 4 ranks on the MPI host backend
 #   ./setup.sh test [ctest args...]         install, build, run every test (ctest; cluster tests need root)
 #   ./setup.sh deps | build                 only install, or only install and build
-#   ./setup.sh sanitize                     clang build with AddressSanitizer + UBSan (no CUDA): the unit tests,
-#                                           then every fuzz target for RAILCHECK_FUZZ_SECONDS (20) each
+#   ./setup.sh sanitize                     the format check (.clang-format), then a clang build with
+#                                           AddressSanitizer + UBSan (no CUDA): the unit tests, then every fuzz
+#                                           target for RAILCHECK_FUZZ_SECONDS (20) each
 #
 # Environment: BUILD_DIR (default ./build), RAILCHECK_RANKS (ranks for `run`), CMAKE_ARGS (extra configure flags),
 # SANITIZE_BUILD_DIR (default ./build-sanitize).
@@ -26,7 +27,7 @@ packages=(
 )
 
 # Only for `sanitize`: clang with its sanitizer and libFuzzer runtimes.
-sanitize_packages=(clang libclang-rt-14-dev)
+sanitize_packages=(clang libclang-rt-14-dev clang-format)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -54,6 +55,8 @@ build() {
 
 sanitize() {
   local dir="${SANITIZE_BUILD_DIR:-$here/build-sanitize}"
+  # The format first (.clang-format): seconds, and a diff is the cheapest review comment to avoid.
+  (cd "$here" && git ls-files -z '*.cpp' '*.h' '*.cu' '*.cuh' | xargs -0 clang-format --dry-run -Werror)
   # -O0 and line tables only: the quickest compile that still gives sanitizer reports with file:line.
   local flags="-O0 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
   # fuzzer-no-link: coverage for libFuzzer in every library; only the fuzz targets link libFuzzer's main.
@@ -101,7 +104,7 @@ case "$command" in
     exec ctest --output-on-failure "$@"
     ;;
   *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
