@@ -18,8 +18,10 @@ for target in suite baseline profile rail_override results; do
   [ -x "$bin" ] || { echo "run_fuzzers.sh: $bin missing (configure with -DRAILCHECK_FUZZ=ON)" >&2; exit 2; }
   scratch=$build/fuzz-corpus/$target artifacts=$build/fuzz-artifacts/$target
   mkdir -p "$scratch" "$artifacts"
-  dirs=("$scratch" "$here/corpus/$target" "$here/regressions/$target")
-  [ -n "${seeds[$target]}" ] && dirs+=("${seeds[$target]}")
+  dirs=("$scratch")  # libFuzzer adds what it finds to the first; the others only seed it (git keeps no empty dir)
+  for dir in "$here/corpus/$target" "$here/regressions/$target" ${seeds[$target]}; do
+    [ -d "$dir" ] && dirs+=("$dir")
+  done
   echo "== fuzz_$target: ${seconds} s"
   if "$bin" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix="$artifacts/" "${dirs[@]}" > "$build/fuzz-$target.log" 2>&1; then
