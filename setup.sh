@@ -65,8 +65,7 @@ sanitize() {
     -DRAILCHECK_WITH_CUDA=OFF -DRAILCHECK_WITH_NCCL=OFF -DRAILCHECK_BUILD_BENCHMARKS=OFF -DRAILCHECK_FUZZ=ON \
     -DCMAKE_CXX_FLAGS="$flags -fsanitize=fuzzer-no-link" -DCMAKE_C_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
-  cmake --build "$dir" -j "$(nproc)" --target railcheck railcheck_unit_tests \
-    fuzz_suite fuzz_baseline fuzz_profile fuzz_rail_override fuzz_results
+  cmake --build "$dir" -j "$(nproc)" --target railcheck railcheck_unit_tests railcheck_fuzz_targets
   # Label unit (gtest suites, and railcheck itself on the simulator and topology fixtures): the MPI, cluster
   # and GPU labels need what this build leaves out.
   (cd "$dir" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -149,19 +149,20 @@ void Watchdog::give_up(const WatchdogReport& report) {
   const bool unreachable = std::any_of(report.lost.begin(), report.lost.end(), [&](const LostRank& rank) {
     return rank.silent_s > kSilentAfterSeconds && rank.host != own_host;
   });
-  if (!unreachable || !mpirun_daemons_) {
-    report_(report);
-    end_job(kWatchdogExitCode);
+  const bool defer = unreachable && mpirun_daemons_;
+  WatchdogReport shown = report;
+  if (defer) {
+    std::ostringstream note;
+    note << "\nrailcheck watchdog: leaving mpirun " << kLauncherGraceSeconds
+         << " s to notice the lost host and end the job (an abort started first would wait for that host's daemon "
+            "for good); aborting after that";
+    shown.text += note.str();
   }
-  WatchdogReport deferred = report;
-  std::ostringstream note;
-  note << "\nrailcheck watchdog: leaving mpirun " << kLauncherGraceSeconds
-       << " s to notice the lost host and end the job (an abort started first would wait for that host's daemon "
-          "for good); aborting after that";
-  deferred.text += note.str();
-  report_(deferred);
-  std::fflush(nullptr);
-  std::this_thread::sleep_for(std::chrono::duration<double>(kLauncherGraceSeconds));
+  report_(shown);
+  if (defer) {
+    std::fflush(nullptr);
+    std::this_thread::sleep_for(std::chrono::duration<double>(kLauncherGraceSeconds));
+  }
   end_job(kWatchdogExitCode);
 }
 

@@ -103,14 +103,20 @@ slurm_all_idle() {
   echo "FAIL: not every host is idle in Slurm after 60 s:"; sinfo -N; return 1
 }
 
+# submit_acceptance SUITE DIR: slurm/acceptance.sbatch on every host with SUITE, results under DIR/<job id>,
+# the job's output in DIR.log; prints the job id.
+submit_acceptance() {
+  export RAILCHECK_BIN=$bin RAILCHECK_SUITE=$1 RAILCHECK_RESULTS_ROOT=$2 RAILCHECK_BACKEND=mpi
+  export OMPI_MCA_btl=tcp,self OMPI_MCA_btl_tcp_if_include=$RC_NET.0/24 OMPI_MCA_oob_tcp_if_include=$RC_NET.0/24
+  mkdir -p "$2"
+  sbatch --parsable -N "$nodes" --chdir="$RC_CLUSTER_WORK" --output="$2.log" "$sbatch_file"
+}
+
 run_slurm_both_ways() {  # run_slurm_both_ways DIR -> 0 when every point holds
   local dir=$1 job info
   slurm_all_idle || return 1
   "$here/fault.sh" rate node3 400mbit
-  export RAILCHECK_BIN=$bin RAILCHECK_SUITE=$suite RAILCHECK_RESULTS_ROOT=$dir RAILCHECK_BACKEND=mpi
-  export OMPI_MCA_btl=tcp,self OMPI_MCA_btl_tcp_if_include=$RC_NET.0/24 OMPI_MCA_oob_tcp_if_include=$RC_NET.0/24
-  mkdir -p "$dir"
-  job=$(sbatch --parsable -N "$nodes" --chdir="$RC_CLUSTER_WORK" --output="$dir.log" "$sbatch_file")
+  job=$(submit_acceptance "$suite" "$dir")
   "$here/slurm_wait_job.sh" "$job" 600 || true
   clear_all
   info=$(scontrol show job -o "$job")
@@ -126,13 +132,10 @@ run_slurm_both_ways() {  # run_slurm_both_ways DIR -> 0 when every point holds
 
 run_slurm_link_down() {  # run_slurm_link_down DIR -> 0 when every point holds
   local dir=$1 job info t0 took state="" timeout_s=40
-  export RAILCHECK_BIN=$bin RAILCHECK_SUITE=$dir.suite.json RAILCHECK_RESULTS_ROOT=$dir RAILCHECK_BACKEND=mpi
-  export OMPI_MCA_btl=tcp,self OMPI_MCA_btl_tcp_if_include=$RC_NET.0/24 OMPI_MCA_oob_tcp_if_include=$RC_NET.0/24
-  mkdir -p "$dir"
   slurm_all_idle || return 1
   python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); s["timeout_s"] = float(sys.argv[3]); json.dump(s, open(sys.argv[2], "w"))' \
     "$suite" "$dir.suite.json" "$timeout_s"
-  job=$(sbatch --parsable -N "$nodes" --chdir="$RC_CLUSTER_WORK" --output="$dir.log" "$sbatch_file")
+  job=$(submit_acceptance "$dir.suite.json" "$dir")
   for _ in $(seq 1 100); do  # the clock starts when the job runs
     state=$(squeue -h -j "$job" -o %T 2>/dev/null || true)
     [ "$state" = RUNNING ] && break
@@ -170,7 +173,7 @@ for shape in $shapes; do
     dir="$RC_CLUSTER_WORK/$shape$i"
     echo "== $shape run $i"
     clear_all
-    if [ "$shape" = link_down ] || [ "$shape" = slurm_both_ways ] || [ "$shape" = slurm_link_down ]; then
+    if declare -F "run_$shape" > /dev/null; then  # a shape with its own run (link down, the sbatch ones)
       if "run_$shape" "$dir"; then outcomes+=(ok); else outcomes+=(FAIL); failures=$((failures + 1)); fi
       clear_all
       continue
