@@ -10,9 +10,9 @@
 #include <memory>
 #include <vector>
 
-#include "railcheck/bootstrap.h"
-#include "railcheck/check.h"
 #include "railcheck/collectives/mpi_collective.h"
+#include "railcheck/run/check.h"
+#include "railcheck/runtime/bootstrap.h"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <vector>
 
-#include "railcheck/check.h"
 #include "railcheck/collectives/cuda_call.h"
 #include "railcheck/kernels/launchers.h"
+#include "railcheck/run/check.h"
 
 namespace {
 

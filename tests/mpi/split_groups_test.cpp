@@ -6,9 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "railcheck/bootstrap.h"
 #include "railcheck/collectives/mpi_collective.h"
-#include "railcheck/rank_groups.h"
+#include "railcheck/runtime/bootstrap.h"
 
 namespace {
 
@@ -68,11 +67,15 @@ int main(int argc, char** argv) {
     failures += check_grouping(bootstrap, *world, "halves", halves);
     failures += check_grouping(bootstrap, *world, "pairs", pairs);
     failures += check_grouping(bootstrap, *world, "negative_color", odd_out);
-    for (auto scheme :
-         {railcheck::GroupScheme::kWorld, railcheck::GroupScheme::kPerRail, railcheck::GroupScheme::kPerNode}) {
-      failures += check_grouping(bootstrap, *world, std::string(railcheck::name_of(scheme)),
-                                 railcheck::group_colors(scheme, bootstrap.ranks()));
+    std::vector<int> world_colors, per_rail, per_node;
+    for (const railcheck::RankInfo& info : bootstrap.ranks()) {
+      world_colors.push_back(0);
+      per_rail.push_back(info.local_rank);
+      per_node.push_back(info.node_index);
     }
+    failures += check_grouping(bootstrap, *world, "world", world_colors);
+    failures += check_grouping(bootstrap, *world, "per_rail", per_rail);
+    failures += check_grouping(bootstrap, *world, "per_node", per_node);
     failures = bootstrap.max_over_ranks(failures);
   }
   return failures == 0 ? 0 : 1;

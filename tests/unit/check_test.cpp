@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "railcheck/check.h"
 #include "railcheck/kernels/float16.h"
+#include "railcheck/run/check.h"
 
 namespace railcheck {
 namespace {

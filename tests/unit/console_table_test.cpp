@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "railcheck/sinks.h"
+#include "railcheck/output/sinks.h"
 
 namespace railcheck {
 namespace {

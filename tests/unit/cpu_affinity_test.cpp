@@ -1,8 +1,8 @@
 // The CPU affinity in the manifest: cpu-list formatting and the single-CPU console note.
 #include <gtest/gtest.h>
 
-#include "railcheck/cpu_affinity.h"
-#include "railcheck/manifest.h"
+#include "railcheck/record/manifest.h"
+#include "railcheck/runtime/cpu_affinity.h"
 
 namespace railcheck {
 namespace {

@@ -16,7 +16,7 @@
 #include "command_line_helpers.h"
 #include "railcheck/cli.h"
 #include "railcheck/core/error.h"
-#include "railcheck/gpu_check/gpu_check_record.h"
+#include "railcheck/record/gpu_check_record.h"
 #include "source_tree.h"
 
 namespace railcheck {

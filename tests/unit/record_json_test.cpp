@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "railcheck/record.h"
-#include "railcheck/sinks.h"
+#include "railcheck/output/sinks.h"
+#include "railcheck/record/collective_record.h"
 #include "source_tree.h"
 
 namespace railcheck {

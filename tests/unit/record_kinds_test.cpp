@@ -1,7 +1,7 @@
 // The registry of results.jsonl line kinds (record_kinds.h) agrees with the schema's stream_line, which the
 // Python tests validate against: the same type names, each dispatched to the same $defs entry, every entry
 // present.
-#include "railcheck/record_kinds.h"
+#include "railcheck/record/record_kinds.h"
 
 #include <gtest/gtest.h>
 

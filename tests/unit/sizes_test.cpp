@@ -7,7 +7,7 @@
 #include <limits>
 #include <new>
 
-#include "railcheck/sizes.h"
+#include "railcheck/run/sizes.h"
 
 namespace railcheck {
 namespace {

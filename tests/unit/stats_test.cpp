@@ -5,8 +5,8 @@
 #include <cmath>
 #include <vector>
 
-#include "railcheck/p2p/p2p_record.h"
-#include "railcheck/stats.h"
+#include "railcheck/record/p2p_record.h"
+#include "railcheck/run/stats.h"
 
 namespace railcheck {
 namespace {

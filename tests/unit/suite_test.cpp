@@ -7,7 +7,7 @@
 #include <string>
 
 #include "railcheck/core/error.h"
-#include "railcheck/suite.h"
+#include "railcheck/run/suite.h"
 #include "source_tree.h"
 
 namespace railcheck {

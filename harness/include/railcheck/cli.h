@@ -9,9 +9,9 @@
 #include "railcheck/baseline/baseline_command.h"
 #include "railcheck/gpu_check/gpu_check_options.h"
 #include "railcheck/p2p/p2p_options.h"
-#include "railcheck/runner.h"
+#include "railcheck/run/runner.h"
+#include "railcheck/run/suite.h"
 #include "railcheck/simulate/simulate_command.h"
-#include "railcheck/suite.h"
 #include "railcheck/topology/topology_command.h"
 
 namespace railcheck {

@@ -4,7 +4,7 @@
 #include <functional>
 #include <map>
 
-#include "json_input.h"
+#include "railcheck/input/json_input.h"
 
 namespace railcheck::analysis {
 namespace {

@@ -8,9 +8,9 @@
 #include <map>
 #include <tuple>
 
-#include "json_input.h"
 #include "railcheck/analysis/robust_stats.h"
 #include "railcheck/core/error.h"
+#include "railcheck/input/json_input.h"
 
 namespace railcheck::analysis {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "field_reader.h"
 #include "railcheck/analysis/fleet_outliers.h"
-#include "railcheck/record_kinds.h"
+#include "railcheck/record/record_kinds.h"
 
 namespace railcheck::analysis {
 namespace {

@@ -3,8 +3,8 @@
 #include <optional>
 #include <sstream>
 
-#include "json_input.h"
-#include "railcheck/record_kinds.h"
+#include "railcheck/input/json_input.h"
+#include "railcheck/record/record_kinds.h"
 
 namespace railcheck::analysis {
 namespace {

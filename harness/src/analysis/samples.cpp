@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "field_reader.h"
-#include "railcheck/record_kinds.h"
+#include "railcheck/record/record_kinds.h"
 
 namespace railcheck::analysis {
 namespace {

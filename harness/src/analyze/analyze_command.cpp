@@ -4,13 +4,13 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "json_input.h"
 #include "railcheck/analysis/analysis_options.h"
 #include "railcheck/analysis/analyze.h"
 #include "railcheck/analysis/results_document.h"
 #include "railcheck/core/error.h"
 #include "railcheck/core/exit_codes.h"
-#include "railcheck/suite.h"
+#include "railcheck/input/json_input.h"
+#include "railcheck/run/suite.h"
 
 namespace railcheck {
 namespace {

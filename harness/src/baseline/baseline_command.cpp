@@ -6,11 +6,11 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "json_input.h"
 #include "railcheck/analysis/baseline.h"
 #include "railcheck/analysis/samples.h"
 #include "railcheck/core/error.h"
-#include "railcheck/sinks.h"
+#include "railcheck/input/json_input.h"
+#include "railcheck/output/sinks.h"
 
 namespace railcheck {
 namespace {

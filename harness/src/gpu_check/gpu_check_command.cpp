@@ -10,10 +10,10 @@
 
 #include "build_info.h"
 #include "gpu_check_measure.h"
-#include "railcheck/backend.h"
 #include "railcheck/core/error.h"
-#include "railcheck/manifest.h"
-#include "railcheck/sinks.h"
+#include "railcheck/output/sinks.h"
+#include "railcheck/record/manifest.h"
+#include "railcheck/run/backend.h"
 
 namespace railcheck {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "railcheck/gpu_check/gpu_check_options.h"
-#include "railcheck/gpu_check/gpu_check_record.h"
-#include "railcheck/manifest.h"
+#include "railcheck/record/gpu_check_record.h"
+#include "railcheck/record/manifest.h"
 
 namespace railcheck {
 

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "railcheck/core/error.h"
-#include "railcheck/sizes.h"
+#include "railcheck/run/sizes.h"
 
 namespace railcheck {
 

@@ -5,11 +5,11 @@
 #include <set>
 
 #include "p2p_session.h"
-#include "railcheck/manifest.h"
-#include "railcheck/output_dir.h"
-#include "railcheck/p2p/p2p_record.h"
+#include "railcheck/output/output_dir.h"
+#include "railcheck/output/sinks.h"
 #include "railcheck/p2p/pair_plan.h"
-#include "railcheck/sinks.h"
+#include "railcheck/record/manifest.h"
+#include "railcheck/record/p2p_record.h"
 
 namespace railcheck {
 namespace {

@@ -10,7 +10,7 @@
 #if RAILCHECK_HAVE_VERBS_TRANSPORT
 #include "railcheck/collectives/verbs_transport.h"
 #endif
-#include "railcheck/sizes.h"
+#include "railcheck/run/sizes.h"
 
 namespace railcheck {
 namespace {

@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "railcheck/bootstrap.h"
 #include "railcheck/collectives/transport.h"
+#include "railcheck/output/sinks.h"
 #include "railcheck/p2p/p2p_options.h"
-#include "railcheck/p2p/p2p_record.h"
 #include "railcheck/p2p/pair_plan.h"
-#include "railcheck/sinks.h"
-#include "railcheck/watchdog.h"
+#include "railcheck/record/p2p_record.h"
+#include "railcheck/run/watchdog.h"
+#include "railcheck/runtime/bootstrap.h"
 
 namespace railcheck {
 

@@ -7,7 +7,7 @@
 #include "railcheck/analysis/analyze.h"
 #include "railcheck/p2p/p2p_command.h"
 #include "railcheck/p2p/pair_plan.h"
-#include "railcheck/record_kinds.h"
+#include "railcheck/record/record_kinds.h"
 
 namespace railcheck {
 namespace {

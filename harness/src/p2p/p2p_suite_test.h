@@ -7,9 +7,9 @@
 
 #include "p2p_session.h"
 #include "railcheck/analysis/thresholds.h"
-#include "railcheck/bootstrap.h"
-#include "railcheck/sinks.h"
-#include "railcheck/suite.h"
+#include "railcheck/output/sinks.h"
+#include "railcheck/run/suite.h"
+#include "railcheck/runtime/bootstrap.h"
 
 namespace railcheck {
 

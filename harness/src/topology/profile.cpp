@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <array>
 
-#include "json_input.h"
 #include "railcheck/core/error.h"
+#include "railcheck/input/json_input.h"
 
 namespace railcheck {
 namespace {

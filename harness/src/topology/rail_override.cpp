@@ -1,8 +1,8 @@
 // Rail override files: parsing, and applying one to the devices of this node.
 #include <algorithm>
 
-#include "json_input.h"
 #include "railcheck/core/error.h"
+#include "railcheck/input/json_input.h"
 #include "railcheck/topology/rails.h"
 
 namespace railcheck {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "railcheck/core/error.h"
-#include "railcheck/sinks.h"
+#include "railcheck/output/sinks.h"
 #include "railcheck/topology/node_check.h"
 #include "railcheck/topology/node_topology.h"
 #include "railcheck/topology/topology_report.h"

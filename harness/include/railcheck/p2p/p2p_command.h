@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "railcheck/bootstrap.h"
 #include "railcheck/cli.h"
-#include "railcheck/p2p/p2p_record.h"
+#include "railcheck/record/p2p_record.h"
+#include "railcheck/runtime/bootstrap.h"
 
 namespace railcheck {
 

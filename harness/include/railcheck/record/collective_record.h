@@ -1,0 +1,63 @@
+// The measured result of one collective at one size and placement: what sinks print and files keep.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "railcheck/collectives/collective_kind.h"
+#include "railcheck/collectives/data_type.h"
+#include "railcheck/run/stats.h"
+
+namespace railcheck {
+
+/// Results format version; bump the major on incompatible changes (results-schema/results.schema.json).
+inline constexpr const char* kResultsSchemaVersion = "1.0";
+
+enum class RecordStatus { kOk, kWrong, kSkipped };
+std::string_view name_of(RecordStatus status);
+
+/// One rank's view of one record: its own timing (the slow rank is what users hunt) and its check result.
+struct RankResult {
+  int rank = 0;
+  std::string host;
+  int local_rank = 0;
+  SampleStats time;                 ///< per-iteration times of this rank
+  std::int64_t wrong_elements = 0;  ///< -1 when not checked
+  std::vector<double> samples_us;   ///< raw per-iteration times, only with --record-samples
+};
+
+struct CollectiveRecord {
+  std::string test_name;  ///< suite entry name
+  std::string test_key;   ///< stable key (test_spec.h)
+  CollectiveKind kind = CollectiveKind::kAllReduce;
+  std::string backend;
+  std::string group = "world";
+  int nranks = 1;
+  std::size_t size_bytes = 0;  ///< nccl-tests' size column: max(send, recv) bytes
+  std::size_t count = 0;       ///< nccl-tests' count column (elements per call)
+  DataType type = DataType::kFloat32;
+  std::optional<ReduceOp> op;
+  std::optional<int> root;
+  bool in_place = false;
+  int iters = 0;
+  int warmup_iters = 0;
+  int graph_launches = 0;
+  RecordStatus status = RecordStatus::kOk;
+  std::string skip_reason;
+  double time_us = 0.0;      ///< mean over ranks of each rank's mean iteration time (nccl-tests -a 1)
+  double time_us_min = 0.0;  ///< fastest rank's mean
+  double time_us_max = 0.0;  ///< slowest rank's mean
+  int slowest_rank = -1;
+  double algbw_gbps = 0.0;
+  double busbw_gbps = 0.0;
+  std::int64_t wrong_elements = -1;  ///< total over ranks; -1 when not checked
+  std::vector<RankResult> ranks;
+};
+
+nlohmann::json to_json(const CollectiveRecord& record);
+
+}  // namespace railcheck

@@ -1,0 +1,151 @@
+#include "railcheck/record/p2p_record.h"
+
+#include "railcheck/record/record_kinds.h"
+#include "railcheck/run/stats.h"
+
+namespace railcheck {
+
+LatencyStats latency_stats(std::span<const double> samples_s) {
+  const SampleStats t = summarize(samples_s);
+  return LatencyStats{t.count, t.min_us, t.max_us, t.p50_us, t.mean_us, t.stdev_us, t.p99_us, t.p99_9_us};
+}
+
+std::string_view key_of(P2pOp op) {
+  switch (op) {
+    case P2pOp::kBandwidth:
+      return "bw";
+    case P2pOp::kBidirectionalBandwidth:
+      return "bw_bidir";
+    case P2pOp::kLatency:
+      return "lat";
+  }
+  return "bw";
+}
+
+nlohmann::json to_json(const P2pRecord& r) {
+  nlohmann::json j = {{"kind", line_type_info(LineType::kP2p).record_kind},
+                      {"test_key", "p2p." + std::string(key_of(r.op))},
+                      {"op", key_of(r.op)},
+                      {"transport", r.transport},
+                      {"round", r.round},
+                      {"within_node", r.within_node},
+                      {"src_rank", r.src_rank},
+                      {"dst_rank", r.dst_rank},
+                      {"src_host", r.src_host},
+                      {"dst_host", r.dst_host},
+                      {"src_nic", r.src_nic},
+                      {"dst_nic", r.dst_nic},
+                      {"src_addr", r.src_addr},
+                      {"dst_addr", r.dst_addr},
+                      {"rail", r.rail},
+                      {"size_bytes", r.size_bytes},
+                      {"iters", r.iters},
+                      {"streams", r.streams},
+                      {"tx_depth", r.tx_depth},
+                      {"status", r.ok ? "ok" : "error"},
+                      {"start_unix_s", r.start_unix_s},
+                      {"end_unix_s", r.end_unix_s},
+                      {"bw_gbps", nullptr},
+                      {"bw_gbits", nullptr},
+                      {"lat_us", nullptr}};
+  if (!r.ok) j["error"] = r.error;
+  if (!r.test.empty()) j["test"] = r.test;
+  j["phase"] = r.phase;
+  if (r.ok && r.op != P2pOp::kLatency) {
+    j["bw_gbps"] = r.bw_gbps;
+    j["bw_gbits"] = r.bw_gbps * 8.0;
+  }
+  j["loss"] = nullptr;
+  if (r.ok && r.loss) {
+    j["loss"] = {{"source", r.loss->source},     {"sent", r.loss->sent},     {"retransmitted", r.loss->retransmitted},
+                 {"spurious", r.loss->spurious}, {"errors", r.loss->errors}, {"rate", r.loss->rate()}};
+  }
+  if (r.ok && r.lat) {
+    j["lat_us"] = {{"count", r.lat->count},        {"min", r.lat->min_us},    {"max", r.lat->max_us},
+                   {"typical", r.lat->typical_us}, {"avg", r.lat->avg_us},    {"stdev", r.lat->stdev_us},
+                   {"p99", r.lat->p99_us},         {"p99_9", r.lat->p99_9_us}};
+  }
+  return j;
+}
+
+P2pRecord p2p_record_from_json(const nlohmann::json& j) {
+  P2pRecord r;
+  const std::string op = j.at("op");
+  r.op = op == "lat" ? P2pOp::kLatency : op == "bw_bidir" ? P2pOp::kBidirectionalBandwidth : P2pOp::kBandwidth;
+  r.transport = j.at("transport");
+  r.test = j.value("test", std::string());
+  r.phase = j.value("phase", std::string("first"));
+  r.round = j.at("round");
+  r.within_node = j.at("within_node");
+  r.src_rank = j.at("src_rank");
+  r.dst_rank = j.at("dst_rank");
+  r.src_host = j.at("src_host");
+  r.dst_host = j.at("dst_host");
+  r.src_nic = j.at("src_nic");
+  r.dst_nic = j.at("dst_nic");
+  r.src_addr = j.at("src_addr");
+  r.dst_addr = j.at("dst_addr");
+  r.rail = j.at("rail");
+  r.size_bytes = j.at("size_bytes");
+  r.iters = j.at("iters");
+  r.streams = j.at("streams");
+  r.tx_depth = j.at("tx_depth");
+  r.ok = j.at("status") == "ok";
+  if (j.contains("error")) r.error = j.at("error");
+  r.start_unix_s = j.at("start_unix_s");
+  r.end_unix_s = j.at("end_unix_s");
+  if (!j.at("bw_gbps").is_null()) r.bw_gbps = j.at("bw_gbps");
+  if (j.contains("loss") && !j.at("loss").is_null()) {
+    const auto& l = j.at("loss");
+    r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted"), l.value("spurious", std::uint64_t{0}),
+                       l.value("errors", std::uint64_t{0})};
+  }
+  if (!j.at("lat_us").is_null()) {
+    const auto& l = j.at("lat_us");
+    r.lat = LatencyStats{l.at("count"), l.at("min"),   l.at("max"), l.at("typical"),
+                         l.at("avg"),   l.at("stdev"), l.at("p99"), l.at("p99_9")};
+  }
+  return r;
+}
+
+std::string format_link_matrix(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts, P2pOp op,
+                               int rail, bool gbits) {
+  std::size_t width = 8;
+  for (const auto& h : hosts) width = std::max(width, h.size() + 1);
+  auto pad = [width](std::string text) {
+    if (text.size() < width) text.insert(0, width - text.size(), ' ');
+    return text;
+  };
+  const char* unit = op == P2pOp::kLatency ? "typical one-way latency, us" : gbits ? "Gb/s" : "GB/s";
+  std::string out = "# " + std::string(key_of(op)) + " rail " + std::to_string(rail) + " (" + unit +
+                    "; row = source, column = destination)\n" + pad("src\\dst");
+  for (const auto& h : hosts) out += " " + pad(h);
+  out += "\n";
+  for (const auto& src : hosts) {
+    out += pad(src);
+    for (const auto& dst : hosts) {
+      std::string cell = "-";
+      for (const P2pRecord& r : records) {
+        if (r.op != op || r.rail != rail || r.within_node || r.phase != "first") continue;
+        const bool match = (r.src_host == src && r.dst_host == dst) ||
+                           (op != P2pOp::kBandwidth && r.src_host == dst && r.dst_host == src);
+        if (!match) continue;
+        char text[32];
+        if (!r.ok) {
+          cell = "ERR";
+        } else if (op == P2pOp::kLatency) {
+          std::snprintf(text, sizeof text, "%.1f", r.lat ? r.lat->typical_us : 0.0);
+          cell = text;
+        } else {
+          std::snprintf(text, sizeof text, "%.3f", gbits ? r.bw_gbps * 8.0 : r.bw_gbps);
+          cell = text;
+        }
+      }
+      out += " " + pad(cell);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace railcheck
