@@ -12,7 +12,7 @@
 
 #include "railcheck/collectives/mpi_collective.h"
 #include "railcheck/run/check.h"
-#include "railcheck/runtime/bootstrap.h"
+#include "railcheck/runtime/mpi_bootstrap.h"
 
 namespace {
 

@@ -20,8 +20,8 @@ KEYS = ["gpu.hbm_read", "gpu.hbm_write", "gpu.hbm_copy", "gpu.hbm_memcpy_d2d", "
 
 
 def validate_stream(directory):
-    """Every results.jsonl line against $defs/stream_line; gpu-check writes only manifest, gpu_check and summary
-    lines. Returns the lines."""
+    """Every results.jsonl line against $defs/stream_line; gpu-check writes only manifest, gpu_check, note (the
+    skip without a GPU) and summary lines. Returns the lines."""
     results_schema = schema("results.schema.json")
     sub = {"$schema": results_schema["$schema"], "$defs": results_schema["$defs"], "$ref": "#/$defs/stream_line"}
     validator = jsonschema.Draft202012Validator(sub)
@@ -29,7 +29,7 @@ def validate_stream(directory):
     with open(os.path.join(directory, "results.jsonl")) as f:
         for number, text in enumerate(f, 1):
             line = json.loads(text)
-            expect(line.get("type") in ("manifest", "gpu_check", "summary"),
+            expect(line.get("type") in ("manifest", "gpu_check", "note", "summary"),
                    "results.jsonl line %d has type %r" % (number, line.get("type")))
             validator.validate(line)
             lines.append(line)
@@ -54,6 +54,9 @@ if not gpu_visible:
     expect(len(skip_lines) == 1, "exactly one SKIP line, got %d" % len(skip_lines))
     expect("no usable CUDA device" in skip_lines[0] or "without CUDA" in skip_lines[0],
            "the SKIP line names the reason: " + skip_lines[0])
+    notes = [line for line in stream if line["type"] == "note"]
+    expect(len(notes) == 1 and notes[0]["level"] == "skip" and notes[0]["text"] in skip_lines[0],
+           "the skip is also streamed as one note line: %s" % notes)
     expect([r["test_key"] for r in records] == KEYS, "one record per check, in order: %s" %
            [r["test_key"] for r in records])
     expect(all(r["status"] == "skipped" and r["skip_reason"] and r["device"] is None for r in records),

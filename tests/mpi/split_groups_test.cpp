@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "railcheck/collectives/mpi_collective.h"
-#include "railcheck/runtime/bootstrap.h"
+#include "railcheck/runtime/mpi_bootstrap.h"
 
 namespace {
 
 using railcheck::Bootstrap;
+using railcheck::MpiBootstrap;
 
 int check_grouping(const Bootstrap& bootstrap, railcheck::Collective& world, const std::string& name,
                    const std::vector<int>& colors) {
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
   railcheck::MpiRuntime mpi(&argc, &argv);
   int failures = 0;
   {
-    const Bootstrap bootstrap;
+    const MpiBootstrap bootstrap;
     auto world = railcheck::make_mpi_collective(bootstrap.comm());
     const int n = bootstrap.size();
     std::vector<int> halves, pairs, odd_out;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "command_line_helpers.h"
-#include "railcheck/cli.h"
+#include "railcheck/commands/run/run_command.h"
 #include "railcheck/core/error.h"
 #include "source_tree.h"
 
@@ -18,11 +18,17 @@ using test::cli_error;
 using test::contains;
 using test::parse;
 
+/// The suite run a parsed `run` or sweep command line asks for.
+const SuiteRunRequest& request_of(const ParsedCommandLine& parsed) {
+  return test::command_as<RunCommand>(parsed).request();
+}
+
 TEST(CommandLine, NcclTestsStyleFlagsGiveOneSpecWithThoseValues) {
-  const Command cmd = parse(
+  const ParsedCommandLine parsed = parse(
       {"allreduce", "-b", "8", "-e", "1G", "-f", "2", "-n", "20", "-w", "5", "-c", "1", "-d", "float", "-o", "sum"});
-  EXPECT_EQ(cmd.kind, CommandKind::kSweep);
-  EXPECT_EQ(cmd.command_line, "railcheck allreduce -b 8 -e 1G -f 2 -n 20 -w 5 -c 1 -d float -o sum");
+  EXPECT_EQ(parsed.name, "allreduce");
+  EXPECT_EQ(parsed.command_line, "railcheck allreduce -b 8 -e 1G -f 2 -n 20 -w 5 -c 1 -d float -o sum");
+  const SuiteRunRequest& cmd = request_of(parsed);
   EXPECT_EQ(cmd.suite.name, "all_reduce");
   ASSERT_EQ(cmd.suite.tests.size(), 1u);
   const CollectiveTestSpec& t = cmd.suite.tests[0];
@@ -41,9 +47,10 @@ TEST(CommandLine, NcclTestsStyleFlagsGiveOneSpecWithThoseValues) {
 }
 
 TEST(CommandLine, NonDefaultSweepFlagsReachTheSpec) {
-  const Command cmd = parse({"reduce", "-b", "1K", "-e",          "64K",      "-i",        "4K",  "-n",  "7",
-                             "-w",     "0",  "-c", "0",           "-d",       "bf16",      "-o",  "max", "-r",
-                             "3",      "-G", "2",  "--placement", "in_place", "--backend", "mpi", "-T",  "30"});
+  const ParsedCommandLine parsed = parse(
+      {"reduce", "-b", "1K",  "-e", "64K", "-i", "4K", "-n",          "7",        "-w",        "0",   "-c", "0", "-d",
+       "bf16",   "-o", "max", "-r", "3",   "-G", "2",  "--placement", "in_place", "--backend", "mpi", "-T", "30"});
+  const SuiteRunRequest& cmd = request_of(parsed);
   ASSERT_EQ(cmd.suite.tests.size(), 1u);
   const CollectiveTestSpec& t = cmd.suite.tests[0];
   EXPECT_EQ(t.kind, CollectiveKind::kReduce);
@@ -72,8 +79,8 @@ TEST(CommandLine, CollectiveAcceptsKeyDashlessAndPerfBinaryNames) {
     std::erase(dashless, '_');
     const std::string perf = key + "_perf";
     for (const std::string& name : {key, dashless, perf}) {
-      const Command cmd = parse({name.c_str()});
-      EXPECT_EQ(cmd.kind, CommandKind::kSweep) << name;
+      const ParsedCommandLine parsed = parse({name.c_str()});
+      const SuiteRunRequest& cmd = request_of(parsed);
       ASSERT_EQ(cmd.suite.tests.size(), 1u) << name;
       EXPECT_EQ(cmd.suite.tests[0].kind, kind) << name;
     }
@@ -81,7 +88,8 @@ TEST(CommandLine, CollectiveAcceptsKeyDashlessAndPerfBinaryNames) {
 }
 
 TEST(CommandLine, AllTypesAndAllOpsExpandToTenTimesFiveForAllReduce) {
-  const Command cmd = parse({"all_reduce", "-d", "all", "-o", "all"});
+  const ParsedCommandLine parsed = parse({"all_reduce", "-d", "all", "-o", "all"});
+  const SuiteRunRequest& cmd = request_of(parsed);
   ASSERT_EQ(cmd.suite.tests.size(), 50u);
   std::set<std::string> names;
   std::set<std::pair<DataType, ReduceOp>> combos;
@@ -95,13 +103,14 @@ TEST(CommandLine, AllTypesAndAllOpsExpandToTenTimesFiveForAllReduce) {
 }
 
 TEST(CommandLine, AllOpsCollapseForDataMovementCollectives) {
-  const Command cmd = parse({"all_gather", "-d", "all", "-o", "all"});
+  const ParsedCommandLine parsed = parse({"all_gather", "-d", "all", "-o", "all"});
+  const SuiteRunRequest& cmd = request_of(parsed);
   ASSERT_EQ(cmd.suite.tests.size(), 10u);
   std::set<DataType> types;
   for (const CollectiveTestSpec& t : cmd.suite.tests) types.insert(t.type);
   EXPECT_EQ(types.size(), 10u);
-  EXPECT_EQ(parse({"broadcast", "-o", "all"}).suite.tests.size(), 1u);
-  EXPECT_EQ(parse({"reduce_scatter", "-d", "half", "-o", "all"}).suite.tests.size(), 5u);
+  EXPECT_EQ(request_of(parse({"broadcast", "-o", "all"})).suite.tests.size(), 1u);
+  EXPECT_EQ(request_of(parse({"reduce_scatter", "-d", "half", "-o", "all"})).suite.tests.size(), 5u);
 }
 
 TEST(CommandLine, UnknownCollectiveIsRejected) {
@@ -156,8 +165,9 @@ TEST(CommandLine, NoCommandIsRejectedWithAnExample) {
 }
 
 TEST(CommandLine, RunWithoutSuiteUsesEmbeddedQuickSuiteAndItsSettings) {
-  const Command cmd = parse({"run"});
-  EXPECT_EQ(cmd.kind, CommandKind::kRunSuite);
+  const ParsedCommandLine parsed = parse({"run"});
+  EXPECT_EQ(parsed.name, "run");
+  const SuiteRunRequest& cmd = request_of(parsed);
   EXPECT_EQ(cmd.suite.name, "quick");
   EXPECT_EQ(cmd.suite.tests.size(), embedded_quick_suite().tests.size());
   EXPECT_EQ(cmd.common.backend, "auto");
@@ -165,15 +175,16 @@ TEST(CommandLine, RunWithoutSuiteUsesEmbeddedQuickSuiteAndItsSettings) {
 }
 
 TEST(CommandLine, RunFlagsWinOverTheSuite) {
-  const Command cmd = parse({"run", "--backend", "mpi", "-T", "12"});
+  const ParsedCommandLine parsed = parse({"run", "--backend", "mpi", "-T", "12"});
+  const SuiteRunRequest& cmd = request_of(parsed);
   EXPECT_EQ(cmd.common.backend, "mpi");
   EXPECT_EQ(cmd.common.timeout_s, 12.0);
 }
 
 TEST(CommandLine, RunLoadsTheGivenSuiteFile) {
   const std::string path = test::source_path("suites/quick.json").string();
-  const Command cmd = parse({"run", path.c_str()});
-  EXPECT_EQ(cmd.kind, CommandKind::kRunSuite);
+  const ParsedCommandLine parsed = parse({"run", path.c_str()});
+  const SuiteRunRequest& cmd = request_of(parsed);
   EXPECT_EQ(cmd.suite.source, path);
   EXPECT_EQ(cmd.suite.name, "quick");
 }
@@ -184,20 +195,38 @@ TEST(CommandLine, RunWithMissingSuiteFileNamesThePath) {
 }
 
 TEST(CommandLine, HelpGivesHelpTextListingCommands) {
-  const Command cmd = parse({"--help"});
-  EXPECT_EQ(cmd.kind, CommandKind::kHelp);
+  const ParsedCommandLine cmd = parse({"--help"});
+  EXPECT_EQ(cmd.command, nullptr);
   EXPECT_TRUE(contains(cmd.help_text, "run")) << cmd.help_text;
   EXPECT_TRUE(contains(cmd.help_text, "allreduce")) << cmd.help_text;
 }
 
 TEST(CommandLine, CollectiveHelpDescribesSweepFlags) {
-  const Command cmd = parse({"allreduce", "--help"});
-  EXPECT_EQ(cmd.kind, CommandKind::kHelp);
+  const ParsedCommandLine cmd = parse({"allreduce", "--help"});
+  EXPECT_EQ(cmd.command, nullptr);
   EXPECT_TRUE(contains(cmd.help_text, "--minbytes")) << cmd.help_text;
   EXPECT_TRUE(contains(cmd.help_text, "--stepfactor")) << cmd.help_text;
 }
 
-TEST(CommandLine, VersionCommand) { EXPECT_EQ(parse({"version"}).kind, CommandKind::kVersion); }
+TEST(CommandLine, VersionCommand) {
+  const ParsedCommandLine parsed = parse({"version"});
+  EXPECT_EQ(parsed.name, "version");
+  ASSERT_NE(parsed.command, nullptr);
+  EXPECT_FALSE(parsed.command->needs_mpi());
+}
+
+TEST(CommandLine, EveryRegisteredNameAndAliasIsUniqueAndParses) {
+  std::set<std::string> seen;
+  for (const CommandSpec& spec : all_commands()) {
+    EXPECT_TRUE(seen.insert(spec.name).second) << spec.name << " registered twice";
+    for (const std::string& alias : spec.aliases) {
+      if (alias != spec.name) EXPECT_TRUE(seen.insert(alias).second) << alias << " registered twice";
+    }
+    EXPECT_FALSE(spec.description.empty()) << spec.name;
+    const ParsedCommandLine help = parse({spec.name.c_str(), "--help"});
+    EXPECT_FALSE(help.help_text.empty()) << spec.name;
+  }
+}
 
 }  // namespace
 }  // namespace railcheck

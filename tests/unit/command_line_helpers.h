@@ -1,21 +1,32 @@
-// Shared by the unit tests of the command line: parse argv as `railcheck ...` and expect one-line input errors.
+// Shared by the unit tests of the command line: parse argv as `railcheck ...` over the registered commands,
+// reach a parsed command's options, and expect one-line input errors.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "railcheck/cli.h"
+#include "railcheck/app/command_line.h"
+#include "railcheck/app/command_list.h"
 #include "railcheck/core/error.h"
 
 namespace railcheck::test {
 
-/// parse_command_line over {"railcheck", args...}.
-inline Command parse(std::vector<const char*> args) {
+/// parse_command_line over {"railcheck", args...} and every registered command.
+inline ParsedCommandLine parse(std::vector<const char*> args) {
   args.insert(args.begin(), "railcheck");
-  return parse_command_line(static_cast<int>(args.size()), args.data());
+  return parse_command_line(static_cast<int>(args.size()), args.data(), all_commands());
+}
+
+/// The parsed command as `T` (RunCommand, SimulateCommand, ...); throws when it is another command.
+template <typename T>
+const T& command_as(const ParsedCommandLine& parsed) {
+  const auto* command = dynamic_cast<const T*>(parsed.command.get());
+  if (command == nullptr) throw std::logic_error("'" + parsed.name + "' is not the expected command");
+  return *command;
 }
 
 /// Expects an InputError with a non-empty one-line message; returns the message ("" after a test failure).

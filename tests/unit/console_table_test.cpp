@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "railcheck/output/sinks.h"
+#include "railcheck/output/console_sink.h"
 
 namespace railcheck {
 namespace {
@@ -30,7 +30,7 @@ constexpr std::size_t kHalfWidth = 2 + 7 + 2 + 6 + 2 + 6 + 2 + 6;
 
 std::string out_of_place_time(double time_us) {
   const CollectiveRecord r = make_record(false, time_us, 1.0, 1.0, 0);
-  return ConsoleTableSink::format_line(&r, nullptr).substr(kHeadWidth + 2, 7);
+  return format_collective_line(&r, nullptr).substr(kHeadWidth + 2, 7);
 }
 
 TEST(ConsoleTable, LineHasNcclTestsColumnsInOrder) {
@@ -43,7 +43,7 @@ TEST(ConsoleTable, LineHasNcclTestsColumnsInOrder) {
       "   1234.5    0.85    1.49       0"
       //   time    algbw   busbw  #wrong   (in-place)
       "    12.25   85.60  149.80       3";
-  EXPECT_EQ(ConsoleTableSink::format_line(&out, &in), expected);
+  EXPECT_EQ(format_collective_line(&out, &in), expected);
   EXPECT_EQ(expected.size(), kHeadWidth + 2 * kHalfWidth);
 }
 
@@ -69,22 +69,22 @@ TEST(ConsoleTable, SkippedHalfPrintsNotAvailable) {
   out.status = RecordStatus::kSkipped;
   out.skip_reason = "in-place only";
   const CollectiveRecord in = make_record(true, 50.0, 1.0, 2.0, 0);
-  const std::string line = ConsoleTableSink::format_line(&out, &in);
+  const std::string line = format_collective_line(&out, &in);
   EXPECT_EQ(line.substr(kHeadWidth, kHalfWidth), "      N/A     N/A     N/A     N/A");
   EXPECT_EQ(line.substr(kHeadWidth + kHalfWidth), "    50.00    1.00    2.00       0");
 }
 
 TEST(ConsoleTable, MissingHalfPrintsNotAvailable) {
   const CollectiveRecord in = make_record(true, 50.0, 1.0, 2.0, 0);
-  const std::string line = ConsoleTableSink::format_line(nullptr, &in);
+  const std::string line = format_collective_line(nullptr, &in);
   EXPECT_EQ(line.substr(0, kHeadWidth), "     1048576        262144     float     sum      -1");
   EXPECT_EQ(line.substr(kHeadWidth, kHalfWidth), "      N/A     N/A     N/A     N/A");
-  EXPECT_EQ(ConsoleTableSink::format_line(nullptr, nullptr), "");
+  EXPECT_EQ(format_collective_line(nullptr, nullptr), "");
 }
 
 TEST(ConsoleTable, NotCheckedPrintsNotAvailableInWrongColumn) {
   const CollectiveRecord out = make_record(false, 50.0, 1.0, 2.0, -1);
-  const std::string line = ConsoleTableSink::format_line(&out, nullptr);
+  const std::string line = format_collective_line(&out, nullptr);
   EXPECT_EQ(line.substr(kHeadWidth, kHalfWidth), "    50.00    1.00    2.00     N/A");
 }
 
@@ -92,23 +92,20 @@ TEST(ConsoleTable, DataMovementPrintsNoneAndRootedPrintsRoot) {
   CollectiveRecord gather = make_record(false, 50.0, 1.0, 2.0, 0);
   gather.kind = CollectiveKind::kAllGather;
   gather.op.reset();
-  EXPECT_EQ(ConsoleTableSink::format_line(&gather, nullptr).substr(0, kHeadWidth),
+  EXPECT_EQ(format_collective_line(&gather, nullptr).substr(0, kHeadWidth),
             "     1048576        262144     float    none      -1");
   CollectiveRecord broadcast = gather;
   broadcast.kind = CollectiveKind::kBroadcast;
   broadcast.type = DataType::kBfloat16;
   broadcast.root = 2;
-  EXPECT_EQ(ConsoleTableSink::format_line(&broadcast, nullptr).substr(0, kHeadWidth),
+  EXPECT_EQ(format_collective_line(&broadcast, nullptr).substr(0, kHeadWidth),
             "     1048576        262144  bfloat16    none       2");
 }
 
 TEST(ConsoleTable, HeaderNamesColumnsInNcclTestsOrder) {
-  std::ostringstream out;
-  ConsoleTableSink sink(out);
   CollectiveTestSpec spec;
   spec.name = "all_reduce";
-  sink.begin_test(spec, 4);
-  const std::string text = out.str();
+  const std::string text = format_collective_header(spec, 4);
   const std::string header =
       "#       size         count      type   redop    root     time   algbw   busbw  #wrong"
       "     time   algbw   busbw  #wrong";
@@ -116,13 +113,14 @@ TEST(ConsoleTable, HeaderNamesColumnsInNcclTestsOrder) {
 }
 
 TEST(ConsoleTable, SinkPairsOutOfPlaceAndInPlaceRecordsOnOneLine) {
-  std::ostringstream out;
-  ConsoleTableSink sink(out);
+  std::ostringstream out, err;
+  ConsoleSink sink(out, err);
   const CollectiveRecord a = make_record(false, 10.0, 1.0, 1.5, 0);
   const CollectiveRecord b = make_record(true, 11.0, 0.9, 1.4, 0);
-  sink.record(a);
-  sink.record(b);
-  EXPECT_EQ(out.str(), ConsoleTableSink::format_line(&a, &b) + "\n");
+  sink.record(Record{a});
+  sink.record(Record{b});
+  EXPECT_EQ(out.str(), format_collective_line(&a, &b) + "\n");
+  EXPECT_EQ(err.str(), "");
 }
 
 }  // namespace

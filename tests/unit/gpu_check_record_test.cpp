@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_line_helpers.h"
-#include "railcheck/cli.h"
+#include "railcheck/commands/gpu_check/gpu_check_command.h"
 #include "railcheck/core/error.h"
 #include "railcheck/record/gpu_check_record.h"
 #include "source_tree.h"
@@ -50,12 +50,14 @@ GpuCheckRecord measured_copy() {
   return r;
 }
 
-TEST(GpuCheckRecordJson, WritesExactlyTheSchemaRequiredFieldsWhenOk) {
+TEST(GpuCheckRecordJson, WritesExactlyTheSchemaRequiredFieldsAndTheTimestampsWhenOk) {
   const json schema = results_schema();
   const json& fields = schema.at("$defs").at("gpu_check_record_fields");
-  std::set<std::string> required;
-  for (const auto& name : fields.at("required")) required.insert(name.get<std::string>());
-  EXPECT_EQ(keys_of(to_json(measured_copy())), required);
+  std::set<std::string> expected;
+  for (const auto& name : fields.at("required")) expected.insert(name.get<std::string>());
+  // Schema 1.1's timestamps: always written, optional in the schema so that 1.0 documents still validate.
+  expected.insert({"start_unix_s", "end_unix_s"});
+  EXPECT_EQ(keys_of(to_json(measured_copy())), expected);
   for (const std::string& key : keys_of(to_json(measured_copy()))) {
     EXPECT_TRUE(fields.at("properties").contains(key)) << key << " is not in the schema's properties";
   }
@@ -208,28 +210,33 @@ using test::cli_error;
 using test::contains;
 using test::parse;
 
+GpuCheckOptions gpu_check_options(std::vector<const char*> args) {
+  const ParsedCommandLine parsed = parse(std::move(args));
+  return test::command_as<GpuCheckCommand>(parsed).options();
+}
+
 TEST(GpuCheckCommandLine, DefaultsCheckThisProcessGpuWithEveryGemmType) {
-  const Command c = parse({"gpu-check"});
-  EXPECT_EQ(c.kind, CommandKind::kGpuCheck);
-  EXPECT_FALSE(c.gpu_check.device.has_value());
-  EXPECT_FALSE(c.gpu_check.all_devices);
-  EXPECT_EQ(c.gpu_check.gemm_types, gemm_type_names());
-  EXPECT_EQ(c.gpu_check.hbm_bytes, std::size_t{1} << 30);
-  EXPECT_GE(c.gpu_check.iters, 1);
+  const GpuCheckOptions c = gpu_check_options({"gpu-check"});
+  EXPECT_FALSE(c.device.has_value());
+  EXPECT_FALSE(c.all_devices);
+  EXPECT_EQ(c.gemm_types, gemm_type_names());
+  EXPECT_EQ(c.hbm_bytes, std::size_t{1} << 30);
+  EXPECT_GE(c.iters, 1);
 }
 
 TEST(GpuCheckCommandLine, FlagsSetDeviceSizesGemmAndOutput) {
-  const Command c = parse({"gpu-check", "--device", "0", "--hbm-bytes", "64M", "--host-bytes", "8M", "--peer-bytes",
-                           "4M", "--gemm-size", "1024", "--gemm-types", "fp64,bf16", "-n", "3", "--output-dir", "x"});
-  EXPECT_EQ(c.gpu_check.device, 0) << "--device 0 is a choice, not the default";
-  EXPECT_EQ(c.gpu_check.hbm_bytes, std::size_t{64} << 20);
-  EXPECT_EQ(c.gpu_check.host_bytes, std::size_t{8} << 20);
-  EXPECT_EQ(c.gpu_check.peer_bytes, std::size_t{4} << 20);
-  EXPECT_EQ(c.gpu_check.gemm_size, 1024);
-  EXPECT_EQ(c.gpu_check.gemm_types, (std::vector<std::string>{"fp64", "bf16"}));
-  EXPECT_EQ(c.gpu_check.iters, 3);
-  EXPECT_EQ(c.gpu_check.output_dir, "x");
-  EXPECT_TRUE(parse({"gpu-check", "--all"}).gpu_check.all_devices);
+  const GpuCheckOptions c =
+      gpu_check_options({"gpu-check", "--device", "0", "--hbm-bytes", "64M", "--host-bytes", "8M", "--peer-bytes", "4M",
+                         "--gemm-size", "1024", "--gemm-types", "fp64,bf16", "-n", "3", "--output-dir", "x"});
+  EXPECT_EQ(c.device, 0) << "--device 0 is a choice, not the default";
+  EXPECT_EQ(c.hbm_bytes, std::size_t{64} << 20);
+  EXPECT_EQ(c.host_bytes, std::size_t{8} << 20);
+  EXPECT_EQ(c.peer_bytes, std::size_t{4} << 20);
+  EXPECT_EQ(c.gemm_size, 1024);
+  EXPECT_EQ(c.gemm_types, (std::vector<std::string>{"fp64", "bf16"}));
+  EXPECT_EQ(c.iters, 3);
+  EXPECT_EQ(c.output_dir, "x");
+  EXPECT_TRUE(gpu_check_options({"gpu-check", "--all"}).all_devices);
 }
 
 TEST(GpuCheckCommandLine, BadFlagsAreOneLineErrorsNamingTheFlag) {

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "railcheck/p2p/pair_plan.h"
+#include "railcheck/plan/pair_plan.h"
 
 namespace railcheck {
 namespace {

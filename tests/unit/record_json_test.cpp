@@ -1,16 +1,21 @@
 // Records and the results document as JSON: field names, nulls, optional fields, and agreement with
 // results-schema/results.schema.json's field lists.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "railcheck/output/sinks.h"
+#include "railcheck/output/jsonl_sink.h"
+#include "railcheck/output/results_document_sink.h"
+#include "railcheck/output/sink_registry.h"
 #include "railcheck/record/collective_record.h"
+#include "railcheck/record/record.h"
 #include "source_tree.h"
 
 namespace railcheck {
@@ -155,27 +160,43 @@ RunManifest manifest() {
   return m;
 }
 
-TEST(ResultsDocument, HasSchemaVersionManifestRecordsAndSummary) {
+TEST(ResultsDocument, AssembledFromTheStreamHasSchemaVersionManifestRecordsAndSummary) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("railcheck-results-document-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
   RunSummary summary;
   summary.records = 1;
   summary.wrong_records = 1;
   summary.wrong_elements = 3;
   summary.exit_code = kExitDegraded;
   summary.problems = {"rank 1 on node-b: 3 wrong elements"};
-  json records = json::array({to_json(all_reduce_record())});
-  const json doc = results_document(manifest(), records, summary);
-  EXPECT_EQ(doc.at("schema_version"), "1.0");
+  {
+    std::ostringstream out, err;
+    SinkFanout sinks = SinkRegistry::standard().open({dir, out, err});
+    sinks.begin_run(manifest());
+    sinks.record(Record{all_reduce_record()});
+    sinks.note(NoteLevel::kWarning, "a note is not a record");
+    sinks.end_run(manifest(), summary);
+  }
+  std::ifstream in(dir / "results.json");
+  ASSERT_TRUE(in) << "no results.json in " << dir;
+  const json doc = json::parse(in);
+  EXPECT_EQ(doc.at("schema_version"), kResultsSchemaVersion);
   EXPECT_EQ(doc.at("kind"), "railcheck.results");
   EXPECT_EQ(doc.at("manifest").at("suite"), "all_reduce");
   EXPECT_EQ(doc.at("manifest").at("nranks"), 1);
   EXPECT_TRUE(doc.at("manifest").at("end_time").is_null());
-  ASSERT_EQ(doc.at("records").size(), 1u);
+  ASSERT_EQ(doc.at("records").size(), 1u) << "the note stays in the stream, not in records";
   EXPECT_EQ(doc.at("records")[0].at("collective"), "all_reduce");
+  EXPECT_EQ(doc.at("records")[0].at("kind"), "collective");
   EXPECT_EQ(doc.at("summary").at("records"), 1);
   EXPECT_EQ(doc.at("summary").at("wrong_elements"), 3);
   EXPECT_EQ(doc.at("summary").at("exit_code"), 1);
   EXPECT_EQ(doc.at("summary").at("problems")[0], "rank 1 on node-b: 3 wrong elements");
   EXPECT_EQ(keys(doc), (std::set<std::string>{"schema_version", "kind", "manifest", "records", "summary"}));
+  EXPECT_FALSE(std::filesystem::exists(dir / "results.json.tmp"));
+  std::filesystem::remove_all(dir);
 }
 
 // The JSON Schema is the contract for results files: every key it requires is written, and nothing it does

@@ -7,9 +7,10 @@
 #include <set>
 #include <sstream>
 
-#include "railcheck/cli.h"
+#include "command_line_helpers.h"
+#include "railcheck/commands/simulate/simulate_command.h"
 #include "railcheck/core/error.h"
-#include "railcheck/p2p/pair_plan.h"
+#include "railcheck/plan/pair_plan.h"
 #include "railcheck/simulate/fabric_model.h"
 #include "railcheck/simulate/localization.h"
 #include "railcheck/simulate/scenario.h"
@@ -242,19 +243,16 @@ TEST(SimulatorRun, PlannedRoundsMatchTheCirclePlannerAndLargeRunsAreNotSimulated
 }
 
 TEST(SimulatorCli, ParsesFlagsAndRejectsBadOnes) {
-  const char* argv[] = {"railcheck",     "simulate", "--nodes",    "32",     "--rails", "4",
-                        "--fault-kinds", "nic,gpu",  "--strategy", "bisect", "--noise", "0.1"};
-  const Command command = parse_command_line(12, argv);
-  EXPECT_EQ(command.kind, CommandKind::kSimulate);
-  EXPECT_EQ(command.simulate.fabric.nodes, 32);
-  EXPECT_EQ(command.simulate.fabric.rails, 4);
-  EXPECT_EQ(command.simulate.scenarios.kinds, (std::vector<FaultKind>{FaultKind::kNic, FaultKind::kGpu}));
-  EXPECT_EQ(command.simulate.strategy, "bisect");
-  EXPECT_DOUBLE_EQ(command.simulate.fabric.noise, 0.1);
-  const char* bad_kind[] = {"railcheck", "simulate", "--fault-kinds", "nic,cable"};
-  EXPECT_THROW(parse_command_line(4, bad_kind), InputError);
-  const char* bad_nodes[] = {"railcheck", "simulate", "--nodes", "1"};
-  EXPECT_THROW(parse_command_line(4, bad_nodes), InputError);
+  const ParsedCommandLine parsed = test::parse({"simulate", "--nodes", "32", "--rails", "4", "--fault-kinds", "nic,gpu",
+                                                "--strategy", "bisect", "--noise", "0.1"});
+  const SimulateOptions& options = test::command_as<SimulateCommand>(parsed).options();
+  EXPECT_EQ(options.fabric.nodes, 32);
+  EXPECT_EQ(options.fabric.rails, 4);
+  EXPECT_EQ(options.scenarios.kinds, (std::vector<FaultKind>{FaultKind::kNic, FaultKind::kGpu}));
+  EXPECT_EQ(options.strategy, "bisect");
+  EXPECT_DOUBLE_EQ(options.fabric.noise, 0.1);
+  EXPECT_THROW(test::parse({"simulate", "--fault-kinds", "nic,cable"}), InputError);
+  EXPECT_THROW(test::parse({"simulate", "--nodes", "1"}), InputError);
 }
 
 }  // namespace

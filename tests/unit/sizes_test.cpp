@@ -7,7 +7,7 @@
 #include <limits>
 #include <new>
 
-#include "railcheck/run/sizes.h"
+#include "railcheck/plan/sizes.h"
 
 namespace railcheck {
 namespace {

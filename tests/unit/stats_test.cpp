@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "railcheck/record/p2p_record.h"
-#include "railcheck/run/stats.h"
+#include "railcheck/record/stats.h"
 
 namespace railcheck {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "railcheck/core/error.h"
-#include "railcheck/run/suite.h"
+#include "railcheck/plan/suite.h"
 #include "source_tree.h"
 
 namespace railcheck {

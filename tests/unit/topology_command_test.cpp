@@ -9,9 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "railcheck/cli.h"
+#include "command_line_helpers.h"
+#include "railcheck/app/app.h"
+#include "railcheck/commands/topology/topology_command.h"
 #include "railcheck/core/error.h"
-#include "railcheck/topology/topology_command.h"
 #include "source_tree.h"
 
 namespace railcheck {
@@ -37,28 +38,44 @@ class TopologyCommand : public ::testing::Test {
     return path.string();
   }
 
+  /// `railcheck <args>` through the program's error boundary, as a person runs it: the exit code; out_ and
+  /// err_ hold what it printed (cleared first).
+  int run(std::vector<std::string> args) {
+    out_.str("");
+    err_.str("");
+    args.insert(args.begin(), "railcheck");
+    std::vector<const char*> argv;
+    for (const std::string& arg : args) argv.push_back(arg.c_str());
+    return run_app_without_mpi(static_cast<int>(argv.size()), argv.data(), out_, err_);
+  }
+
   std::filesystem::path dir_;
   std::ostringstream out_, err_;
 };
 
-Command parse(std::vector<const char*> args) {
-  args.insert(args.begin(), "railcheck");
-  return parse_command_line(static_cast<int>(args.size()), args.data());
+using test::parse;
+
+const TopologyOptions& topology_options(const ParsedCommandLine& parsed) {
+  return test::command_as<OptionsCommand<TopologyOptions>>(parsed).options();
 }
 
 TEST(TopologyCommandLine, TopoAndCheckNodeParseTheirFlags) {
-  const Command topo = parse({"topo"});
-  EXPECT_EQ(topo.kind, CommandKind::kTopo);
-  EXPECT_EQ(topo.topology.sysfs_root, "/");
-  EXPECT_TRUE(topo.topology.json_path.empty());
-  const Command full = parse({"topo", "--sysfs-root", "fx", "--json", "t.json", "--rail-override", "o.json"});
-  EXPECT_EQ(full.topology.sysfs_root, "fx");
-  EXPECT_EQ(full.topology.json_path, "t.json");
-  EXPECT_EQ(full.topology.rail_override, "o.json");
-  const Command check = parse({"check-node", "--profile", "p.json", "--sysfs-root", "fx"});
-  EXPECT_EQ(check.kind, CommandKind::kCheckNode);
-  EXPECT_EQ(check.topology.profile, "p.json");
-  EXPECT_EQ(check.topology.sysfs_root, "fx");
+  const ParsedCommandLine topo_line = parse({"topo"});
+  EXPECT_EQ(topo_line.name, "topo");
+  const TopologyOptions& topo = topology_options(topo_line);
+  EXPECT_EQ(topo.sysfs_root, "/");
+  EXPECT_TRUE(topo.json_path.empty());
+  const ParsedCommandLine full_line =
+      parse({"topo", "--sysfs-root", "fx", "--json", "t.json", "--rail-override", "o.json"});
+  const TopologyOptions& full = topology_options(full_line);
+  EXPECT_EQ(full.sysfs_root, "fx");
+  EXPECT_EQ(full.json_path, "t.json");
+  EXPECT_EQ(full.rail_override, "o.json");
+  const ParsedCommandLine check_line = parse({"check-node", "--profile", "p.json", "--sysfs-root", "fx"});
+  EXPECT_EQ(check_line.name, "check-node");
+  const TopologyOptions& check = topology_options(check_line);
+  EXPECT_EQ(check.profile, "p.json");
+  EXPECT_EQ(check.sysfs_root, "fx");
 }
 
 TEST(TopologyCommandLine, CheckNodeWithoutProfileIsAnInputError) {
@@ -68,66 +85,56 @@ TEST(TopologyCommandLine, CheckNodeWithoutProfileIsAnInputError) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("--profile"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(parse({"topo", "--help"}).kind, CommandKind::kHelp);
+  EXPECT_EQ(parse({"topo", "--help"}).command, nullptr);
   EXPECT_NE(parse({"topo", "--help"}).help_text.find("--sysfs-root"), std::string::npos);
 }
 
 TEST_F(TopologyCommand, TopoPrintsTablesAndWritesJson) {
-  TopologyOptions options;
-  options.sysfs_root = fixture("dgx_h100");
-  options.json_path = (dir_ / "topo.json").string();
-  EXPECT_EQ(run_topo_command(options, out_, err_), 0);
+  const std::string json_path = (dir_ / "topo.json").string();
+  EXPECT_EQ(run({"topo", "--sysfs-root", fixture("dgx_h100"), "--json", json_path}), 0);
   EXPECT_EQ(err_.str(), "");
   const std::string text = out_.str();
   for (const char* needle : {"GPUs (8, from sysfs)", "0000:9a:00.0", "NICs (10)", "mlx5_7", "ibp25s0", "400 Gb/s",
                              "InfiniBand", "Affinity (GPU x NIC)", "GPU0  PIX", "Rails (automatic)"}) {
     EXPECT_NE(text.find(needle), std::string::npos) << needle << " in:\n" << text;
   }
-  std::ifstream in(options.json_path);
+  std::ifstream in(json_path);
   const nlohmann::json j = nlohmann::json::parse(in);
   EXPECT_EQ(j.at("gpus").size(), 8u);
   EXPECT_EQ(j.at("rails").at("assignments").size(), 8u);
-  EXPECT_FALSE(std::filesystem::exists(options.json_path + ".tmp"));
+  EXPECT_FALSE(std::filesystem::exists(json_path + ".tmp"));
 }
 
 TEST_F(TopologyCommand, TopoBadInputExitsTwoWithOneLine) {
-  TopologyOptions options;
-  options.sysfs_root = (dir_ / "missing").string();
-  EXPECT_EQ(run_topo_command(options, out_, err_), 2);
-  EXPECT_EQ(err_.str(), "railcheck: error: --sysfs-root " + options.sysfs_root +
+  const std::string missing = (dir_ / "missing").string();
+  EXPECT_EQ(run({"topo", "--sysfs-root", missing}), 2);
+  EXPECT_EQ(err_.str(), "railcheck: error: --sysfs-root " + missing +
                             ": no such directory; give the root of a sysfs tree (default /)\n");
 
-  std::ostringstream err;
-  options.sysfs_root = fixture("dgx_h100");
-  options.rail_override =
+  const std::string rail_override =
       write("o.json", R"({"schema_version": 1, "rails": [{"gpu": "0000:18:00.0", "nic": "mlx5_9"}]})");
-  EXPECT_EQ(run_topo_command(options, out_, err), 2);
-  EXPECT_EQ(err.str().rfind(
-                "railcheck: error: " + options.rail_override + ": rails[0].nic: NIC mlx5_9 is not on this node", 0),
-            0u)
-      << err.str();
+  EXPECT_EQ(run({"topo", "--sysfs-root", fixture("dgx_h100"), "--rail-override", rail_override}), 2);
+  EXPECT_EQ(
+      err_.str().rfind("railcheck: error: " + rail_override + ": rails[0].nic: NIC mlx5_9 is not on this node", 0), 0u)
+      << err_.str();
 }
 
 TEST_F(TopologyCommand, CheckNodeExitCodes) {
-  TopologyOptions options;
-  options.profile = profile("dgx-h100.json");
-  options.sysfs_root = fixture("dgx_h100");
-  EXPECT_EQ(run_check_node_command(options, out_, err_), 0) << out_.str();
+  EXPECT_EQ(run({"check-node", "--profile", profile("dgx-h100.json"), "--sysfs-root", fixture("dgx_h100")}), 0)
+      << out_.str();
   EXPECT_NE(out_.str().find("node matches profile dgx-h100"), std::string::npos) << out_.str();
 
-  std::ostringstream out;
-  options.sysfs_root = fixture("dgx_h100_faulty");
-  options.json_path = (dir_ / "check.json").string();
-  EXPECT_EQ(run_check_node_command(options, out, err_), 1);
-  EXPECT_NE(out.str().find("MISMATCH NIC mlx5_3 port 1: state DOWN"), std::string::npos) << out.str();
-  std::ifstream in(options.json_path);
+  const std::string json_path = (dir_ / "check.json").string();
+  EXPECT_EQ(run({"check-node", "--profile", profile("dgx-h100.json"), "--sysfs-root", fixture("dgx_h100_faulty"),
+                 "--json", json_path}),
+            1);
+  EXPECT_NE(out_.str().find("MISMATCH NIC mlx5_3 port 1: state DOWN"), std::string::npos) << out_.str();
+  std::ifstream in(json_path);
   EXPECT_EQ(nlohmann::json::parse(in).at("mismatches").size(), 3u);
 
-  std::ostringstream err;
-  options.profile = write("bad.json", R"({"schema_version": 1, "name": "x", "nics": {"rate_gbps": "400"}})");
-  EXPECT_EQ(run_check_node_command(options, out, err), 2);
-  EXPECT_EQ(err.str(),
-            "railcheck: error: " + options.profile + ": nics.rate_gbps: expected a number >= 0, got string \"400\"\n");
+  const std::string bad = write("bad.json", R"({"schema_version": 1, "name": "x", "nics": {"rate_gbps": "400"}})");
+  EXPECT_EQ(run({"check-node", "--profile", bad, "--sysfs-root", fixture("dgx_h100_faulty")}), 2);
+  EXPECT_EQ(err_.str(), "railcheck: error: " + bad + ": nics.rate_gbps: expected a number >= 0, got string \"400\"\n");
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 
 #include "railcheck/analysis/component.h"
 #include "railcheck/analysis/verdict.h"
-#include "railcheck/output/sinks.h"
 
 namespace railcheck::analysis {
 namespace {

@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "host_timer.h"
 #include "mpi_types.h"
+#include "railcheck/collectives/host_timer.h"
 #include "railcheck/collectives/mpi_call.h"
 #include "railcheck/collectives/mpi_comm.h"
 

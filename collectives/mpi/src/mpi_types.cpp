@@ -4,40 +4,24 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "railcheck/collectives/host_reduce.h"
 #include "railcheck/collectives/mpi_call.h"
-#include "railcheck/kernels/float16.h"
 
 namespace railcheck {
 namespace {
 
-using kernels::bfloat16_to_float;
-using kernels::float_to_bfloat16;
-using kernels::float_to_half;
-using kernels::half_to_float;
-
 constexpr std::array kReducible = {ReduceOp::kSum, ReduceOp::kProd, ReduceOp::kMax, ReduceOp::kMin};
 
-template <float (*ToFloat)(std::uint16_t), std::uint16_t (*FromFloat)(float), ReduceOp Op>
+// MPI_User_function for 16-bit floating types: the shared host reduction.
+template <DataType Type, ReduceOp Op>
 void reduce16(void* in, void* inout, int* len, MPI_Datatype*) {
-  const auto* a = static_cast<const std::uint16_t*>(in);
-  auto* b = static_cast<std::uint16_t*>(inout);
-  for (int i = 0; i < *len; ++i) {
-    const float x = ToFloat(a[i]);
-    const float y = ToFloat(b[i]);
-    float r = 0.0f;
-    if constexpr (Op == ReduceOp::kSum) r = x + y;
-    if constexpr (Op == ReduceOp::kProd) r = x * y;
-    if constexpr (Op == ReduceOp::kMax) r = std::max(x, y);
-    if constexpr (Op == ReduceOp::kMin) r = std::min(x, y);
-    b[i] = FromFloat(r);
-  }
+  reduce_elements(in, inout, static_cast<std::size_t>(*len), Type, Op);
 }
 
-template <float (*ToFloat)(std::uint16_t), std::uint16_t (*FromFloat)(float)>
+template <DataType Type>
 std::array<MPI_Op, 4> create_ops() {
-  std::array<MPI_User_function*, 4> functions = {
-      &reduce16<ToFloat, FromFloat, ReduceOp::kSum>, &reduce16<ToFloat, FromFloat, ReduceOp::kProd>,
-      &reduce16<ToFloat, FromFloat, ReduceOp::kMax>, &reduce16<ToFloat, FromFloat, ReduceOp::kMin>};
+  std::array<MPI_User_function*, 4> functions = {&reduce16<Type, ReduceOp::kSum>, &reduce16<Type, ReduceOp::kProd>,
+                                                 &reduce16<Type, ReduceOp::kMax>, &reduce16<Type, ReduceOp::kMin>};
   std::array<MPI_Op, 4> ops{};
   for (std::size_t i = 0; i < ops.size(); ++i) RC_MPI_CALL(MPI_Op_create(functions[i], 1, &ops[i]));
   return ops;
@@ -46,18 +30,6 @@ std::array<MPI_Op, 4> create_ops() {
 std::size_t op_index(ReduceOp op) {
   if (op == ReduceOp::kAvg) op = ReduceOp::kSum;
   return static_cast<std::size_t>(std::find(kReducible.begin(), kReducible.end(), op) - kReducible.begin());
-}
-
-template <typename T>
-void divide_as(void* data, std::size_t count, int divisor) {
-  auto* values = static_cast<T*>(data);
-  for (std::size_t i = 0; i < count; ++i) values[i] = static_cast<T>(values[i] / static_cast<T>(divisor));
-}
-
-template <float (*ToFloat)(std::uint16_t), std::uint16_t (*FromFloat)(float)>
-void divide16(void* data, std::size_t count, int divisor) {
-  auto* values = static_cast<std::uint16_t*>(data);
-  for (std::size_t i = 0; i < count; ++i) values[i] = FromFloat(ToFloat(values[i]) / static_cast<float>(divisor));
 }
 
 }  // namespace
@@ -88,8 +60,7 @@ MPI_Datatype mpi_datatype(DataType type) {
 }
 
 MpiReduceOps::MpiReduceOps()
-    : half_ops_(create_ops<half_to_float, float_to_half>()),
-      bfloat16_ops_(create_ops<bfloat16_to_float, float_to_bfloat16>()) {}
+    : half_ops_(create_ops<DataType::kFloat16>()), bfloat16_ops_(create_ops<DataType::kBfloat16>()) {}
 
 MpiReduceOps::~MpiReduceOps() {
   int finalized = 0;
@@ -117,41 +88,6 @@ MPI_Op MpiReduceOps::get(DataType type, ReduceOp op) const {
       return MPI_MIN;
   }
   return MPI_SUM;
-}
-
-void divide_elements(void* data, std::size_t count, DataType type, int divisor) {
-  switch (type) {
-    case DataType::kInt8:
-      divide_as<std::int8_t>(data, count, divisor);
-      break;
-    case DataType::kUint8:
-      divide_as<std::uint8_t>(data, count, divisor);
-      break;
-    case DataType::kInt32:
-      divide_as<std::int32_t>(data, count, divisor);
-      break;
-    case DataType::kUint32:
-      divide_as<std::uint32_t>(data, count, divisor);
-      break;
-    case DataType::kInt64:
-      divide_as<std::int64_t>(data, count, divisor);
-      break;
-    case DataType::kUint64:
-      divide_as<std::uint64_t>(data, count, divisor);
-      break;
-    case DataType::kFloat16:
-      divide16<half_to_float, float_to_half>(data, count, divisor);
-      break;
-    case DataType::kBfloat16:
-      divide16<bfloat16_to_float, float_to_bfloat16>(data, count, divisor);
-      break;
-    case DataType::kFloat32:
-      divide_as<float>(data, count, divisor);
-      break;
-    case DataType::kFloat64:
-      divide_as<double>(data, count, divisor);
-      break;
-  }
 }
 
 }  // namespace railcheck

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "railcheck/collectives/data_type.h"
+#include "railcheck/collectives/host_reduce.h"
 
 namespace railcheck {
 
@@ -26,8 +27,5 @@ class MpiReduceOps {
   std::array<MPI_Op, 4> half_ops_{};      // sum, prod, max, min
   std::array<MPI_Op, 4> bfloat16_ops_{};  // sum, prod, max, min
 };
-
-/// Divides `count` elements at `data` by `divisor` in place (ncclAvg's post-division; integers truncate).
-void divide_elements(void* data, std::size_t count, DataType type, int divisor);
 
 }  // namespace railcheck

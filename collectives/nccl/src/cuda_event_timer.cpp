@@ -27,6 +27,7 @@ void CudaEventTimer::start() {
   latch_.reset();                      // a previous round's latch (already released) lets go of its flag
   recorded_ = 0;
   released_ = false;
+  warning_.clear();
   if (policy_.enabled) {
     RC_CUDA_CALL(cudaSetDevice(device_));
     latch_.emplace(stream_->get(), policy_.timeout_s);
@@ -53,11 +54,14 @@ std::vector<double> CudaEventTimer::finish() {
     return samples;
   }
   RC_CUDA_CALL(cudaEventSynchronize(events_[recorded_ - 1].get()));
+  warning_.clear();
   if (latch_ && latch_->timed_out()) {
-    std::fprintf(stderr,
-                 "railcheck: warning: the stream latch let go by itself after %.0f s before the timed loop was "
-                 "queued; these timings may include host enqueue gaps\n",
-                 policy_.timeout_s);
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "the stream latch let go by itself after %.0f s before the timed loop was queued; these timings "
+                  "may include host enqueue gaps",
+                  policy_.timeout_s);
+    warning_ = text;
   }
   samples.reserve(recorded_ - 1);
   for (std::size_t i = 1; i < recorded_; ++i) {

@@ -35,9 +35,10 @@ class CudaEventTimer final : public Timer {
   /// Throws Error inside a CUDA graph capture of the stream (time replay_capture() instead).
   void start() override;
   void lap() override;
-  /// Releases the latch, waits for the last event. Warns on stderr when the latch had timed out (the host took
-  /// longer than timeout_s to queue the loop, so the laps may include host gaps).
+  /// Releases the latch, waits for the last event. When the latch had timed out (the host took longer than
+  /// timeout_s to queue the loop, so the laps may include host gaps), warning() says so.
   std::vector<double> finish() override;
+  std::string warning() const override { return warning_; }
 
   /// Whether the stream is held right now (between start() and the release). For tests.
   bool holding() const { return latch_.has_value() && !released_; }
@@ -50,6 +51,7 @@ class CudaEventTimer final : public Timer {
   int device_;
   LatchPolicy policy_;
   std::vector<CudaEvent> events_;              // pool, reused by every start(); grows on demand
+  std::string warning_;                        // finish()'s verdict on this round
   std::size_t recorded_ = 0;                   // events_[0, recorded_) hold this round's records
   std::optional<kernels::StreamLatch> latch_;  // after stream_: destroyed (and let go) before the stream
   bool released_ = false;

@@ -1,3 +1,3 @@
-#include "railcheck/app.h"
+#include "railcheck/app/app.h"
 
 int main(int argc, char** argv) { return railcheck::run_app(argc, argv); }

@@ -3,8 +3,8 @@
 #include <map>
 #include <vector>
 
-#include "gpu_check_measure.h"
 #include "railcheck/collectives/cuda_probe.h"
+#include "railcheck/gpu_check/gpu_check_measure.h"
 #include "railcheck/kernels/single_gpu.h"
 
 namespace railcheck {

@@ -1,5 +1,5 @@
 // gpu-check in a build without CUDA: no GPU is ever usable, and the reason says so.
-#include "gpu_check_measure.h"
+#include "railcheck/gpu_check/gpu_check_measure.h"
 
 namespace railcheck {
 

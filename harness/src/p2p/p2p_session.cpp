@@ -1,4 +1,4 @@
-#include "p2p_session.h"
+#include "railcheck/p2p/p2p_session.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,7 +10,7 @@
 #if RAILCHECK_HAVE_VERBS_TRANSPORT
 #include "railcheck/collectives/verbs_transport.h"
 #endif
-#include "railcheck/run/sizes.h"
+#include "railcheck/plan/sizes.h"
 
 namespace railcheck {
 namespace {
@@ -116,28 +116,6 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
   return out;
 }
 
-std::string format_line_impl(const P2pRecord& r, bool gbits) {
-  char text[512];
-  if (!r.ok) {
-    std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s ERROR: %s", r.round, r.src_host.c_str(),
-                  r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail, std::string(key_of(r.op)).c_str(),
-                  r.error.c_str());
-  } else if (r.op == P2pOp::kLatency) {
-    std::snprintf(text, sizeof text,
-                  "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d t_min %.2f t_max %.2f t_typical %.2f t_avg %.2f "
-                  "t_stdev %.2f 99%% %.2f 99.9%% %.2f us",
-                  r.round, r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail, "lat",
-                  format_size(r.size_bytes).c_str(), r.iters, r.lat->min_us, r.lat->max_us, r.lat->typical_us,
-                  r.lat->avg_us, r.lat->stdev_us, r.lat->p99_us, r.lat->p99_9_us);
-  } else {
-    std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d %10.3f %s", r.round,
-                  r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail,
-                  std::string(key_of(r.op)).c_str(), format_size(r.size_bytes).c_str(), r.iters,
-                  gbits ? r.bw_gbps * 8 : r.bw_gbps, gbits ? "Gb/s" : "GB/s");
-  }
-  return text;
-}
-
 std::unique_ptr<Transport> open_transport(const P2pOptions& o, double timeout_s, std::string& skip) {
   std::unique_ptr<Transport> transport;
   if (o.transport == "tcp") {
@@ -165,8 +143,6 @@ std::unique_ptr<Transport> open_transport(const P2pOptions& o, double timeout_s,
 }
 
 }  // namespace
-
-std::string format_p2p_line(const P2pRecord& record, bool gbits) { return format_line_impl(record, gbits); }
 
 P2pSession::P2pSession(const Bootstrap& bootstrap, P2pOptions options, double timeout_s)
     : bootstrap_(bootstrap), options_(std::move(options)), timeout_s_(timeout_s) {
@@ -204,26 +180,25 @@ std::vector<std::vector<int>> P2pSession::rank_layout() const {
   return rank_of;
 }
 
-std::string P2pSession::describe(std::size_t rounds) const {
+std::vector<std::string> P2pSession::describe(std::size_t rounds) const {
   const P2pOptions& o = options_;
-  return "# railcheck p2p: " + std::to_string(bootstrap_.hosts().size()) + " hosts, " +
-         std::to_string(bootstrap_.size()) + " ranks, " + std::to_string(rounds) + " rounds, transport " + o.transport +
-         ", " + std::to_string(o.streams) + " stream(s), -s " + format_size(o.size_bytes) + ", -t " +
-         std::to_string(o.tx_depth) + (o.bidirectional ? ", bidirectional" : "") +
-         "\n# round  src -> dst  rail  op  size  x iters  result";
+  return {"railcheck p2p: " + std::to_string(bootstrap_.hosts().size()) + " hosts, " +
+              std::to_string(bootstrap_.size()) + " ranks, " + std::to_string(rounds) + " rounds, transport " +
+              o.transport + ", " + std::to_string(o.streams) + " stream(s), -s " + format_size(o.size_bytes) + ", -t " +
+              std::to_string(o.tx_depth) + (o.bidirectional ? ", bidirectional" : ""),
+          "round  src -> dst  rail  op  size  x iters  result"};
 }
 
 std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan, const std::string& test,
-                                              const std::string& phase, const P2pOutput& output,
-                                              const StepWatch& watch) {
+                                              const std::string& phase, Steps& steps, OutputSink& sink) {
   if (!skip_.empty()) throw Error("p2p session has no transport: " + skip_);
   const P2pOptions& o = options_;
   const bool root = bootstrap_.rank() == 0;
   std::vector<P2pRecord> all;
   for (std::size_t round_index = 0; round_index < plan.size(); ++round_index) {
     const PairRound& round = plan[round_index];
-    const std::optional<Watchdog::Scope> step =
-        watch.scope(test + " " + phase + " round " + std::to_string(round_index));
+    const Steps::Scope step = steps.begin(
+        StepKind::kRound, (test.empty() ? "p2p" : test) + " " + phase + " round " + std::to_string(round_index));
     const RankPair* mine = nullptr;
     for (const RankPair& p : round.pairs) {
       if (p.a == bootstrap_.rank() || p.b == bootstrap_.rank()) mine = &p;
@@ -286,16 +261,8 @@ std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan
     if (root) {
       for (const std::string& text : gathered) {
         for (const auto& j : nlohmann::json::parse(text)) {
-          if (output.files != nullptr) output.files->add(LineType::kP2p, j);
           P2pRecord r = p2p_record_from_json(j);
-          if (output.console != nullptr) *output.console << format_line_impl(r, o.report_gbits) << std::endl;
-          if (output.summary != nullptr) {
-            ++output.summary->records;
-            if (!r.ok) {
-              output.summary->problems.push_back("link " + r.src_host + "(" + r.src_nic + ") <-> " + r.dst_host + "(" +
-                                                 r.dst_nic + ") rail " + std::to_string(r.rail) + ": " + r.error);
-            }
-          }
+          sink.record(r);
           all.push_back(std::move(r));
         }
       }

@@ -1,25 +1,20 @@
-#include "p2p_suite_test.h"
+#include "railcheck/p2p/p2p_suite_test.h"
 
 #include <map>
 #include <optional>
 
-#include "p2p_session.h"
 #include "railcheck/analysis/analyze.h"
-#include "railcheck/p2p/p2p_command.h"
-#include "railcheck/p2p/pair_plan.h"
+#include "railcheck/p2p/p2p_session.h"
+#include "railcheck/plan/pair_plan.h"
 #include "railcheck/record/record_kinds.h"
 
 namespace railcheck {
 namespace {
 
-// The first-pass records of this test (rank 0 only), as the analysis reads them.
-nlohmann::json records_of(const ResultsFiles& files, const std::string& test, const std::string& phase) {
+// Records as the analysis reads them.
+nlohmann::json records_json(const std::vector<P2pRecord>& records) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : files.records()) {
-    if (is_kind(r.value("kind", ""), LineType::kP2p) && r.value("test", "") == test &&
-        r.value("phase", "first") == phase)
-      out.push_back(r);
-  }
+  for (const P2pRecord& r : records) out.push_back(to_json(r));
   return out;
 }
 
@@ -79,42 +74,45 @@ std::vector<PairRound> plan_from_text(const std::string& text) {
 }  // namespace
 
 void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, double timeout_s,
-                        const analysis::AnalysisOptions& options, const SuiteOutput& output, const StepWatch& watch) {
+                        const analysis::AnalysisOptions& options, Steps& steps, OutputSink& sink) {
   const bool root = bootstrap.rank() == 0;
-  std::optional<Watchdog::Scope> opening = watch.scope(spec.name + " transport set-up");
-  P2pSession session(bootstrap, spec.options, timeout_s);
-  opening.reset();
-  if (!session.skip_reason().empty()) {
-    if (root && output.console) *output.console << "# " << spec.name << ": SKIP " << session.skip_reason() << std::endl;
+  std::optional<P2pSession> session;
+  {
+    const Steps::Scope step = steps.begin(StepKind::kSetup, spec.name + " transport set-up");
+    session.emplace(bootstrap, spec.options, timeout_s);
+  }
+  if (!session->skip_reason().empty()) {
+    if (root) sink.note(NoteLevel::kSkip, spec.name + ": " + session->skip_reason());
     return;
   }
-  const std::vector<std::vector<int>> layout = session.rank_layout();
+  const std::vector<std::vector<int>> layout = session->rank_layout();
   PairPlanOptions plan_options;
   plan_options.within_node = spec.options.within_node;
   const std::vector<PairRound> plan = plan_pairs(layout, plan_options);
-  if (root && output.console)
-    *output.console << "# test " << spec.name << "\n" << session.describe(plan.size()) << std::endl;
-  const P2pOutput p2p_output{output.files, output.console, output.summary};
-  std::vector<P2pRecord> records = session.run_rounds(plan, spec.name, "first", p2p_output, watch);
-  if (root && output.console) print_link_matrices(*output.console, records, bootstrap.hosts(), spec.options);
+  TestStart start{spec.name, LineType::kP2p, bootstrap.size()};
+  start.description = session->describe(plan.size());
+  start.hosts = bootstrap.hosts();
+  start.gbits = spec.options.report_gbits;
+  sink.begin_test(start);
+  const std::vector<P2pRecord> first = session->run_rounds(plan, spec.name, "first", steps, sink);
 
-  // Second pass: rank 0 plans the re-tests from what it holds, every rank runs them.
+  // Second pass: rank 0 plans the re-tests from what the first pass measured, every rank runs them.
   std::string plan_text = "[]";
-  if (root && output.files != nullptr && options.pairs.retest_peers > 0) {
-    const auto samples = analysis::samples_from_records(records_of(*output.files, spec.name, "first"));
-    const auto retests = analysis::plan_second_pass(samples, options);
+  if (root && options.pairs.retest_peers > 0) {
+    const auto retests = analysis::plan_second_pass(analysis::samples_from_records(records_json(first)), options);
     plan_text = plan_to_text(retest_plan(analysis::retest_rounds(retests), layout, bootstrap));
-    if (!retests.empty() && output.console) {
-      *output.console << "# " << spec.name << ": " << retests.size()
-                      << " re-test(s) of suspects with known-good peers (second pass)" << std::endl;
+    if (!retests.empty()) {
+      sink.note(NoteLevel::kInfo, spec.name + ": " + std::to_string(retests.size()) +
+                                      " re-test(s) of suspects with known-good peers (second pass)");
     }
   }
   std::vector<PairRound> second;
   {
-    const std::optional<Watchdog::Scope> step = watch.scope(spec.name + " re-test plan");
+    const Steps::Scope step = steps.begin(StepKind::kSetup, spec.name + " re-test plan");
     second = plan_from_text(bootstrap.broadcast(plan_text, 0));
   }
-  if (!second.empty()) session.run_rounds(second, spec.name, "retest", p2p_output, watch);
+  if (!second.empty()) session->run_rounds(second, spec.name, "retest", steps, sink);
+  sink.end_test(start);
 }
 
 }  // namespace railcheck

@@ -1,5 +1,7 @@
 #include "railcheck/record/collective_record.h"
 
+#include "railcheck/record/record_kinds.h"
+
 namespace railcheck {
 
 std::string_view name_of(RecordStatus status) {
@@ -17,14 +19,15 @@ std::string_view name_of(RecordStatus status) {
 namespace {
 
 nlohmann::json stats_json(const SampleStats& s) {
-  return {{"count", s.count},   {"mean_us", s.mean_us}, {"min_us", s.min_us},    {"max_us", s.max_us},
-          {"p50_us", s.p50_us}, {"p99_us", s.p99_us},   {"stdev_us", s.stdev_us}};
+  return {{"count", s.count},   {"mean_us", s.mean_us}, {"min_us", s.min_us},     {"max_us", s.max_us},
+          {"p50_us", s.p50_us}, {"p99_us", s.p99_us},   {"stdev_us", s.stdev_us}, {"p99_9_us", s.p99_9_us}};
 }
 
 }  // namespace
 
 nlohmann::json to_json(const CollectiveRecord& r) {
   nlohmann::json j = {
+      {"kind", line_type_info(LineType::kRecord).record_kind},
       {"test", r.test_name},
       {"test_key", r.test_key},
       {"collective", std::string(key_of(r.kind))},
@@ -48,8 +51,11 @@ nlohmann::json to_json(const CollectiveRecord& r) {
       {"algbw_gbps", r.algbw_gbps},
       {"busbw_gbps", r.busbw_gbps},
       {"wrong_elements", r.wrong_elements},
+      {"start_unix_s", r.start_unix_s},
+      {"end_unix_s", r.end_unix_s},
   };
   if (r.status == RecordStatus::kSkipped) j["skip_reason"] = r.skip_reason;
+  if (!r.timing_warning.empty()) j["timing_warning"] = r.timing_warning;
   nlohmann::json ranks = nlohmann::json::array();
   for (const RankResult& rank : r.ranks) {
     nlohmann::json entry = {{"rank", rank.rank},

@@ -55,7 +55,9 @@ nlohmann::json to_json(const GpuCheckRecord& r) {
                       {"checked", r.checked},
                       {"wrong", r.wrong},
                       {"max_relative_error", or_null(r.max_relative_error)},
-                      {"status", name_of(r.status)}};
+                      {"status", name_of(r.status)},
+                      {"start_unix_s", r.start_unix_s},
+                      {"end_unix_s", r.end_unix_s}};
   if (r.status == GpuCheckStatus::kSkipped) j["skip_reason"] = r.skip_reason;
   if (r.status == GpuCheckStatus::kError) j["error"] = r.error;
   return j;

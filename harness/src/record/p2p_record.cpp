@@ -1,7 +1,7 @@
 #include "railcheck/record/p2p_record.h"
 
 #include "railcheck/record/record_kinds.h"
-#include "railcheck/run/stats.h"
+#include "railcheck/record/stats.h"
 
 namespace railcheck {
 

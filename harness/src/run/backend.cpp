@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "railcheck/collectives/mpi_collective.h"
 #include "railcheck/core/error.h"
+#include "railcheck/runtime/mpi_bootstrap.h"
 #ifdef RAILCHECK_HAVE_NCCL
 #include "railcheck/collectives/nccl_collective.h"
 #endif
@@ -71,9 +71,14 @@ BackendChoice choose_backend(const std::string& requested, const Bootstrap& boot
 
 std::unique_ptr<Collective> make_collective(const BackendChoice& choice, const Bootstrap& bootstrap) {
 #ifdef RAILCHECK_HAVE_NCCL
-  if (choice.name == "nccl") return make_nccl_collective(bootstrap.comm(), choice.device);
+  if (choice.name == "nccl") {
+    // NCCL bootstraps its communicator (the unique id, agreement on failures) over MPI.
+    const auto* mpi = dynamic_cast<const MpiBootstrap*>(&bootstrap);
+    if (mpi == nullptr) throw InputError("--backend nccl needs ranks launched by MPI (mpirun or srun)");
+    return make_nccl_collective(mpi->comm(), choice.device);
+  }
 #endif
-  return make_mpi_collective(bootstrap.comm());
+  return bootstrap.make_host_collective();
 }
 
 std::optional<GpuDescription> describe_gpu(const BackendChoice& choice) {

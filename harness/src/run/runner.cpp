@@ -1,26 +1,14 @@
 #include "railcheck/run/runner.h"
 
-#include <chrono>
-#include <thread>
-
 #include "railcheck/collectives/coll_counts.h"
 #include "railcheck/core/error.h"
+#include "railcheck/plan/sizes.h"
+#include "railcheck/record/wall_clock.h"
 #include "railcheck/run/check.h"
-#include "railcheck/run/sizes.h"
-#include "railcheck/run/stats.h"
+#include "railcheck/run/rank_results.h"
+#include "railcheck/run/timed_loop.h"
 
 namespace railcheck {
-namespace {
-
-constexpr std::size_t kCorruptedElements = 8;
-// Per-rank numbers gathered to rank 0 for each record, in this order, then the raw samples if kept.
-enum Field { kMean, kMin, kMax, kP50, kP99, kStdev, kCount, kWrong, kFieldCount };
-
-}  // namespace
-
-void DebugFaults::after_timed_call(int rank) const {
-  if (rank == slow_rank) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(slow_ms));
-}
 
 /// Buffers and pointers of one size in one placement, following NCCL's in-place conventions.
 struct Runner::Placed {
@@ -33,33 +21,12 @@ struct Runner::Placed {
   CollectiveCall call;
 };
 
-Runner::Runner(const Bootstrap& bootstrap, Collective& collective, Watchdog& watchdog, RecordSink* sink,
-               RunnerOptions options)
-    : bootstrap_(bootstrap), collective_(collective), watchdog_(watchdog), sink_(sink), options_(options) {}
-
-void Runner::emit(const CollectiveRecord& record) {
-  if (bootstrap_.rank() != 0) return;
-  ++summary_.records;
-  if (record.status == RecordStatus::kSkipped) ++summary_.skipped_records;
-  if (record.status == RecordStatus::kWrong) ++summary_.wrong_records;
-  if (record.wrong_elements > 0) summary_.wrong_elements += record.wrong_elements;
-  if (record.status != RecordStatus::kSkipped) {
-    busbw_sum_ += record.busbw_gbps;
-    ++busbw_records_;
-    summary_.avg_busbw_gbps = busbw_sum_ / busbw_records_;
-  }
-  for (const RankResult& rank : record.ranks) {
-    if (rank.wrong_elements > 0) {
-      summary_.problems.push_back("rank " + std::to_string(rank.rank) + " (" + rank.host +
-                                  "): " + std::to_string(rank.wrong_elements) + " wrong elements in " +
-                                  record.test_name + " " + std::to_string(record.size_bytes) + " B " +
-                                  (record.in_place ? "in-place" : "out-of-place") +
-                                  "; next: re-run on that rank's GPU alone, then replace the GPU if it repeats");
-    }
-  }
-  if (summary_.wrong_records > 0) summary_.exit_code = kExitDegraded;
-  if (sink_ != nullptr) sink_->record(record);
-}
+Runner::Runner(const RunContext& context, RunnerOptions options)
+    : bootstrap_(context.bootstrap),
+      collective_(context.world),
+      steps_(context.steps),
+      sink_(context.sink),
+      options_(options) {}
 
 void Runner::run(const CollectiveTestSpec& spec) {
   if (auto problem = validate(spec, collective_.size())) {
@@ -69,10 +36,12 @@ void Runner::run(const CollectiveTestSpec& spec) {
     throw InputError("test '" + spec.name + "': graph_launches (-G) needs CUDA graphs; the " +
                      std::string(collective_.backend_name()) + " backend has none (use -G 0 or --backend nccl)");
   }
-  if (sink_ != nullptr && bootstrap_.rank() == 0) sink_->begin_test(spec, collective_.size());
+  TestStart start{spec.name, LineType::kRecord, collective_.size(), &spec};
+  sink_.begin_test(start);
   for (std::size_t size : size_sweep(spec.min_bytes, spec.max_bytes, spec.step_bytes, spec.step_factor)) {
     run_size(spec, size);
   }
+  sink_.end_test(start);
 }
 
 void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
@@ -86,8 +55,7 @@ void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
   Buffer send = collective_.allocate(counts.send_count * width);
   Buffer recv = collective_.allocate(counts.recv_count * width);
   if (counts.param_count > 0) {  // realistic data for the timed loop (no NaN or denormals)
-    const auto input = make_check_input(check, rank, 0);
-    collective_.upload(send, 0, input);
+    collective_.upload(send, 0, make_check_input(check, rank, 0));
   }
 
   auto place = [&](bool in_place) {
@@ -124,21 +92,41 @@ void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
     if (!in_place && spec.placement == Placement::kInPlace) continue;
     const Placed placed = place(in_place);
     if (!warmed_up && counts.param_count > 0 && (!in_place || collective_.supports_in_place(spec.kind))) {
-      // Watched: the first collective of a size is where NCCL sets up its connections.
-      const Watchdog::Scope step(watchdog_, next_step(), spec.name + " " + std::to_string(size_bytes) + "B warm-up");
-      for (int i = 0; i < spec.warmup_iters; ++i) collective_.run(placed.call);
-      collective_.synchronize();
+      // A step of its own: the first collective of a size is where NCCL sets up its connections.
+      const Steps::Scope step =
+          steps_.begin(StepKind::kWarmup, spec.name + " " + std::to_string(size_bytes) + "B warm-up");
+      warm_up(collective_, placed.call, spec.warmup_iters);
       warmed_up = true;
     }
     measure(spec, placed, size_bytes);
   }
 }
 
-void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::size_t size_bytes) {
+std::int64_t Runner::check(const CollectiveTestSpec& spec, const Placed& placed) {
+  if (spec.check_iters <= 0) return -1;
   const int rank = collective_.rank();
+  const std::size_t width = size_of(spec.type);
+  const std::size_t result_bytes = placed.check.counts.recv_count * width;
+  std::int64_t wrong = 0;
+  for (int pass = 0; pass < spec.check_iters; ++pass) {
+    const std::uint64_t step = steps_.current() ? steps_.current()->number : 0;
+    const auto seed = static_cast<std::uint32_t>(step * 7919u + static_cast<std::uint64_t>(pass) + 1u);
+    // Clear the result region first: in place, the input is then written over (part of) it.
+    collective_.upload(*placed.output_buffer, placed.output_offset, std::vector<std::byte>(result_bytes));
+    collective_.upload(*placed.input_buffer, placed.input_offset, make_check_input(placed.check, rank, seed));
+    collective_.run(placed.call);
+    collective_.synchronize();
+    std::vector<std::byte> output(result_bytes);
+    collective_.download(*placed.output_buffer, placed.output_offset, output);
+    wrong += static_cast<std::int64_t>(count_wrong_elements(placed.check, rank, seed, output));
+    steps_.heartbeat();
+  }
+  return wrong;
+}
+
+void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::size_t size_bytes) {
   const int nranks = collective_.size();
   const CollCounts& counts = placed.check.counts;
-  const std::size_t width = size_of(spec.type);
 
   CollectiveRecord record;
   record.test_name = spec.name;
@@ -167,102 +155,28 @@ void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::
   if (!skip.empty()) {
     record.status = RecordStatus::kSkipped;
     record.skip_reason = skip;
-    emit(record);
+    if (bootstrap_.rank() == 0) sink_.record(record);
     return;
   }
 
-  if (options_.faults.hang_rank == bootstrap_.rank()) {
-    while (true) std::this_thread::sleep_for(std::chrono::hours(1));  // the watchdog must name this rank
+  std::vector<RankResult> ranks;
+  {
+    const Steps::Scope step = steps_.begin(
+        StepKind::kMeasure, spec.name + " " + std::to_string(size_bytes) + "B " + (placed.in_place ? "in" : "out"));
+    bootstrap_.barrier();
+    record.start_unix_s = unix_now_s();
+    const TimedCalls timed = time_calls(collective_, placed.call, spec.iters, spec.graph_launches);
+    steps_.heartbeat();
+    const std::int64_t wrong = check(spec, placed);
+    ranks = gather_rank_results(bootstrap_, {timed.seconds, wrong, timed.warning, options_.record_samples});
+    record.end_unix_s = unix_now_s();
   }
-  ++step_;
-  watchdog_.begin(step_, spec.name + " " + std::to_string(size_bytes) + "B " + (placed.in_place ? "in" : "out"));
-  bootstrap_.barrier();
-
-  // Timed loop.
-  std::vector<double> samples;
-  auto timer = collective_.make_timer();
-  if (spec.graph_launches > 0) {
-    collective_.begin_capture();
-    for (int i = 0; i < spec.iters; ++i) collective_.run(placed.call);
-    collective_.end_capture();
-    timer->start();
-    for (int g = 0; g < spec.graph_launches; ++g) {
-      collective_.replay_capture();
-      timer->lap();
-    }
-    samples = timer->finish();
-    for (double& s : samples) s /= spec.iters;
-  } else {
-    timer->start();
-    for (int i = 0; i < spec.iters; ++i) {
-      collective_.run(placed.call);
-      options_.faults.after_timed_call(bootstrap_.rank());
-      timer->lap();
-    }
-    samples = timer->finish();
-  }
-
-  // Check passes: fresh inputs, one call, compare with independently computed results.
-  std::int64_t wrong = spec.check_iters > 0 ? 0 : -1;
-  for (int pass = 0; pass < spec.check_iters; ++pass) {
-    const auto seed = static_cast<std::uint32_t>(step_ * 7919u + static_cast<std::uint64_t>(pass) + 1u);
-    // Clear the result region first: in place, the input is then written over (part of) it.
-    collective_.upload(*placed.output_buffer, placed.output_offset, std::vector<std::byte>(counts.recv_count * width));
-    collective_.upload(*placed.input_buffer, placed.input_offset, make_check_input(placed.check, rank, seed));
-    collective_.run(placed.call);
-    collective_.synchronize();
-    std::vector<std::byte> output(counts.recv_count * width);
-    collective_.download(*placed.output_buffer, placed.output_offset, output);
-    if (options_.faults.corrupt_rank == bootstrap_.rank()) corrupt_elements(output, spec.type, kCorruptedElements);
-    wrong += static_cast<std::int64_t>(count_wrong_elements(placed.check, rank, seed, output));
-  }
-
-  // Every rank's numbers to rank 0.
-  const SampleStats stats = summarize(samples);
-  std::vector<double> mine = {stats.mean_us,
-                              stats.min_us,
-                              stats.max_us,
-                              stats.p50_us,
-                              stats.p99_us,
-                              stats.stdev_us,
-                              static_cast<double>(stats.count),
-                              static_cast<double>(wrong)};
-  const std::size_t stride = kFieldCount + (options_.record_samples ? samples.size() : 0);
-  if (options_.record_samples) {
-    for (double s : samples) mine.push_back(s * 1.0e6);
-  }
-  const std::vector<double> all = bootstrap_.gather(mine, 0);
-  watchdog_.end();
   if (bootstrap_.rank() != 0) return;
-
-  double sum_us = 0.0;
-  record.time_us_min = 1e300;
-  record.wrong_elements = spec.check_iters > 0 ? 0 : -1;
-  for (int r = 0; r < nranks; ++r) {
-    const double* v = all.data() + static_cast<std::size_t>(r) * stride;
-    const RankInfo& info = bootstrap_.ranks()[static_cast<std::size_t>(r)];
-    RankResult result;
-    result.rank = r;
-    result.host = info.host;
-    result.local_rank = info.local_rank;
-    result.time = SampleStats{static_cast<int>(v[kCount]), v[kMean], v[kMin], v[kMax], v[kP50], v[kP99], v[kStdev]};
-    result.wrong_elements = static_cast<std::int64_t>(v[kWrong]);
-    if (options_.record_samples) result.samples_us.assign(v + kFieldCount, v + stride);
-    sum_us += result.time.mean_us;
-    if (result.time.mean_us < record.time_us_min) record.time_us_min = result.time.mean_us;
-    if (result.time.mean_us > record.time_us_max || record.slowest_rank < 0) {
-      record.time_us_max = result.time.mean_us;
-      record.slowest_rank = r;
-    }
-    if (result.wrong_elements > 0) record.wrong_elements += result.wrong_elements;
-    record.ranks.push_back(std::move(result));
-  }
-  record.time_us = sum_us / nranks;
+  aggregate_ranks(record, std::move(ranks), spec.check_iters > 0);
   const Bandwidth bw = bandwidth(spec.kind, counts.param_count, spec.type, record.time_us * 1.0e-6, nranks);
   record.algbw_gbps = bw.algbw_gbps;
   record.busbw_gbps = bw.busbw_gbps;
-  record.status = record.wrong_elements > 0 ? RecordStatus::kWrong : RecordStatus::kOk;
-  emit(record);
+  sink_.record(record);
 }
 
 }  // namespace railcheck

@@ -11,8 +11,6 @@
 #include <sstream>
 #include <vector>
 
-#include "railcheck/collectives/mpi_call.h"
-#include "railcheck/collectives/mpi_comm.h"
 #include "railcheck/record/record_kinds.h"
 
 namespace railcheck {
@@ -20,12 +18,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kHeartbeatPeriod = std::chrono::milliseconds(200);
 constexpr auto kPollPeriod = std::chrono::milliseconds(20);
-constexpr int kTag = 4242;
 constexpr std::size_t kLabelBytes = 112;
 
-// What a rank reports: fixed-size so it travels as MPI_BYTE.
+// What a rank reports: fixed-size, so it travels as plain bytes.
 struct Report {
   std::uint64_t step = 0;
   std::uint32_t in_step = 0;
@@ -42,41 +38,16 @@ struct RankView {
 
 double seconds_since(Clock::time_point then) { return std::chrono::duration<double>(Clock::now() - then).count(); }
 
+std::vector<std::byte> to_bytes(const Report& report) {
+  std::vector<std::byte> bytes(sizeof(Report));
+  std::memcpy(bytes.data(), &report, sizeof(Report));
+  return bytes;
+}
+
 }  // namespace
 
-nlohmann::json to_json(const WatchdogReport& report) {
-  nlohmann::json lost = nlohmann::json::array();
-  for (const LostRank& rank : report.lost) {
-    lost.push_back({{"rank", rank.rank},
-                    {"host", rank.host},
-                    {"pid", rank.pid},
-                    {"state", rank.state},
-                    {"last_step", rank.last_step},
-                    {"silent_s", rank.silent_s}});
-  }
-  return {{"type", line_type_info(LineType::kWatchdog).name},
-          {"step", report.step},
-          {"reporter", report.reporter},
-          {"waited_s", report.waited_s},
-          {"timeout_s", report.timeout_s},
-          {"lost_ranks", std::move(lost)},
-          {"waiting_ranks", report.waiting},
-          {"exit_code", kWatchdogExitCode},
-          {"text", report.text}};
-}
-
-void end_job(int code) {
-  std::fflush(nullptr);
-  std::thread([code] { MPI_Abort(MPI_COMM_WORLD, code); }).detach();
-  std::this_thread::sleep_for(std::chrono::duration<double>(kAbortGraceSeconds));
-  std::fprintf(stderr, "railcheck: MPI_Abort did not end the job within %.0f s (a host unreachable?); exiting %d\n",
-               kAbortGraceSeconds, code);
-  std::fflush(nullptr);
-  std::_Exit(code);
-}
-
 struct Watchdog::State {
-  MpiComm comm;
+  std::unique_ptr<HeartbeatChannel> channel;
   std::mutex mutex;
   Report current;  // guarded by mutex
   std::atomic<bool> stop{false};
@@ -85,15 +56,15 @@ struct Watchdog::State {
   Clock::time_point entered = Clock::now();  // guarded by mutex
 };
 
-Watchdog::Watchdog(const Bootstrap& bootstrap, double timeout_s, std::function<void(const WatchdogReport&)> report)
+Watchdog::Watchdog(const Bootstrap& bootstrap, WatchdogOptions options,
+                   std::function<void(const WatchdogReport&)> report)
     : bootstrap_(bootstrap),
-      timeout_s_(timeout_s),
-      mpirun_daemons_(std::getenv("OMPI_MCA_orte_hnp_uri") != nullptr || std::getenv("PRTE_LAUNCHED") != nullptr),
+      options_(options),
       report_(std::move(report)),
       uncaught_at_start_(std::uncaught_exceptions()) {
-  if (timeout_s_ <= 0.0) return;
+  if (options_.timeout_s <= 0.0) return;
   state_ = std::make_unique<State>();
-  state_->comm = MpiComm::duplicate(bootstrap_.comm());
+  state_->channel = bootstrap_.open_heartbeat_channel();
   thread_ = bootstrap_.rank() == 0 ? std::thread([this] { run_root(); }) : std::thread([this] { run_member(); });
   deadline_ = std::thread([this] { run_deadline(); });
 }
@@ -108,7 +79,7 @@ Watchdog::~Watchdog() {
 
 void Watchdog::run_deadline() {
   // Rank 0 reports a hang at the timeout; this is the last resort on every rank, MPI or no MPI.
-  const double grace_s = timeout_s_ + kMemberGraceSeconds;
+  const double grace_s = options_.timeout_s + options_.member_grace_s;
   while (!state_->stop.load()) {
     Report now_state;
     Clock::time_point entered;
@@ -129,13 +100,15 @@ void Watchdog::run_deadline() {
       report.step = now_state.label.data();
       report.reporter = me.rank;
       report.waited_s = seconds_since(entered);
-      report.timeout_s = timeout_s_;
+      report.timeout_s = options_.timeout_s;
       if (me.rank != 0) {
         const RankInfo& zero = bootstrap_.ranks()[0];
         report.lost.push_back({0, zero.host, zero.pid, "did not end the job", "", -1.0});
       }
+      state_->gave_up = true;
       report_(report);
-      end_job(kWatchdogExitCode);
+      bootstrap_.end_job(kWatchdogExitCode);
+      return;  // in-process: the job is ended, every rank unwinds
     }
     std::this_thread::sleep_for(kPollPeriod * 5);
   }
@@ -147,13 +120,13 @@ void Watchdog::give_up(const WatchdogReport& report) {
   // can still reach).
   const std::string& own_host = bootstrap_.self().host;
   const bool unreachable = std::any_of(report.lost.begin(), report.lost.end(), [&](const LostRank& rank) {
-    return rank.silent_s > kSilentAfterSeconds && rank.host != own_host;
+    return rank.silent_s > options_.silent_after_s && rank.host != own_host;
   });
-  const bool defer = unreachable && mpirun_daemons_;
+  const bool defer = unreachable && bootstrap_.launched_by_mpirun_daemons();
   WatchdogReport shown = report;
   if (defer) {
     std::ostringstream note;
-    note << "\nrailcheck watchdog: leaving mpirun " << kLauncherGraceSeconds
+    note << "\nrailcheck watchdog: leaving mpirun " << options_.launcher_grace_s
          << " s to notice the lost host and end the job (an abort started first would wait for that host's daemon "
             "for good); aborting after that";
     shown.text += note.str();
@@ -161,22 +134,22 @@ void Watchdog::give_up(const WatchdogReport& report) {
   report_(shown);
   if (defer) {
     std::fflush(nullptr);
-    std::this_thread::sleep_for(std::chrono::duration<double>(kLauncherGraceSeconds));
+    std::this_thread::sleep_for(std::chrono::duration<double>(options_.launcher_grace_s));
   }
-  end_job(kWatchdogExitCode);
+  bootstrap_.end_job(kWatchdogExitCode);
 }
 
-void Watchdog::begin(std::uint64_t step, const std::string& label) {
+void Watchdog::on_step_begin(const StepInfo& step) {
   if (!state_) return;
   std::lock_guard lock(state_->mutex);
-  state_->current.step = step;
+  state_->current.step = step.number;
   state_->current.in_step = 1;
   state_->current.label = {};
-  std::strncpy(state_->current.label.data(), label.c_str(), kLabelBytes - 1);
+  std::strncpy(state_->current.label.data(), step.label.c_str(), kLabelBytes - 1);
   state_->entered = Clock::now();
 }
 
-void Watchdog::end() {
+void Watchdog::on_step_end(const StepInfo&) {
   if (!state_) return;
   std::lock_guard lock(state_->mutex);
   state_->current.in_step = 0;
@@ -185,10 +158,10 @@ void Watchdog::end() {
 void Watchdog::run_member() {
   // Sends its state to rank 0 on every change and every heartbeat period (run_deadline() ends the rank if its
   // own step runs far past the timeout).
+  // A report in flight is never waited for (an unreachable rank 0 must not block this thread): post() says so.
+  const auto period = std::chrono::duration<double>(options_.heartbeat_period_s);
   Report sent;
-  Report sending;  // the buffer of the report in flight: an unreachable rank 0 must not block this thread
-  MPI_Request request = MPI_REQUEST_NULL;
-  auto last_send = Clock::now() - kHeartbeatPeriod;
+  auto last_send = Clock::now() - std::chrono::duration_cast<Clock::duration>(period);
   while (true) {
     if (state_->abandon.load()) return;
     Report now_state;
@@ -199,16 +172,13 @@ void Watchdog::run_member() {
     const bool stopping = state_->stop.load();
     now_state.stopping = stopping ? 1 : 0;
     const bool changed = now_state.step != sent.step || now_state.in_step != sent.in_step;
-    int idle = 1;
-    if (request != MPI_REQUEST_NULL) MPI_Test(&request, &idle, MPI_STATUS_IGNORE);
-    if (idle && (stopping || changed || Clock::now() - last_send >= kHeartbeatPeriod)) {
-      sending = now_state;
-      MPI_Isend(&sending, sizeof(Report), MPI_BYTE, 0, kTag, state_->comm.get(), &request);
+    const bool due = stopping || changed || Clock::now() - last_send >= period;
+    if (due && state_->channel->post(to_bytes(now_state))) {
       sent = now_state;
       last_send = Clock::now();
     }
     if (stopping && sent.stopping) {
-      MPI_Wait(&request, MPI_STATUS_IGNORE);  // rank 0 drains until every member said it is stopping
+      state_->channel->flush();  // rank 0 drains until every member said it is stopping
       return;
     }
     std::this_thread::sleep_for(kPollPeriod);
@@ -222,12 +192,12 @@ namespace {
 // the others behind them are alive and most likely waiting on them (a ring neighbour of a host whose link is
 // down). `why` opens the text.
 WatchdogReport diagnose(const std::vector<RankView>& views, const std::vector<RankInfo>& ranks, bool in_a_step,
-                        std::uint64_t newest, const std::string& label, double waited_s, double timeout_s,
+                        std::uint64_t newest, const std::string& label, double waited_s, const WatchdogOptions& options,
                         const std::string& why) {
   WatchdogReport report;
   report.step = label;
   report.waited_s = waited_s;
-  report.timeout_s = timeout_s;
+  report.timeout_s = options.timeout_s;
   std::ostringstream text;
   text << why << '\n';
   std::vector<LostRank> silent_ranks, behind_ranks;
@@ -236,7 +206,7 @@ WatchdogReport diagnose(const std::vector<RankView>& views, const std::vector<Ra
     const RankInfo& info = ranks[r];
     LostRank lost{static_cast<int>(r), info.host, info.pid, "", view.heard ? view.last.label.data() : "", -1.0};
     if (view.heard) lost.silent_s = r == 0 ? 0.0 : seconds_since(view.last_seen);
-    const bool silent = view.heard && lost.silent_s > kSilentAfterSeconds;
+    const bool silent = view.heard && lost.silent_s > options.silent_after_s;
     const bool inside = in_a_step && view.last.in_step && view.last.step == newest;
     if (!view.heard) {
       lost.state = "never reported";
@@ -298,14 +268,12 @@ void Watchdog::run_root() {
   bool own_stop_seen = false;
   while (true) {
     // Drain every report that has arrived.
-    int flag = 1;
-    while (flag) {
-      MPI_Status status;
-      MPI_Iprobe(MPI_ANY_SOURCE, kTag, state_->comm.get(), &flag, &status);
-      if (!flag) break;
+    while (const auto message = state_->channel->poll()) {
+      if (message->bytes.size() != sizeof(Report) || message->source <= 0 || message->source >= size) continue;
       Report report;
-      MPI_Recv(&report, sizeof(Report), MPI_BYTE, status.MPI_SOURCE, kTag, state_->comm.get(), MPI_STATUS_IGNORE);
-      RankView& view = views[static_cast<std::size_t>(status.MPI_SOURCE)];
+      std::memcpy(&report, message->bytes.data(), sizeof(Report));
+      report.label.back() = '\0';
+      RankView& view = views[static_cast<std::size_t>(message->source)];
       if (report.in_step && (!view.last.in_step || view.last.step != report.step || !view.heard)) {
         view.entered = Clock::now();
       }
@@ -349,7 +317,7 @@ void Watchdog::run_root() {
     } else {
       label = std::string("between steps, after '") + views[0].last.label.data() + "'";
     }
-    // A member not heard from for kLostAfterSeconds (before its first report: since the watchdog started) that
+    // A member not heard from for lost_after_s (before its first report: since the watchdog started) that
     // has not said it is done: its process, host or link is gone, and every step from here on would wait for it
     // until the timeout (or for good, once rank 0 is done and waits for it to stop).
     int silent_rank = -1;
@@ -357,29 +325,30 @@ void Watchdog::run_root() {
     for (int r = 1; r < size; ++r) {
       const RankView& view = views[static_cast<std::size_t>(r)];
       const double quiet = seconds_since(view.heard ? view.last_seen : started);
-      if (!view.last.stopping && quiet > kLostAfterSeconds && quiet > silent_s) {
+      if (!view.last.stopping && quiet > options_.lost_after_s && quiet > silent_s) {
         silent_rank = r;
         silent_s = quiet;
       }
     }
-    const bool timed_out = any && !own_stop_seen && seconds_since(first) > timeout_s_;
+    const bool timed_out = any && !own_stop_seen && seconds_since(first) > options_.timeout_s;
     if (timed_out || silent_rank >= 0) {
       const double waited_s = any ? seconds_since(first) : 0.0;
       std::ostringstream why;
       if (timed_out) {
         why << "railcheck watchdog: step '" << label << "' has not completed after " << waited_s << " s (timeout "
-            << timeout_s_ << " s).";
+            << options_.timeout_s << " s).";
       } else {
         const RankInfo& info = bootstrap_.ranks()[static_cast<std::size_t>(silent_rank)];
         why << "railcheck watchdog: rank " << silent_rank << " (" << info.host << ") has not reported for " << silent_s
-            << " s (every rank reports every 0.2 s from a thread of its own: its process, host or link is gone), "
+            << " s (every rank reports every " << options_.heartbeat_period_s
+            << " s from a thread of its own: its process, host or link is gone), "
             << (own_stop_seen ? "while rank 0 waits for every rank to finish"
-                              : "in step '" + label + "' (timeout " + std::to_string(static_cast<int>(timeout_s_)) +
-                                    " s, not waited for)")
+                              : "in step '" + label + "' (timeout " +
+                                    std::to_string(static_cast<int>(options_.timeout_s)) + " s, not waited for)")
             << '.';
       }
-      give_up(
-          diagnose(views, bootstrap_.ranks(), any && !own_stop_seen, newest, label, waited_s, timeout_s_, why.str()));
+      give_up(diagnose(views, bootstrap_.ranks(), any && !own_stop_seen, newest, label, waited_s, options_, why.str()));
+      return;  // in-process: the job is ended, every rank unwinds
     }
     std::this_thread::sleep_for(kPollPeriod);
   }

@@ -1,167 +1,21 @@
 #include "railcheck/runtime/bootstrap.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <thread>
-
-#include "railcheck/collectives/mpi_call.h"
-#include "railcheck/runtime/cpu_affinity.h"
+#include <map>
 
 namespace railcheck {
-namespace {
 
-constexpr std::size_t kHostNameBytes = 256;
-
-std::string host_name() {
-  std::array<char, kHostNameBytes> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
-  return name.data();
-}
-
-}  // namespace
-
-MpiRuntime::MpiRuntime(int* argc, char*** argv) {
-  RC_MPI_CALL(MPI_Init_thread(argc, argv, MPI_THREAD_MULTIPLE, &provided_));
-  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-}
-
-MpiRuntime::~MpiRuntime() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (!finalized && MPI_Finalize() != MPI_SUCCESS) std::fprintf(stderr, "railcheck: warning: MPI_Finalize failed\n");
-}
-
-Bootstrap::Bootstrap() : world_(MpiComm::duplicate(MPI_COMM_WORLD)) {
-  int rank = 0, size = 1;
-  RC_MPI_CALL(MPI_Comm_rank(world_.get(), &rank));
-  RC_MPI_CALL(MPI_Comm_size(world_.get(), &size));
-
-  MPI_Comm shared = MPI_COMM_NULL;
-  RC_MPI_CALL(MPI_Comm_split_type(world_.get(), MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &shared));
-  MpiComm shared_owner(shared);
-  int local_rank = 0, local_size = 1;
-  RC_MPI_CALL(MPI_Comm_rank(shared, &local_rank));
-  RC_MPI_CALL(MPI_Comm_size(shared, &local_size));
-
-  // Every rank's host name (fixed-width) and numbers, gathered to all.
-  std::array<char, kHostNameBytes> mine{};
-  const std::string host = host_name();
-  std::strncpy(mine.data(), host.c_str(), mine.size() - 1);
-  std::vector<char> names(kHostNameBytes * static_cast<std::size_t>(size));
-  RC_MPI_CALL(
-      MPI_Allgather(mine.data(), kHostNameBytes, MPI_CHAR, names.data(), kHostNameBytes, MPI_CHAR, world_.get()));
-  const CpuAffinity affinity = current_cpu_affinity();
-  constexpr std::size_t kNumbers = 4;
-  const std::array<int, kNumbers> numbers = {local_rank, local_size, static_cast<int>(getpid()), affinity.count};
-  std::vector<int> all_numbers(kNumbers * static_cast<std::size_t>(size));
-  RC_MPI_CALL(MPI_Allgather(numbers.data(), kNumbers, MPI_INT, all_numbers.data(), kNumbers, MPI_INT, world_.get()));
-
-  ranks_.resize(static_cast<std::size_t>(size));
-  for (int r = 0; r < size; ++r) {
-    RankInfo& info = ranks_[static_cast<std::size_t>(r)];
-    info.rank = r;
-    info.host = std::string(names.data() + static_cast<std::size_t>(r) * kHostNameBytes);
-    const std::size_t at = kNumbers * static_cast<std::size_t>(r);
-    info.local_rank = all_numbers[at];
-    info.local_size = all_numbers[at + 1];
-    info.pid = all_numbers[at + 2];
-    info.cpu_count = all_numbers[at + 3];
-    auto known = std::find(hosts_.begin(), hosts_.end(), info.host);
-    info.node_index = static_cast<int>(known - hosts_.begin());
-    if (known == hosts_.end()) hosts_.push_back(info.host);
+std::vector<std::string> number_hosts(std::vector<RankInfo>& ranks) {
+  std::vector<std::string> hosts;
+  std::map<std::string, int> ranks_on_host;
+  for (RankInfo& info : ranks) {
+    auto known = std::find(hosts.begin(), hosts.end(), info.host);
+    info.node_index = static_cast<int>(known - hosts.begin());
+    if (known == hosts.end()) hosts.push_back(info.host);
+    info.local_rank = ranks_on_host[info.host]++;
   }
-  const std::vector<std::string> cpu_lists = allgather_strings(affinity.list);  // any length: after the sizes
-  for (int r = 0; r < size; ++r) ranks_[static_cast<std::size_t>(r)].cpus = cpu_lists[static_cast<std::size_t>(r)];
-  self_ = ranks_[static_cast<std::size_t>(rank)];
-}
-
-void Bootstrap::barrier() const { RC_MPI_CALL(MPI_Barrier(world_.get())); }
-
-void Bootstrap::quiet_barrier() const {
-  constexpr auto kLongestPause = std::chrono::microseconds(1000);
-  MPI_Request request = MPI_REQUEST_NULL;
-  RC_MPI_CALL(MPI_Ibarrier(world_.get(), &request));
-  auto pause = std::chrono::microseconds(10);
-  for (;;) {
-    int done = 0;
-    RC_MPI_CALL(MPI_Test(&request, &done, MPI_STATUS_IGNORE));
-    if (done != 0) return;
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, kLongestPause);
-  }
-}
-
-std::vector<double> Bootstrap::gather(const std::vector<double>& mine, int root) const {
-  std::vector<double> all;
-  if (rank() == root) all.resize(mine.size() * static_cast<std::size_t>(size()));
-  RC_MPI_CALL(MPI_Gather(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(),
-                         static_cast<int>(mine.size()), MPI_DOUBLE, root, world_.get()));
-  return all;
-}
-
-std::vector<std::string> Bootstrap::gather_strings(const std::string& mine, int root) const {
-  const int length = static_cast<int>(mine.size());
-  std::vector<int> lengths(rank() == root ? static_cast<std::size_t>(size()) : 0);
-  RC_MPI_CALL(MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, root, world_.get()));
-  std::vector<int> offsets(lengths.size());
-  int total = 0;
-  for (std::size_t r = 0; r < lengths.size(); ++r) {
-    offsets[r] = total;
-    total += lengths[r];
-  }
-  std::vector<char> joined(static_cast<std::size_t>(total));
-  RC_MPI_CALL(MPI_Gatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR, root,
-                          world_.get()));
-  std::vector<std::string> out;
-  for (std::size_t r = 0; r < lengths.size(); ++r) {
-    out.emplace_back(joined.data() + offsets[r], static_cast<std::size_t>(lengths[r]));
-  }
-  return out;
-}
-
-bool Bootstrap::all_true(bool mine) const {
-  int value = mine ? 1 : 0, result = 0;
-  RC_MPI_CALL(MPI_Allreduce(&value, &result, 1, MPI_INT, MPI_MIN, world_.get()));
-  return result == 1;
-}
-
-int Bootstrap::max_over_ranks(int mine) const {
-  int result = 0;
-  RC_MPI_CALL(MPI_Allreduce(&mine, &result, 1, MPI_INT, MPI_MAX, world_.get()));
-  return result;
-}
-
-std::string Bootstrap::broadcast(const std::string& text, int root) const {
-  int length = static_cast<int>(text.size());
-  RC_MPI_CALL(MPI_Bcast(&length, 1, MPI_INT, root, world_.get()));
-  std::string out = rank() == root ? text : std::string(static_cast<std::size_t>(length), '\0');
-  RC_MPI_CALL(MPI_Bcast(out.data(), length, MPI_CHAR, root, world_.get()));
-  return out;
-}
-
-std::vector<std::string> Bootstrap::allgather_strings(const std::string& mine) const {
-  const int length = static_cast<int>(mine.size());
-  std::vector<int> lengths(static_cast<std::size_t>(size()));
-  RC_MPI_CALL(MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, world_.get()));
-  std::vector<int> offsets(lengths.size());
-  int total = 0;
-  for (std::size_t r = 0; r < lengths.size(); ++r) {
-    offsets[r] = total;
-    total += lengths[r];
-  }
-  std::vector<char> joined(static_cast<std::size_t>(total) + 1);
-  RC_MPI_CALL(MPI_Allgatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR,
-                             world_.get()));
-  std::vector<std::string> out;
-  for (std::size_t r = 0; r < lengths.size(); ++r) {
-    out.emplace_back(joined.data() + offsets[r], static_cast<std::size_t>(lengths[r]));
-  }
-  return out;
+  for (RankInfo& info : ranks) info.local_size = ranks_on_host[info.host];
+  return hosts;
 }
 
 }  // namespace railcheck

@@ -4,7 +4,7 @@
 
 #include "railcheck/analysis/analyze.h"
 #include "railcheck/analysis/pair_matrix.h"
-#include "railcheck/p2p/pair_plan.h"
+#include "railcheck/plan/pair_plan.h"
 #include "railcheck/simulate/localization.h"
 #include "simulated_samples.h"
 

@@ -1,23 +1,13 @@
 #include "railcheck/topology/node_topology.h"
 
-#include <unistd.h>
-
-#include <array>
+#include "railcheck/core/launcher_env.h"
 
 namespace railcheck {
-namespace {
-
-std::string host_name() {
-  std::array<char, 256> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0) return "";
-  return name.data();
-}
-
-}  // namespace
 
 NodeTopology assemble_topology(GpuDiscovery gpus, NicDiscovery nics, const RailOverride* rail_override) {
   NodeTopology topology;
-  topology.host = host_name();
+  const std::string host = host_name();
+  topology.host = host == "unknown" ? "" : host;
   topology.gpu_source = gpus.source;
   topology.gpus = std::move(gpus.gpus);
   topology.nics = std::move(nics.nics);

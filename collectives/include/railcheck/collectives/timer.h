@@ -1,6 +1,7 @@
 // Per-iteration timing of queued work: steady_clock on the host backend, CUDA events on NCCL.
 #pragma once
 
+#include <string>
 #include <vector>
 
 namespace railcheck {
@@ -14,6 +15,9 @@ class Timer {
   virtual void start() = 0;
   virtual void lap() = 0;
   virtual std::vector<double> finish() = 0;
+  /// After finish(): why that round's samples may include more than the timed work (for the record, e.g. a
+  /// stream latch that let go before the loop was queued, so host enqueue gaps are timed); "" when clean.
+  virtual std::string warning() const { return {}; }
 };
 
 }  // namespace railcheck

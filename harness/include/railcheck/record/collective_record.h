@@ -10,12 +10,14 @@
 
 #include "railcheck/collectives/collective_kind.h"
 #include "railcheck/collectives/data_type.h"
-#include "railcheck/run/stats.h"
+#include "railcheck/record/stats.h"
 
 namespace railcheck {
 
 /// Results format version; bump the major on incompatible changes (results-schema/results.schema.json).
-inline constexpr const char* kResultsSchemaVersion = "1.0";
+/// 1.1 added, all optional to readers: "kind" on collective records, start_unix_s / end_unix_s on every record,
+/// p99_9_us in time statistics, timing_warning, the "thread" backend and "note" lines.
+inline constexpr const char* kResultsSchemaVersion = "1.1";
 
 enum class RecordStatus { kOk, kWrong, kSkipped };
 std::string_view name_of(RecordStatus status);
@@ -28,6 +30,7 @@ struct RankResult {
   SampleStats time;                 ///< per-iteration times of this rank
   std::int64_t wrong_elements = 0;  ///< -1 when not checked
   std::vector<double> samples_us;   ///< raw per-iteration times, only with --record-samples
+  std::string timing_warning;       ///< this rank's timer's warning ("" when clean)
 };
 
 struct CollectiveRecord {
@@ -56,6 +59,9 @@ struct CollectiveRecord {
   double busbw_gbps = 0.0;
   std::int64_t wrong_elements = -1;  ///< total over ranks; -1 when not checked
   std::vector<RankResult> ranks;
+  double start_unix_s = 0.0;   ///< rank 0's wall clock when the timed loop began (0 for a skipped record)
+  double end_unix_s = 0.0;     ///< rank 0's wall clock when every rank's numbers had arrived
+  std::string timing_warning;  ///< why the timings may include more than the calls ("" clean), any rank's
 };
 
 nlohmann::json to_json(const CollectiveRecord& record);

@@ -43,8 +43,10 @@ struct GpuCheckRecord {
   std::int64_t wrong = -1;          ///< of those, wrong; -1 = not checked
   std::optional<double> max_relative_error;  ///< GEMM: the largest relative error among the checked elements
   GpuCheckStatus status = GpuCheckStatus::kOk;
-  std::string skip_reason;  ///< kSkipped
-  std::string error;        ///< kError
+  std::string skip_reason;    ///< kSkipped
+  std::string error;          ///< kError
+  double start_unix_s = 0.0;  ///< wall clock around the check (unix_now_s)
+  double end_unix_s = 0.0;
 };
 
 /// The record as results.json keeps it; "kind": "gpu_check", absent values as null.

@@ -1,7 +1,8 @@
 // The kinds of line a results.jsonl holds, and which of them are records (measurements results.json keeps
-// in "records"): the one list the writer (ResultsFiles), the readers (analyze, baseline), the schema
+// in "records"): the one list the writer (JsonlSink), the readers (analyze, baseline), the schema
 // (results.schema.json $defs/stream_line dispatches on the same names; a unit test checks they agree) and the
-// tests use. A new kind is one entry here, one $defs entry and one branch of stream_line.
+// tests use. A new record kind is one entry here, one struct in record.h's Record variant, one $defs entry and one
+// branch of stream_line.
 #pragma once
 
 #include <array>
@@ -18,6 +19,7 @@ enum class LineType {
   kBisection,  ///< one group of one bisection round (kind "bisection")
   kVerdicts,   ///< the analysis options and every verdict
   kWatchdog,   ///< the watchdog's last word on a job it ended
+  kNote,       ///< a message for the operator: a skipped test, a warning, a failure outside any record
   kSummary,    ///< last line of a run that finished: totals and the exit code
 };
 
@@ -28,7 +30,7 @@ struct LineTypeInfo {
   std::string_view schema_def;   ///< the results.schema.json $defs entry the line validates against
 };
 
-inline constexpr std::array<LineTypeInfo, 8> kLineTypes = {{
+inline constexpr std::array<LineTypeInfo, 9> kLineTypes = {{
     {LineType::kManifest, "manifest", "", "stream_manifest"},
     {LineType::kRecord, "record", "collective", "stream_record"},
     {LineType::kP2p, "p2p", "p2p", "stream_p2p_record"},
@@ -36,6 +38,7 @@ inline constexpr std::array<LineTypeInfo, 8> kLineTypes = {{
     {LineType::kBisection, "bisection", "bisection", "stream_bisection_record"},
     {LineType::kVerdicts, "verdicts", "", "stream_verdicts"},
     {LineType::kWatchdog, "watchdog", "", "stream_watchdog"},
+    {LineType::kNote, "note", "", "stream_note"},
     {LineType::kSummary, "summary", "", "stream_summary"},
 }};
 

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "railcheck/commands/simulate/simulate_command.h"
 #include "railcheck/simulate/scoring.h"
-#include "railcheck/simulate/simulate_command.h"
 
 namespace railcheck::simulate {
 

@@ -1,0 +1,33 @@
+// What `railcheck run` and the nccl-tests-style sweeps (`railcheck allreduce ...`) are asked to do: a suite
+// and the options every measuring run shares.
+#pragma once
+
+#include <string>
+
+#include "railcheck/plan/suite.h"
+#include "railcheck/run/debug_faults.h"
+#include "railcheck/run/runner.h"
+
+namespace railcheck {
+
+/// Options every measuring command shares.
+struct CommonOptions {
+  std::string backend = "auto";  ///< auto | nccl | mpi
+  bool backend_given = false;    ///< set on the command line (wins over the suite)
+  std::string output_dir;        ///< empty: railcheck-results/<utc time>-<job or pid>
+  double timeout_s = 600.0;      ///< watchdog timeout per step (-T); 0 disables
+  bool timeout_given = false;
+  RunnerOptions runner;       ///< --record-samples
+  DebugFaults faults;         ///< --debug-*: faults injected to test the harness itself
+  std::string baseline_path;  ///< run: --baseline, judge the run against this baseline file
+  std::string profile;        ///< run: --profile, the hardware profile (a baseline must match); wins over the suite's
+};
+
+/// One suite run: the suite (a file, the embedded quick suite, or one sweep from flags) and its options.
+struct SuiteRunRequest {
+  Suite suite;
+  CommonOptions common;
+  std::string command_line;  ///< argv joined, for the manifest
+};
+
+}  // namespace railcheck

@@ -1,0 +1,59 @@
+// The console: what a person watching the job reads. nccl-tests' table for collective tests (one line per
+// size, out-of-place and in-place side by side, its summary lines), perftest-like lines and link matrices for
+// p2p tests, one line per GPU check and per bisection group, notes, the verdict block, and where the
+// results files are.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "railcheck/output/sink.h"
+
+namespace railcheck {
+
+class ConsoleSink final : public OutputSink {
+ public:
+  /// `out` for everything but the watchdog's diagnosis, which goes to `err`. `results_dir` ("" none) is named
+  /// at the end of the run.
+  ConsoleSink(std::ostream& out, std::ostream& err, std::filesystem::path results_dir = {});
+
+  void begin_run(const RunManifest& manifest) override;
+  void begin_test(const TestStart& test) override;
+  void record(const Record& record) override;
+  void note(NoteLevel level, const std::string& text) override;
+  void end_test(const TestStart& test) override;
+  void verdicts(const VerdictReport& report) override;
+  void watchdog(const WatchdogReport& report) noexcept override;
+  void end_run(const RunManifest& manifest, const RunSummary& summary) override;
+
+ private:
+  void print(const CollectiveRecord& r);
+  void print(const P2pRecord& r);
+  void print(const GpuCheckRecord& r);
+  void print(const BisectionRecord& r);
+  void flush_pending();
+
+  std::ostream& out_;
+  std::ostream& err_;
+  std::filesystem::path results_dir_;
+  bool gbits_ = false;                         ///< the p2p test being printed shows Gb/s
+  std::unique_ptr<CollectiveRecord> pending_;  ///< an out-of-place record waiting for its in-place half
+  std::vector<P2pRecord> links_;               ///< the p2p test's first-pass records, for its link matrices
+  bool collectives_seen_ = false;              ///< print nccl-tests' summary lines at the end
+};
+
+/// The nccl-tests table's header for a collective test (the "# Collective test starting" block).
+std::string format_collective_header(const CollectiveTestSpec& spec, int nranks);
+/// The table line for one size (either half may be missing; both missing: ""). No newline.
+std::string format_collective_line(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place);
+/// One p2p record, perftest-like columns. No newline.
+std::string format_p2p_line(const P2pRecord& record, bool gbits);
+/// The first-pass link matrices of a p2p test, per rail: bandwidth (whichever bandwidth op was measured),
+/// and latency when it was measured.
+std::string format_link_matrices(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts,
+                                 bool gbits);
+
+}  // namespace railcheck

@@ -1,0 +1,28 @@
+// The sink that keeps the run's totals: counts every record as it streams by, and names each problem a
+// record shows (wrong elements on a rank, a failed transfer, a failed GPU check). Holds counters and problem
+// lines only, never the records.
+#pragma once
+
+#include "railcheck/output/run_summary.h"
+#include "railcheck/output/sink.h"
+
+namespace railcheck {
+
+class SummarySink final : public OutputSink {
+ public:
+  void record(const Record& record) override;
+  void note(NoteLevel level, const std::string& text) override;
+  /// The totals so far; exit_code is kExitDegraded once any problem was seen.
+  const RunSummary& summary() const { return summary_; }
+
+ private:
+  void count(const CollectiveRecord& r);
+  void count(const P2pRecord& r);
+  void count(const GpuCheckRecord& r);
+  void count(const BisectionRecord& r);
+  RunSummary summary_;
+  double busbw_sum_ = 0.0;
+  int busbw_records_ = 0;
+};
+
+}  // namespace railcheck

@@ -1,0 +1,47 @@
+// Suite files (suites/*.json, schema results-schema/suite.schema.json): a named list of collective sweeps.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "railcheck/analysis/thresholds.h"
+#include "railcheck/plan/p2p_options.h"
+#include "railcheck/plan/test_spec.h"
+
+namespace railcheck {
+
+inline constexpr int kSuiteSchemaVersion = 1;
+
+/// A pairwise point-to-point test: every pair of hosts per rail (railcheck p2p's options), then, when the
+/// analysis finds suspects, their re-tests with known-good peers.
+struct P2pTestSpec {
+  std::string name;  ///< record label ("test" field of its p2p records)
+  P2pOptions options;
+};
+
+struct Suite {
+  std::string name;
+  std::string description;
+  std::string source;                  ///< file path, or "<embedded quick.json>"
+  std::optional<std::string> backend;  ///< auto | nccl | mpi; the command line wins
+  std::optional<double> timeout_s;     ///< watchdog timeout; the command line wins
+  std::vector<CollectiveTestSpec> tests;
+  std::vector<P2pTestSpec> p2p_tests;  ///< run after the collectives, in file order
+  std::string profile;                 ///< hardware profile a baseline must match; empty: any
+  analysis::AnalysisOptions analysis;  ///< thresholds the verdicts use ("analysis" object)
+};
+
+/// Parses suite JSON. Throws InputError "<source>: <field path>: <problem>; <fix>" (one line) on any problem,
+/// including unknown fields, so a typo never silently runs the wrong test.
+Suite parse_suite(std::string_view json_text, const std::string& source);
+
+/// Reads and parses a suite file; a missing or unreadable file is an InputError naming it.
+Suite load_suite(const std::filesystem::path& path);
+
+/// The embedded default suite (suites/quick.json compiled into the binary).
+Suite embedded_quick_suite();
+
+}  // namespace railcheck

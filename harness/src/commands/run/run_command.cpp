@@ -1,0 +1,198 @@
+#include "railcheck/commands/run/run_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include "railcheck/commands/run/run_suite.h"
+#include "railcheck/core/error.h"
+#include "railcheck/plan/sizes.h"
+
+namespace railcheck {
+namespace {
+
+void add_common_options(CLI::App& app, CommonOptions& common) {
+  app.add_option("--backend", common.backend, "auto (NCCL when every rank sees a GPU, else MPI host), nccl or mpi")
+      ->check(CLI::IsMember({"auto", "nccl", "mpi"}));
+  app.add_option("--output-dir", common.output_dir,
+                 "where results.jsonl (streamed) and results.json go; default railcheck-results/<time>-<job>");
+  app.add_option("-T,--timeout", common.timeout_s,
+                 "watchdog: seconds one step may take before the run is aborted "
+                 "naming the missing ranks (0 disables)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--record-samples", common.runner.record_samples, "keep every rank's per-iteration times");
+  app.add_option("--debug-corrupt-rank", common.faults.corrupt_rank,
+                 "testing the checker: corrupt this rank's results after each check pass");
+  app.add_option("--debug-hang-rank", common.faults.hang_rank,
+                 "testing the watchdog: this rank hangs before its first measurement");
+  app.add_option("--debug-slow-rank", common.faults.slow_rank,
+                 "testing bisection: this rank sleeps --debug-slow-ms after each collective call");
+  app.add_option("--debug-slow-ms", common.faults.slow_ms, "milliseconds for --debug-slow-rank")
+      ->check(CLI::NonNegativeNumber);
+}
+
+// `railcheck run [suite]`: the suite file's settings unless a flag says otherwise.
+class SuiteCommand final : public RunCommand {
+ public:
+  explicit SuiteCommand(CLI::App& sub) : sub_(sub) {
+    sub.add_option("suite", suite_path_, "suite JSON file, e.g. suites/quick.json");
+    sub.add_option("--baseline", request_.common.baseline_path, "judge the run against this baseline file too");
+    sub.add_option("--profile", request_.common.profile,
+                   "hardware profile of this cluster (a baseline must match it)");
+    add_common_options(sub, request_.common);
+  }
+
+  void finish() override {
+    CommonOptions& common = request_.common;
+    common.backend_given = sub_.count("--backend") > 0;
+    common.timeout_given = sub_.count("--timeout") > 0;
+    request_.suite = suite_path_.empty() ? embedded_quick_suite() : load_suite(suite_path_);
+    if (request_.suite.backend && !common.backend_given) common.backend = *request_.suite.backend;
+    if (request_.suite.timeout_s && !common.timeout_given) common.timeout_s = *request_.suite.timeout_s;
+    if (common.profile.empty()) common.profile = request_.suite.profile;
+  }
+
+ private:
+  CLI::App& sub_;
+  std::string suite_path_;
+};
+
+// Raw flag text for one sweep, converted and validated in finish().
+struct SweepFlags {
+  std::string min_bytes = "32M", max_bytes = "32M", step_bytes = "1M";
+  double step_factor = 1.0;
+  int iters = 20, warmup_iters = 1, check = 1, root = 0, graph_launches = 0;
+  std::string dtype = "float", op = "sum", placement = "both";
+};
+
+std::size_t size_flag(const std::string& text, const char* flag) {
+  if (auto size = parse_size(text)) return *size;
+  throw InputError(std::string(flag) + " '" + text + "' is not a size; use bytes such as 8, 64K, 1M or 1G");
+}
+
+// Maps a spec problem's field to the flag a user typed.
+std::string flag_of(const std::string& field) {
+  if (field == "min_bytes") return "-b";
+  if (field == "max_bytes") return "-e";
+  if (field == "step_bytes") return "-i";
+  if (field == "iters") return "-n";
+  if (field == "warmup_iters") return "-w";
+  if (field == "check") return "-c";
+  if (field == "root") return "-r";
+  if (field == "graph_launches") return "-G";
+  return "--" + field;
+}
+
+// `railcheck allreduce ...`: nccl-tests' flags; -d all / -o all expand to one test per type and operator.
+class SweepCommand final : public RunCommand {
+ public:
+  SweepCommand(CLI::App& sub, CollectiveKind kind) : sub_(sub), kind_(kind) {
+    SweepFlags& f = flags_;
+    sub.add_option("-b,--minbytes", f.min_bytes, "minimum size (bytes; K, M, G suffixes)")->capture_default_str();
+    sub.add_option("-e,--maxbytes", f.max_bytes, "maximum size")->capture_default_str();
+    sub.add_option("-i,--stepbytes", f.step_bytes, "size increment when -f is not given")->capture_default_str();
+    sub.add_option("-f,--stepfactor", f.step_factor, "size multiplier (> 1 replaces -i)")->capture_default_str();
+    sub.add_option("-n,--iters", f.iters, "timed iterations per size")->capture_default_str();
+    sub.add_option("-w,--warmup_iters", f.warmup_iters, "warm-up iterations per size")->capture_default_str();
+    sub.add_option("-c,--check", f.check, "correctness passes per size (0 disables)")->capture_default_str();
+    sub.add_option("-d,--datatype", f.dtype, "element type or 'all': " + data_type_choices())->capture_default_str();
+    sub.add_option("-o,--op", f.op, "reduction or 'all': " + reduce_op_choices())->capture_default_str();
+    sub.add_option("-r,--root", f.root, "root rank (broadcast, reduce)")->capture_default_str();
+    sub.add_option("-G,--cudagraph", f.graph_launches,
+                   "capture the timed loop in a CUDA graph, replay it N times (NCCL)")
+        ->capture_default_str();
+    sub.add_option("--placement", f.placement, "both, out_of_place or in_place")->capture_default_str();
+    add_common_options(sub, request_.common);
+  }
+
+  void finish() override {
+    request_.common.backend_given = sub_.count("--backend") > 0;
+    request_.common.timeout_given = sub_.count("--timeout") > 0;
+    request_.suite.name = std::string(key_of(kind_));
+    request_.suite.source = "command line";
+    request_.suite.tests = specs();
+  }
+
+ private:
+  std::vector<CollectiveTestSpec> specs() const {
+    const SweepFlags& f = flags_;
+    CollectiveTestSpec base;
+    base.kind = kind_;
+    base.name = std::string(key_of(kind_));
+    base.min_bytes = size_flag(f.min_bytes, "-b");
+    base.max_bytes = size_flag(f.max_bytes, "-e");
+    base.step_bytes = size_flag(f.step_bytes, "-i");
+    base.step_factor = f.step_factor;
+    base.iters = f.iters;
+    base.warmup_iters = f.warmup_iters;
+    base.check_iters = f.check;
+    base.root = f.root;
+    base.graph_launches = f.graph_launches;
+    auto placement = parse_placement(f.placement);
+    if (!placement) throw InputError("--placement '" + f.placement + "': choose both, out_of_place or in_place");
+    base.placement = *placement;
+    if (auto problem = validate(base)) throw InputError(flag_of(problem->field) + ": " + problem->message);
+
+    std::vector<DataType> types;
+    if (f.dtype == "all") {
+      types.assign(all_data_types().begin(), all_data_types().end());
+    } else if (auto type = parse_data_type(f.dtype)) {
+      types.push_back(*type);
+    } else {
+      throw InputError("-d '" + f.dtype + "' is not a data type; choose one of " + data_type_choices() + ", all");
+    }
+    std::vector<ReduceOp> ops;
+    if (f.op == "all") {
+      ops.assign(all_reduce_ops().begin(), all_reduce_ops().end());
+    } else if (auto op = parse_reduce_op(f.op)) {
+      ops.push_back(*op);
+    } else {
+      throw InputError("-o '" + f.op + "' is not a reduction; choose one of " + reduce_op_choices() + ", all");
+    }
+    if (!takes_reduce_op(kind_)) ops.resize(1);
+
+    std::vector<CollectiveTestSpec> out;
+    for (DataType type : types) {
+      for (ReduceOp op : ops) {
+        CollectiveTestSpec spec = base;
+        spec.type = type;
+        spec.op = op;
+        if (types.size() > 1 || ops.size() > 1) spec.name = test_key(spec);
+        out.push_back(spec);
+      }
+    }
+    return out;
+  }
+
+  CLI::App& sub_;
+  CollectiveKind kind_;
+  SweepFlags flags_;
+};
+
+}  // namespace
+
+int RunCommand::run(const CommandEnv& env) {
+  request_.command_line = env.command_line;
+  return run_suite(request_, *env.bootstrap, env.sinks, env.out, env.err);
+}
+
+CommandSpec run_command_spec() {
+  return {"run",
+          {},
+          "run a suite file (default: the embedded quick suite)",
+          [](CLI::App& sub) { return std::make_unique<SuiteCommand>(sub); }};
+}
+
+std::vector<CommandSpec> sweep_command_specs() {
+  std::vector<CommandSpec> specs;
+  for (CollectiveKind kind : all_collectives()) {
+    const std::string key(key_of(kind));
+    std::string name = key;
+    std::erase(name, '_');
+    specs.push_back({name,
+                     {key, key + "_perf"},
+                     "sweep " + key + " like nccl-tests' " + key + "_perf",
+                     [kind](CLI::App& sub) { return std::make_unique<SweepCommand>(sub, kind); }});
+  }
+  return specs;
+}
+
+}  // namespace railcheck

@@ -1,0 +1,169 @@
+#include "railcheck/commands/run/run_suite.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+#include <sstream>
+
+#include "railcheck/p2p/p2p_suite_test.h"
+#include "railcheck/analysis/baseline.h"
+#include "railcheck/core/error.h"
+#include "railcheck/output/output_dir.h"
+#include "railcheck/output/summary_sink.h"
+#include "railcheck/record/manifest.h"
+#include "railcheck/run/backend.h"
+#include "railcheck/run/collective_bisection.h"
+#include "railcheck/run/judge_run.h"
+#include "railcheck/run/progress_display.h"
+#include "railcheck/run/runner.h"
+#include "railcheck/run/watchdog.h"
+#include "railcheck/topology/local_discovery.h"
+
+namespace railcheck {
+namespace {
+
+RunManifest collect_manifest(const SuiteRunRequest& request, const Bootstrap& bootstrap, const BackendChoice& choice) {
+  RunManifest m = base_manifest(request.command_line, request.suite.name, bootstrap);
+  m.backend = choice.name;
+  m.backend_reason = choice.reason;
+  fill_cuda_versions(m);
+  if (bootstrap.rank() == 0) m.topology = manifest_topology();  // rank 0's node; null when nothing found
+  // Each rank describes its own GPU; rank 0 collects them.
+  const auto gpu = describe_gpu(choice);
+  const nlohmann::json mine = gpu ? nlohmann::json{{"device", gpu->device},
+                                                   {"name", gpu->name},
+                                                   {"uuid", gpu->uuid},
+                                                   {"pci_bus_id", gpu->pci_bus_id}}
+                                  : nlohmann::json(nullptr);
+  const auto all = bootstrap.gather_strings(mine.dump(), 0);
+  for (std::size_t r = 0; r < m.ranks.size() && r < all.size(); ++r) {
+    const nlohmann::json d = nlohmann::json::parse(all[r]);
+    if (d.is_null()) continue;
+    m.ranks[r].gpu = GpuDescription{d.at("device"), d.at("name"), d.at("uuid"), d.at("pci_bus_id")};
+  }
+  return m;
+}
+
+// What a bisecting test's groups are judged against: the suite's number, else the baseline's group entry for
+// the test at the bisection size. Neither: an input error before anything is measured.
+BisectionExpectation bisection_expectation(const Suite& suite, const CollectiveTestSpec& spec,
+                                           const analysis::Baseline* baseline, int world_size) {
+  const std::string where = suite.source + ": test '" + spec.name + "': bisect";
+  if (spec.bisect.expected_busbw_gbps > 0.0) return {spec.bisect.expected_busbw_gbps, "suite expected_busbw_gbps"};
+  const std::size_t size = spec.bisect.size_bytes > 0 ? spec.bisect.size_bytes : spec.max_bytes;
+  const std::string metric = test_key(spec) + " busbw_gbps";
+  if (baseline == nullptr) {
+    throw InputError(where +
+                     ": no expected_busbw_gbps and no --baseline; give \"bisect\": {\"expected_busbw_gbps\": "
+                     "<what a healthy group reaches>} or run with --baseline FILE");
+  }
+  const analysis::BaselineEntry* entry = analysis::find_entry(*baseline, "group", metric, size, -1, world_size);
+  if (entry == nullptr) entry = analysis::find_entry(*baseline, "group", metric, size, -1, -1);
+  if (entry == nullptr) {
+    throw InputError(where + ": baseline " + baseline->source + " has no group entry for " + metric + " at " +
+                     std::to_string(size) + " B; regenerate it from a run of this test or give expected_busbw_gbps");
+  }
+  return {entry->expected, "baseline " + baseline->source};
+}
+
+// Everything checked before anything is measured, the same on every rank.
+struct Prepared {
+  std::optional<analysis::Baseline> baseline;
+  std::vector<std::optional<BisectionExpectation>> bisect;  ///< per collective test
+};
+
+Prepared prepare(const SuiteRunRequest& request, const Bootstrap& bootstrap) {
+  const Suite& suite = request.suite;
+  for (const CollectiveTestSpec& spec : suite.tests) {
+    if (auto problem = validate(spec, bootstrap.size())) {
+      throw InputError(suite.source + ": test '" + spec.name + "': " + problem->field + ": " + problem->message);
+    }
+  }
+  Prepared p;
+  if (!request.common.baseline_path.empty()) {
+    p.baseline = analysis::load_baseline(request.common.baseline_path);
+    analysis::check_profile(*p.baseline, request.common.profile);
+  }
+  for (const CollectiveTestSpec& spec : suite.tests) {
+    p.bisect.push_back(spec.bisect.enabled ? std::optional(bisection_expectation(
+                                                 suite, spec, p.baseline ? &*p.baseline : nullptr, bootstrap.size()))
+                                           : std::nullopt);
+  }
+  return p;
+}
+
+}  // namespace
+
+int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const SinkRegistry& sinks,
+              std::ostream& out, std::ostream& err) {
+  const CommonOptions& common = request.common;
+  const Suite& suite = request.suite;
+  const BackendChoice choice = choose_backend(common.backend, bootstrap);
+  const Prepared prepared = prepare(request, bootstrap);
+  const std::filesystem::path dir = prepare_output_dir(common.output_dir, bootstrap);
+  const bool root = bootstrap.rank() == 0;
+
+  RunManifest manifest = collect_manifest(request, bootstrap, choice);
+  SinkFanout outputs;
+  SummarySink* summary = nullptr;
+  if (root) {
+    outputs = sinks.open({dir, out, err});
+    auto counter = std::make_unique<SummarySink>();
+    summary = counter.get();
+    outputs.add(std::move(counter));
+    outputs.begin_run(manifest);
+  }
+
+  // The watchdog watches communicator set-up too (ncclCommInitRank is the first call to hang on a bad
+  // fabric); rank 0's diagnosis goes to its outputs, another rank's (rank 0 lost) to its console.
+  Steps steps;
+  HangFault hang(common.faults, bootstrap);  // before the watchdog: a hung rank never announces the step
+  steps.attach(hang);
+  WatchdogOptions watchdog_options;
+  watchdog_options.timeout_s = common.timeout_s;
+  Watchdog watchdog(bootstrap, watchdog_options, [root, &outputs, &err](const WatchdogReport& report) {
+    if (root) {
+      outputs.watchdog(report);
+    } else {
+      err << report.text << std::endl;
+    }
+  });
+  steps.attach(watchdog);
+  ProgressDisplay progress(root && isatty(STDERR_FILENO) == 1, err);
+  steps.attach(progress);
+
+  std::unique_ptr<Collective> collective;
+  {
+    const Steps::Scope step = steps.begin(StepKind::kSetup, "communicator set-up (" + choice.name + ")");
+    collective = with_debug_faults(make_collective(choice, bootstrap), common.faults, bootstrap.rank());
+  }
+  const RunContext context{bootstrap, *collective, steps, outputs};
+  Runner runner(context, common.runner);
+  for (std::size_t t = 0; t < suite.tests.size(); ++t) {
+    runner.run(suite.tests[t]);
+    if (prepared.bisect[t]) {
+      run_collective_bisection(suite.tests[t], *prepared.bisect[t], suite.analysis.bisection, context);
+    }
+  }
+  const double p2p_timeout_s = common.timeout_s > 0 ? std::min(common.timeout_s, 60.0) : 30.0;
+  for (const P2pTestSpec& spec : suite.p2p_tests) {
+    run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, outputs);
+  }
+
+  int exit_code = kExitHealthy;
+  if (root) {
+    const analysis::Baseline* baseline = prepared.baseline ? &*prepared.baseline : nullptr;
+    const int verdict_code =
+        judge_run(dir / "results.jsonl", {suite.analysis, baseline, common.baseline_path, common.profile}, outputs);
+    RunSummary totals = summary->summary();
+    totals.exit_code = std::max(totals.exit_code, verdict_code);
+    manifest.end_time = utc_now_iso8601();
+    outputs.end_run(manifest, totals);
+    exit_code = totals.exit_code;
+  }
+  progress.finish();
+  return bootstrap.max_over_ranks(exit_code);
+}
+
+}  // namespace railcheck

@@ -1,0 +1,147 @@
+#include "railcheck/output/console_sink.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "railcheck/analysis/verdict.h"
+
+namespace railcheck {
+
+ConsoleSink::ConsoleSink(std::ostream& out, std::ostream& err, std::filesystem::path results_dir)
+    : out_(out), err_(err), results_dir_(std::move(results_dir)) {}
+
+void ConsoleSink::begin_run(const RunManifest& m) {
+  out_ << "# railcheck " << m.railcheck_version << " (" << m.git_revision << ")  " << m.suite
+       << "  backend: " << m.backend << " (" << m.backend_reason << ")\n";
+  out_ << "# " << m.ranks.size() << " ranks on " << m.hosts.size() << " hosts; results: see end of output\n#\n";
+  out_ << "# Using devices\n";
+  for (const RankEntry& entry : m.ranks) {
+    char line[256];
+    std::snprintf(line, sizeof line, "#  Rank %2d Group  0 Pid %6d on %10s device %2d [%s] %s\n", entry.info.rank,
+                  entry.info.pid, entry.info.host.c_str(), entry.gpu ? entry.gpu->device : -1,
+                  entry.gpu ? entry.gpu->pci_bus_id.c_str() : "host",
+                  entry.gpu ? entry.gpu->name.c_str() : "host memory");
+    out_ << line;
+  }
+  out_ << single_cpu_note(m);
+  out_.flush();
+}
+
+void ConsoleSink::begin_test(const TestStart& test) {
+  flush_pending();
+  if (test.collective != nullptr) {
+    out_ << format_collective_header(*test.collective, test.nranks);
+  } else {
+    if (!test.name.empty()) out_ << "# test " << test.name << '\n';
+    for (const std::string& line : test.description) out_ << "# " << line << '\n';
+  }
+  gbits_ = test.gbits;
+  links_.clear();
+  out_.flush();
+}
+
+void ConsoleSink::record(const Record& record) {
+  std::visit([this](const auto& r) { print(r); }, record);
+  out_.flush();
+}
+
+void ConsoleSink::print(const CollectiveRecord& r) {
+  collectives_seen_ = true;
+  if (!r.in_place) {
+    flush_pending();
+    pending_ = std::make_unique<CollectiveRecord>(r);
+    return;
+  }
+  if (pending_ && pending_->size_bytes == r.size_bytes) {
+    out_ << format_collective_line(pending_.get(), &r) << '\n';
+    if (!pending_->timing_warning.empty()) out_ << "# WARNING: " << pending_->timing_warning << '\n';
+    pending_.reset();
+  } else {
+    flush_pending();
+    out_ << format_collective_line(nullptr, &r) << '\n';
+  }
+  if (!r.timing_warning.empty()) out_ << "# WARNING: " << r.timing_warning << '\n';
+}
+
+void ConsoleSink::print(const P2pRecord& r) {
+  out_ << format_p2p_line(r, gbits_) << '\n';
+  if (r.phase == "first") links_.push_back(r);
+}
+
+void ConsoleSink::print(const GpuCheckRecord& r) { out_ << "# " << format_gpu_check_line(r) << '\n'; }
+
+void ConsoleSink::print(const BisectionRecord& r) {
+  std::vector<std::string> names;
+  for (const BisectionMember& m : r.members) {
+    names.push_back(m.local_rank ? analysis::label(analysis::make_gpu(m.host, *m.local_rank)) : m.host);
+  }
+  out_ << "# bisect " << r.test << " round " << r.round << ": " << analysis::format_list(names) << " (" << r.nranks
+       << " ranks) busbw " << analysis::format_value(r.busbw_gbps, "busbw_gbps") << ": "
+       << (r.slow ? (r.split ? "SLOW, split" : "SLOW, isolated") : "ok") << '\n';
+}
+
+void ConsoleSink::flush_pending() {
+  if (!pending_) return;
+  out_ << format_collective_line(pending_.get(), nullptr) << '\n';
+  if (!pending_->timing_warning.empty()) out_ << "# WARNING: " << pending_->timing_warning << '\n';
+  pending_.reset();
+}
+
+void ConsoleSink::note(NoteLevel level, const std::string& text) {
+  flush_pending();
+  switch (level) {
+    case NoteLevel::kInfo:
+      out_ << "# " << text << '\n';
+      break;
+    case NoteLevel::kSkip:
+      out_ << "# SKIP " << text << '\n';
+      break;
+    case NoteLevel::kWarning:
+      out_ << "# WARNING: " << text << '\n';
+      break;
+    case NoteLevel::kFailure:
+      out_ << "# FAILED " << text << '\n';
+      break;
+  }
+  out_.flush();
+}
+
+void ConsoleSink::end_test(const TestStart& test) {
+  flush_pending();
+  if (test.kind == LineType::kP2p && !links_.empty()) out_ << format_link_matrices(links_, test.hosts, test.gbits);
+  links_.clear();
+  out_.flush();
+}
+
+void ConsoleSink::verdicts(const VerdictReport& report) {
+  flush_pending();
+  analysis::print_verdicts(out_, report.verdicts);
+  out_.flush();
+}
+
+void ConsoleSink::watchdog(const WatchdogReport& report) noexcept {
+  try {
+    err_ << report.text << std::endl;
+  } catch (...) {  // the watchdog ends the job next; nothing to do about a broken stream
+  }
+}
+
+void ConsoleSink::end_run(const RunManifest&, const RunSummary& s) {
+  flush_pending();
+  if (collectives_seen_) {
+    out_ << "#\n# Out of bounds values : " << s.wrong_elements << (s.wrong_elements == 0 ? " OK" : " FAILED") << '\n';
+    char line[128];
+    std::snprintf(line, sizeof line, "# Avg bus bandwidth    : %g\n", s.avg_busbw_gbps);
+    out_ << line;
+  }
+  if (s.skipped_records > 0) out_ << "# Skipped records      : " << s.skipped_records << '\n';
+  for (const std::string& problem : s.problems) out_ << "# PROBLEM: " << problem << '\n';
+  out_ << "#\n";
+  if (!results_dir_.empty()) {
+    out_ << "# results: " << (results_dir_ / "results.json").string()
+         << " (streamed: " << (results_dir_ / "results.jsonl").string() << ")\n";
+  }
+  out_.flush();
+}
+
+}  // namespace railcheck

@@ -1,0 +1,34 @@
+#include "railcheck/output/sink_registry.h"
+
+#include "railcheck/output/console_sink.h"
+#include "railcheck/output/jsonl_sink.h"
+#include "railcheck/output/results_document_sink.h"
+
+namespace railcheck {
+
+SinkRegistry SinkRegistry::standard() {
+  SinkRegistry registry;
+  // Files first: a record is on disk before it is on the console, and results.json exists when the console
+  // names it.
+  registry.add({"jsonl", [](const SinkContext& c) { return std::make_unique<JsonlSink>(c.dir / "results.jsonl"); }});
+  registry.add({"results_json", [](const SinkContext& c) {
+                  return std::make_unique<ResultsDocumentSink>(c.dir / "results.jsonl", c.dir / "results.json");
+                }});
+  registry.add({"console", [](const SinkContext& c) { return std::make_unique<ConsoleSink>(c.out, c.err, c.dir); }});
+  return registry;
+}
+
+SinkRegistry& SinkRegistry::add(SinkKind kind) {
+  kinds_.push_back(std::move(kind));
+  return *this;
+}
+
+SinkFanout SinkRegistry::open(const SinkContext& context) const {
+  SinkFanout fanout;
+  for (const SinkKind& kind : kinds_) {
+    if (auto sink = kind.make(context)) fanout.add(std::move(sink));
+  }
+  return fanout;
+}
+
+}  // namespace railcheck

@@ -1,0 +1,21 @@
+#include "railcheck/record/record.h"
+
+namespace railcheck {
+namespace {
+
+LineType line_type(const CollectiveRecord&) { return LineType::kRecord; }
+LineType line_type(const P2pRecord&) { return LineType::kP2p; }
+LineType line_type(const GpuCheckRecord&) { return LineType::kGpuCheck; }
+LineType line_type(const BisectionRecord&) { return LineType::kBisection; }
+
+}  // namespace
+
+LineType line_type_of(const Record& record) {
+  return std::visit([](const auto& r) { return line_type(r); }, record);
+}
+
+nlohmann::json to_json(const Record& record) {
+  return std::visit([](const auto& r) { return to_json(r); }, record);
+}
+
+}  // namespace railcheck
