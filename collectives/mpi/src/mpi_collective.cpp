@@ -1,21 +1,19 @@
 #include "railcheck/collectives/mpi_collective.h"
 
 #include <climits>
-#include <cstdlib>
 #include <cstring>
 
 #include "mpi_types.h"
-#include "railcheck/collectives/host_timer.h"
+#include "railcheck/collectives/host_memory_collective.h"
 #include "railcheck/collectives/mpi_call.h"
 #include "railcheck/collectives/mpi_comm.h"
 
 namespace railcheck {
 namespace {
 
-constexpr std::size_t kHostAlignment = 4096;
 constexpr int kSendRecvTag = 7;
 
-class MpiCollective final : public Collective {
+class MpiCollective final : public HostMemoryCollective {
  public:
   explicit MpiCollective(MpiComm comm) : comm_(std::move(comm)) {
     RC_MPI_CALL(MPI_Comm_rank(comm_.get(), &rank_));
@@ -25,30 +23,6 @@ class MpiCollective final : public Collective {
   std::string_view backend_name() const override { return "mpi"; }
   int rank() const override { return rank_; }
   int size() const override { return size_; }
-
-  Buffer allocate(std::size_t bytes) override {
-    void* data = nullptr;
-    const std::size_t rounded = (bytes + kHostAlignment - 1) / kHostAlignment * kHostAlignment;
-    if (posix_memalign(&data, kHostAlignment, rounded == 0 ? kHostAlignment : rounded) != 0) {
-      throw Error("cannot allocate " + std::to_string(bytes) + " bytes of host memory");
-    }
-    std::memset(data, 0, bytes);  // touch every page now, not inside the timed loop
-    return Buffer(data, bytes, MemoryKind::kHost, [](void* p) noexcept { std::free(p); });
-  }
-
-  void upload(Buffer& dst, std::size_t offset, std::span<const std::byte> src) override {
-    check_copy_range(dst, offset, src.size());
-    std::memcpy(dst.bytes_ptr() + offset, src.data(), src.size());
-  }
-
-  void download(const Buffer& src, std::size_t offset, std::span<std::byte> dst) override {
-    check_copy_range(src, offset, dst.size());
-    std::memcpy(dst.data(), src.bytes_ptr() + offset, dst.size());
-  }
-
-  std::unique_ptr<Timer> make_timer() override { return std::make_unique<HostTimer>(); }
-
-  bool supports_in_place(CollectiveKind) const override { return true; }
 
   void run(const CollectiveCall& call) override;
   void synchronize() override {}

@@ -1,17 +1,14 @@
 #include "railcheck/collectives/thread_collective.h"
 
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "railcheck/collectives/host_memory_collective.h"
 #include "railcheck/collectives/host_reduce.h"
-#include "railcheck/collectives/host_timer.h"
 #include "railcheck/core/error.h"
 
 namespace railcheck {
 namespace {
-
-constexpr std::size_t kHostAlignment = 64;
 
 // Elements each rank contributes and receives for one call (`count` is NCCL's count argument).
 struct CallShape {
@@ -36,7 +33,7 @@ CallShape shape_of(CollectiveKind kind, std::size_t count, std::size_t ranks) {
   return {count, count};
 }
 
-class ThreadCollective final : public Collective {
+class ThreadCollective final : public HostMemoryCollective {
  public:
   ThreadCollective(std::shared_ptr<ThreadGroup> group, int rank) : group_(std::move(group)), rank_(rank) {}
 
@@ -44,26 +41,6 @@ class ThreadCollective final : public Collective {
   int rank() const override { return rank_; }
   int size() const override { return group_->size(); }
 
-  Buffer allocate(std::size_t bytes) override {
-    const std::size_t rounded = (bytes + kHostAlignment - 1) / kHostAlignment * kHostAlignment;
-    void* data = std::aligned_alloc(kHostAlignment, rounded == 0 ? kHostAlignment : rounded);
-    if (data == nullptr) throw Error("cannot allocate " + std::to_string(bytes) + " bytes of host memory");
-    std::memset(data, 0, bytes);
-    return Buffer(data, bytes, MemoryKind::kHost, [](void* p) noexcept { std::free(p); });
-  }
-
-  void upload(Buffer& dst, std::size_t offset, std::span<const std::byte> src) override {
-    check_copy_range(dst, offset, src.size());
-    std::memcpy(dst.bytes_ptr() + offset, src.data(), src.size());
-  }
-
-  void download(const Buffer& src, std::size_t offset, std::span<std::byte> dst) override {
-    check_copy_range(src, offset, dst.size());
-    std::memcpy(dst.data(), src.bytes_ptr() + offset, dst.size());
-  }
-
-  std::unique_ptr<Timer> make_timer() override { return std::make_unique<HostTimer>(); }
-  bool supports_in_place(CollectiveKind) const override { return true; }
   void synchronize() override { group_->job()->throw_if_ended(); }
 
   void run(const CollectiveCall& call) override;

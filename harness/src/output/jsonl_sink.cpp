@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "railcheck/analysis/analyze.h"
 #include "railcheck/core/error.h"
 #include "railcheck/record/wall_clock.h"
-#include "railcheck/analysis/analyze.h"
 
 namespace railcheck {
 namespace {

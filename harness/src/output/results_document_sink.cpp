@@ -30,7 +30,8 @@ std::string nested(const json& value, const std::string& indent) {
 
 class DocumentFile {
  public:
-  explicit DocumentFile(const std::filesystem::path& path) : path_(path), file_(std::fopen(path.c_str(), "w"), &std::fclose) {
+  explicit DocumentFile(const std::filesystem::path& path)
+      : path_(path), file_(std::fopen(path.c_str(), "w"), &std::fclose) {
     if (!file_) fail("cannot create");
   }
   void write(const std::string& text) {

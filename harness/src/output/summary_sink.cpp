@@ -37,9 +37,9 @@ void SummarySink::count(const CollectiveRecord& r) {
   }
   for (const RankResult& rank : r.ranks) {
     if (rank.wrong_elements <= 0) continue;
-    summary_.problems.push_back("rank " + std::to_string(rank.rank) + " (" + rank.host +
-                                "): " + std::to_string(rank.wrong_elements) + " wrong elements in " + r.test_name +
-                                " " + std::to_string(r.size_bytes) + " B " + (r.in_place ? "in-place" : "out-of-place"));
+    summary_.problems.push_back("rank " + std::to_string(rank.rank) + " (" + rank.host + "): " +
+                                std::to_string(rank.wrong_elements) + " wrong elements in " + r.test_name + " " +
+                                std::to_string(r.size_bytes) + " B " + (r.in_place ? "in-place" : "out-of-place"));
   }
 }
 

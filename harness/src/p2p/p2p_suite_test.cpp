@@ -89,7 +89,10 @@ void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, dou
   PairPlanOptions plan_options;
   plan_options.within_node = spec.options.within_node;
   const std::vector<PairRound> plan = plan_pairs(layout, plan_options);
-  TestStart start{spec.name, LineType::kP2p, bootstrap.size()};
+  TestStart start;
+  start.name = spec.name;
+  start.kind = LineType::kP2p;
+  start.nranks = bootstrap.size();
   start.description = session->describe(plan.size());
   start.hosts = bootstrap.hosts();
   start.gbits = spec.options.report_gbits;

@@ -36,7 +36,11 @@ void Runner::run(const CollectiveTestSpec& spec) {
     throw InputError("test '" + spec.name + "': graph_launches (-G) needs CUDA graphs; the " +
                      std::string(collective_.backend_name()) + " backend has none (use -G 0 or --backend nccl)");
   }
-  TestStart start{spec.name, LineType::kRecord, collective_.size(), &spec};
+  TestStart start;
+  start.name = spec.name;
+  start.kind = LineType::kRecord;
+  start.nranks = collective_.size();
+  start.collective = &spec;
   sink_.begin_test(start);
   for (std::size_t size : size_sweep(spec.min_bytes, spec.max_bytes, spec.step_bytes, spec.step_factor)) {
     run_size(spec, size);

@@ -87,7 +87,8 @@ std::string doubles_to_bytes(const std::vector<double>& values) {
 
 }  // namespace
 
-ThreadBootstrap::ThreadBootstrap(std::shared_ptr<ThreadWorld> world, int rank) : world_(std::move(world)), rank_(rank) {}
+ThreadBootstrap::ThreadBootstrap(std::shared_ptr<ThreadWorld> world, int rank)
+    : world_(std::move(world)), rank_(rank) {}
 ThreadBootstrap::~ThreadBootstrap() = default;
 
 const RankInfo& ThreadBootstrap::self() const { return world_->ranks()[static_cast<std::size_t>(rank_)]; }

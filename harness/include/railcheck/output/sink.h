@@ -17,16 +17,16 @@
 
 #include "railcheck/analysis/verdict.h"
 #include "railcheck/output/run_summary.h"
+#include "railcheck/plan/test_spec.h"
 #include "railcheck/record/manifest.h"
 #include "railcheck/record/record.h"
 #include "railcheck/record/watchdog_report.h"
-#include "railcheck/plan/test_spec.h"
 
 namespace railcheck {
 
 /// A test about to produce records.
 struct TestStart {
-  std::string name;   ///< suite entry name ("" for the single test of `railcheck p2p` / `gpu-check`)
+  std::string name;                   ///< suite entry name ("" for the single test of `railcheck p2p` / `gpu-check`)
   LineType kind = LineType::kRecord;  ///< the record kind it produces
   int nranks = 0;
   const CollectiveTestSpec* collective = nullptr;  ///< collective tests: the spec (for the table's header)

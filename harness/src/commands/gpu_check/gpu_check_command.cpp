@@ -98,7 +98,10 @@ int run_gpu_check_command(const GpuCheckOptions& options, const CommandEnv& env)
   const SummarySink& summary = *counter;
   outputs.add(std::move(counter));
   outputs.begin_run(manifest);
-  TestStart start{"gpu-check", LineType::kGpuCheck, 1};
+  TestStart start;
+  start.name = "gpu-check";
+  start.kind = LineType::kGpuCheck;
+  start.nranks = 1;
   outputs.begin_test(start);
   double started = unix_now_s();
   auto emit = [&](const GpuCheckRecord& measured) {

@@ -45,7 +45,9 @@ int P2pCommand::run(const CommandEnv& env) {
     outputs.add(std::move(counter));
     outputs.begin_run(manifest);
   }
-  TestStart start{"", LineType::kP2p, bootstrap.size()};
+  TestStart start;
+  start.kind = LineType::kP2p;
+  start.nranks = bootstrap.size();
   start.description = session.describe(plan.size());
   start.hosts = bootstrap.hosts();
   start.gbits = o.report_gbits;

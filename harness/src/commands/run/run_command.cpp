@@ -35,8 +35,7 @@ class SuiteCommand final : public RunCommand {
   explicit SuiteCommand(CLI::App& sub) : sub_(sub) {
     sub.add_option("suite", suite_path_, "suite JSON file, e.g. suites/quick.json");
     sub.add_option("--baseline", request_.common.baseline_path, "judge the run against this baseline file too");
-    sub.add_option("--profile", request_.common.profile,
-                   "hardware profile of this cluster (a baseline must match it)");
+    sub.add_option("--profile", request_.common.profile, "hardware profile of this cluster (a baseline must match it)");
     add_common_options(sub, request_.common);
   }
 
@@ -175,10 +174,9 @@ int RunCommand::run(const CommandEnv& env) {
 }
 
 CommandSpec run_command_spec() {
-  return {"run",
-          {},
-          "run a suite file (default: the embedded quick suite)",
-          [](CLI::App& sub) { return std::make_unique<SuiteCommand>(sub); }};
+  return {"run", {}, "run a suite file (default: the embedded quick suite)", [](CLI::App& sub) {
+            return std::make_unique<SuiteCommand>(sub);
+          }};
 }
 
 std::vector<CommandSpec> sweep_command_specs() {
@@ -187,10 +185,10 @@ std::vector<CommandSpec> sweep_command_specs() {
     const std::string key(key_of(kind));
     std::string name = key;
     std::erase(name, '_');
-    specs.push_back({name,
-                     {key, key + "_perf"},
-                     "sweep " + key + " like nccl-tests' " + key + "_perf",
-                     [kind](CLI::App& sub) { return std::make_unique<SweepCommand>(sub, kind); }});
+    specs.push_back(
+        {name, {key, key + "_perf"}, "sweep " + key + " like nccl-tests' " + key + "_perf", [kind](CLI::App& sub) {
+           return std::make_unique<SweepCommand>(sub, kind);
+         }});
   }
   return specs;
 }

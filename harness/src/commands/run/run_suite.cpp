@@ -6,11 +6,11 @@
 #include <optional>
 #include <sstream>
 
-#include "railcheck/p2p/p2p_suite_test.h"
 #include "railcheck/analysis/baseline.h"
 #include "railcheck/core/error.h"
 #include "railcheck/output/output_dir.h"
 #include "railcheck/output/summary_sink.h"
+#include "railcheck/p2p/p2p_suite_test.h"
 #include "railcheck/record/manifest.h"
 #include "railcheck/run/backend.h"
 #include "railcheck/run/collective_bisection.h"
@@ -95,8 +95,8 @@ Prepared prepare(const SuiteRunRequest& request, const Bootstrap& bootstrap) {
 
 }  // namespace
 
-int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const SinkRegistry& sinks,
-              std::ostream& out, std::ostream& err) {
+int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const SinkRegistry& sinks, std::ostream& out,
+              std::ostream& err) {
   const CommonOptions& common = request.common;
   const Suite& suite = request.suite;
   const BackendChoice choice = choose_backend(common.backend, bootstrap);

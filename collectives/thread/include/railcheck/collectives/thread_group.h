@@ -19,7 +19,8 @@ namespace railcheck {
 /// equivalent of MPI_Abort taking the process down): the rank's thread unwinds and returns.
 class JobEnded : public std::runtime_error {
  public:
-  explicit JobEnded(int code) : std::runtime_error("the job was ended with exit code " + std::to_string(code)), code_(code) {}
+  explicit JobEnded(int code)
+      : std::runtime_error("the job was ended with exit code " + std::to_string(code)), code_(code) {}
   int code() const { return code_; }
 
  private:
@@ -67,8 +68,8 @@ class ThreadGroup {
   std::condition_variable arrived_;
   int waiting_ = 0;
   std::size_t generation_ = 0;
-  std::vector<std::string> slots_;                                      // allgather: one per member
-  std::map<int, std::shared_ptr<ThreadGroup>> split_groups_;            // split: made by member 0, by color
+  std::vector<std::string> slots_;                            // allgather: one per member
+  std::map<int, std::shared_ptr<ThreadGroup>> split_groups_;  // split: made by member 0, by color
 };
 
 }  // namespace railcheck

@@ -15,7 +15,7 @@ namespace railcheck {
 /// 1 a check failed or a component is degraded). Throws InputError (the same on every rank) for a bad suite,
 /// baseline or option before anything is measured, Error when a measurement fails. Rank 0's outputs are the
 /// registry's sinks in the results directory; `out` / `err` are the console's streams.
-int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const SinkRegistry& sinks,
-              std::ostream& out, std::ostream& err);
+int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const SinkRegistry& sinks, std::ostream& out,
+              std::ostream& err);
 
 }  // namespace railcheck

@@ -1,0 +1,228 @@
+// The Runner in-process (thread ranks, the thread host backend): a record per size and placement with every
+// rank's own timing, the steps it announces, a corrupted rank named in its record, a slow rank found as the
+// slowest, and a rank whose backend fails ending the job for every rank (no rank left waiting).
+#include "railcheck/run/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "in_process.h"
+#include "railcheck/collectives/coll_counts.h"
+#include "railcheck/collectives/collective_decorator.h"
+#include "railcheck/core/error.h"
+#include "railcheck/run/debug_faults.h"
+
+namespace railcheck {
+namespace {
+
+using test::Captured;
+using test::CaptureSink;
+
+/// Every step call a rank's observers hear, as "begin <kind> <label>", "heartbeat <number>", "end <number>".
+class StepLog final : public StepObserver {
+ public:
+  void on_step_begin(const StepInfo& step) override {
+    calls.push_back("begin " + std::string(name_of(step.kind)) + " " + step.label);
+  }
+  void on_step_end(const StepInfo& step) override { calls.push_back("end " + std::to_string(step.number)); }
+  void on_heartbeat(const StepInfo& step) override { calls.push_back("heartbeat " + std::to_string(step.number)); }
+  std::vector<std::string> calls;
+};
+
+CollectiveTestSpec sweep(CollectiveKind kind = CollectiveKind::kAllReduce) {
+  CollectiveTestSpec spec;
+  spec.name = std::string(key_of(kind));
+  spec.kind = kind;
+  spec.min_bytes = 4 * 1024;
+  spec.max_bytes = 64 * 1024;
+  spec.step_factor = 2;  // 4, 8, 16, 32, 64 KiB
+  spec.iters = 4;
+  spec.check_iters = 2;
+  return spec;
+}
+
+struct RunnerRun {
+  std::vector<CollectiveRecord> records;        ///< rank 0's
+  std::vector<std::vector<std::string>> steps;  ///< per rank
+  std::vector<RankOutcome> outcomes;
+};
+
+/// The Runner on one thread rank per entry of `hosts`, each rank's backend decorated by `decorate`.
+RunnerRun run_runner(const std::vector<std::string>& hosts, const CollectiveTestSpec& spec,
+                     const std::function<std::unique_ptr<Collective>(std::unique_ptr<Collective>, int)>& decorate) {
+  auto captured = std::make_shared<Captured>();
+  RunnerRun run;
+  run.steps.resize(hosts.size());
+  run.outcomes = run_ranks(hosts, [&](const Bootstrap& bootstrap) {
+    const std::unique_ptr<Collective> world = decorate(bootstrap.make_host_collective(), bootstrap.rank());
+    Steps steps;
+    StepLog log;
+    steps.attach(log);
+    SinkFanout sink;
+    if (bootstrap.rank() == 0) sink.add(std::make_unique<CaptureSink>(captured));
+    try {
+      Runner(RunContext{bootstrap, *world, steps, sink}, {}).run(spec);
+    } catch (...) {
+      run.steps[static_cast<std::size_t>(bootstrap.rank())] = log.calls;
+      throw;
+    }
+    run.steps[static_cast<std::size_t>(bootstrap.rank())] = log.calls;
+  });
+  run.records = captured->records_of<CollectiveRecord>();
+  return run;
+}
+
+RunnerRun run_runner(const std::vector<std::string>& hosts, const CollectiveTestSpec& spec,
+                     const DebugFaults& faults = {}) {
+  return run_runner(hosts, spec, [&faults](std::unique_ptr<Collective> c, int rank) {
+    return with_debug_faults(std::move(c), faults, rank);
+  });
+}
+
+const std::vector<std::string> kTwoHostsTwoRanksEach = {"nodeA", "nodeA", "nodeB", "nodeB"};
+
+TEST(InProcessRunner, OneRecordPerSizeAndPlacementWithEveryRanksOwnTiming) {
+  const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, sweep());
+  test::expect_no_errors(run.outcomes);
+  ASSERT_EQ(run.records.size(), 10u) << "5 sizes x (out of place, in place)";
+  std::size_t expected_size = 4 * 1024;
+  for (std::size_t i = 0; i < run.records.size(); ++i) {
+    const CollectiveRecord& r = run.records[i];
+    SCOPED_TRACE("record " + std::to_string(i));
+    EXPECT_EQ(r.size_bytes, expected_size);
+    EXPECT_EQ(r.in_place, i % 2 == 1) << "out of place first, then in place, as nccl-tests' columns";
+    if (r.in_place) expected_size *= 2;
+    EXPECT_EQ(r.count, r.size_bytes / 4);
+    EXPECT_EQ(r.nranks, 4);
+    EXPECT_EQ(r.iters, 4);
+    EXPECT_EQ(r.status, RecordStatus::kOk);
+    EXPECT_EQ(r.wrong_elements, 0);
+    ASSERT_EQ(r.ranks.size(), 4u);
+    for (int rank = 0; rank < 4; ++rank) {
+      const RankResult& mine = r.ranks[static_cast<std::size_t>(rank)];
+      EXPECT_EQ(mine.rank, rank);
+      EXPECT_EQ(mine.host, rank < 2 ? "nodeA" : "nodeB");
+      EXPECT_EQ(mine.local_rank, rank % 2);
+      EXPECT_EQ(mine.time.count, 4) << "one sample per timed call";
+      EXPECT_GT(mine.time.mean_us, 0.0);
+      EXPECT_EQ(mine.wrong_elements, 0);
+    }
+    EXPECT_LE(r.time_us_min, r.time_us);
+    EXPECT_LE(r.time_us, r.time_us_max);
+    EXPECT_GE(r.slowest_rank, 0);
+    EXPECT_LT(r.slowest_rank, 4);
+    EXPECT_DOUBLE_EQ(r.time_us_max, r.ranks[static_cast<std::size_t>(r.slowest_rank)].time.mean_us);
+    // nccl-tests' figures from the record's own time: algbw = bytes / time, busbw = algbw * 2(n-1)/n.
+    const Bandwidth bw = bandwidth(r.kind, r.count, r.type, r.time_us * 1e-6, r.nranks);
+    EXPECT_DOUBLE_EQ(r.algbw_gbps, bw.algbw_gbps);
+    EXPECT_DOUBLE_EQ(r.busbw_gbps, r.algbw_gbps * 1.5);
+    EXPECT_GT(r.start_unix_s, 1.7e9);
+    EXPECT_LE(r.start_unix_s, r.end_unix_s);
+    if (i > 0) {
+      EXPECT_LE(run.records[i - 1].end_unix_s, r.start_unix_s) << "records are in measured order";
+    }
+  }
+}
+
+TEST(InProcessRunner, EveryRankAnnouncesTheSameStepsWarmUpThenEachPlacement) {
+  CollectiveTestSpec spec = sweep();
+  spec.max_bytes = 8 * 1024;  // 2 sizes
+  const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, spec);
+  test::expect_no_errors(run.outcomes);
+  std::vector<std::string> begins;
+  for (const std::string& call : run.steps[0]) {
+    if (call.rfind("begin ", 0) == 0) begins.push_back(call);
+  }
+  EXPECT_EQ(begins,
+            (std::vector<std::string>{"begin warmup all_reduce 4096B warm-up", "begin measure all_reduce 4096B out",
+                                      "begin measure all_reduce 4096B in", "begin warmup all_reduce 8192B warm-up",
+                                      "begin measure all_reduce 8192B out", "begin measure all_reduce 8192B in"}));
+  // Each measure step: the timed loop, then one heartbeat per check pass, then its end.
+  const auto first_measure = std::find(run.steps[0].begin(), run.steps[0].end(), begins[1]);
+  ASSERT_NE(first_measure, run.steps[0].end());
+  EXPECT_EQ(std::vector<std::string>(first_measure + 1, first_measure + 5),
+            (std::vector<std::string>{"heartbeat 2", "heartbeat 2", "heartbeat 2", "end 2"}));
+  for (std::size_t r = 1; r < run.steps.size(); ++r) EXPECT_EQ(run.steps[r], run.steps[0]) << "rank " << r;
+}
+
+TEST(InProcessRunner, ACorruptedRankIsNamedInEveryRecordAndNoOtherRank) {
+  DebugFaults faults;
+  faults.corrupt_rank = 2;
+  CollectiveTestSpec spec = sweep(CollectiveKind::kAllGather);
+  spec.max_bytes = 16 * 1024;
+  const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, spec, faults);
+  test::expect_no_errors(run.outcomes);
+  ASSERT_EQ(run.records.size(), 6u);
+  for (const CollectiveRecord& r : run.records) {
+    EXPECT_EQ(r.status, RecordStatus::kWrong);
+    EXPECT_EQ(r.wrong_elements, static_cast<std::int64_t>(kCorruptedElements) * spec.check_iters);
+    for (const RankResult& rank : r.ranks) {
+      EXPECT_EQ(rank.wrong_elements, rank.rank == 2 ? static_cast<std::int64_t>(kCorruptedElements) * 2 : 0)
+          << "rank " << rank.rank;
+    }
+  }
+}
+
+TEST(InProcessRunner, ASlowRankIsTheSlowestRankOfEveryRecord) {
+  DebugFaults faults;
+  faults.slow_rank = 1;
+  faults.slow_ms = 5.0;
+  CollectiveTestSpec spec = sweep(CollectiveKind::kBroadcast);
+  spec.max_bytes = 8 * 1024;
+  spec.check_iters = 0;
+  const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, spec, faults);
+  test::expect_no_errors(run.outcomes);
+  ASSERT_EQ(run.records.size(), 4u);
+  for (const CollectiveRecord& r : run.records) {
+    EXPECT_EQ(r.slowest_rank, 1);
+    EXPECT_GE(r.time_us_max, 5000.0) << "rank 1 sleeps 5 ms after every call";
+    EXPECT_EQ(r.wrong_elements, -1) << "check 0: nothing checked";
+  }
+}
+
+// Forwards to the real backend, and fails the `fail_at`-th run() as a broken link or device would.
+class FailingCollective final : public CollectiveDecorator {
+ public:
+  FailingCollective(std::unique_ptr<Collective> inner, int fail_at)
+      : CollectiveDecorator(std::move(inner)), fail_at_(fail_at) {}
+  void run(const CollectiveCall& call) override {
+    if (++calls_ == fail_at_) throw Error("injected: the link to the next rank went down");
+    inner().run(call);
+  }
+
+ private:
+  int fail_at_;
+  int calls_ = 0;
+};
+
+TEST(InProcessRunner, ARankWhoseBackendFailsEndsTheJobForEveryRank) {
+  const RunnerRun run = run_runner(
+      kTwoHostsTwoRanksEach, sweep(), [](std::unique_ptr<Collective> c, int rank) -> std::unique_ptr<Collective> {
+        if (rank != 3) return c;
+        return std::make_unique<FailingCollective>(std::move(c), 4);  // the 3rd call of the first timed loop
+      });
+  ASSERT_EQ(run.outcomes.size(), 4u);
+  // The failing rank has the backend's error; the others, blocked in the call rank 3 never made, were woken by
+  // the job's end (as MPI_Abort would take them) instead of waiting for good.
+  ASSERT_TRUE(run.outcomes[3].error);
+  try {
+    std::rethrow_exception(run.outcomes[3].error);
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("link to the next rank went down"), std::string::npos) << e.what();
+  }
+  for (int r = 0; r < 3; ++r) {
+    ASSERT_TRUE(run.outcomes[static_cast<std::size_t>(r)].error) << "rank " << r;
+    EXPECT_THROW(std::rethrow_exception(run.outcomes[static_cast<std::size_t>(r)].error), JobEnded);
+  }
+  for (const RankOutcome& outcome : run.outcomes) EXPECT_EQ(outcome.job_ended, kExitHarnessError);
+  EXPECT_TRUE(run.records.empty()) << "no record for the size that failed";
+  // Every rank left the open step (its scope ended while unwinding): no observer is left inside it.
+  for (const auto& calls : run.steps) {
+    ASSERT_FALSE(calls.empty());
+    EXPECT_EQ(calls.back().rfind("end ", 0), 0u) << calls.back();
+  }
+}
+
+}  // namespace
+}  // namespace railcheck
