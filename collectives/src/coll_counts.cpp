@@ -5,7 +5,8 @@
 namespace railcheck {
 namespace {
 
-// nccl-tests aligns per-rank chunks of all_gather and reduce_scatter to 16 bytes.
+// nccl-tests (2.13.12 on) aligns the per-rank chunk of all_gather, reduce_scatter and alltoall down to 16
+// bytes: (count / n) & ~(16 / eltsize - 1).
 constexpr std::size_t kChunkAlignBytes = 16;
 
 std::size_t aligned_chunk(std::size_t count, int nranks, DataType type) {
@@ -43,7 +44,7 @@ CollCounts coll_counts(CollectiveKind kind, std::size_t size_bytes, DataType typ
       break;
     }
     case CollectiveKind::kAllToAll: {
-      const std::size_t chunk = count / n;
+      const std::size_t chunk = aligned_chunk(count, nranks, type);  // nccl-tests >= 2.13.12 aligns alltoall too
       c.send_count = c.recv_count = chunk * n;
       c.param_count = chunk;
       break;

@@ -72,6 +72,12 @@ def main():
         if others:
             fail.append(f"components of other hosts named: {[v['component'] for v in others]}")
     if fail:
+        # Every piece of evidence of every named part (first pass, re-tests, why not re-tested): a flake in CI
+        # can then be read from the log alone, after the cluster's temporary files are gone.
+        for v in named:
+            print(f"  evidence of {v['status'].upper()} {v['component']}:")
+            for ev in v.get("evidence", []):
+                print(f"    [{ev.get('source')}] {ev.get('text')}")
         print("FAIL: " + "; ".join(fail))
         sys.exit(1)
     print("ok")

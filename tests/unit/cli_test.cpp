@@ -159,6 +159,32 @@ TEST(CommandLine, UnknownFlagIsRejected) {
   EXPECT_TRUE(contains(what, "--bogus")) << what;
 }
 
+// nccl-tests' flags as operators copy them: "-g 1 -t 1" means one rank per GPU, which railcheck always is;
+// above 1 each is refused with one line naming railcheck's way.
+TEST(CommandLine, NcclTestsOneGpuOneThreadIsAcceptedAndMoreIsRefusedNamingOneRankPerGpu) {
+  const ParsedCommandLine parsed = parse({"allreduce", "-b", "8", "-e", "128M", "-f", "2", "-g", "1", "-t", "1"});
+  EXPECT_EQ(request_of(parsed).suite.tests.at(0).max_bytes, 128u << 20);
+  for (const char* flag : {"-g", "-t", "--ngpus", "--nthreads"}) {
+    const std::string what = cli_error({"allreduce", flag, "8"});
+    EXPECT_TRUE(contains(what, " 8: railcheck runs one rank per GPU")) << what;
+    EXPECT_TRUE(contains(what, "mpirun -n")) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+}
+
+TEST(CommandLine, DashAPicksHowTheRanksTimesMakeTheRowsTime) {
+  EXPECT_EQ(request_of(parse({"allreduce"})).suite.tests.at(0).average, TimeAggregation::kAvg);
+  EXPECT_EQ(request_of(parse({"allreduce", "-a", "0"})).suite.tests.at(0).average, TimeAggregation::kRank0);
+  EXPECT_EQ(request_of(parse({"allreduce", "-a", "3"})).suite.tests.at(0).average, TimeAggregation::kMax);
+  EXPECT_TRUE(contains(cli_error({"allreduce", "-a", "4"}), "-a")) << cli_error({"allreduce", "-a", "4"});
+}
+
+TEST(CommandLine, DecimalSizesAreReadAsNcclTestsReadsThem) {
+  const ParsedCommandLine parsed = parse({"allreduce", "-b", "1.5K", "-e", "0.5M"});
+  EXPECT_EQ(request_of(parsed).suite.tests.at(0).min_bytes, 1536u);
+  EXPECT_EQ(request_of(parsed).suite.tests.at(0).max_bytes, 512u * 1024);
+}
+
 TEST(CommandLine, NoCommandIsRejectedWithAnExample) {
   const std::string what = cli_error({});
   EXPECT_TRUE(contains(what, "railcheck run")) << what;
@@ -220,7 +246,9 @@ TEST(CommandLine, EveryRegisteredNameAndAliasIsUniqueAndParses) {
   for (const CommandSpec& spec : all_commands()) {
     EXPECT_TRUE(seen.insert(spec.name).second) << spec.name << " registered twice";
     for (const std::string& alias : spec.aliases) {
-      if (alias != spec.name) EXPECT_TRUE(seen.insert(alias).second) << alias << " registered twice";
+      if (alias != spec.name) {
+        EXPECT_TRUE(seen.insert(alias).second) << alias << " registered twice";
+      }
     }
     EXPECT_FALSE(spec.description.empty()) << spec.name;
     const ParsedCommandLine help = parse({spec.name.c_str(), "--help"});

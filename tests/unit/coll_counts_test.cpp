@@ -98,11 +98,24 @@ TEST(CollCounts, ReduceScatterTooSmallYieldsZeroElements) {
   expect_counts(coll_counts(CollectiveKind::kReduceScatter, 8, DataType::kFloat32, 2), {0, 0, 0, 0, 0});
 }
 
-TEST(CollCounts, AllToAllSplitsPerPeerWithoutAlignment) {
-  // 250 floats / 3 = 83 per peer (not aligned); send = recv = 249 = 996 bytes.
+TEST(CollCounts, AllToAllAlignsThePerPeerChunkTo16BytesAsNcclTests) {
+  // nccl-tests 2.19 alltoall.cu: paramcount = (count/n) & ~(16/eltsize - 1).
+  // 250 floats / 3 = 83 per peer, aligned down to 4 -> 80; send = recv = 240 = 960 bytes.
   const CollCounts c = coll_counts(CollectiveKind::kAllToAll, 1000, DataType::kFloat32, 3);
-  expect_counts(c, {249, 249, 83, 0, 0});
-  EXPECT_EQ(reported_size_bytes(c, DataType::kFloat32), 996u);
+  expect_counts(c, {240, 240, 80, 0, 0});
+  EXPECT_EQ(reported_size_bytes(c, DataType::kFloat32), 960u);
+}
+
+TEST(CollCounts, AllToAllAt3RanksAnd1MiBGivesNcclTestsSizeAndCountColumns) {
+  // The case: -b 1M, 3 ranks, float. count = 262144; 262144 / 3 = 87381; & ~3 = 87380;
+  // size = 87380 * 3 * 4 = 1048560 (the unaligned form read 87381 / 1048572).
+  const CollCounts c = coll_counts(CollectiveKind::kAllToAll, 1 << 20, DataType::kFloat32, 3);
+  EXPECT_EQ(c.param_count, 87380u);
+  EXPECT_EQ(reported_size_bytes(c, DataType::kFloat32), 1048560u);
+  // int8: 16 elements per 16 bytes; 1048576 / 3 = 349525 & ~15 = 349520.
+  EXPECT_EQ(coll_counts(CollectiveKind::kAllToAll, 1 << 20, DataType::kInt8, 3).param_count, 349520u);
+  // double: 2 per 16 bytes; 131072 / 3 = 43690 & ~1 = 43690.
+  EXPECT_EQ(coll_counts(CollectiveKind::kAllToAll, 1 << 20, DataType::kFloat64, 3).param_count, 43690u);
 }
 
 TEST(CollCounts, AllToAllFewerElementsThanRanksYieldsZero) {

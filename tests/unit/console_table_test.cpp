@@ -24,13 +24,19 @@ CollectiveRecord make_record(bool in_place, double time_us, double algbw, double
   return r;
 }
 
-// Column layout, nccl-tests style: "%12zu  %12zu  %8s  %6s  %6d" then per half "  %7s  %6.2f  %6.2f  %6s".
+// Column layout, nccl-tests style: "%12zu  %12zu  %8s  %6s  %6d" then per half "  %7s  %6s  %6s  %6g", the
+// numbers as nccl-tests' getFloatStr writes them (src/util.cu).
 constexpr std::size_t kHeadWidth = 12 + 2 + 12 + 2 + 8 + 2 + 6 + 2 + 6;
 constexpr std::size_t kHalfWidth = 2 + 7 + 2 + 6 + 2 + 6 + 2 + 6;
 
 std::string out_of_place_time(double time_us) {
   const CollectiveRecord r = make_record(false, time_us, 1.0, 1.0, 0);
   return format_collective_line(&r, nullptr).substr(kHeadWidth + 2, 7);
+}
+
+std::string out_of_place_busbw(double busbw) {
+  const CollectiveRecord r = make_record(false, 1.0, 1.0, busbw, 0);
+  return format_collective_line(&r, nullptr).substr(kHeadWidth + 2 + 7 + 2 + 6 + 2, 6);
 }
 
 TEST(ConsoleTable, LineHasNcclTestsColumnsInOrder) {
@@ -40,28 +46,38 @@ TEST(ConsoleTable, LineHasNcclTestsColumnsInOrder) {
       //   size         count          type     redop    root
       "     1048576        262144     float     sum      -1"
       //   time    algbw   busbw  #wrong   (out-of-place)
-      "   1234.5    0.85    1.49       0"
+      "  1234.50    0.85    1.49       0"
       //   time    algbw   busbw  #wrong   (in-place)
       "    12.25   85.60  149.80       3";
   EXPECT_EQ(format_collective_line(&out, &in), expected);
   EXPECT_EQ(expected.size(), kHeadWidth + 2 * kHalfWidth);
 }
 
-TEST(ConsoleTable, TimeUnder100UsHasTwoDecimals) {
-  EXPECT_EQ(out_of_place_time(12.25), "  12.25");
-  EXPECT_EQ(out_of_place_time(99.5), "  99.50");
+// getFloatStr: "%.2f" if it fits the 7 characters of the time column, else "%.1f", else "%.0f", else "%.1e".
+TEST(ConsoleTable, TimeHasTwoDecimalsWhileTheyFitSevenCharacters) {
   EXPECT_EQ(out_of_place_time(0.5), "   0.50");
+  EXPECT_EQ(out_of_place_time(12.25), "  12.25");
+  EXPECT_EQ(out_of_place_time(140.6), " 140.60");
+  EXPECT_EQ(out_of_place_time(9999.25), "9999.25");
 }
 
-TEST(ConsoleTable, TimeFrom100To10000UsHasOneDecimal) {
-  EXPECT_EQ(out_of_place_time(100.0), "  100.0");
-  EXPECT_EQ(out_of_place_time(1234.5), " 1234.5");
-  EXPECT_EQ(out_of_place_time(9999.25), " 9999.2");
-}
-
-TEST(ConsoleTable, TimeFrom10000UsHasNoDecimals) {
-  EXPECT_EQ(out_of_place_time(10000.0), "  10000");
+TEST(ConsoleTable, TimeDropsToOneDecimalThenNoneThenAnExponent) {
+  EXPECT_EQ(out_of_place_time(12345.678), "12345.7");  // the case: 12346 before
   EXPECT_EQ(out_of_place_time(123456.25), " 123456");
+  EXPECT_EQ(out_of_place_time(9999999.0), "9999999");
+  EXPECT_EQ(out_of_place_time(123456789.0), "1.2e+08");
+}
+
+TEST(ConsoleTable, BandwidthHasTwoDecimalsWhileTheyFitSixCharacters) {
+  EXPECT_EQ(out_of_place_busbw(0.0), "  0.00");
+  EXPECT_EQ(out_of_place_busbw(149.8), "149.80");
+  EXPECT_EQ(out_of_place_busbw(1234.5), "1234.5");
+  EXPECT_EQ(out_of_place_busbw(123456.0), "123456");
+}
+
+TEST(ConsoleTable, WrongCountIsPrintedAsNcclTestsPercentG) {
+  const CollectiveRecord r = make_record(false, 50.0, 1.0, 2.0, 1234567);
+  EXPECT_EQ(format_collective_line(&r, nullptr).substr(kHeadWidth + kHalfWidth - 6, 11), "1.23457e+06");
 }
 
 TEST(ConsoleTable, SkippedHalfPrintsNotAvailable) {
@@ -82,10 +98,11 @@ TEST(ConsoleTable, MissingHalfPrintsNotAvailable) {
   EXPECT_EQ(format_collective_line(nullptr, nullptr), "");
 }
 
-TEST(ConsoleTable, NotCheckedPrintsNotAvailableInWrongColumn) {
+TEST(ConsoleTable, NotCheckedPrintsNotAvailableInWrongColumnAsNcclTests) {
   const CollectiveRecord out = make_record(false, 50.0, 1.0, 2.0, -1);
   const std::string line = format_collective_line(&out, nullptr);
-  EXPECT_EQ(line.substr(kHeadWidth, kHalfWidth), "    50.00    1.00    2.00     N/A");
+  // nccl-tests' literal "    N/A" for an unchecked half: one character narrower than "  %6g".
+  EXPECT_EQ(line.substr(kHeadWidth, kHalfWidth - 1), "    50.00    1.00    2.00    N/A");
 }
 
 TEST(ConsoleTable, DataMovementPrintsNoneAndRootedPrintsRoot) {

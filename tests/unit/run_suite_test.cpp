@@ -13,6 +13,7 @@
 
 #include "in_process.h"
 #include "railcheck/app/app.h"
+#include "railcheck/core/error.h"
 
 namespace railcheck {
 namespace {
@@ -187,6 +188,30 @@ TEST(InProcessRun, EveryRankReturnsTheSameExitCode) {
     EXPECT_EQ(run.exit_codes, std::vector<int>(4, expected)) << "corrupt rank " << corrupt_rank;
     EXPECT_EQ(test::read_json(dir.path() / "results.json").at("summary").at("exit_code"), expected);
   }
+}
+
+// The memory guard on a whole run: 1 TiB of all_reduce is refused on every rank alike, before any record.
+TEST(InProcessRun, ASizeThatCannotFitEndsEveryRankBeforeAnyRecord) {
+  test::ScratchDir dir("too-big");
+  auto captured = std::make_shared<Captured>();
+  CollectiveTestSpec spec = test::all_reduce_spec(std::size_t{1} << 40, 1);
+  spec.min_bytes = 8;
+  spec.step_factor = 2;
+  const test::SuiteRun run = test::run_suite_on_threads(
+      {"n0", "n0", "n1", "n1"}, test::request_for(test::suite_of("too-big", {spec}), dir.path()),
+      test::standard_sinks_and(captured));
+  std::set<std::string> messages;
+  for (const RankOutcome& outcome : run.outcomes) {
+    ASSERT_TRUE(outcome.error) << "every rank refuses";
+    try {
+      std::rethrow_exception(outcome.error);
+    } catch (const InputError& e) {
+      messages.insert(e.what());
+    }
+  }
+  ASSERT_EQ(messages.size(), 1u) << "the same line on every rank";
+  EXPECT_NE(messages.begin()->find("max_bytes 1099511627776"), std::string::npos) << *messages.begin();
+  EXPECT_TRUE(captured->records.empty());
 }
 
 // Acceptance of the one sink interface: a new output format is one class and one registration line

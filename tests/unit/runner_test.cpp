@@ -156,9 +156,11 @@ TEST(InProcessRunner, ACorruptedRankIsNamedInEveryRecordAndNoOtherRank) {
   ASSERT_EQ(run.records.size(), 6u);
   for (const CollectiveRecord& r : run.records) {
     EXPECT_EQ(r.status, RecordStatus::kWrong);
-    EXPECT_EQ(r.wrong_elements, static_cast<std::int64_t>(kCorruptedElements) * spec.check_iters);
+    // nccl-tests' -c: the passes stop at the first one with wrong elements, and report that pass's count.
+    ASSERT_EQ(spec.check_iters, 2);
+    EXPECT_EQ(r.wrong_elements, static_cast<std::int64_t>(kCorruptedElements));
     for (const RankResult& rank : r.ranks) {
-      EXPECT_EQ(rank.wrong_elements, rank.rank == 2 ? static_cast<std::int64_t>(kCorruptedElements) * 2 : 0)
+      EXPECT_EQ(rank.wrong_elements, rank.rank == 2 ? static_cast<std::int64_t>(kCorruptedElements) : 0)
           << "rank " << rank.rank;
     }
   }
@@ -178,6 +180,38 @@ TEST(InProcessRunner, ASlowRankIsTheSlowestRankOfEveryRecord) {
     EXPECT_EQ(r.slowest_rank, 1);
     EXPECT_GE(r.time_us_max, 5000.0) << "rank 1 sleeps 5 ms after every call";
     EXPECT_EQ(r.wrong_elements, -1) << "check 0: nothing checked";
+  }
+}
+
+// nccl-tests' -a: the row's time is rank 0's, the mean, the fastest or the slowest rank's mean, and the
+// bandwidths follow from it; the record says which.
+TEST(InProcessRunner, TheRowTimeIsTheRanksTimesAggregatedAsDashA) {
+  DebugFaults faults;
+  faults.slow_rank = 1;
+  faults.slow_ms = 2.0;
+  for (const TimeAggregation average :
+       {TimeAggregation::kRank0, TimeAggregation::kAvg, TimeAggregation::kMin, TimeAggregation::kMax}) {
+    SCOPED_TRACE(std::string(name_of(average)));
+    CollectiveTestSpec spec = sweep(CollectiveKind::kAllReduce);
+    spec.max_bytes = spec.min_bytes;
+    spec.placement = Placement::kOutOfPlace;
+    spec.check_iters = 0;
+    spec.average = average;
+    const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, spec, faults);
+    test::expect_no_errors(run.outcomes);
+    ASSERT_EQ(run.records.size(), 1u);
+    const CollectiveRecord& r = run.records[0];
+    EXPECT_EQ(r.time_aggregation, average);
+    double sum = 0.0;
+    for (const RankResult& rank : r.ranks) sum += rank.time.mean_us;
+    const double expected = average == TimeAggregation::kRank0 ? r.ranks.at(0).time.mean_us
+                            : average == TimeAggregation::kAvg ? sum / static_cast<double>(r.ranks.size())
+                            : average == TimeAggregation::kMin ? r.time_us_min
+                                                               : r.time_us_max;
+    EXPECT_DOUBLE_EQ(r.time_us, expected);
+    EXPECT_DOUBLE_EQ(
+        r.busbw_gbps,
+        bandwidth(spec.kind, r.count, spec.type, r.time_us * 1e-6, static_cast<int>(r.ranks.size())).busbw_gbps);
   }
 }
 

@@ -42,8 +42,21 @@ TEST(ParseSize, RejectsEmptyNonNumericUnknownSuffixAndNegative) {
   EXPECT_EQ(parse_size("1Q"), std::nullopt);
   EXPECT_EQ(parse_size("1KK"), std::nullopt);
   EXPECT_EQ(parse_size("-1"), std::nullopt);
-  EXPECT_EQ(parse_size("1.5G"), std::nullopt);
+  EXPECT_EQ(parse_size("1."), std::nullopt);
+  EXPECT_EQ(parse_size("1.K"), std::nullopt);
+  EXPECT_EQ(parse_size("1.5.5K"), std::nullopt);
   EXPECT_EQ(parse_size("8 "), std::nullopt);
+}
+
+// nccl-tests' parsesize reads "%lf" then the unit: decimal sizes, the bytes truncated.
+TEST(ParseSize, AcceptsDecimalSizesAsNcclTests) {
+  EXPECT_EQ(parse_size("1.5K"), std::optional<std::size_t>(1536));
+  EXPECT_EQ(parse_size("0.5M"), std::optional<std::size_t>(512 * 1024));
+  EXPECT_EQ(parse_size("1.5G"), std::optional<std::size_t>(1536ull << 20));
+  EXPECT_EQ(parse_size("2.25g"), std::optional<std::size_t>(2304ull << 20));
+  EXPECT_EQ(parse_size("1.5"), std::optional<std::size_t>(1));     // (size_t)1.5
+  EXPECT_EQ(parse_size("0.001K"), std::optional<std::size_t>(1));  // 1.024 bytes
+  EXPECT_EQ(parse_size("1.0000000000000000001M"), std::optional<std::size_t>(1 << 20));
 }
 
 TEST(ParseSize, RejectsValuesThatOverflowSizeT) {

@@ -44,6 +44,13 @@ class NcclCollective final : public Collective {
 
   std::unique_ptr<Timer> make_timer() override { return std::make_unique<CudaEventTimer>(stream_, device_); }
 
+  std::optional<std::size_t> free_device_memory_bytes() const override {
+    RC_CUDA_CALL(cudaSetDevice(device_));
+    std::size_t free_bytes = 0, total_bytes = 0;
+    RC_CUDA_CALL(cudaMemGetInfo(&free_bytes, &total_bytes));
+    return free_bytes;
+  }
+
   bool supports_in_place(CollectiveKind kind) const override {
     return kind != CollectiveKind::kAllToAll && kind != CollectiveKind::kSendRecv;
   }

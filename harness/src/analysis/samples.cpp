@@ -71,6 +71,7 @@ void add_p2p(const FieldReader& r, Samples& out) {
 
 void add_collective(const FieldReader& r, Samples& out) {
   if (r.string("status") != "ok") return;  // skipped: nothing measured; wrong: judged by the check, not speed
+  if (r.has("count") && r.integer("count") == 0) return;  // 0 elements per rank: timed as nccl-tests, nothing moved
   GroupSample g;
   g.group = r.string("group");
   g.nranks = r.integer("nranks");

@@ -6,15 +6,15 @@
 namespace railcheck {
 namespace {
 
-std::string format_time(double us) {
-  char text[32];
-  if (us >= 10000.0)
-    std::snprintf(text, sizeof text, "%7.0f", us);
-  else if (us >= 100.0)
-    std::snprintf(text, sizeof text, "%7.1f", us);
-  else
-    std::snprintf(text, sizeof text, "%7.2f", us);
-  return text;
+// nccl-tests' getFloatStr (src/util.cu): two decimals, then one, then none, then an exponent, whichever first
+// fits in `width` characters (time: 7, bandwidths: 6).
+std::string format_float(double value, int width) {
+  char text[64];
+  for (const char* format : {"%*.2f", "%*.1f", "%*.0f"}) {
+    if (std::snprintf(text, sizeof text, format, width, value) <= width) return text;
+  }
+  std::snprintf(text, sizeof text, width >= 7 ? "%*.1e" : "%*.0e", width, value);
+  return std::string(text).substr(0, static_cast<std::size_t>(width));
 }
 
 std::string format_half(const CollectiveRecord* r) {
@@ -23,10 +23,11 @@ std::string format_half(const CollectiveRecord* r) {
     std::snprintf(text, sizeof text, "  %7s  %6s  %6s  %6s", "N/A", "N/A", "N/A", "N/A");
     return text;
   }
-  const std::string wrong = r->wrong_elements < 0 ? "N/A" : std::to_string(r->wrong_elements);
-  std::snprintf(text, sizeof text, "  %s  %6.2f  %6.2f  %6s", format_time(r->time_us).c_str(), r->algbw_gbps,
-                r->busbw_gbps, wrong.c_str());
-  return text;
+  const std::string times = "  " + format_float(r->time_us, 7) + "  " + format_float(r->algbw_gbps, 6) + "  " +
+                            format_float(r->busbw_gbps, 6);
+  if (r->wrong_elements < 0) return times + "    N/A";  // not checked: nccl-tests' literal
+  std::snprintf(text, sizeof text, "  %6g", static_cast<double>(r->wrong_elements));
+  return times + text;
 }
 
 }  // namespace

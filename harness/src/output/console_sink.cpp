@@ -129,9 +129,14 @@ void ConsoleSink::watchdog(const WatchdogReport& report) noexcept {
 void ConsoleSink::end_run(const RunManifest&, const RunSummary& s) {
   flush_pending();
   if (collectives_seen_) {
-    out_ << "#\n# Out of bounds values : " << s.wrong_elements << (s.wrong_elements == 0 ? " OK" : " FAILED") << '\n';
-    char line[128];
-    std::snprintf(line, sizeof line, "# Avg bus bandwidth    : %g\n", s.avg_busbw_gbps);
+    // nccl-tests' footer, to the character (src/util.cu writeResultFooter).
+    char line[160];
+    std::snprintf(line, sizeof line, "#\n# %-20s : %d %s\n", "Out of bounds values", s.out_of_bounds,
+                  s.out_of_bounds ? "FAILED" : "OK");
+    out_ << line;
+    const std::optional<bool> ok = avg_busbw_ok(s);
+    std::snprintf(line, sizeof line, "# %-20s : %g %s\n", "Avg bus bandwidth", s.avg_busbw_gbps,
+                  !ok ? "" : (*ok ? "OK" : "FAILED"));
     out_ << line;
   }
   if (s.skipped_records > 0) out_ << "# Skipped records      : " << s.skipped_records << '\n';

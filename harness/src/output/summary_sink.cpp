@@ -1,17 +1,40 @@
 #include "railcheck/output/summary_sink.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace railcheck {
 
+std::optional<bool> avg_busbw_ok(const RunSummary& s) {
+  if (!s.min_avg_busbw_gbps) return std::nullopt;
+  return s.avg_busbw_gbps >= 0.9 * *s.min_avg_busbw_gbps;
+}
+
 nlohmann::json to_json(const RunSummary& s) {
-  return {{"records", s.records},
-          {"skipped_records", s.skipped_records},
-          {"wrong_records", s.wrong_records},
-          {"wrong_elements", s.wrong_elements},
-          {"avg_busbw_gbps", s.avg_busbw_gbps},
-          {"problems", s.problems},
-          {"exit_code", s.exit_code}};
+  nlohmann::json out = {{"records", s.records},
+                        {"skipped_records", s.skipped_records},
+                        {"wrong_records", s.wrong_records},
+                        {"wrong_elements", s.wrong_elements},
+                        {"out_of_bounds", s.out_of_bounds},
+                        {"avg_busbw_gbps", s.avg_busbw_gbps},
+                        {"problems", s.problems},
+                        {"exit_code", s.exit_code}};
+  if (s.min_avg_busbw_gbps) out["min_avg_busbw_gbps"] = *s.min_avg_busbw_gbps;
+  return out;
+}
+
+SummarySink::SummarySink(std::optional<double> min_avg_busbw_gbps) { summary_.min_avg_busbw_gbps = min_avg_busbw_gbps; }
+
+RunSummary SummarySink::summary() const {
+  RunSummary s = summary_;
+  if (busbw_records_ > 0 && avg_busbw_ok(s) == false) {
+    char text[160];
+    std::snprintf(text, sizeof text, "Avg bus bandwidth %g GB/s is below 0.9 x NCCL_TESTS_MIN_BW (%g GB/s)",
+                  s.avg_busbw_gbps, *s.min_avg_busbw_gbps);
+    s.problems.emplace_back(text);
+    s.exit_code = std::max(s.exit_code, kExitDegraded);
+  }
+  return s;
 }
 
 void SummarySink::record(const Record& record) {
@@ -30,6 +53,7 @@ void SummarySink::count(const CollectiveRecord& r) {
   if (r.status == RecordStatus::kSkipped) ++summary_.skipped_records;
   if (r.status == RecordStatus::kWrong) ++summary_.wrong_records;
   if (r.wrong_elements > 0) summary_.wrong_elements += r.wrong_elements;
+  for (const RankResult& rank : r.ranks) summary_.out_of_bounds += rank.wrong_elements > 0 ? 1 : 0;
   if (r.status != RecordStatus::kSkipped) {
     busbw_sum_ += r.busbw_gbps;
     ++busbw_records_;

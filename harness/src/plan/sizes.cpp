@@ -8,9 +8,20 @@ namespace railcheck {
 std::optional<std::size_t> parse_size(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::size_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const char* const last = text.data() + text.size();
+  auto [end, ec] = std::from_chars(text.data(), last, value);
   if (ec != std::errc{} || end == text.data()) return std::nullopt;
-  std::string_view suffix(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  // A decimal part, as nccl-tests' parsesize reads "1.5K" (its sscanf("%lf")): the bytes are truncated.
+  std::string_view fraction;
+  if (end != last && *end == '.') {
+    const char* digits = end + 1;
+    const char* stop = digits;
+    while (stop != last && std::isdigit(static_cast<unsigned char>(*stop))) ++stop;
+    if (stop == digits) return std::nullopt;
+    fraction = std::string_view(digits, static_cast<std::size_t>(stop - digits));
+    end = stop;
+  }
+  std::string_view suffix(end, static_cast<std::size_t>(last - end));
   if (!suffix.empty() && (suffix.back() == 'B' || suffix.back() == 'b')) suffix.remove_suffix(1);
   if (suffix.size() > 1) return std::nullopt;
   int shift = 0;
@@ -33,7 +44,20 @@ std::optional<std::size_t> parse_size(std::string_view text) {
     }
   }
   if (shift > 0 && value > (~std::size_t{0} >> shift)) return std::nullopt;
-  return value << shift;
+  std::size_t bytes = value << shift;
+  if (!fraction.empty()) {
+    // Whole bytes of 0.<fraction> << shift, exactly: the first 15 digits are plenty below 2^40.
+    fraction = fraction.substr(0, 15);
+    std::size_t numerator = 0, denominator = 1;
+    for (const char digit : fraction) {
+      numerator = numerator * 10 + static_cast<std::size_t>(digit - '0');
+      denominator *= 10;
+    }
+    const unsigned __int128 part = (static_cast<unsigned __int128>(numerator) << shift) / denominator;
+    if (part > ~std::size_t{0} - bytes) return std::nullopt;
+    bytes += static_cast<std::size_t>(part);
+  }
+  return bytes;
 }
 
 std::string format_size(std::size_t bytes) {

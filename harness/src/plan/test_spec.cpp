@@ -23,6 +23,20 @@ std::optional<Placement> parse_placement(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view name_of(TimeAggregation aggregation) {
+  switch (aggregation) {
+    case TimeAggregation::kRank0:
+      return "rank0";
+    case TimeAggregation::kAvg:
+      return "avg";
+    case TimeAggregation::kMin:
+      return "min";
+    case TimeAggregation::kMax:
+      return "max";
+  }
+  return "?";
+}
+
 std::optional<SpecProblem> validate(const CollectiveTestSpec& spec, int nranks) {
   if (spec.min_bytes > spec.max_bytes) {
     return SpecProblem{"min_bytes", "min bytes " + format_size(spec.min_bytes) + " is larger than max bytes " +

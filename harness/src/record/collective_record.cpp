@@ -45,6 +45,7 @@ nlohmann::json to_json(const CollectiveRecord& r) {
       {"graph_launches", r.graph_launches},
       {"status", std::string(name_of(r.status))},
       {"time_us", r.time_us},
+      {"time_aggregation", std::string(name_of(r.time_aggregation))},
       {"time_us_min", r.time_us_min},
       {"time_us_max", r.time_us_max},
       {"slowest_rank", r.slowest_rank},

@@ -18,7 +18,68 @@ bool nccl_built_in() {
 #endif
 }
 
-BackendChoice choose_backend(const std::string& requested, const Bootstrap& bootstrap) {
+namespace {
+
+// "ranks 0 (n0), 2 (n1): <reason>; rank 5 (n3): <other reason>": one entry per distinct reason, naming up to
+// 8 ranks each (a whole fleet usually shares one reason).
+std::string describe_problems(const std::vector<std::string>& problems, const std::vector<RankInfo>& ranks) {
+  std::vector<std::pair<std::string, std::vector<std::size_t>>> by_reason;
+  for (std::size_t r = 0; r < problems.size(); ++r) {
+    if (problems[r].empty()) continue;
+    auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& e) { return e.first == problems[r]; });
+    if (it == by_reason.end()) it = by_reason.insert(by_reason.end(), {problems[r], {}});
+    it->second.push_back(r);
+  }
+  std::string summary;
+  for (const auto& [reason, who_ranks] : by_reason) {
+    std::string who;
+    for (std::size_t i = 0; i < who_ranks.size() && i < 8; ++i) {
+      who += (i ? ", " : "") + std::to_string(who_ranks[i]) + " (" + ranks[who_ranks[i]].host + ")";
+    }
+    if (who_ranks.size() > 8) who += " and " + std::to_string(who_ranks.size() - 8) + " more";
+    summary +=
+        (summary.empty() ? "" : "; ") + std::string(who_ranks.size() == 1 ? "rank " : "ranks ") + who + ": " + reason;
+  }
+  return summary;
+}
+
+// The hosts of the ranks with a problem, each once, in rank order.
+std::string hosts_with_problems(const std::vector<std::string>& problems, const std::vector<RankInfo>& ranks) {
+  std::vector<std::string> hosts;
+  for (std::size_t r = 0; r < problems.size(); ++r) {
+    if (!problems[r].empty() && std::find(hosts.begin(), hosts.end(), ranks[r].host) == hosts.end()) {
+      hosts.push_back(ranks[r].host);
+    }
+  }
+  std::string text;
+  for (const std::string& host : hosts) text += (text.empty() ? "" : ", ") + host;
+  return text;
+}
+
+}  // namespace
+
+BackendChoice decide_backend(const std::string& requested, const std::vector<std::string>& gpu_problems,
+                             const std::vector<RankInfo>& ranks) {
+  const auto usable = static_cast<std::size_t>(std::count(gpu_problems.begin(), gpu_problems.end(), ""));
+  if (usable == gpu_problems.size()) {
+    return {"nccl", requested == "nccl" ? "requested with --backend nccl" : "auto: every rank sees a CUDA device", -1};
+  }
+  const std::string summary = describe_problems(gpu_problems, ranks);
+  if (requested == "nccl") {
+    throw InputError("--backend nccl: no usable CUDA device on " + summary +
+                     "; run on GPU nodes, or use --backend mpi for the host backend");
+  }
+  if (usable > 0) {
+    // Some ranks would measure GPU memory and the others host memory: never mix, never downgrade in silence.
+    throw InputError("--backend auto: " + std::to_string(usable) + " of " + std::to_string(gpu_problems.size()) +
+                     " ranks have a usable GPU and the others do not, on " + hosts_with_problems(gpu_problems, ranks) +
+                     " (" + summary +
+                     "); fix or leave out those hosts, or use --backend mpi to measure host memory on every rank");
+  }
+  return {"mpi", "auto: no usable CUDA device (" + summary + ")", -1};
+}
+
+BackendChoice choose_backend(const std::string& requested, const Bootstrap& bootstrap, int pretend_gpu_rank) {
   if (requested == "mpi") return {"mpi", "requested with --backend mpi", -1};
   if (!nccl_built_in()) {
     if (requested == "nccl") {
@@ -29,42 +90,18 @@ BackendChoice choose_backend(const std::string& requested, const Bootstrap& boot
     return {"mpi", "auto: built without NCCL", -1};
   }
 #ifdef RAILCHECK_HAVE_NCCL
-  const CudaProbe probe = probe_cuda_devices();
-  const bool usable = probe.usable();
-  const std::vector<std::string> reasons = bootstrap.gather_strings(usable ? "" : probe.reason, 0);
-  std::string summary;
-  if (bootstrap.rank() == 0) {
-    // One entry per distinct reason, naming the ranks that gave it (a whole fleet usually shares one).
-    std::vector<std::pair<std::string, std::vector<std::size_t>>> by_reason;
-    for (std::size_t r = 0; r < reasons.size(); ++r) {
-      if (reasons[r].empty()) continue;
-      auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& e) { return e.first == reasons[r]; });
-      if (it == by_reason.end()) it = by_reason.insert(by_reason.end(), {reasons[r], {}});
-      it->second.push_back(r);
-    }
-    for (const auto& [reason, ranks] : by_reason) {
-      std::string who;
-      for (std::size_t i = 0; i < ranks.size() && i < 8; ++i) {
-        who += (i ? ", " : "") + std::to_string(ranks[i]) + " (" + bootstrap.ranks()[ranks[i]].host + ")";
-      }
-      if (ranks.size() > 8) who += " and " + std::to_string(ranks.size() - 8) + " more";
-      summary +=
-          (summary.empty() ? "" : "; ") + std::string(ranks.size() == 1 ? "rank " : "ranks ") + who + ": " + reason;
-    }
+  CudaProbe probe = probe_cuda_devices();
+  if (pretend_gpu_rank == bootstrap.rank() && !probe.usable()) {
+    probe = CudaProbe{};
+    probe.device_count = 1;  // --debug-pretend-gpu-rank: testing the auto rule without a GPU
   }
-  summary = bootstrap.broadcast(summary, 0);
-  if (summary.empty()) {
-    const int device = bootstrap.self().local_rank % probe.device_count;
-    return {"nccl", requested == "nccl" ? "requested with --backend nccl" : "auto: every rank sees a CUDA device",
-            device};
-  }
-  if (requested == "nccl") {
-    throw InputError("--backend nccl: no usable CUDA device on " + summary +
-                     "; run on GPU nodes, or use --backend mpi for the host backend");
-  }
-  return {"mpi", "auto: no usable CUDA device (" + summary + ")", -1};
+  const std::vector<std::string> problems = bootstrap.allgather_strings(probe.usable() ? "" : probe.reason);
+  BackendChoice choice = decide_backend(requested, problems, bootstrap.ranks());
+  if (choice.name == "nccl") choice.device = bootstrap.self().local_rank % probe.device_count;
+  return choice;
 #else
   (void)bootstrap;
+  (void)pretend_gpu_rank;
   return {"mpi", "auto", -1};
 #endif
 }

@@ -70,7 +70,20 @@ void aggregate_ranks(CollectiveRecord& record, std::vector<RankResult> ranks, bo
       record.timing_warning = "rank " + std::to_string(r.rank) + " (" + r.host + "): " + r.timing_warning;
     }
   }
-  record.time_us = ranks.empty() ? 0.0 : sum_us / static_cast<double>(ranks.size());
+  switch (record.time_aggregation) {
+    case TimeAggregation::kRank0:
+      record.time_us = ranks.empty() ? 0.0 : ranks.front().time.mean_us;
+      break;
+    case TimeAggregation::kAvg:
+      record.time_us = ranks.empty() ? 0.0 : sum_us / static_cast<double>(ranks.size());
+      break;
+    case TimeAggregation::kMin:
+      record.time_us = record.time_us_min;
+      break;
+    case TimeAggregation::kMax:
+      record.time_us = record.time_us_max;
+      break;
+  }
   record.status = record.wrong_elements > 0 ? RecordStatus::kWrong : RecordStatus::kOk;
   record.ranks = std::move(ranks);
 }

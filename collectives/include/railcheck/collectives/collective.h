@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,10 @@ class Collective {
   virtual void download(const Buffer& src, std::size_t offset, std::span<std::byte> dst) = 0;
 
   virtual std::unique_ptr<Timer> make_timer() = 0;
+
+  /// Device memory free for buffers now (cudaMemGetInfo), for backends whose buffers live on a device;
+  /// nullopt for host-memory backends.
+  virtual std::optional<std::size_t> free_device_memory_bytes() const { return std::nullopt; }
 
   /// Whether the backend can run `kind` in place (NCCL cannot for all_to_all and send_recv).
   virtual bool supports_in_place(CollectiveKind kind) const = 0;

@@ -3,6 +3,8 @@
 // lines only, never the records.
 #pragma once
 
+#include <optional>
+
 #include "railcheck/output/run_summary.h"
 #include "railcheck/output/sink.h"
 
@@ -10,10 +12,13 @@ namespace railcheck {
 
 class SummarySink final : public OutputSink {
  public:
+  /// `min_avg_busbw_gbps`: NCCL_TESTS_MIN_BW, when set (the run fails below 0.9 x it, as nccl-tests does).
+  explicit SummarySink(std::optional<double> min_avg_busbw_gbps = std::nullopt);
   void record(const Record& record) override;
   void note(NoteLevel level, const std::string& text) override;
-  /// The totals so far; exit_code is kExitDegraded once any problem was seen.
-  const RunSummary& summary() const { return summary_; }
+  /// The totals so far; exit_code is kExitDegraded once any problem was seen, or the average bus bandwidth is
+  /// below the minimum.
+  RunSummary summary() const;
 
  private:
   void count(const CollectiveRecord& r);

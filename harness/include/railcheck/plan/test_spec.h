@@ -16,6 +16,13 @@ enum class Placement { kBoth, kOutOfPlace, kInPlace };
 std::string_view name_of(Placement placement);
 std::optional<Placement> parse_placement(std::string_view text);
 
+/// nccl-tests' -a: how the ranks' mean times make the row's time (and so its bandwidths): rank 0's own,
+/// the mean over ranks (the default), the fastest or the slowest rank's.
+enum class TimeAggregation { kRank0 = 0, kAvg = 1, kMin = 2, kMax = 3 };
+
+/// "rank0", "avg", "min", "max".
+std::string_view name_of(TimeAggregation aggregation);
+
 /// Defaults are nccl-tests' defaults. Field names are the suite file's keys.
 /// In-job bisection after a test's sweep (suite key "bisect"): the group is measured at one size; while a group
 /// is below what a healthy one reaches, it is split in halves (communicator splits in the same allocation) and
@@ -29,19 +36,20 @@ struct BisectSpec {
 struct CollectiveTestSpec {
   std::string name;  ///< record label; defaults to the collective key
   CollectiveKind kind = CollectiveKind::kAllReduce;
-  std::size_t min_bytes = 32u << 20;       ///< -b
-  std::size_t max_bytes = 32u << 20;       ///< -e
-  std::size_t step_bytes = 1u << 20;       ///< -i, used when step_factor <= 1
-  double step_factor = 1.0;                ///< -f
-  int iters = 20;                          ///< -n timed iterations per size
-  int warmup_iters = 1;                    ///< -w
-  int check_iters = 1;                     ///< -c correctness passes per size (0: no check)
-  DataType type = DataType::kFloat32;      ///< -d
-  ReduceOp op = ReduceOp::kSum;            ///< -o (reducing collectives only)
-  int root = 0;                            ///< -r (broadcast, reduce)
-  Placement placement = Placement::kBoth;  ///< out-of-place, in-place or both
-  int graph_launches = 0;                  ///< -G: capture the timed loop in a CUDA graph, replay N times
-  BisectSpec bisect;                       ///< suite "bisect": in-job bisection after the sweep
+  std::size_t min_bytes = 32u << 20;                ///< -b
+  std::size_t max_bytes = 32u << 20;                ///< -e
+  std::size_t step_bytes = 1u << 20;                ///< -i, used when step_factor <= 1
+  double step_factor = 1.0;                         ///< -f
+  int iters = 20;                                   ///< -n timed iterations per size
+  int warmup_iters = 1;                             ///< -w
+  int check_iters = 1;                              ///< -c correctness passes per size (0: no check)
+  DataType type = DataType::kFloat32;               ///< -d
+  ReduceOp op = ReduceOp::kSum;                     ///< -o (reducing collectives only)
+  int root = 0;                                     ///< -r (broadcast, reduce)
+  Placement placement = Placement::kBoth;           ///< out-of-place, in-place or both
+  int graph_launches = 0;                           ///< -G: capture the timed loop in a CUDA graph, replay N times
+  TimeAggregation average = TimeAggregation::kAvg;  ///< -a: the ranks' times into the row's time
+  BisectSpec bisect;                                ///< suite "bisect": in-job bisection after the sweep
 };
 
 /// A problem with one field of a spec: `field` is the suite key (min_bytes, iters...).

@@ -10,6 +10,7 @@
 
 #include "railcheck/collectives/collective_kind.h"
 #include "railcheck/collectives/data_type.h"
+#include "railcheck/plan/test_spec.h"
 #include "railcheck/record/stats.h"
 
 namespace railcheck {
@@ -51,9 +52,10 @@ struct CollectiveRecord {
   int graph_launches = 0;
   RecordStatus status = RecordStatus::kOk;
   std::string skip_reason;
-  double time_us = 0.0;      ///< mean over ranks of each rank's mean iteration time (nccl-tests -a 1)
-  double time_us_min = 0.0;  ///< fastest rank's mean
-  double time_us_max = 0.0;  ///< slowest rank's mean
+  double time_us = 0.0;  ///< the ranks' mean iteration times aggregated by time_aggregation (nccl-tests -a)
+  TimeAggregation time_aggregation = TimeAggregation::kAvg;  ///< -a: rank0, avg (default), min or max
+  double time_us_min = 0.0;                                  ///< fastest rank's mean
+  double time_us_max = 0.0;                                  ///< slowest rank's mean
   int slowest_rank = -1;
   double algbw_gbps = 0.0;
   double busbw_gbps = 0.0;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "railcheck/collectives/collective.h"
 #include "railcheck/record/manifest.h"
@@ -17,10 +18,18 @@ struct BackendChoice {
   int device = -1;     ///< this rank's CUDA device (nccl)
 };
 
-/// Collective over the world, so every rank makes the same choice: auto picks nccl only when NCCL is built
-/// in and every rank sees a CUDA device. Throws InputError (same on every rank) when nccl is asked for and
-/// cannot run, naming the ranks and hosts without a usable GPU and the reason.
-BackendChoice choose_backend(const std::string& requested, const Bootstrap& bootstrap);
+/// The choice from every rank's GPU probe (`gpu_problems[r]`: "" where rank r has a usable GPU, else why
+/// not), the same on every rank. nccl when every rank has one; auto with none: the host backend, saying why.
+/// Throws InputError naming the ranks and hosts without a usable GPU and the reason when nccl is asked for
+/// and some lack one, and for auto when some ranks have one and others not (a run never mixes host and GPU
+/// memory). `device` is left -1.
+BackendChoice decide_backend(const std::string& requested, const std::vector<std::string>& gpu_problems,
+                             const std::vector<RankInfo>& ranks);
+
+/// Collective over the world: probes this rank's CUDA devices and decides as decide_backend, so every rank
+/// makes the same choice. `pretend_gpu_rank` (--debug-pretend-gpu-rank) reports one usable device on that
+/// rank, to test the auto rule on a machine without GPUs.
+BackendChoice choose_backend(const std::string& requested, const Bootstrap& bootstrap, int pretend_gpu_rank = -1);
 
 /// The backend over the whole world.
 std::unique_ptr<Collective> make_collective(const BackendChoice& choice, const Bootstrap& bootstrap);

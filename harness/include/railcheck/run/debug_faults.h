@@ -16,6 +16,7 @@ struct DebugFaults {
   int hang_rank = -1;     ///< this rank stops before its first measurement step, as a hung GPU or process would
   int slow_rank = -1;     ///< this rank sleeps slow_ms after each collective call, as a slow GPU would
   double slow_ms = 2.0;
+  int pretend_gpu_rank = -1;  ///< this rank reports one usable CUDA device (testing --backend auto's rule)
 };
 
 /// Elements a corrupting rank spoils in each downloaded result.

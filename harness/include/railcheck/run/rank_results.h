@@ -21,9 +21,9 @@ struct MyMeasurement {
 /// Collective: every rank's RankResult, indexed by rank, on `root`; empty elsewhere.
 std::vector<RankResult> gather_rank_results(const Bootstrap& bootstrap, const MyMeasurement& mine, int root = 0);
 
-/// Fills `record`'s aggregate fields from its ranks: time_us (mean over ranks of each rank's mean, nccl-tests
-/// -a 1), fastest and slowest rank, wrong elements (sum; -1 unchecked), the first timing warning (naming its
-/// rank), and status (wrong when any element was).
+/// Fills `record`'s aggregate fields from its ranks: time_us (from each rank's mean by the record's
+/// time_aggregation, nccl-tests' -a: rank 0's, the mean, the fastest or the slowest), fastest and slowest rank, wrong
+/// elements (sum; -1 unchecked), the first timing warning (naming its rank), and status (wrong when any element was).
 void aggregate_ranks(CollectiveRecord& record, std::vector<RankResult> ranks, bool checked);
 
 }  // namespace railcheck

@@ -1,6 +1,9 @@
 #include "railcheck/commands/run/run_command.h"
 
 #include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
 
 #include "railcheck/commands/run/run_suite.h"
 #include "railcheck/core/error.h"
@@ -27,6 +30,22 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
                  "testing bisection: this rank sleeps --debug-slow-ms after each collective call");
   app.add_option("--debug-slow-ms", common.faults.slow_ms, "milliseconds for --debug-slow-rank")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--debug-pretend-gpu-rank", common.faults.pretend_gpu_rank,
+                 "testing --backend auto: this rank reports one usable CUDA device");
+}
+
+// NCCL_TESTS_MIN_BW, read as nccl-tests reads it: the run fails when its Avg bus bandwidth is below 0.9 x
+// this many GB/s. Unset or empty: no minimum.
+std::optional<double> min_avg_busbw_from_environment() {
+  const char* text = std::getenv("NCCL_TESTS_MIN_BW");
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !std::isfinite(value) || value < 0) {
+    throw InputError("NCCL_TESTS_MIN_BW='" + std::string(text) +
+                     "' is not a bandwidth in GB/s; give a number such as 180, or unset it");
+  }
+  return value;
 }
 
 // `railcheck run [suite]`: the suite file's settings unless a flag says otherwise.
@@ -41,6 +60,7 @@ class SuiteCommand final : public RunCommand {
 
   void finish() override {
     CommonOptions& common = request_.common;
+    common.min_avg_busbw_gbps = min_avg_busbw_from_environment();
     common.backend_given = sub_.count("--backend") > 0;
     common.timeout_given = sub_.count("--timeout") > 0;
     request_.suite = suite_path_.empty() ? embedded_quick_suite() : load_suite(suite_path_);
@@ -59,6 +79,8 @@ struct SweepFlags {
   std::string min_bytes = "32M", max_bytes = "32M", step_bytes = "1M";
   double step_factor = 1.0;
   int iters = 20, warmup_iters = 1, check = 1, root = 0, graph_launches = 0;
+  int gpus_per_thread = 1, threads = 1;  ///< nccl-tests' -g / -t: railcheck is always one rank per GPU
+  int average = 1;                       ///< nccl-tests' -a
   std::string dtype = "float", op = "sum", placement = "both";
 };
 
@@ -99,10 +121,18 @@ class SweepCommand final : public RunCommand {
                    "capture the timed loop in a CUDA graph, replay it N times (NCCL)")
         ->capture_default_str();
     sub.add_option("--placement", f.placement, "both, out_of_place or in_place")->capture_default_str();
+    sub.add_option("-a,--average", f.average,
+                   "the row's time from the ranks' times: 0 rank 0's, 1 the mean, 2 the fastest, 3 the slowest")
+        ->check(CLI::Range(0, 3))
+        ->capture_default_str();
+    sub.add_option("-g,--ngpus", f.gpus_per_thread, "GPUs per rank: 1 (one rank per GPU; nccl-tests' -g)")
+        ->capture_default_str();
+    sub.add_option("-t,--nthreads", f.threads, "threads per rank: 1 (nccl-tests' -t)")->capture_default_str();
     add_common_options(sub, request_.common);
   }
 
   void finish() override {
+    request_.common.min_avg_busbw_gbps = min_avg_busbw_from_environment();
     request_.common.backend_given = sub_.count("--backend") > 0;
     request_.common.timeout_given = sub_.count("--timeout") > 0;
     request_.suite.name = std::string(key_of(kind_));
@@ -113,6 +143,15 @@ class SweepCommand final : public RunCommand {
  private:
   std::vector<CollectiveTestSpec> specs() const {
     const SweepFlags& f = flags_;
+    // nccl-tests drives several GPUs from one process with -g and -t; railcheck is one rank per GPU, so only
+    // the "-g 1 -t 1" of copied command lines means anything.
+    for (const auto& [flag, value] : {std::pair<const char*, int>{"-g", f.gpus_per_thread}, {"-t", f.threads}}) {
+      if (value != 1) {
+        throw InputError(std::string(flag) + " " + std::to_string(value) +
+                         ": railcheck runs one rank per GPU; launch one rank per GPU instead (mpirun -n <GPUs>, "
+                         "or srun --ntasks-per-node=<GPUs per node> --gpus-per-task=1)");
+      }
+    }
     CollectiveTestSpec base;
     base.kind = kind_;
     base.name = std::string(key_of(kind_));
@@ -125,6 +164,7 @@ class SweepCommand final : public RunCommand {
     base.check_iters = f.check;
     base.root = f.root;
     base.graph_launches = f.graph_launches;
+    base.average = static_cast<TimeAggregation>(f.average);
     auto placement = parse_placement(f.placement);
     if (!placement) throw InputError("--placement '" + f.placement + "': choose both, out_of_place or in_place");
     base.placement = *placement;

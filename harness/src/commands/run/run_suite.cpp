@@ -15,6 +15,7 @@
 #include "railcheck/run/backend.h"
 #include "railcheck/run/collective_bisection.h"
 #include "railcheck/run/judge_run.h"
+#include "railcheck/run/memory_guard.h"
 #include "railcheck/run/progress_display.h"
 #include "railcheck/run/runner.h"
 #include "railcheck/run/watchdog.h"
@@ -99,7 +100,7 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
               std::ostream& err) {
   const CommonOptions& common = request.common;
   const Suite& suite = request.suite;
-  const BackendChoice choice = choose_backend(common.backend, bootstrap);
+  const BackendChoice choice = choose_backend(common.backend, bootstrap, common.faults.pretend_gpu_rank);
   const Prepared prepared = prepare(request, bootstrap);
   const std::filesystem::path dir = prepare_output_dir(common.output_dir, bootstrap);
   const bool root = bootstrap.rank() == 0;
@@ -109,7 +110,7 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   SummarySink* summary = nullptr;
   if (root) {
     outputs = sinks.open({dir, out, err});
-    auto counter = std::make_unique<SummarySink>();
+    auto counter = std::make_unique<SummarySink>(common.min_avg_busbw_gbps);
     summary = counter.get();
     outputs.add(std::move(counter));
     outputs.begin_run(manifest);
@@ -137,6 +138,13 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   {
     const Steps::Scope step = steps.begin(StepKind::kSetup, "communicator set-up (" + choice.name + ")");
     collective = with_debug_faults(make_collective(choice, bootstrap), common.faults, bootstrap.rank());
+  }
+  {  // Before anything is measured, on every rank alike: sizes whose buffers cannot fit end the run here.
+    const BufferBudget budget = agreed_buffer_budget(bootstrap, *collective);
+    const bool device_memory = collective->free_device_memory_bytes().has_value();
+    for (const CollectiveTestSpec& spec : suite.tests) {
+      require_buffers_fit(spec, collective->size(), device_memory, budget);
+    }
   }
   const RunContext context{bootstrap, *collective, steps, outputs};
   Runner runner(context, common.runner);

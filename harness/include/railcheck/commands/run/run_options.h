@@ -2,6 +2,7 @@
 // and the options every measuring run shares.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "railcheck/plan/suite.h"
@@ -21,6 +22,7 @@ struct CommonOptions {
   DebugFaults faults;         ///< --debug-*: faults injected to test the harness itself
   std::string baseline_path;  ///< run: --baseline, judge the run against this baseline file
   std::string profile;        ///< run: --profile, the hardware profile (a baseline must match); wins over the suite's
+  std::optional<double> min_avg_busbw_gbps;  ///< NCCL_TESTS_MIN_BW: fail below 0.9 x this Avg bus bandwidth
 };
 
 /// One suite run: the suite (a file, the embedded quick suite, or one sweep from flags) and its options.
