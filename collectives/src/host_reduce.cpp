@@ -52,7 +52,10 @@ void reduce16(const void* in, void* inout, std::size_t count, ReduceOp op) {
 template <typename T>
 void divide_as(void* data, std::size_t count, int divisor) {
   auto* values = static_cast<T*>(data);
-  for (std::size_t i = 0; i < count; ++i) values[i] = static_cast<T>(values[i] / static_cast<T>(divisor));
+  // In the wider of T and int: an 8-bit type cannot hold a divisor of 256 ranks or more.
+  using Wide = std::common_type_t<T, int>;
+  for (std::size_t i = 0; i < count; ++i)
+    values[i] = static_cast<T>(static_cast<Wide>(values[i]) / static_cast<Wide>(divisor));
 }
 
 template <float (*ToFloat)(std::uint16_t), std::uint16_t (*FromFloat)(float)>

@@ -100,8 +100,8 @@ FillVerifyResult measure_fill_verify(int device, std::size_t bytes, int iters) {
   params.shape = ResultShape::kFromRoot;
   params.seed = 3;
   const double s = seconds_per_iter(stream.get(), iters, [&] {
-    launch_fill_pattern(data.data(), count, DataType::kFloat32, 0, 3, false, stream.get());
-    launch_verify_pattern(data.data(), count, DataType::kFloat32, params, 0.0,
+    launch_fill_pattern(data.data(), count, DataType::kFloat32, 0, 3, PatternUse::kData, 1, stream.get());
+    launch_verify_pattern(data.data(), count, DataType::kFloat32, params, 0,
                           static_cast<unsigned long long*>(wrong.data()), stream.get());
   });
   unsigned long long found = 0;

@@ -64,7 +64,8 @@ TEST_P(PatternKernels, DeviceFillMatchesHostInputByteForByte) {
   const std::size_t count = 100003;
   const CheckCase c = broadcast_case(type, count, 2);
   DeviceBytes data(count * railcheck::size_of(type));
-  railcheck::kernels::launch_fill_pattern(data.get(), count, type, 2, 77, false, nullptr);
+  railcheck::kernels::launch_fill_pattern(data.get(), count, type, 2, 77, railcheck::kernels::PatternUse::kData, 4,
+                                          nullptr);
   RC_CUDA_CALL(cudaDeviceSynchronize());
   EXPECT_EQ(data.to_host(), railcheck::make_check_input(c, 2, 77));
 }
@@ -76,19 +77,20 @@ TEST_P(PatternKernels, DeviceVerifyCountsExactlyTheCorruptedElements) {
   const CheckCase c = broadcast_case(type, count, 1);
   DeviceBytes data(count * railcheck::size_of(type));
   DeviceBytes wrong(sizeof(unsigned long long));
-  railcheck::kernels::launch_fill_pattern(data.get(), count, type, 1, 5, false, nullptr);
+  railcheck::kernels::launch_fill_pattern(data.get(), count, type, 1, 5, railcheck::kernels::PatternUse::kData, 4,
+                                          nullptr);
   RC_CUDA_CALL(cudaMemset(wrong.get(), 0, sizeof(unsigned long long)));
   const auto params = railcheck::expected_params(c, 0, 5);  // broadcast from root 1: everyone holds rank 1's data
-  const double tolerance = railcheck::check_tolerance(type, c.op, c.kind, c.nranks);
+  const int max_ulps = railcheck::check_max_ulps(type, c.op, c.kind);
   auto* counter = static_cast<unsigned long long*>(wrong.get());
-  railcheck::kernels::launch_verify_pattern(data.get(), count, type, params, tolerance, counter, nullptr);
+  railcheck::kernels::launch_verify_pattern(data.get(), count, type, params, max_ulps, counter, nullptr);
   std::vector<std::byte> host = data.to_host();
   unsigned long long clean = 0;
   RC_CUDA_CALL(cudaMemcpy(&clean, counter, sizeof clean, cudaMemcpyDeviceToHost));
   EXPECT_EQ(clean, 0u);
   const std::size_t corrupted = railcheck::corrupt_elements(host, type, 8);
   RC_CUDA_CALL(cudaMemcpy(data.get(), host.data(), host.size(), cudaMemcpyHostToDevice));
-  railcheck::kernels::launch_verify_pattern(data.get(), count, type, params, tolerance, counter, nullptr);
+  railcheck::kernels::launch_verify_pattern(data.get(), count, type, params, max_ulps, counter, nullptr);
   unsigned long long found = 0;
   RC_CUDA_CALL(cudaMemcpy(&found, counter, sizeof found, cudaMemcpyDeviceToHost));
   EXPECT_EQ(found, corrupted);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "element_bytes.h"
 #include "railcheck/kernels/float16.h"
 #include "railcheck/run/check.h"
 
@@ -70,16 +71,8 @@ void with_codec(DataType type, F&& f) {
   }
 }
 
-template <typename S>
-S load(const Bytes& bytes, std::size_t index) {
-  S value;
-  std::memcpy(&value, bytes.data() + index * sizeof(S), sizeof(S));
-  return value;
-}
-template <typename S>
-void store(Bytes& bytes, std::size_t index, S value) {
-  std::memcpy(bytes.data() + index * sizeof(S), &value, sizeof(S));
-}
+using test::load;
+using test::store;
 
 // Reduces element `index` of every rank's input the way the hardware would: in the integer type itself
 // (wrapping), or in real arithmetic rounded once into the floating type.
@@ -318,15 +311,28 @@ TEST(CountWrongElements, WrongSeedIsDetected) {
   EXPECT_GT(count_wrong_elements(c, 0, 2, outputs[0]), c.counts.recv_count / 2);
 }
 
-TEST(CountWrongElements, NonRootRankOfReduceReturnsZeroWhateverItHolds) {
-  const CheckCase c = make_case(CollectiveKind::kReduce, DataType::kFloat32, ReduceOp::kSum, 4, 64);
-  Bytes garbage(c.counts.recv_count * size_of(c.type), std::byte{0xff});  // NaNs
+// nccl-tests checks that reduce leaves a non-root rank's receive buffer as it was: the cleared zeros out of
+// place, the rank's own input in place.
+TEST(CountWrongElements, NonRootRankOfReduceMustBeLeftAsItWas) {
+  CheckCase c = make_case(CollectiveKind::kReduce, DataType::kFloat32, ReduceOp::kSum, 4, 64);
+  const Bytes garbage(c.counts.recv_count * size_of(c.type), std::byte{0xff});  // NaNs
+  const Bytes zeros(c.counts.recv_count * size_of(c.type));
   for (int r = 0; r < c.nranks; ++r) {
     if (r == c.root) {
       EXPECT_EQ(count_wrong_elements(c, r, 1, garbage), c.counts.recv_count);
-    } else {
-      EXPECT_EQ(count_wrong_elements(c, r, 1, garbage), 0u) << "rank " << r;
+      continue;
     }
+    EXPECT_EQ(count_wrong_elements(c, r, 1, zeros), 0u) << "rank " << r << ": untouched";
+    EXPECT_EQ(count_wrong_elements(c, r, 1, garbage), c.counts.recv_count) << "rank " << r << ": written";
+    Bytes one_written = zeros;
+    store(one_written, 5, 1.0f);
+    EXPECT_EQ(count_wrong_elements(c, r, 1, one_written), 1u) << "rank " << r;
+  }
+  c.in_place = true;
+  for (int r = 0; r < c.nranks; ++r) {
+    if (r == c.root) continue;
+    EXPECT_EQ(count_wrong_elements(c, r, 1, make_check_input(c, r, 1)), 0u) << "in place: its own input, untouched";
+    EXPECT_GT(count_wrong_elements(c, r, 1, zeros), 0u) << "in place: its input overwritten";
   }
 }
 
@@ -380,40 +386,17 @@ TEST(MakeCheckInput, ProductPatternIsOnesAndTwosOnlyForReducingCollectives) {
   EXPECT_EQ(make_check_input(gather, 0, 1), make_check_input(gather_sum, 0, 1));
 }
 
-TEST(CheckTolerance, ZeroForIntegersMinMaxAndDataMovement) {
-  for (DataType type :
-       {DataType::kInt8, DataType::kUint8, DataType::kInt32, DataType::kUint32, DataType::kInt64, DataType::kUint64}) {
-    for (ReduceOp op : all_reduce_ops()) {
-      EXPECT_EQ(check_tolerance(type, op, CollectiveKind::kAllReduce, 8), 0.0) << name_of(type) << name_of(op);
-    }
-  }
+TEST(CheckMaxUlps, BitExactEverywhereButAverageOfRealTypes) {
   for (DataType type : all_data_types()) {
-    for (ReduceOp op : {ReduceOp::kMax, ReduceOp::kMin}) {
-      EXPECT_EQ(check_tolerance(type, op, CollectiveKind::kAllReduce, 8), 0.0) << name_of(type) << name_of(op);
-      EXPECT_EQ(check_tolerance(type, op, CollectiveKind::kReduceScatter, 8), 0.0);
-    }
-    for (CollectiveKind kind : {CollectiveKind::kAllGather, CollectiveKind::kAllToAll, CollectiveKind::kBroadcast,
-                                CollectiveKind::kSendRecv}) {
-      EXPECT_EQ(check_tolerance(type, ReduceOp::kSum, kind, 8), 0.0) << name_of(type) << key_of(kind);
+    const bool real = type == DataType::kFloat16 || type == DataType::kBfloat16 || type == DataType::kFloat32 ||
+                      type == DataType::kFloat64;
+    for (ReduceOp op : all_reduce_ops()) {
+      for (CollectiveKind kind : all_collectives()) {
+        const int expected = real && op == ReduceOp::kAvg && takes_reduce_op(kind) ? 2 : 0;
+        EXPECT_EQ(check_max_ulps(type, op, kind), expected) << name_of(type) << name_of(op) << key_of(kind);
+      }
     }
   }
-}
-
-TEST(CheckTolerance, PositiveForFloatingSumAndGrowsWithRanks) {
-  for (DataType type : {DataType::kFloat16, DataType::kBfloat16, DataType::kFloat32, DataType::kFloat64}) {
-    for (CollectiveKind kind : {CollectiveKind::kAllReduce, CollectiveKind::kReduce, CollectiveKind::kReduceScatter}) {
-      EXPECT_GT(check_tolerance(type, ReduceOp::kSum, kind, 2), 0.0) << name_of(type) << key_of(kind);
-      EXPECT_GT(check_tolerance(type, ReduceOp::kAvg, kind, 2), 0.0) << name_of(type) << key_of(kind);
-    }
-    EXPECT_GT(check_tolerance(type, ReduceOp::kSum, CollectiveKind::kAllReduce, 8),
-              check_tolerance(type, ReduceOp::kSum, CollectiveKind::kAllReduce, 2));
-  }
-  // Coarser types get looser tolerances; all stay far below a whole unit on the pattern's small integers.
-  EXPECT_GT(check_tolerance(DataType::kBfloat16, ReduceOp::kSum, CollectiveKind::kAllReduce, 8),
-            check_tolerance(DataType::kFloat16, ReduceOp::kSum, CollectiveKind::kAllReduce, 8));
-  EXPECT_GT(check_tolerance(DataType::kFloat32, ReduceOp::kSum, CollectiveKind::kAllReduce, 8),
-            check_tolerance(DataType::kFloat64, ReduceOp::kSum, CollectiveKind::kAllReduce, 8));
-  EXPECT_LT(check_tolerance(DataType::kBfloat16, ReduceOp::kSum, CollectiveKind::kAllReduce, 4), 0.1);
 }
 
 }  // namespace

@@ -51,18 +51,47 @@ TEST(Summarize, ThousandSamplesP999IsTheNineHundredNinetyNinthValue) {
   EXPECT_NEAR(s.p99_9_us, 999.0, kEps);
 }
 
-TEST(LatencyStats, PerftestColumnsAreTheSampleStatistics) {
-  // Same eight samples as above: t_typical is the median, t_avg the mean; 99% and 99.9% are both the 8th value.
+// perftest's print_report_lat on fixed samples: sorted, the 2 largest left out of every statistic (m
+// remain), t_max = d[m] (the second largest), t_typical the median of the m (mean of the middle two when m is
+// even), t_stdev from deviations truncated to whole microseconds, 99% / 99.9% = d[ceil(0.99 m)] /
+// d[ceil(0.999 m)].
+TEST(LatencyStats, EightSamplesGivePerftestsColumns) {
+  // Sorted: 2 4 4 4 5 5 | 7 9; m = 6.
   const std::vector<double> seconds = {5e-6, 2e-6, 9e-6, 4e-6, 4e-6, 7e-6, 4e-6, 5e-6};
   const LatencyStats l = latency_stats(seconds);
   EXPECT_EQ(l.count, 8);
   EXPECT_NEAR(l.min_us, 2.0, kEps);
-  EXPECT_NEAR(l.max_us, 9.0, kEps);
-  EXPECT_NEAR(l.typical_us, 4.0, kEps);
-  EXPECT_NEAR(l.avg_us, 5.0, kEps);
-  EXPECT_NEAR(l.stdev_us, 2.0, kEps);
-  EXPECT_NEAR(l.p99_us, 9.0, kEps);
-  EXPECT_NEAR(l.p99_9_us, 9.0, kEps);
+  EXPECT_NEAR(l.max_us, 7.0, kEps);
+  EXPECT_NEAR(l.max_of_all_us, 9.0, kEps);
+  EXPECT_NEAR(l.typical_us, 4.0, kEps);  // (d[3] + d[2]) / 2
+  EXPECT_NEAR(l.avg_us, 4.0, kEps);      // 24 / 6
+  EXPECT_NEAR(l.stdev_us, 1.0, kEps);    // int(4 - x): 2 0 0 0 -1 -1 -> sqrt(6 / 6)
+  EXPECT_NEAR(l.p99_us, 7.0, kEps);      // d[ceil(5.94)] = d[6]
+  EXPECT_NEAR(l.p99_9_us, 7.0, kEps);
+}
+
+TEST(LatencyStats, OutliersDoNotReachTheStatisticsAsInPerftest) {
+  // 197 samples of 2 us and three outliers 15, 30, 40 us: m = 198.
+  std::vector<double> seconds(197, 2e-6);
+  for (double us : {40.0, 15.0, 30.0}) seconds.push_back(us * 1e-6);
+  const LatencyStats l = latency_stats(seconds);
+  EXPECT_EQ(l.count, 200);
+  EXPECT_NEAR(l.max_us, 30.0, kEps);  // the second largest: perftest's t_max
+  EXPECT_NEAR(l.max_of_all_us, 40.0, kEps);
+  EXPECT_NEAR(l.typical_us, 2.0, kEps);
+  EXPECT_NEAR(l.avg_us, (197 * 2.0 + 15.0) / 198, 1e-9);
+  EXPECT_NEAR(l.stdev_us, std::sqrt(144.0 / 198), 1e-9);  // int(2.07 - 2) = 0, int(2.07 - 15) = -12
+  EXPECT_NEAR(l.p99_us, 15.0, kEps);                      // d[ceil(196.02)] = d[197]
+  EXPECT_NEAR(l.p99_9_us, 30.0, kEps);                    // d[ceil(197.802)] = d[198]
+}
+
+TEST(LatencyStats, TwoOrFewerSamplesKeepThemAll) {
+  const LatencyStats l = latency_stats(std::vector<double>{3e-6, 1e-6});
+  EXPECT_EQ(l.count, 2);
+  EXPECT_NEAR(l.min_us, 1.0, kEps);
+  EXPECT_NEAR(l.max_us, 3.0, kEps);
+  EXPECT_NEAR(l.typical_us, 2.0, kEps);
+  EXPECT_EQ(latency_stats(std::vector<double>{}).count, 0);
 }
 
 TEST(Summarize, SecondsAreConvertedToMicroseconds) {

@@ -1,13 +1,44 @@
 #include "railcheck/record/p2p_record.h"
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "railcheck/record/record_kinds.h"
 #include "railcheck/record/stats.h"
 
 namespace railcheck {
 
 LatencyStats latency_stats(std::span<const double> samples_s) {
-  const SampleStats t = summarize(samples_s);
-  return LatencyStats{t.count, t.min_us, t.max_us, t.p50_us, t.mean_us, t.stdev_us, t.p99_us, t.p99_9_us};
+  LatencyStats l;
+  if (samples_s.empty()) return l;
+  std::vector<double> d(samples_s.begin(), samples_s.end());
+  for (double& value : d) value *= 1.0e6;
+  std::sort(d.begin(), d.end());
+  const std::size_t n = d.size();
+  constexpr std::size_t kTail = 2;  // perftest's LAT_MEASURE_TAIL
+  const std::size_t m = n > kTail ? n - kTail : n;
+  l.count = static_cast<int>(n);
+  l.min_us = d.front();
+  l.max_us = d[std::min(m, n - 1)];
+  l.max_of_all_us = d.back();
+  l.typical_us = m % 2 == 0 ? (d[m / 2] + d[m / 2 - 1]) / 2 : d[m / 2];
+  double sum = 0.0;
+  for (std::size_t i = 0; i < m; ++i) sum += d[i];
+  l.avg_us = sum / static_cast<double>(m);
+  double square_sum = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    const int deviation = static_cast<int>(l.avg_us - d[i]);  // perftest's int: truncated to whole microseconds
+    square_sum += static_cast<double>(deviation) * deviation;
+  }
+  l.stdev_us = std::sqrt(square_sum / static_cast<double>(m));
+  auto at = [&](double fraction) {
+    const auto index = static_cast<std::size_t>(std::ceil(static_cast<double>(m) * fraction));
+    return d[std::min(index, n - 1)];
+  };
+  l.p99_us = at(0.99);
+  l.p99_9_us = at(0.999);
+  return l;
 }
 
 std::string_view key_of(P2pOp op) {
@@ -61,9 +92,9 @@ nlohmann::json to_json(const P2pRecord& r) {
                  {"spurious", r.loss->spurious}, {"errors", r.loss->errors}, {"rate", r.loss->rate()}};
   }
   if (r.ok && r.lat) {
-    j["lat_us"] = {{"count", r.lat->count},        {"min", r.lat->min_us},    {"max", r.lat->max_us},
-                   {"typical", r.lat->typical_us}, {"avg", r.lat->avg_us},    {"stdev", r.lat->stdev_us},
-                   {"p99", r.lat->p99_us},         {"p99_9", r.lat->p99_9_us}};
+    j["lat_us"] = {{"count", r.lat->count},        {"min", r.lat->min_us},     {"max", r.lat->max_us},
+                   {"typical", r.lat->typical_us}, {"avg", r.lat->avg_us},     {"stdev", r.lat->stdev_us},
+                   {"p99", r.lat->p99_us},         {"p99_9", r.lat->p99_9_us}, {"max_of_all", r.lat->max_of_all_us}};
   }
   return j;
 }
@@ -102,8 +133,10 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   }
   if (!j.at("lat_us").is_null()) {
     const auto& l = j.at("lat_us");
-    r.lat = LatencyStats{l.at("count"), l.at("min"),   l.at("max"), l.at("typical"),
-                         l.at("avg"),   l.at("stdev"), l.at("p99"), l.at("p99_9")};
+    r.lat = LatencyStats{
+        l.at("count"),   l.at("min"),   l.at("max"),
+        l.at("typical"), l.at("avg"),   l.at("stdev"),
+        l.at("p99"),     l.at("p99_9"), l.value("max_of_all", l.at("max").get<double>())};  // 1.0 records lack it
   }
   return r;
 }

@@ -66,6 +66,7 @@ void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
     Placed p;
     p.check = check;
     p.in_place = in_place;
+    p.check.in_place = in_place;
     p.call = CollectiveCall{spec.kind, send.data(), recv.data(), counts.param_count, spec.type, spec.op, spec.root};
     p.input_buffer = &send;
     p.output_buffer = &recv;

@@ -13,10 +13,15 @@ namespace railcheck {
 
 /// perftest's latency columns (t_min, t_max, t_typical = median, t_avg, t_stdev, 99%, 99.9%), microseconds.
 struct LatencyStats {
-  int count = 0;
+  int count = 0;  ///< samples measured (perftest's statistics leave out the 2 largest)
   double min_us = 0, max_us = 0, typical_us = 0, avg_us = 0, stdev_us = 0, p99_us = 0, p99_9_us = 0;
+  double max_of_all_us = 0;  ///< the largest sample, which perftest's t_max leaves out
 };
-/// Stats of one-way latencies in seconds (nearest-rank percentiles). Empty: count 0.
+/// perftest's latency statistics (print_report_lat) of one-way latencies in seconds: the samples sorted, the
+/// 2 largest left out (m remain; with 2 or fewer nothing is), t_min the smallest, t_max the m-th (0-based:
+/// the second largest), t_typical the median of the m, t_avg their mean, t_stdev from deviations truncated
+/// to whole microseconds, 99% and 99.9% the samples at ceil(0.99 m) and ceil(0.999 m) (0-based, of all).
+/// Empty: count 0.
 LatencyStats latency_stats(std::span<const double> samples_s);
 
 /// What the sending side's connection counted of its losses over the timed part (bandwidth ops).

@@ -22,6 +22,7 @@ struct CheckCase {
   int root = 0;
   int nranks = 1;
   CollCounts counts;
+  bool in_place = false;  ///< reduce: what a non-root rank's receive buffer held before the call
 };
 
 /// The parameters of the shared host/device expected-value definition (kernels/expected_value.h) for this
@@ -32,12 +33,13 @@ kernels::ExpectedParams expected_params(const CheckCase& c, int rank, std::uint3
 std::vector<std::byte> make_check_input(const CheckCase& c, int rank, std::uint32_t seed);
 
 /// How many elements of `output` (the rank's counts.recv_count result elements) differ from the expected
-/// result by more than the tolerance. Non-root ranks of reduce have no defined output and return 0.
+/// result: bit for bit, except avg of a real type (check_max_ulps). Non-root ranks of reduce count the
+/// elements the call changed (their receive buffer must be left as it was).
 std::uint64_t count_wrong_elements(const CheckCase& c, int rank, std::uint32_t seed, std::span<const std::byte> output);
 
-/// Relative tolerance of a reduced floating result: (nranks-1) rounding steps of the type's unit roundoff,
-/// doubled; 0 for integers, min/max and data movement (those must match exactly).
-double check_tolerance(DataType type, ReduceOp op, CollectiveKind kind, int nranks);
+/// ULPs a result element may be off: 0 (bit-exact: the pattern keeps every reduction exact in its type), 2
+/// for avg of a real type (NCCL pre-multiplies by 1/n; nccl-tests allows the same 2).
+int check_max_ulps(DataType type, ReduceOp op, CollectiveKind kind);
 
 /// Fault injection for testing the checker: inverts every bit of up to `max_elements` elements spread over
 /// `output`. Returns how many were corrupted.

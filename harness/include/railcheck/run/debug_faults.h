@@ -12,9 +12,10 @@ namespace railcheck {
 
 /// All off by default.
 struct DebugFaults {
-  int corrupt_rank = -1;  ///< this rank's check output is corrupted (kCorruptedElements) after each check pass
-  int hang_rank = -1;     ///< this rank stops before its first measurement step, as a hung GPU or process would
-  int slow_rank = -1;     ///< this rank sleeps slow_ms after each collective call, as a slow GPU would
+  int corrupt_rank = -1;   ///< this rank's check output is corrupted (kCorruptedElements) after each check pass
+  int flip_bit_rank = -1;  ///< one element of this rank's check output has its lowest bit flipped
+  int hang_rank = -1;      ///< this rank stops before its first measurement step, as a hung GPU or process would
+  int slow_rank = -1;      ///< this rank sleeps slow_ms after each collective call, as a slow GPU would
   double slow_ms = 2.0;
   int pretend_gpu_rank = -1;  ///< this rank reports one usable CUDA device (testing --backend auto's rule)
 };
@@ -23,8 +24,8 @@ struct DebugFaults {
 inline constexpr std::size_t kCorruptedElements = 8;
 
 /// `collective` itself when no fault applies to `world_rank`; else a decorator that sleeps after every run()
-/// (slow_rank) or corrupts the first kCorruptedElements of every download() (corrupt_rank), in sub-groups
-/// split from it too.
+/// (slow_rank), corrupts kCorruptedElements of every download() (corrupt_rank) or flips the lowest bit of
+/// its middle element (flip_bit_rank), in sub-groups split from it too.
 std::unique_ptr<Collective> with_debug_faults(std::unique_ptr<Collective> collective, const DebugFaults& faults,
                                               int world_rank);
 

@@ -24,6 +24,8 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_flag("--record-samples", common.runner.record_samples, "keep every rank's per-iteration times");
   app.add_option("--debug-corrupt-rank", common.faults.corrupt_rank,
                  "testing the checker: corrupt this rank's results after each check pass");
+  app.add_option("--debug-flip-bit-rank", common.faults.flip_bit_rank,
+                 "testing the checker: flip the lowest bit of one element of this rank's results");
   app.add_option("--debug-hang-rank", common.faults.hang_rank,
                  "testing the watchdog: this rank hangs before its first measurement");
   app.add_option("--debug-slow-rank", common.faults.slow_rank,

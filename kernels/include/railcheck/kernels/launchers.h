@@ -11,15 +11,16 @@
 
 namespace railcheck::kernels {
 
-/// Writes rank `rank`'s check pattern for pass `seed` into `count` elements of `type` at `data`
-/// (the device twin of harness make_check_input; `product` selects the prod pattern).
-void launch_fill_pattern(void* data, std::uint64_t count, DataType type, int rank, std::uint32_t seed, bool product,
-                         cudaStream_t stream);
+/// Writes rank `rank`'s (of `nranks`) check pattern for pass `seed` into `count` elements of `type` at
+/// `data` (the device twin of harness make_check_input; `use`: which reduction the inputs are for).
+void launch_fill_pattern(void* data, std::uint64_t count, DataType type, int rank, std::uint32_t seed, PatternUse use,
+                         int nranks, cudaStream_t stream);
 
 /// Adds to `*wrong_count` the number of the `count` elements at `data` that differ from
-/// expected_value(params, i) by more than `tolerance` (the device twin of harness count_wrong_elements).
+/// expected_value(params, i) by more than `max_ulps` (0: bit for bit; the device twin of harness
+/// count_wrong_elements).
 void launch_verify_pattern(const void* data, std::uint64_t count, DataType type, const ExpectedParams& params,
-                           double tolerance, unsigned long long* wrong_count, cudaStream_t stream);
+                           int max_ulps, unsigned long long* wrong_count, cudaStream_t stream);
 
 /// HBM bandwidth kernels with 16-byte accesses over bytes rounded down to a multiple of 16.
 /// read: XORs every word into *sink (so the loads cannot be removed); write: stores `value` everywhere;
