@@ -10,6 +10,7 @@
 
 #include "element_bytes.h"
 #include "railcheck/kernels/element.h"
+#include "railcheck/kernels/pattern.h"
 #include "railcheck/run/check.h"
 
 namespace railcheck {
@@ -133,6 +134,28 @@ TEST(CheckExactness, AtManyRanksEveryRankContributesToSomeSumElements) {
     silent_ranks += any ? 0 : 1;
   }
   EXPECT_EQ(silent_ranks, 0);
+}
+
+template <typename T>
+void expect_windows_bounded() {
+  using kernels::PatternUse;
+  for (const PatternUse use :
+       {PatternUse::kSum, PatternUse::kAverage, PatternUse::kProduct, PatternUse::kMax, PatternUse::kMin}) {
+    const int window = kernels::exact_window<T>(use);
+    EXPECT_GE(window, 2);
+    EXPECT_LE(window, kernels::kMaxContributors) << "an element's expected value stays cheap at any rank count";
+  }
+}
+
+TEST(CheckExactness, NoReductionHasMoreThanSixtyFourContributorsPerElement) {
+  expect_windows_bounded<BFloat16>();
+  expect_windows_bounded<Half>();
+  expect_windows_bounded<float>();
+  expect_windows_bounded<double>();
+  expect_windows_bounded<std::int8_t>();
+  expect_windows_bounded<std::uint64_t>();
+  EXPECT_EQ(kernels::exact_window<BFloat16>(kernels::PatternUse::kSum), 36);  // 256 / 7
+  EXPECT_EQ(kernels::exact_window<Half>(kernels::PatternUse::kProduct), 15);  // 2^15 < 65504
 }
 
 template <typename T>

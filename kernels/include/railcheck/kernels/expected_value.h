@@ -35,8 +35,9 @@ RC_HOST_DEVICE inline PatternUse pattern_use(Reduction op) {
     case Reduction::kProd:
       return PatternUse::kProduct;
     case Reduction::kMax:
+      return PatternUse::kMax;
     case Reduction::kMin:
-      return PatternUse::kData;
+      return PatternUse::kMin;
   }
   return PatternUse::kData;
 }
@@ -62,7 +63,8 @@ RC_HOST_DEVICE inline T reduced_value(const ExpectedParams& p, std::uint64_t ind
   const int visited = window < p.nranks ? window : p.nranks;
   std::uint64_t sum = 0, prod = 1;
   int twos = 0;  // a product of the pattern is 2^twos (reals may reach 2^1023: beyond any integer)
-  int high = -1, low = 1 << 30;
+  int high = use == PatternUse::kMax && window < p.nranks ? 0 : -1;  // the neutral values outside the window
+  int low = use == PatternUse::kMin && window < p.nranks ? 7 : 1 << 30;
   for (int k = 0; k < visited; ++k) {
     const int r = (first + k) % p.nranks;
     const int v = pattern_value<T>(r, index, p.seed, use, p.nranks);

@@ -2,14 +2,16 @@
 //
 // Every reduction of the pattern is exact in its element type, in any order and at any rank count, so the
 // check compares bit for bit (nccl-tests' rule; only avg keeps 2 ULPs, as nccl-tests does):
-// - data movement, min and max: every rank holds a small integer 0..7 at every element;
+// - data movement: every rank holds a small integer 0..7 at every element;
 // - sum: at each element a window of at most exact_window<T>(kSum) ranks (rotating with the element) holds
-//   0..7 and the others 0, so every partial sum is an integer T holds exactly (bfloat16: 36 ranks, half 292);
+//   0..7 and the others 0, so every partial sum is an integer T holds exactly (bfloat16: 36 ranks);
 // - avg: the same with at most 2 contributors, so the pre-multiplied sum is off by 2 ULPs at most;
 // - prod: a window of ranks holds 1 or 2 and the others 1, so the product is a power of two T holds
-//   (half: 2^15, int8: 2^6).
-// Below the window every rank contributes at every element; above it each rank still contributes to
-// window/nranks of the elements.
+//   (half: 2^15, int8: 2^6);
+// - max / min: a window holds 0..7 and the others the neutral 0 / 7.
+// No window is wider than kMaxContributors, so the expected value of an element costs at most that many
+// pattern values whatever the rank count. Below the window every rank contributes at every element; above
+// it each rank still contributes to window/nranks of the elements.
 #pragma once
 
 #include <climits>
@@ -26,7 +28,12 @@ enum class PatternUse : int {
   kSum,      ///< sum: 0..7 within the exact window, 0 elsewhere
   kAverage,  ///< avg: 0..7 on at most 2 ranks, 0 elsewhere
   kProduct,  ///< prod: 1 or 2 within the exact window, 1 elsewhere
+  kMax,      ///< max: 0..7 within the window, 0 elsewhere
+  kMin,      ///< min: 0..7 within the window, 7 elsewhere
 };
+
+/// The widest window of any reduction: at most this many ranks hold a non-neutral value at one element.
+inline constexpr int kMaxContributors = 64;
 
 /// Bits of T's significand (implicit bit included) for reals; 0 for integers.
 template <typename T>
@@ -65,23 +72,28 @@ inline constexpr int kMaxPowerOfTwo<float> = 127;
 template <>
 inline constexpr int kMaxPowerOfTwo<double> = 1023;
 
-/// How many ranks may hold a non-neutral value at one element for the reduction to stay exact in T.
+/// How many ranks hold a non-neutral value at one element: at most kMaxContributors, and few enough for the
+/// reduction to stay exact in T.
 template <typename T>
 RC_HOST_DEVICE constexpr int exact_window(PatternUse use) {
   switch (use) {
     case PatternUse::kData:
-      return INT_MAX;
+      return INT_MAX;  // no reduction: every rank's own value
     case PatternUse::kAverage:
       return 2;
+    case PatternUse::kMax:
+    case PatternUse::kMin:
+      return kMaxContributors;
     case PatternUse::kProduct:
-      return kMaxPowerOfTwo<T>;  // each contributor doubles at most once
+      // Each contributor doubles at most once.
+      return kMaxPowerOfTwo<T> < kMaxContributors ? kMaxPowerOfTwo<T> : kMaxContributors;
     case PatternUse::kSum:
       if constexpr (kIsInteger<T>) {
-        return INT_MAX;  // integer sums wrap the same way in every order
+        return kMaxContributors;  // integer sums wrap the same way in every order
       } else {
         // Partial sums of values up to 7 stay integers below 2^significand, which T holds exactly.
         const long long window = (1ll << (kSignificandBits<T> < 40 ? kSignificandBits<T> : 40)) / 7;
-        return window > INT_MAX ? INT_MAX : static_cast<int>(window);
+        return window < kMaxContributors ? static_cast<int>(window) : kMaxContributors;
       }
   }
   return 1;
@@ -116,8 +128,14 @@ RC_HOST_DEVICE inline int pattern_value(int rank, std::uint64_t index, std::uint
   const std::uint64_t x = pattern_mix(index, static_cast<std::uint64_t>(rank), seed);
   if (use == PatternUse::kData) return static_cast<int>(x & 7u);
   const bool active = in_window(rank, index, seed, nranks, exact_window<T>(use));
-  if (use == PatternUse::kProduct) return active && (x & 8u) ? 2 : 1;
-  return active ? static_cast<int>(x & 7u) : 0;
+  switch (use) {
+    case PatternUse::kProduct:
+      return active && (x & 8u) ? 2 : 1;
+    case PatternUse::kMin:
+      return active ? static_cast<int>(x & 7u) : 7;
+    default:  // sum, avg, max: 0 outside the window
+      return active ? static_cast<int>(x & 7u) : 0;
+  }
 }
 
 }  // namespace railcheck::kernels
