@@ -74,7 +74,7 @@ TEST(MemoryGuard, RefusesOneLineNamingTestSizeNeedAndWhoseLimit) {
   budget.source = "MemAvailable 24.0 GiB shared by 4 ranks";
   const CollectiveTestSpec big = spec_of(CollectiveKind::kAllReduce, std::size_t{1} << 40, 1);
   try {
-    require_buffers_fit(big, 4, false, budget);
+    require_buffers_fit(big, 4, budget);
     FAIL() << "1 TiB on a 6 GiB budget was accepted";
   } catch (const InputError& e) {
     const std::string text = e.what();
@@ -84,9 +84,9 @@ TEST(MemoryGuard, RefusesOneLineNamingTestSizeNeedAndWhoseLimit) {
     }
     EXPECT_EQ(text.find('\n'), std::string::npos);
   }
-  EXPECT_NO_THROW(require_buffers_fit(spec_of(CollectiveKind::kAllReduce, 1 << 20, 1), 4, false, budget));
+  EXPECT_NO_THROW(require_buffers_fit(spec_of(CollectiveKind::kAllReduce, 1 << 20, 1), 4, budget));
   budget.known = false;  // nobody could tell: nothing is refused
-  EXPECT_NO_THROW(require_buffers_fit(big, 4, false, budget));
+  EXPECT_NO_THROW(require_buffers_fit(big, 4, budget));
 }
 
 }  // namespace

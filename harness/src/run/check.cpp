@@ -144,9 +144,7 @@ std::uint64_t count_wrong_elements(const CheckCase& c, int rank, std::uint32_t s
 }
 
 int check_max_ulps(DataType type, ReduceOp op, CollectiveKind kind) {
-  const bool real = type == DataType::kFloat16 || type == DataType::kBfloat16 || type == DataType::kFloat32 ||
-                    type == DataType::kFloat64;
-  return real && takes_reduce_op(kind) && op == ReduceOp::kAvg ? 2 : 0;
+  return is_floating(type) && takes_reduce_op(kind) && op == ReduceOp::kAvg ? 2 : 0;
 }
 
 std::size_t corrupt_elements(std::span<std::byte> output, DataType type, std::size_t max_elements) {

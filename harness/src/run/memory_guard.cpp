@@ -22,7 +22,7 @@ std::string gib(std::size_t bytes) {
 // This rank's budget; {"known": false} where it cannot tell.
 nlohmann::json my_budget(const Bootstrap& bootstrap, const Collective& collective) {
   if (const auto free_device = collective.free_device_memory_bytes()) {
-    return {{"known", true}, {"bytes", *free_device}, {"source", "free GPU memory"}};
+    return {{"known", true}, {"device", true}, {"bytes", *free_device}, {"source", "free GPU memory"}};
   }
   const auto available = available_host_memory_bytes();
   if (!available) return {{"known", false}};
@@ -36,8 +36,10 @@ nlohmann::json my_budget(const Bootstrap& bootstrap, const Collective& collectiv
 }  // namespace
 
 BufferBudget agreed_buffer_budget(const Bootstrap& bootstrap, const Collective& collective) {
-  const std::vector<std::string> all = bootstrap.allgather_strings(my_budget(bootstrap, collective).dump());
+  const nlohmann::json mine = my_budget(bootstrap, collective);
+  const std::vector<std::string> all = bootstrap.allgather_strings(mine.dump());
   BufferBudget smallest;
+  smallest.device_memory = mine.value("device", false);  // the same backend on every rank
   for (std::size_t r = 0; r < all.size(); ++r) {
     const nlohmann::json budget = nlohmann::json::parse(all[r]);
     if (!budget.at("known").get<bool>()) continue;
@@ -62,8 +64,9 @@ std::size_t buffer_bytes_needed(const CollectiveTestSpec& spec, int nranks, bool
   return host_copies ? 2 * buffers : buffers;
 }
 
-void require_buffers_fit(const CollectiveTestSpec& spec, int nranks, bool device_memory, const BufferBudget& budget) {
+void require_buffers_fit(const CollectiveTestSpec& spec, int nranks, const BufferBudget& budget) {
   if (!budget.known) return;
+  const bool device_memory = budget.device_memory;
   const std::size_t needed = buffer_bytes_needed(spec, nranks, device_memory);
   if (needed <= budget.bytes) return;
   throw InputError("test '" + spec.name + "': max_bytes " + std::to_string(spec.max_bytes) + " needs " + gib(needed) +

@@ -13,7 +13,8 @@ namespace railcheck {
 
 /// What one rank may use for one test's buffers: the smallest budget over the ranks, and whose it is.
 struct BufferBudget {
-  bool known = false;  ///< false: no rank could tell (no /proc/meminfo): nothing is refused
+  bool device_memory = false;  ///< the backend's buffers live on a GPU (the budget is free device memory)
+  bool known = false;          ///< false: no rank could tell (no /proc/meminfo): nothing is refused
   std::size_t bytes = 0;
   int rank = 0;
   std::string host;
@@ -29,6 +30,6 @@ BufferBudget agreed_buffer_budget(const Bootstrap& bootstrap, const Collective& 
 std::size_t buffer_bytes_needed(const CollectiveTestSpec& spec, int nranks, bool device_memory);
 
 /// Throws InputError naming the test, its max_bytes, what it needs and the budget, when it does not fit.
-void require_buffers_fit(const CollectiveTestSpec& spec, int nranks, bool device_memory, const BufferBudget& budget);
+void require_buffers_fit(const CollectiveTestSpec& spec, int nranks, const BufferBudget& budget);
 
 }  // namespace railcheck

@@ -50,6 +50,13 @@ std::optional<double> min_avg_busbw_from_environment() {
   return value;
 }
 
+// After parsing, for run and the sweeps alike: which common flags were given, and the environment's minimum.
+void finish_common_options(const CLI::App& app, CommonOptions& common) {
+  common.min_avg_busbw_gbps = min_avg_busbw_from_environment();
+  common.backend_given = app.count("--backend") > 0;
+  common.timeout_given = app.count("--timeout") > 0;
+}
+
 // `railcheck run [suite]`: the suite file's settings unless a flag says otherwise.
 class SuiteCommand final : public RunCommand {
  public:
@@ -62,9 +69,7 @@ class SuiteCommand final : public RunCommand {
 
   void finish() override {
     CommonOptions& common = request_.common;
-    common.min_avg_busbw_gbps = min_avg_busbw_from_environment();
-    common.backend_given = sub_.count("--backend") > 0;
-    common.timeout_given = sub_.count("--timeout") > 0;
+    finish_common_options(sub_, common);
     request_.suite = suite_path_.empty() ? embedded_quick_suite() : load_suite(suite_path_);
     if (request_.suite.backend && !common.backend_given) common.backend = *request_.suite.backend;
     if (request_.suite.timeout_s && !common.timeout_given) common.timeout_s = *request_.suite.timeout_s;
@@ -134,9 +139,7 @@ class SweepCommand final : public RunCommand {
   }
 
   void finish() override {
-    request_.common.min_avg_busbw_gbps = min_avg_busbw_from_environment();
-    request_.common.backend_given = sub_.count("--backend") > 0;
-    request_.common.timeout_given = sub_.count("--timeout") > 0;
+    finish_common_options(sub_, request_.common);
     request_.suite.name = std::string(key_of(kind_));
     request_.suite.source = "command line";
     request_.suite.tests = specs();

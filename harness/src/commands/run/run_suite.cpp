@@ -141,10 +141,7 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   }
   {  // Before anything is measured, on every rank alike: sizes whose buffers cannot fit end the run here.
     const BufferBudget budget = agreed_buffer_budget(bootstrap, *collective);
-    const bool device_memory = collective->free_device_memory_bytes().has_value();
-    for (const CollectiveTestSpec& spec : suite.tests) {
-      require_buffers_fit(spec, collective->size(), device_memory, budget);
-    }
+    for (const CollectiveTestSpec& spec : suite.tests) require_buffers_fit(spec, collective->size(), budget);
   }
   const RunContext context{bootstrap, *collective, steps, outputs};
   Runner runner(context, common.runner);
