@@ -100,7 +100,11 @@ case "$command" in
   test)
     install_deps; build
     cd "$build_dir"
-    exec ctest --output-on-failure "$@"
+    rc=0
+    ctest --output-on-failure "$@" || rc=$?
+    # A long run's log is read from its end: why each test failed comes last, after ctest's summary.
+    [ "$rc" = 0 ] || "$here/tests/failure_digest.py" "$build_dir" || true
+    exit "$rc"
     ;;
   *)
     sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'

@@ -337,7 +337,26 @@ TEST(PairMatrixTest, PlanGivesEachSuspectDistinctGoodPartnersSpreadOut) {
   EXPECT_EQ(std::set({plan[6].host_a, plan[6].host_b}), std::set<std::string>({"node12", "node14"}));
 }
 
-TEST(PairMatrixTest, RetestRoundsNeverPutAHostTwiceInARound) {
+TEST(PairMatrixTest, ASmallSecondPassRunsEachRetestAloneInItsOwnRound) {
+  // One slow NIC and one slow link: a handful of re-tests, each measured with nothing else running, in plan
+  // order, so a dip another pair's traffic caused in the first pass cannot come back in the re-test.
+  const ValueOf slow = [](int a, int b, int rail) {
+    return a == 3 || b == 3 || (rail == 1 && std::set{a, b} == std::set{2, 7}) ? 0.4 * kHealthyGbps : kHealthyGbps;
+  };
+  const PairMatrixOptions options;
+  const std::vector<RetestPair> plan = plan_retests(analyze_pair_matrix(full_mesh(10, 2, slow), options), options);
+  ASSERT_GE(plan.size(), 3u);
+  ASSERT_LE(plan.size(), static_cast<std::size_t>(options.retest_alone_max_pairs));
+  const std::vector<std::vector<RetestPair>> rounds = retest_rounds(plan, options);
+  ASSERT_EQ(rounds.size(), plan.size());
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    ASSERT_EQ(rounds[i].size(), 1u);
+    EXPECT_EQ(rounds[i][0].host_a, plan[i].host_a);
+    EXPECT_EQ(rounds[i][0].host_b, plan[i].host_b);
+  }
+}
+
+TEST(PairMatrixTest, ALargeSecondPassSharesRoundsButNeverPutsAHostTwiceInARound) {
   const ValueOf many_slow = [](int a, int b, int rail) {
     const std::set<int> slow = {0, 3, 5, 8, 13};
     return slow.contains(a) || slow.contains(b) || (rail == 1 && std::set{a, b} == std::set{2, 7}) ? 0.4 * kHealthyGbps
@@ -347,8 +366,9 @@ TEST(PairMatrixTest, RetestRoundsNeverPutAHostTwiceInARound) {
   options.retest_peers = 3;
   const PairMatrixResult result = analyze_pair_matrix(full_mesh(20, 2, many_slow), options);
   const std::vector<RetestPair> plan = plan_retests(result, options);
-  ASSERT_GE(plan.size(), 20u);
-  const std::vector<std::vector<RetestPair>> rounds = retest_rounds(plan);
+  ASSERT_GT(plan.size(), static_cast<std::size_t>(options.retest_alone_max_pairs));
+  const std::vector<std::vector<RetestPair>> rounds = retest_rounds(plan, options);
+  EXPECT_LT(rounds.size(), plan.size());
   std::size_t scheduled = 0;
   for (const std::vector<RetestPair>& round : rounds) {
     std::set<std::string> hosts;
@@ -359,15 +379,18 @@ TEST(PairMatrixTest, RetestRoundsNeverPutAHostTwiceInARound) {
     scheduled += round.size();
   }
   EXPECT_EQ(scheduled, plan.size());
-  // Greedy in plan order: the first pair opens round 0, a clash opens round 1.
+  // Greedy in plan order: the first pair opens round 0, a clash opens round 1 (sharing asked for: limit 0).
   const std::vector<RetestPair> small = {{make_nic("a", "x", 0), "a", "x", "b", "x", 0},
                                          {make_nic("a", "x", 0), "a", "x", "c", "x", 0},
                                          {make_nic("d", "x", 0), "d", "x", "e", "x", 0}};
-  const std::vector<std::vector<RetestPair>> small_rounds = retest_rounds(small);
+  PairMatrixOptions sharing;
+  sharing.retest_alone_max_pairs = 0;
+  const std::vector<std::vector<RetestPair>> small_rounds = retest_rounds(small, sharing);
   ASSERT_EQ(small_rounds.size(), 2u);
   EXPECT_EQ(small_rounds[0].size(), 2u);
   EXPECT_EQ(small_rounds[0][1].host_a, "d");
   EXPECT_EQ(small_rounds[1][0].host_b, "c");
+  EXPECT_EQ(retest_rounds(small, PairMatrixOptions{}).size(), 3u);  // the default: each alone
 }
 
 TEST(PairMatrixTest, RetestConfirmsATrulySlowNic) {

@@ -569,8 +569,13 @@ std::vector<RetestPair> plan_retests(const PairMatrixResult& first_pass, const P
   return plan;
 }
 
-std::vector<std::vector<RetestPair>> retest_rounds(const std::vector<RetestPair>& plan) {
+std::vector<std::vector<RetestPair>> retest_rounds(const std::vector<RetestPair>& plan,
+                                                   const PairMatrixOptions& options) {
   std::vector<std::vector<RetestPair>> rounds;
+  if (plan.size() <= static_cast<std::size_t>(std::max(options.retest_alone_max_pairs, 0))) {
+    for (const RetestPair& pair : plan) rounds.push_back({pair});
+    return rounds;
+  }
   std::vector<std::set<std::string>> busy;  // hosts already in each round
   for (const RetestPair& pair : plan) {
     std::size_t round = 0;

@@ -103,7 +103,7 @@ void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, dou
   std::string plan_text = "[]";
   if (root && options.pairs.retest_peers > 0) {
     const auto retests = analysis::plan_second_pass(analysis::samples_from_records(records_json(first)), options);
-    plan_text = plan_to_text(retest_plan(analysis::retest_rounds(retests), layout, bootstrap));
+    plan_text = plan_to_text(retest_plan(analysis::retest_rounds(retests, options.pairs), layout, bootstrap));
     if (!retests.empty()) {
       sink.note(NoteLevel::kInfo, spec.name + ": " + std::to_string(retests.size()) +
                                       " re-test(s) of suspects with known-good peers (second pass)");

@@ -243,7 +243,7 @@ LocalizationRun run_bisect(const FabricModel& fabric, const LocalizationOptions&
     }
   }
 
-  const auto rounds = retest_rounds(whole_plan);
+  const auto rounds = retest_rounds(whole_plan, options.analysis.pairs);
   run.retest_rounds =
       static_cast<int>(rounds.size()) + add_reference_pairs(rails, rounds, options.reference_pairs, fabric.nodes());
   for (const RailRetest& rail : rails) {
@@ -251,7 +251,8 @@ LocalizationRun run_bisect(const FabricModel& fabric, const LocalizationOptions&
     for (const auto& [a, b] : rail.reference_pairs) {
       add_pair_samples(fabric, a, b, rail.rail, 0, false, rng, references);
     }
-    const std::vector<LinkSample> retests = measure_retests(fabric, retest_rounds(rail.plan), rng);
+    const std::vector<LinkSample> retests =
+        measure_retests(fabric, retest_rounds(rail.plan, options.analysis.pairs), rng);
     run.measurements += static_cast<std::int64_t>(references.size() + retests.size());
     for (Finding& finding : confirm(rail.first_pass, references, retests, options.analysis.pairs)) {
       findings.push_back(std::move(finding));

@@ -29,7 +29,7 @@ LocalizationRun run_pairwise(const FabricModel& fabric, const LocalizationOption
       }
     }
     const std::vector<RetestPair> plan = plan_second_pass(samples, options.analysis);
-    const std::vector<LinkSample> retests = measure_retests(fabric, retest_rounds(plan), rng);
+    const std::vector<LinkSample> retests = measure_retests(fabric, retest_rounds(plan, options.analysis.pairs), rng);
     run.measurements += static_cast<std::int64_t>(samples.links.size() + retests.size());
     samples.links.insert(samples.links.end(), retests.begin(), retests.end());
     for (Finding& finding : sample_findings(samples, options.analysis, nullptr)) {
@@ -51,7 +51,7 @@ LocalizationRun run_pairwise(const FabricModel& fabric, const LocalizationOption
     findings.push_back(std::move(finding));
 
   run.first_pass_rounds = static_cast<int>(rounds.size()) + 1;
-  run.retest_rounds = static_cast<int>(retest_rounds(whole_plan).size());
+  run.retest_rounds = static_cast<int>(retest_rounds(whole_plan, options.analysis.pairs).size());
   run.verdicts = combine(findings);
   return run;
 }

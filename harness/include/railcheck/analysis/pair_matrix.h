@@ -56,8 +56,10 @@ struct RetestPair {
 /// its ends with a good NIC. Rounds are formed by the caller (no host in two pairs of one round). Pure.
 std::vector<RetestPair> plan_retests(const PairMatrixResult& first_pass, const PairMatrixOptions& options);
 
-/// Rounds of disjoint re-tests: no host appears twice in one round. Greedy, in plan order.
-std::vector<std::vector<RetestPair>> retest_rounds(const std::vector<RetestPair>& plan);
+/// Rounds of the second pass, in plan order. A plan of at most options.retest_alone_max_pairs pairs: one pair
+/// per round, alone. A larger one: rounds of disjoint re-tests (no host twice in one round), greedy. Pure.
+std::vector<std::vector<RetestPair>> retest_rounds(const std::vector<RetestPair>& plan,
+                                                   const PairMatrixOptions& options);
 
 /// Final findings: first-pass findings with each suspect's status set by its re-tests, judged against the
 /// first pass's healthy link centre on that rail (the link rule with options.retest_spreads for

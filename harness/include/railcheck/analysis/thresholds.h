@@ -25,6 +25,10 @@ struct PairMatrixOptions {
   double suspect_share = 0.5;              ///< a NIC is suspect when more than this share of its pairs is slow ...
   int min_slow_pairs = 2;                  ///< ... and at least this many (with fewer pairs, every pair must be slow)
   int retest_peers = 2;                    ///< second pass: good peers each suspect is re-tested with
+  int retest_alone_max_pairs = 16;         ///< a second pass of at most this many pairs runs them one at a time,
+                                           ///< each alone on the fabric and its hosts: a first-pass dip that
+                                           ///< pairs sharing a host's cores, PCIe or a switch uplink caused cannot
+                                           ///< come back. A larger one (a fabric-wide problem) shares rounds
   double retest_spreads = 4.0;             ///< a re-test is slow again when worse than the first pass's healthy
                                            ///< centre by link.fail_deviation AND this many spreads (the suspect
                                            ///< already stood out once; few reference links give a wide spread)
