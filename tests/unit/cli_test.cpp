@@ -185,6 +185,67 @@ TEST(CommandLine, DecimalSizesAreReadAsNcclTestsReadsThem) {
   EXPECT_EQ(request_of(parsed).suite.tests.at(0).max_bytes, 512u * 1024);
 }
 
+// The rest of nccl-tests' flags (its src/common.cu getopt string): each parsed into the spec with its meaning.
+TEST(CommandLine, NcclTestsCyclesBlockingTimestampsCputimeParallelInitAndTimingReachTheSpec) {
+  const CollectiveTestSpec defaults = request_of(parse({"allreduce"})).suite.tests.at(0);
+  EXPECT_EQ(defaults.cycles, 1);
+  EXPECT_EQ(defaults.blocking, Blocking::kNone);
+  EXPECT_EQ(defaults.timing, TimingWindow::kLoop);  // nccl-tests' host clock around the loop
+  EXPECT_FALSE(defaults.report_timestamps);
+  EXPECT_FALSE(defaults.report_cputime);
+  const CollectiveTestSpec t =
+      request_of(parse({"allreduce", "-N", "3", "-z", "3", "-p", "1", "-S", "1", "-C", "1"})).suite.tests.at(0);
+  EXPECT_EQ(t.cycles, 3);
+  EXPECT_EQ(t.blocking, Blocking::kWaitAndUntimedBarrier);
+  EXPECT_TRUE(t.report_timestamps);
+  EXPECT_TRUE(t.report_cputime);
+  const CollectiveTestSpec long_names =
+      request_of(parse({"allreduce", "--run_cycles", "2", "--blocking", "2", "--parallel_init", "0",
+                        "--report_timestamps", "1", "--report_cputime", "0", "--timing", "loop"}))
+          .suite.tests.at(0);
+  EXPECT_EQ(long_names.cycles, 2);
+  EXPECT_EQ(long_names.blocking, Blocking::kWait);
+  EXPECT_EQ(long_names.timing, TimingWindow::kLoop);
+  EXPECT_EQ(request_of(parse({"allreduce", "--timing", "events"})).suite.tests.at(0).timing, TimingWindow::kEvents);
+}
+
+TEST(CommandLine, NcclTestsFlagsOutOfRangeOrThatCannotRunTogetherAreRefusedNamingTheFlag) {
+  EXPECT_TRUE(contains(cli_error({"allreduce", "-N", "0"}), "give a count")) << cli_error({"allreduce", "-N", "0"});
+  EXPECT_TRUE(contains(cli_error({"allreduce", "-z", "4"}), "--blocking: Value 4 not in range 0 to 3"))
+      << cli_error({"allreduce", "-z", "4"});
+  EXPECT_TRUE(contains(cli_error({"allreduce", "-p", "2"}), "--parallel_init")) << cli_error({"allreduce", "-p", "2"});
+  const std::string events = cli_error({"allreduce", "-z", "1", "--timing", "events"});
+  EXPECT_TRUE(contains(events, "-z: blocking needs timing \"loop\"")) << events;
+  const std::string graph = cli_error({"allreduce", "-z", "1", "-G", "2"});
+  EXPECT_TRUE(contains(graph, "-z: blocking needs graph_launches 0")) << graph;
+  const std::string cputime = cli_error({"allreduce", "-C", "1", "--timing", "events"});
+  EXPECT_TRUE(contains(cputime, "-C:")) << cputime;
+  EXPECT_TRUE(contains(cli_error({"allreduce", "--timing", "gpu"}), "--timing 'gpu'"));
+}
+
+TEST(CommandLine, DashRMinusOneAsksForEveryRootInTurn) {
+  EXPECT_EQ(request_of(parse({"broadcast", "-r", "-1"})).suite.tests.at(0).root, -1);
+  EXPECT_TRUE(contains(cli_error({"broadcast", "-r", "-2"}), "-r")) << cli_error({"broadcast", "-r", "-2"});
+}
+
+TEST(CommandLine, DashJAsksForNcclTestsJsonAndRefusesANameNotEndingInJson) {
+  EXPECT_TRUE(request_of(parse({"allreduce"})).common.output_files.empty());
+  const SuiteRunRequest& with_json = request_of(parse({"allreduce", "-J", "out/ar.JSON"}));
+  ASSERT_EQ(with_json.common.output_files.count("nccl_tests_json"), 1u);
+  EXPECT_EQ(with_json.common.output_files.at("nccl_tests_json"), std::filesystem::path("out/ar.JSON"));
+  const std::string what = cli_error({"allreduce", "--output_file", "ar.txt"});
+  EXPECT_TRUE(contains(what, "-J 'ar.txt'")) << what;
+  EXPECT_TRUE(contains(what, "ar.json")) << what;
+}
+
+TEST(CommandLine, NcclTestsFlagsNotBuiltYetAreRefusedInOneLineNamingTheFlag) {
+  for (const char* flag : {"-M", "-R", "-x"}) {
+    const std::string what = cli_error({"allreduce", flag, "1"});
+    EXPECT_TRUE(contains(what, std::string(flag) + " ")) << what;
+    EXPECT_TRUE(contains(what, "not supported yet")) << what;
+  }
+}
+
 TEST(CommandLine, NoCommandIsRejectedWithAnExample) {
   const std::string what = cli_error({});
   EXPECT_TRUE(contains(what, "railcheck run")) << what;

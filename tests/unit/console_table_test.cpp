@@ -1,6 +1,7 @@
 // The console table: nccl-tests' column order and number formats, N/A for skipped halves and unchecked runs.
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -127,6 +128,28 @@ TEST(ConsoleTable, HeaderNamesColumnsInNcclTestsOrder) {
       "#       size         count      type   redop    root     time   algbw   busbw  #wrong"
       "     time   algbw   busbw  #wrong";
   EXPECT_NE(text.find(header), std::string::npos) << text;
+}
+
+// nccl-tests' -C names the time columns "cputime" and shows the time to queue a call; -S ends the header
+// with a timestamp column and every row with the local time ("%21s"). The header names the timing window.
+TEST(ConsoleTable, CputimeAndTimestampsChangeTheColumnsAsNcclTestsDoes) {
+  CollectiveTestSpec spec;
+  spec.name = "all_reduce";
+  spec.report_cputime = true;
+  spec.report_timestamps = true;
+  const std::string text = format_collective_header(spec, 4);
+  const std::string header =
+      "#       size         count      type   redop    root  cputime   algbw   busbw  #wrong"
+      "  cputime   algbw   busbw  #wrong           timestamp\n";
+  EXPECT_NE(text.find(header), std::string::npos) << text;
+  EXPECT_NE(text.find("  %Y-%m-%d %H:%M:%S\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("# timing: loop"), std::string::npos) << text;
+  CollectiveRecord r = make_record(false, 10.0, 1.0, 1.5, 0);
+  r.cpu_time_us = 2.5;
+  const std::string row = format_collective_line(&r, nullptr, row_display_of(spec));
+  EXPECT_EQ(row.substr(kHeadWidth, 9), "     2.50") << row;
+  EXPECT_TRUE(std::regex_search(row, std::regex(R"(  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$)"))) << row;
+  EXPECT_EQ(format_collective_line(&r, nullptr).substr(kHeadWidth, 9), "    10.00") << "without -C: the time";
 }
 
 TEST(ConsoleTable, SinkPairsOutOfPlaceAndInPlaceRecordsOnOneLine) {

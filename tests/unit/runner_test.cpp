@@ -5,13 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "in_process.h"
 #include "railcheck/collectives/coll_counts.h"
 #include "railcheck/collectives/collective_decorator.h"
 #include "railcheck/core/error.h"
 #include "railcheck/run/debug_faults.h"
+#include "railcheck/run/timed_loop.h"
 
 namespace railcheck {
 namespace {
@@ -125,7 +128,7 @@ TEST(InProcessRunner, OneRecordPerSizeAndPlacementWithEveryRanksOwnTiming) {
   }
 }
 
-TEST(InProcessRunner, EveryRankAnnouncesTheSameStepsWarmUpThenEachPlacement) {
+TEST(InProcessRunner, EveryRankAnnouncesTheSameStepsTheWarmUpSweepThenEachPlacement) {
   CollectiveTestSpec spec = sweep();
   spec.max_bytes = 8 * 1024;  // 2 sizes
   const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, spec);
@@ -135,14 +138,15 @@ TEST(InProcessRunner, EveryRankAnnouncesTheSameStepsWarmUpThenEachPlacement) {
     if (call.rfind("begin ", 0) == 0) begins.push_back(call);
   }
   EXPECT_EQ(begins,
-            (std::vector<std::string>{"begin warmup all_reduce 4096B warm-up", "begin measure all_reduce 4096B out",
-                                      "begin measure all_reduce 4096B in", "begin warmup all_reduce 8192B warm-up",
-                                      "begin measure all_reduce 8192B out", "begin measure all_reduce 8192B in"}));
+            (std::vector<std::string>{"begin warmup all_reduce 4096B warm-up", "begin warmup all_reduce 8192B warm-up",
+                                      "begin measure all_reduce 4096B out", "begin measure all_reduce 4096B in",
+                                      "begin measure all_reduce 8192B out", "begin measure all_reduce 8192B in"}))
+      << "nccl-tests' warm-up: every size from min doubling to max, before anything is timed";
   // Each measure step: the timed loop, then one heartbeat per check pass, then its end.
-  const auto first_measure = std::find(run.steps[0].begin(), run.steps[0].end(), begins[1]);
+  const auto first_measure = std::find(run.steps[0].begin(), run.steps[0].end(), begins[2]);
   ASSERT_NE(first_measure, run.steps[0].end());
   EXPECT_EQ(std::vector<std::string>(first_measure + 1, first_measure + 5),
-            (std::vector<std::string>{"heartbeat 2", "heartbeat 2", "heartbeat 2", "end 2"}));
+            (std::vector<std::string>{"heartbeat 3", "heartbeat 3", "heartbeat 3", "end 3"}));
   for (std::size_t r = 1; r < run.steps.size(); ++r) EXPECT_EQ(run.steps[r], run.steps[0]) << "rank " << r;
 }
 
@@ -231,11 +235,13 @@ class FailingCollective final : public CollectiveDecorator {
 };
 
 TEST(InProcessRunner, ARankWhoseBackendFailsEndsTheJobForEveryRank) {
-  const RunnerRun run = run_runner(
-      kTwoHostsTwoRanksEach, sweep(), [](std::unique_ptr<Collective> c, int rank) -> std::unique_ptr<Collective> {
-        if (rank != 3) return c;
-        return std::make_unique<FailingCollective>(std::move(c), 4);  // the 3rd call of the first timed loop
-      });
+  const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, sweep(),
+                                   [](std::unique_ptr<Collective> c, int rank) -> std::unique_ptr<Collective> {
+                                     if (rank != 3) return c;
+                                     // 5 warm-up calls (4 to 64 KiB), the untimed call before the first loop, then its
+                                     // 3rd call
+                                     return std::make_unique<FailingCollective>(std::move(c), 9);
+                                   });
   ASSERT_EQ(run.outcomes.size(), 4u);
   // The failing rank has the backend's error; the others, blocked in the call rank 3 never made, were woken by
   // the job's end (as MPI_Abort would take them) instead of waiting for good.
@@ -256,6 +262,95 @@ TEST(InProcessRunner, ARankWhoseBackendFailsEndsTheJobForEveryRank) {
     ASSERT_FALSE(calls.empty());
     EXPECT_EQ(calls.back().rfind("end ", 0), 0u) << calls.back();
   }
+}
+
+}  // namespace
+}  // namespace railcheck
+
+namespace railcheck {
+namespace {
+
+// nccl-tests' -N: the size sweep again, every cycle's rows in order; -r -1: the whole test once per root.
+TEST(InProcessRunner, CyclesRepeatTheSweepAndRootMinusOneRunsItOncePerRank) {
+  CollectiveTestSpec cycles = sweep();
+  cycles.max_bytes = 8 * 1024;
+  cycles.cycles = 3;
+  const RunnerRun repeated = run_runner(kTwoHostsTwoRanksEach, cycles);
+  test::expect_no_errors(repeated.outcomes);
+  ASSERT_EQ(repeated.records.size(), 12u) << "3 cycles x 2 sizes x 2 placements";
+  for (std::size_t i = 0; i < repeated.records.size(); ++i) {
+    EXPECT_EQ(repeated.records[i].size_bytes, (i / 2) % 2 == 0 ? 4096u : 8192u) << i;
+  }
+
+  CollectiveTestSpec roots = sweep(CollectiveKind::kBroadcast);
+  roots.max_bytes = roots.min_bytes;
+  roots.placement = Placement::kOutOfPlace;
+  roots.root = -1;
+  const RunnerRun every_root = run_runner(kTwoHostsTwoRanksEach, roots);
+  test::expect_no_errors(every_root.outcomes);
+  ASSERT_EQ(every_root.records.size(), 4u);
+  for (int r = 0; r < 4; ++r) {
+    const CollectiveRecord& record = every_root.records[static_cast<std::size_t>(r)];
+    EXPECT_EQ(record.root, r);
+    EXPECT_EQ(record.wrong_elements, 0) << "the check follows each root";
+  }
+}
+
+// The timing window is named in every record. loop: the host clock around the whole loop, every sample that
+// loop's mean (nccl-tests), with rank 0's time to queue a call; events: one sample per call.
+TEST(InProcessRunner, EveryRecordNamesItsTimingWindowAndTheLoopWindowGivesTheLoopsMean) {
+  for (const TimingWindow timing : {TimingWindow::kLoop, TimingWindow::kEvents}) {
+    SCOPED_TRACE(std::string(name_of(timing)));
+    CollectiveTestSpec spec = sweep();
+    spec.max_bytes = spec.min_bytes;
+    spec.timing = timing;
+    const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, spec);
+    test::expect_no_errors(run.outcomes);
+    ASSERT_EQ(run.records.size(), 2u);
+    for (const CollectiveRecord& r : run.records) {
+      EXPECT_EQ(r.timing, timing);
+      EXPECT_EQ(to_json(r).at("timing"), name_of(timing));
+      EXPECT_EQ(r.cpu_time_us.has_value(), timing == TimingWindow::kLoop);
+      for (const RankResult& rank : r.ranks) {
+        EXPECT_EQ(rank.time.count, 4);
+        if (timing == TimingWindow::kLoop) {
+          EXPECT_DOUBLE_EQ(rank.time.min_us, rank.time.max_us);
+        }
+      }
+    }
+  }
+}
+
+// nccl-tests' -z on the timed loop itself (one rank, a barrier that takes 20 ms): 1 times the barrier after
+// each call, 3 leaves it out, 2 never calls it, 0 neither waits nor calls it.
+TEST(InProcessTimedLoop, BlockingWaitsAfterEachCallAndDashZ3LeavesTheBarrierOutOfTheTime) {
+  const auto outcomes = run_ranks({"node"}, [](const Bootstrap& bootstrap) {
+    const std::unique_ptr<Collective> world = bootstrap.make_host_collective();
+    std::vector<float> data(256, 1.0f);
+    Buffer send = world->allocate(data.size() * sizeof(float));
+    Buffer recv = world->allocate(data.size() * sizeof(float));
+    const CollectiveCall call{
+        CollectiveKind::kAllReduce, send.data(), recv.data(), data.size(), DataType::kFloat32, ReduceOp::kSum, 0};
+    std::map<Blocking, std::pair<double, int>> seen;  // per mode: seconds per call, barriers
+    for (const Blocking blocking :
+         {Blocking::kNone, Blocking::kWaitAndBarrier, Blocking::kWait, Blocking::kWaitAndUntimedBarrier}) {
+      int barriers = 0;
+      const auto slow_barrier = [&barriers] {
+        ++barriers;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      };
+      const TimedCalls timed = time_calls(*world, call, {5, 0, TimingWindow::kLoop, blocking}, slow_barrier);
+      ASSERT_EQ(timed.seconds.size(), 5u);
+      seen[blocking] = {timed.seconds[0], barriers};
+    }
+    EXPECT_EQ(seen[Blocking::kNone].second, 0);
+    EXPECT_EQ(seen[Blocking::kWait].second, 0);
+    EXPECT_EQ(seen[Blocking::kWaitAndBarrier].second, 5);
+    EXPECT_EQ(seen[Blocking::kWaitAndUntimedBarrier].second, 5);
+    EXPECT_GE(seen[Blocking::kWaitAndBarrier].first, 0.020) << "the barrier is inside the time";
+    EXPECT_LT(seen[Blocking::kWaitAndUntimedBarrier].first, 0.015) << "the barrier is left out";
+  });
+  test::expect_no_errors(outcomes);
 }
 
 }  // namespace

@@ -76,6 +76,8 @@ FieldMap baseline_fields(BaselineOptions& o) {
   return {{"warn_tolerance", fraction(o.warn_tolerance)}, {"fail_tolerance", fraction(o.fail_tolerance)}};
 }
 
+FieldMap inventory_fields(InventoryOptions& o) { return {{"expect_gpus", count(o.expect_gpus, 0)}}; }
+
 FieldMap bisection_fields(BisectionOptions& o) {
   return {{"slow_tolerance", fraction(o.slow_tolerance)},
           {"min_group_nodes", count(o.min_group_nodes, 1)},
@@ -123,10 +125,12 @@ void check_order(const OutlierOptions& o, const std::string& path, const JsonFie
 AnalysisOptions parse_analysis_options(const json& object, const std::string& source, const std::string& path,
                                        AnalysisOptions options) {
   const JsonFields f(source);
-  if (!object.is_object()) f.fail(path, "expected an object with fleet, pairs, baseline or bisection");
+  if (!object.is_object()) f.fail(path, "expected an object with inventory, fleet, pairs, baseline or bisection");
   for (const auto& [key, value] : object.items()) {
     const std::string at = JsonFields::join(path, key);
-    if (key == "fleet") {
+    if (key == "inventory") {
+      read_fields(value, at, f, inventory_fields(options.inventory));
+    } else if (key == "fleet") {
       read_fields(value, at, f, outlier_fields(options.fleet));
       check_order(options.fleet, at, f);
     } else if (key == "pairs") {
@@ -142,7 +146,7 @@ AnalysisOptions parse_analysis_options(const json& object, const std::string& so
     } else if (key == "bisection") {
       read_fields(value, at, f, bisection_fields(options.bisection));
     } else {
-      f.fail(at, "unknown field; known fields: fleet, pairs, baseline, bisection");
+      f.fail(at, "unknown field; known fields: inventory, fleet, pairs, baseline, bisection");
     }
   }
   return options;
@@ -152,7 +156,8 @@ json to_json(const AnalysisOptions& options) {
   AnalysisOptions copy = options;  // the field maps bind references
   json pairs = write_fields(pair_fields(copy.pairs));
   pairs["link"] = write_fields(outlier_fields(copy.pairs.link));
-  return {{"fleet", write_fields(outlier_fields(copy.fleet))},
+  return {{"inventory", write_fields(inventory_fields(copy.inventory))},
+          {"fleet", write_fields(outlier_fields(copy.fleet))},
           {"pairs", pairs},
           {"baseline", write_fields(baseline_fields(copy.baseline))},
           {"bisection", write_fields(bisection_fields(copy.bisection))}};

@@ -6,6 +6,7 @@
 #include "field_reader.h"
 #include "railcheck/analysis/bisection_findings.h"
 #include "railcheck/analysis/fleet_outliers.h"
+#include "railcheck/analysis/inventory.h"
 #include "railcheck/record/record_kinds.h"
 
 namespace railcheck::analysis {
@@ -132,9 +133,11 @@ std::vector<Finding> sample_findings(const Samples& samples, const AnalysisOptio
   return findings;
 }
 
-std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions& options, const Baseline* baseline) {
-  std::vector<Finding> findings =
-      sample_findings(samples_from_records(records), options, baseline, check_findings(records));
+std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions& options, const Baseline* baseline,
+                                     const json& manifest) {
+  std::vector<Finding> extra = check_findings(records);
+  for (Finding& finding : inventory_findings(manifest, options.inventory)) extra.push_back(std::move(finding));
+  std::vector<Finding> findings = sample_findings(samples_from_records(records), options, baseline, std::move(extra));
   // Bisection suspects are confirmed (or explained) by what the other analyses found.
   const std::vector<Finding> bisected = bisection_findings(records, findings);
   findings.insert(findings.end(), bisected.begin(), bisected.end());

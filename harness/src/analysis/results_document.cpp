@@ -67,6 +67,7 @@ json parse_results(std::string_view text, bool jsonl, const std::string& source)
     if (type->type == LineType::kManifest) {
       expect_results_version(j, fields, "manifest line: schema_version");
       manifest_seen = true;
+      if (j.contains("manifest")) doc["manifest"] = std::move(j["manifest"]);
     } else if (is_record(*type)) {
       j.erase("type");
       doc["records"].push_back(std::move(j));

@@ -153,6 +153,13 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
                "; replace the GPU if it repeats";
       case ComponentKind::kNode: {
         std::string action = "drain " + component.host;
+        for (const Evidence& item : evidence) {
+          if (item.source == "inventory" && item.status == VerdictStatus::kFail) {
+            action +=
+                "; it shows fewer GPUs than expected: look for the missing ones in `nvidia-smi -L` and the kernel "
+                "log (Xid 79: fallen off the bus), re-seat or replace them, then re-run before it returns";
+          }
+        }
         std::vector<std::string> parts;
         for (const Evidence& item : evidence) {
           if (item.source == "rollup") parts.insert(parts.end(), item.refs.begin(), item.refs.end());

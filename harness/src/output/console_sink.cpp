@@ -31,6 +31,7 @@ void ConsoleSink::begin_test(const TestStart& test) {
   flush_pending();
   if (test.collective != nullptr) {
     out_ << format_collective_header(*test.collective, test.nranks);
+    display_ = row_display_of(*test.collective);
   } else {
     if (!test.name.empty()) out_ << "# test " << test.name << '\n';
     for (const std::string& line : test.description) out_ << "# " << line << '\n';
@@ -53,12 +54,12 @@ void ConsoleSink::print(const CollectiveRecord& r) {
     return;
   }
   if (pending_ && pending_->size_bytes == r.size_bytes) {
-    out_ << format_collective_line(pending_.get(), &r) << '\n';
+    out_ << format_collective_line(pending_.get(), &r, display_) << '\n';
     if (!pending_->timing_warning.empty()) out_ << "# WARNING: " << pending_->timing_warning << '\n';
     pending_.reset();
   } else {
     flush_pending();
-    out_ << format_collective_line(nullptr, &r) << '\n';
+    out_ << format_collective_line(nullptr, &r, display_) << '\n';
   }
   if (!r.timing_warning.empty()) out_ << "# WARNING: " << r.timing_warning << '\n';
 }
@@ -82,7 +83,7 @@ void ConsoleSink::print(const BisectionRecord& r) {
 
 void ConsoleSink::flush_pending() {
   if (!pending_) return;
-  out_ << format_collective_line(pending_.get(), nullptr) << '\n';
+  out_ << format_collective_line(pending_.get(), nullptr, display_) << '\n';
   if (!pending_->timing_warning.empty()) out_ << "# WARNING: " << pending_->timing_warning << '\n';
   pending_.reset();
 }

@@ -2,6 +2,7 @@
 
 #include "railcheck/output/console_sink.h"
 #include "railcheck/output/jsonl_sink.h"
+#include "railcheck/output/nccl_tests_json_sink.h"
 #include "railcheck/output/results_document_sink.h"
 
 namespace railcheck {
@@ -13,6 +14,11 @@ SinkRegistry SinkRegistry::standard() {
   registry.add({"jsonl", [](const SinkContext& c) { return std::make_unique<JsonlSink>(c.dir / "results.jsonl"); }});
   registry.add({"results_json", [](const SinkContext& c) {
                   return std::make_unique<ResultsDocumentSink>(c.dir / "results.jsonl", c.dir / "results.json");
+                }});
+  registry.add({"nccl_tests_json", [](const SinkContext& c) -> std::unique_ptr<OutputSink> {
+                  const auto file = c.files.find("nccl_tests_json");
+                  if (file == c.files.end()) return nullptr;
+                  return std::make_unique<NcclTestsJsonSink>(file->second, c.out);
                 }});
   registry.add({"console", [](const SinkContext& c) { return std::make_unique<ConsoleSink>(c.out, c.err, c.dir); }});
   return registry;

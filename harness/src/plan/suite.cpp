@@ -23,7 +23,7 @@ constexpr const char* kP2pTestFields =
     "subnet, sock_buf";
 constexpr const char* kTestFields =
     "name, collective, min_bytes, max_bytes, step_bytes, step_factor, iters, warmup_iters, check, dtype, op, root, "
-    "placement, graph_launches, bisect";
+    "placement, graph_launches, cycles, blocking, timing, bisect";
 
 // Errors carry the file and the JSON path of the field.
 class SuiteReader {
@@ -105,6 +105,15 @@ class SuiteReader {
       spec.placement = *placement;
     } else if (key == "graph_launches") {
       spec.graph_launches = int_field(value, at);
+    } else if (key == "cycles") {
+      spec.cycles = int_field(value, at);
+    } else if (key == "blocking") {
+      spec.blocking = static_cast<Blocking>(int_field(value, at));
+    } else if (key == "timing") {
+      const std::string text = string_field(value, at);
+      auto window = parse_timing_window(text);
+      if (!window) fail(at, "unknown timing '" + text + "'; choose loop (nccl-tests' host clock) or events");
+      spec.timing = *window;
     } else if (key == "bisect") {
       spec.bisect = bisect_field(value, at);
     } else {

@@ -43,6 +43,8 @@ nlohmann::json to_json(const CollectiveRecord& r) {
       {"iters", r.iters},
       {"warmup_iters", r.warmup_iters},
       {"graph_launches", r.graph_launches},
+      {"timing", std::string(name_of(r.timing))},
+      {"blocking", static_cast<int>(r.blocking)},
       {"status", std::string(name_of(r.status))},
       {"time_us", r.time_us},
       {"time_aggregation", std::string(name_of(r.time_aggregation))},
@@ -57,6 +59,7 @@ nlohmann::json to_json(const CollectiveRecord& r) {
   };
   if (r.status == RecordStatus::kSkipped) j["skip_reason"] = r.skip_reason;
   if (!r.timing_warning.empty()) j["timing_warning"] = r.timing_warning;
+  if (r.cpu_time_us) j["cpu_time_us"] = *r.cpu_time_us;
   nlohmann::json ranks = nlohmann::json::array();
   for (const RankResult& rank : r.ranks) {
     nlohmann::json entry = {{"rank", rank.rank},

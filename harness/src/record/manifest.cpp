@@ -101,6 +101,15 @@ nlohmann::json to_json(const RunManifest& m) {
       {"hosts", m.hosts},
       {"ranks", ranks},
   };
+  if (!m.host_gpus.empty()) {
+    nlohmann::json hosts = nlohmann::json::array();
+    for (const HostGpus& h : m.host_gpus) {
+      nlohmann::json entry = {{"host", h.host}, {"gpus", h.gpus}, {"source", h.source}, {"pci_bus_ids", h.pci_bus_ids}};
+      if (!h.note.empty()) entry["note"] = h.note;
+      hosts.push_back(std::move(entry));
+    }
+    manifest["host_gpus"] = std::move(hosts);
+  }
   if (m.topology) manifest["topology"] = *m.topology;
   return manifest;
 }

@@ -60,7 +60,8 @@ double measure_group(const CollectiveTestSpec& spec, std::size_t size_bytes, Col
   const CollectiveCall call{spec.kind, send.data(), recv.data(), check.counts.param_count,
                             spec.type, spec.op,     spec.root};
   warm_up(group, call, spec.warmup_iters);
-  return summarize(time_calls(group, call, spec.iters).seconds).mean_us;
+  const TimedLoop loop{spec.iters, 0, spec.timing, Blocking::kNone};  // no waits: nothing to barrier with
+  return summarize(time_calls(group, call, loop, [] {}).seconds).mean_us;
 }
 
 // Rank 0: per group, the mean of its ranks' mean times (as the sweep's records) -> bus bandwidth.

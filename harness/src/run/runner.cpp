@@ -42,10 +42,43 @@ void Runner::run(const CollectiveTestSpec& spec) {
   start.nranks = collective_.size();
   start.collective = &spec;
   sink_.begin_test(start);
-  for (std::size_t size : size_sweep(spec.min_bytes, spec.max_bytes, spec.step_bytes, spec.step_factor)) {
-    run_size(spec, size);
+  // nccl-tests' TimeTest per root (-r -1: every rank in turn): the warm-up, then the sweep -N times.
+  std::vector<int> roots = {spec.root};
+  if (spec.root < 0) {
+    roots.clear();
+    for (int r = 0; r < (takes_root(spec.kind) ? collective_.size() : 1); ++r) roots.push_back(r);
+  }
+  for (int root : roots) {
+    CollectiveTestSpec with_root = spec;
+    with_root.root = root;
+    warm_up_sweep(with_root);
+    for (int cycle = 0; cycle < spec.cycles; ++cycle) {
+      for (std::size_t size : size_sweep(spec.min_bytes, spec.max_bytes, spec.step_bytes, spec.step_factor)) {
+        run_size(with_root, size);
+      }
+    }
   }
   sink_.end_test(start);
+}
+
+void Runner::warm_up_sweep(const CollectiveTestSpec& spec) {
+  if (spec.warmup_iters <= 0) return;
+  const int nranks = collective_.size();
+  const std::size_t width = size_of(spec.type);
+  // nccl-tests: -w out-of-place calls at min, 2 min, 4 min, ... up to max, before anything is timed.
+  for (std::size_t size = spec.min_bytes; size <= spec.max_bytes; size = size == 0 ? 1 : size * 2) {
+    const CheckCase check{spec.kind, spec.type, spec.op,
+                          spec.root, nranks,    coll_counts(spec.kind, size, spec.type, nranks)};
+    // A step of its own: the first collective of a size is where NCCL sets up its connections.
+    const Steps::Scope step = steps_.begin(StepKind::kWarmup, spec.name + " " + std::to_string(size) + "B warm-up");
+    Buffer send = collective_.allocate(check.counts.send_count * width);
+    Buffer recv = collective_.allocate(check.counts.recv_count * width);
+    if (check.counts.param_count > 0) collective_.upload(send, 0, make_check_input(check, collective_.rank(), 0));
+    const CollectiveCall call{spec.kind, send.data(), recv.data(), check.counts.param_count,
+                              spec.type, spec.op,     spec.root};
+    warm_up(collective_, call, spec.warmup_iters);
+    if (size > spec.max_bytes / 2) break;  // the next doubling would pass max (or overflow)
+  }
 }
 
 void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
@@ -91,19 +124,10 @@ void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
     return p;
   };
 
-  bool warmed_up = false;
   for (bool in_place : {false, true}) {
     if (in_place && spec.placement == Placement::kOutOfPlace) continue;
     if (!in_place && spec.placement == Placement::kInPlace) continue;
-    const Placed placed = place(in_place);
-    if (!warmed_up && counts.param_count > 0 && (!in_place || collective_.supports_in_place(spec.kind))) {
-      // A step of its own: the first collective of a size is where NCCL sets up its connections.
-      const Steps::Scope step =
-          steps_.begin(StepKind::kWarmup, spec.name + " " + std::to_string(size_bytes) + "B warm-up");
-      warm_up(collective_, placed.call, spec.warmup_iters);
-      warmed_up = true;
-    }
-    measure(spec, placed, size_bytes);
+    measure(spec, place(in_place), size_bytes);
   }
 }
 
@@ -153,6 +177,8 @@ void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::
   record.warmup_iters = spec.warmup_iters;
   record.graph_launches = spec.graph_launches;
   record.time_aggregation = spec.average;
+  record.timing = spec.timing;
+  record.blocking = spec.blocking;
 
   // Every rank takes the same skip decision, so no rank waits for another in a skipped case.
   // A size that gives 0 elements per rank is still called and timed, as nccl-tests does (its row reads 0 GB/s
@@ -172,11 +198,16 @@ void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::
   {
     const Steps::Scope step = steps_.begin(
         StepKind::kMeasure, spec.name + " " + std::to_string(size_bytes) + "B " + (placed.in_place ? "in" : "out"));
+    // nccl-tests' BenchTime: one untimed call that every rank completes, then a barrier, then the clock.
+    collective_.run(placed.call);
+    collective_.synchronize();
     bootstrap_.barrier();
     record.start_unix_s = unix_now_s();
-    const TimedCalls timed = time_calls(collective_, placed.call, spec.iters, spec.graph_launches);
+    const TimedCalls timed =
+        time_calls(collective_, placed.call, timed_loop_of(spec), [this] { bootstrap_.barrier(); });
     steps_.heartbeat();
     const std::int64_t wrong = check(spec, placed);
+    if (spec.timing == TimingWindow::kLoop) record.cpu_time_us = timed.cpu_seconds * 1.0e6;
     ranks = gather_rank_results(bootstrap_, {timed.seconds, wrong, timed.warning, options_.record_samples});
     record.end_unix_s = unix_now_s();
   }

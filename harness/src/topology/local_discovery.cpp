@@ -40,4 +40,25 @@ nlohmann::json manifest_topology() noexcept {
   }
 }
 
+nlohmann::json local_gpu_inventory() noexcept {
+  try {
+    const NodeTopology topology = discover_local_node("/", "");
+    nlohmann::json ids = nlohmann::json::array();
+    for (const GpuDevice& gpu : topology.gpus) ids.push_back(gpu.placement.bus_id);
+    std::string note;
+    if (topology.gpus.empty()) {
+      for (const std::string& line : topology.notes) {
+        if (line.find("GPU") != std::string::npos) note += (note.empty() ? "" : "; ") + line;
+      }
+      if (note.empty()) note = "no GPU found";
+    }
+    return {{"gpus", topology.gpus.size()}, {"source", topology.gpu_source}, {"pci_bus_ids", ids}, {"note", note}};
+  } catch (const std::exception& e) {
+    return {{"gpus", 0},
+            {"source", "none"},
+            {"pci_bus_ids", nlohmann::json::array()},
+            {"note", std::string("GPU discovery failed: ") + e.what()}};
+  }
+}
+
 }  // namespace railcheck

@@ -35,12 +35,13 @@ void explain_links_by_failing_nics(std::vector<Finding>& findings);
 std::vector<Finding> sample_findings(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
                                      std::vector<Finding> extra = {});
 
-/// Everything a results document's records show, one verdict per component: pair-matrix findings (confirmed
-/// by the re-test samples when there are any), fleet outliers of unit samples, baseline comparison when
-/// `baseline` is given, check_findings, and bisection_findings (confirmed or explained by all the others).
-/// Throws std::invalid_argument naming the record and field when the document is malformed.
+/// Everything a results document shows, one verdict per component: pair-matrix findings (confirmed by the
+/// re-test samples when there are any), fleet outliers of unit samples, baseline comparison when `baseline`
+/// is given, check_findings, inventory_findings of `manifest` (null: none), and bisection_findings
+/// (confirmed or explained by all the others). Throws std::invalid_argument naming the record and field
+/// when the document is malformed.
 std::vector<Verdict> analyze_records(const nlohmann::json& records, const AnalysisOptions& options,
-                                     const Baseline* baseline);
+                                     const Baseline* baseline, const nlohmann::json& manifest = nullptr);
 
 /// Verdicts as results.json keeps them (array of $defs/verdict).
 nlohmann::json verdicts_json(const std::vector<Verdict>& verdicts);

@@ -59,7 +59,13 @@ struct BisectionOptions {
   int max_rounds = 32;
 };
 
+/// What every host must have, judged from the run manifest's inventory (its "host_gpus").
+struct InventoryOptions {
+  int expect_gpus = 0;  ///< GPUs each host must show (--expect-gpus); fewer fails the node. 0: not checked
+};
+
 struct AnalysisOptions {
+  InventoryOptions inventory;
   OutlierOptions fleet;
   PairMatrixOptions pairs;
   BaselineOptions baseline;

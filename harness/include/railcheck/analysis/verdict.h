@@ -23,7 +23,8 @@ std::optional<VerdictStatus> parse_verdict_status(std::string_view text);
 
 /// One piece of evidence: a measured number against what was expected of it.
 struct Evidence {
-  std::string source;          ///< which analysis: "baseline", "fleet", "pair_matrix", "retest", "bisection", "check";
+  std::string source;          ///< which analysis: "baseline", "fleet", "pair_matrix", "retest", "bisection", "check",
+                               ///< "inventory" (a host's GPU count against --expect-gpus);
                                ///< "rollup": a node's verdict made from its parts' (refs = their labels)
   std::string metric;          ///< test key and metric, e.g. "p2p.bw bw_gbps", "all_reduce.float.sum busbw_gbps"
   std::size_t size_bytes = 0;  ///< message size the metric was taken at (0: not size-specific)

@@ -14,6 +14,13 @@
 
 namespace railcheck {
 
+/// What nccl-tests' -C and -S change in its table.
+struct RowDisplay {
+  bool cputime = false;    ///< -C: the time columns are "cputime", the time to queue a call
+  bool timestamp = false;  ///< -S: a "timestamp" column, the local time the row was printed
+};
+RowDisplay row_display_of(const CollectiveTestSpec& spec);
+
 class ConsoleSink final : public OutputSink {
  public:
   /// `out` for everything but the watchdog's diagnosis, which goes to `err`. `results_dir` ("" none) is named
@@ -40,6 +47,7 @@ class ConsoleSink final : public OutputSink {
   std::ostream& err_;
   std::filesystem::path results_dir_;
   bool gbits_ = false;                         ///< the p2p test being printed shows Gb/s
+  RowDisplay display_;                         ///< the collective test being printed
   std::unique_ptr<CollectiveRecord> pending_;  ///< an out-of-place record waiting for its in-place half
   std::vector<P2pRecord> links_;               ///< the p2p test's first-pass records, for its link matrices
   bool collectives_seen_ = false;              ///< print nccl-tests' summary lines at the end
@@ -48,7 +56,8 @@ class ConsoleSink final : public OutputSink {
 /// The nccl-tests table's header for a collective test (the "# Collective test starting" block).
 std::string format_collective_header(const CollectiveTestSpec& spec, int nranks);
 /// The table line for one size (either half may be missing; both missing: ""). No newline.
-std::string format_collective_line(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place);
+std::string format_collective_line(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place,
+                                   const RowDisplay& display = {});
 /// One p2p record, perftest-like columns. No newline.
 std::string format_p2p_line(const P2pRecord& record, bool gbits);
 /// The first-pass link matrices of a p2p test, per rail: bandwidth (whichever bandwidth op was measured),

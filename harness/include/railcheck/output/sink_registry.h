@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -19,6 +20,8 @@ struct SinkContext {
   std::filesystem::path dir;  ///< results.jsonl, results.json and any other file go here
   std::ostream& out;
   std::ostream& err;
+  /// Files asked for by flag, by sink name ("nccl_tests_json" -> -J's file); a sink named here is opened.
+  std::map<std::string, std::filesystem::path> files = {};
 };
 
 struct SinkKind {
@@ -30,7 +33,8 @@ struct SinkKind {
 
 class SinkRegistry {
  public:
-  /// jsonl (results.jsonl), results_json (results.json from the stream), console, in that order.
+  /// jsonl (results.jsonl), results_json (results.json from the stream), nccl_tests_json (-J, only when asked
+  /// for in SinkContext::files), console, in that order.
   static SinkRegistry standard();
 
   /// Adds a kind after the others (a later sink sees every call after the earlier ones).

@@ -17,7 +17,8 @@ namespace railcheck {
 
 /// Results format version; bump the major on incompatible changes (results-schema/results.schema.json).
 /// 1.1 added, all optional to readers: "kind" on collective records, start_unix_s / end_unix_s on every record,
-/// p99_9_us in time statistics, timing_warning, the "thread" backend and "note" lines.
+/// p99_9_us in time statistics, timing_warning, the "thread" backend and "note" lines, "timing" and "blocking"
+/// on collective records.
 inline constexpr const char* kResultsSchemaVersion = "1.1";
 
 enum class RecordStatus { kOk, kWrong, kSkipped };
@@ -50,6 +51,9 @@ struct CollectiveRecord {
   int iters = 0;
   int warmup_iters = 0;
   int graph_launches = 0;
+  TimingWindow timing = TimingWindow::kLoop;  ///< what time_us covers
+  Blocking blocking = Blocking::kNone;        ///< -z the loop ran with
+  std::optional<double> cpu_time_us;          ///< timing loop: rank 0's host time to queue one call (-C)
   RecordStatus status = RecordStatus::kOk;
   std::string skip_reason;
   double time_us = 0.0;  ///< the ranks' mean iteration times aggregated by time_aggregation (nccl-tests -a)

@@ -23,6 +23,15 @@ struct RankEntry {
   std::optional<GpuDescription> gpu;
 };
 
+/// The GPUs one host shows (counted by one rank of the host), for inventory verdicts.
+struct HostGpus {
+  std::string host;
+  int gpus = 0;
+  std::string source = "none";           ///< "NVML", "sysfs", "none"
+  std::vector<std::string> pci_bus_ids;  ///< of the GPUs found
+  std::string note;                      ///< why none was found ("" when some were)
+};
+
 struct RunManifest {
   std::string railcheck_version;
   std::string git_revision;
@@ -41,6 +50,7 @@ struct RunManifest {
   std::string slurm_job_id;  ///< empty outside Slurm
   std::vector<std::string> hosts;
   std::vector<RankEntry> ranks;
+  std::vector<HostGpus> host_gpus;         ///< per host in node order; empty when not collected
   std::optional<nlohmann::json> topology;  ///< rank 0's node (topology.schema.json), null when discovery found
                                            ///< nothing; not written when not collected
 };

@@ -18,16 +18,21 @@ class Runner {
   /// of the context's steps. The context's references must outlive the runner.
   Runner(const RunContext& context, RunnerOptions options);
 
-  /// Runs one sweep; records stream to the sink as each size completes. Throws Error on backend failure and
-  /// InputError when the spec cannot run here (validated against the communicator size first).
+  /// Runs one test as nccl-tests' TimeTest does, per root (every rank in turn with root -1): the warm-up (-w
+  /// out-of-place calls at min, 2 min, 4 min ... max), then the size sweep `cycles` times, each size's
+  /// timed loop after one untimed call and a barrier. Records stream to the sink as each size completes.
+  /// Throws Error on backend failure and InputError when the spec cannot run here (validated against the
+  /// communicator size first).
   void run(const CollectiveTestSpec& spec);
 
  private:
   struct Placed;
+  void warm_up_sweep(const CollectiveTestSpec& spec);
   void run_size(const CollectiveTestSpec& spec, std::size_t size_bytes);
   void measure(const CollectiveTestSpec& spec, const Placed& placed, std::size_t size_bytes);
   /// Check passes: fresh inputs, one call each, outputs compared with the independently computed results.
-  /// Wrong elements summed over the passes; -1 when the spec checks nothing.
+  /// The wrong elements of the first pass that found any (every rank stops there), else of the last pass;
+  /// -1 when the spec checks nothing.
   std::int64_t check(const CollectiveTestSpec& spec, const Placed& placed);
 
   const Bootstrap& bootstrap_;

@@ -18,4 +18,8 @@ NodeTopology discover_local_node(const std::string& sysfs_root, const std::strin
 /// GPU and no NIC, or failed. Never throws.
 nlohmann::json manifest_topology() noexcept;
 
+/// The GPUs this node shows (NVML, else sysfs) as {"gpus": N, "source": ..., "pci_bus_ids": [...], "note": why
+/// none}. A failed discovery is 0 GPUs with the reason in "note". Never throws.
+nlohmann::json local_gpu_inventory() noexcept;
+
 }  // namespace railcheck

@@ -36,6 +36,7 @@ int run_analyze_command(const AnalyzeOptions& options, const CommandEnv& env) {
     thresholds =
         analysis::parse_analysis_options(doc.at("analysis").at("options"), options.results_path, "analysis.options");
   }
+  if (options.expect_gpus >= 0) thresholds.inventory.expect_gpus = options.expect_gpus;
   std::optional<analysis::Baseline> baseline;
   if (!options.baseline_path.empty()) {
     baseline = analysis::load_baseline(options.baseline_path);
@@ -43,7 +44,8 @@ int run_analyze_command(const AnalyzeOptions& options, const CommandEnv& env) {
   }
   std::vector<analysis::Verdict> verdicts;
   try {
-    verdicts = analysis::analyze_records(doc.at("records"), thresholds, baseline ? &*baseline : nullptr);
+    verdicts = analysis::analyze_records(doc.at("records"), thresholds, baseline ? &*baseline : nullptr,
+                                         doc.value("manifest", json()));
   } catch (const std::invalid_argument& e) {
     throw InputError(options.results_path + ": " + e.what() + "; is this a railcheck results file of schema 1.x?");
   } catch (const json::exception& e) {

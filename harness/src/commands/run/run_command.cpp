@@ -1,8 +1,11 @@
 #include "railcheck/commands/run/run_command.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 
 #include "railcheck/commands/run/run_suite.h"
@@ -22,6 +25,9 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
                  "naming the missing ranks (0 disables)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--record-samples", common.runner.record_samples, "keep every rank's per-iteration times");
+  app.add_option("--expect-gpus", common.expect_gpus,
+                 "GPUs each host must show; a host with fewer fails its node (verdict, exit 1)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--debug-corrupt-rank", common.faults.corrupt_rank,
                  "testing the checker: corrupt this rank's results after each check pass");
   app.add_option("--debug-flip-bit-rank", common.faults.flip_bit_rank,
@@ -74,6 +80,7 @@ class SuiteCommand final : public RunCommand {
     if (request_.suite.backend && !common.backend_given) common.backend = *request_.suite.backend;
     if (request_.suite.timeout_s && !common.timeout_given) common.timeout_s = *request_.suite.timeout_s;
     if (common.profile.empty()) common.profile = request_.suite.profile;
+    if (common.expect_gpus >= 0) request_.suite.analysis.inventory.expect_gpus = common.expect_gpus;
   }
 
  private:
@@ -88,7 +95,23 @@ struct SweepFlags {
   int iters = 20, warmup_iters = 1, check = 1, root = 0, graph_launches = 0;
   int gpus_per_thread = 1, threads = 1;  ///< nccl-tests' -g / -t: railcheck is always one rank per GPU
   int average = 1;                       ///< nccl-tests' -a
-  std::string dtype = "float", op = "sum", placement = "both";
+  int cycles = 1, blocking = 0, parallel_init = 0, report_timestamps = 0, report_cputime = 0;
+  std::string dtype = "float", op = "sum", placement = "both", timing = "loop", output_file;
+  std::string memory_report, local_register, cta_policy;  ///< -M, -R, -x: refused until railcheck has them
+};
+
+// nccl-tests' flags railcheck does not have yet: refused in one line each, never silently ignored.
+struct NotYetFlag {
+  const char* names;
+  std::string SweepFlags::*value;
+  const char* what;
+};
+constexpr std::array kNotYetFlags = {
+    NotYetFlag{"-M,--memory", &SweepFlags::memory_report, "the GPU memory report (nccl-tests' -M)"},
+    NotYetFlag{"-R,--local_register", &SweepFlags::local_register,
+               "NCCL buffer registration (nccl-tests' -R, ncclCommRegister / symmetric windows)"},
+    NotYetFlag{"-x,--cta_policy", &SweepFlags::cta_policy,
+               "NCCL's CTA policy (nccl-tests' -x, ncclConfig_t.CTAPolicy)"},
 };
 
 std::size_t size_flag(const std::string& text, const char* flag) {
@@ -106,6 +129,10 @@ std::string flag_of(const std::string& field) {
   if (field == "check") return "-c";
   if (field == "root") return "-r";
   if (field == "graph_launches") return "-G";
+  if (field == "cycles") return "-N";
+  if (field == "blocking") return "-z";
+  if (field == "timing") return "--timing";
+  if (field == "report_cputime") return "-C";
   return "--" + field;
 }
 
@@ -135,14 +162,63 @@ class SweepCommand final : public RunCommand {
     sub.add_option("-g,--ngpus", f.gpus_per_thread, "GPUs per rank: 1 (one rank per GPU; nccl-tests' -g)")
         ->capture_default_str();
     sub.add_option("-t,--nthreads", f.threads, "threads per rank: 1 (nccl-tests' -t)")->capture_default_str();
+    sub.add_option("-N,--run_cycles", f.cycles,
+                   "run the size sweep this many times (nccl-tests' 0, forever, is refused)")
+        ->capture_default_str();
+    sub.add_option("-z,--blocking", f.blocking,
+                   "after each call: 0 nothing, 1 wait for the stream and a barrier, 2 wait only, 3 wait and a barrier "
+                   "left out of the time (needs --timing loop)")
+        ->check(CLI::Range(0, 3))
+        ->capture_default_str();
+    sub.add_option("-p,--parallel_init", f.parallel_init,
+                   "0 or 1, accepted for copied command lines: with one rank per GPU every rank already sets up its "
+                   "own communicator, in parallel with the others")
+        ->check(CLI::Range(0, 1))
+        ->capture_default_str();
+    sub.add_option("-S,--report_timestamps", f.report_timestamps, "1: each row ends with the local time")
+        ->check(CLI::Range(0, 1))
+        ->capture_default_str();
+    sub.add_option("-C,--report_cputime", f.report_cputime,
+                   "1: the time columns show rank 0's host time to queue a call (needs --timing loop)")
+        ->check(CLI::Range(0, 1))
+        ->capture_default_str();
+    sub.add_option("-J,--output_file", f.output_file,
+                   "also write nccl-tests' JSON (version 3) to this file; the name must end in .json")
+        ->type_name("FILE.json");
+    sub.add_option("--timing", f.timing,
+                   "loop: the host clock around the whole timed loop, as nccl-tests (default); events: a GPU "
+                   "event per call behind a stream latch")
+        ->capture_default_str();
+    for (const NotYetFlag& flag : kNotYetFlags) {
+      sub.add_option(flag.names, f.*flag.value, std::string(flag.what) + ": not supported yet (refused)");
+    }
     add_common_options(sub, request_.common);
   }
 
   void finish() override {
     finish_common_options(sub_, request_.common);
+    for (const NotYetFlag& flag : kNotYetFlags) {
+      const std::string& value = flags_.*flag.value;
+      if (value.empty()) continue;
+      const std::string name(flag.names, std::string_view(flag.names).find(','));
+      throw InputError(name + " " + value + ": " + flag.what + " is not supported yet; run without " + name);
+    }
+    if (!flags_.output_file.empty()) {
+      const std::filesystem::path file = flags_.output_file;
+      std::string extension = file.extension().string();
+      std::transform(extension.begin(), extension.end(), extension.begin(), ::tolower);
+      if (extension != ".json") {
+        throw InputError("-J '" + flags_.output_file +
+                         "': nccl-tests writes its JSON only to a name ending in .json (it ignores any other); "
+                         "name the file " +
+                         file.stem().string() + ".json");
+      }
+      request_.common.output_files["nccl_tests_json"] = file;
+    }
     request_.suite.name = std::string(key_of(kind_));
     request_.suite.source = "command line";
     request_.suite.tests = specs();
+    if (request_.common.expect_gpus >= 0) request_.suite.analysis.inventory.expect_gpus = request_.common.expect_gpus;
   }
 
  private:
@@ -170,6 +246,16 @@ class SweepCommand final : public RunCommand {
     base.root = f.root;
     base.graph_launches = f.graph_launches;
     base.average = static_cast<TimeAggregation>(f.average);
+    base.cycles = f.cycles;
+    base.blocking = static_cast<Blocking>(f.blocking);
+    base.report_timestamps = f.report_timestamps == 1;
+    base.report_cputime = f.report_cputime == 1;
+    auto timing = parse_timing_window(f.timing);
+    if (!timing) throw InputError("--timing '" + f.timing + "': choose loop (nccl-tests' host clock) or events");
+    base.timing = *timing;
+    if (f.cycles == 0) {
+      throw InputError("-N 0: nccl-tests' run-forever; railcheck ends every run by itself: give a count of cycles");
+    }
     auto placement = parse_placement(f.placement);
     if (!placement) throw InputError("--placement '" + f.placement + "': choose both, out_of_place or in_place");
     base.placement = *placement;

@@ -43,6 +43,14 @@ RunManifest collect_manifest(const SuiteRunRequest& request, const Bootstrap& bo
     if (d.is_null()) continue;
     m.ranks[r].gpu = GpuDescription{d.at("device"), d.at("name"), d.at("uuid"), d.at("pci_bus_id")};
   }
+  // One rank per host counts the GPUs its host shows (inventory verdicts: --expect-gpus).
+  const bool counts = bootstrap.self().local_rank == 0;
+  const auto inventories = bootstrap.gather_strings(counts ? local_gpu_inventory().dump() : std::string(), 0);
+  for (std::size_t r = 0; r < inventories.size() && r < m.ranks.size(); ++r) {
+    if (inventories[r].empty()) continue;
+    const nlohmann::json i = nlohmann::json::parse(inventories[r]);
+    m.host_gpus.push_back({m.ranks[r].info.host, i.at("gpus"), i.at("source"), i.at("pci_bus_ids"), i.at("note")});
+  }
   return m;
 }
 
@@ -109,7 +117,7 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   SinkFanout outputs;
   SummarySink* summary = nullptr;
   if (root) {
-    outputs = sinks.open({dir, out, err});
+    outputs = sinks.open({dir, out, err, common.output_files});
     auto counter = std::make_unique<SummarySink>(common.min_avg_busbw_gbps);
     summary = counter.get();
     outputs.add(std::move(counter));

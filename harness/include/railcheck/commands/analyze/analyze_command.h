@@ -14,6 +14,7 @@ struct AnalyzeOptions {
   std::string profile;        ///< hardware profile of the run, checked against the baseline's; empty: any
   std::string suite_path;     ///< optional suite whose "analysis" thresholds replace the run's recorded ones
   std::string output_path;    ///< optional: write {"verdicts": [...]} here
+  int expect_gpus = -1;       ///< GPUs each host must show; -1: as the run (or --suite) said
 };
 
 /// Returns 0 (no component failed) or 1 (a component failed); throws InputError naming the file and field for

@@ -2,6 +2,8 @@
 // and the options every measuring run shares.
 #pragma once
 
+#include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -23,6 +25,8 @@ struct CommonOptions {
   std::string baseline_path;  ///< run: --baseline, judge the run against this baseline file
   std::string profile;        ///< run: --profile, the hardware profile (a baseline must match); wins over the suite's
   std::optional<double> min_avg_busbw_gbps;  ///< NCCL_TESTS_MIN_BW: fail below 0.9 x this Avg bus bandwidth
+  std::map<std::string, std::filesystem::path> output_files;  ///< extra outputs by sink name (-J: nccl_tests_json)
+  int expect_gpus = -1;  ///< --expect-gpus: GPUs each host must show (wins over the suite's); -1 not given
 };
 
 /// One suite run: the suite (a file, the embedded quick suite, or one sweep from flags) and its options.
