@@ -230,7 +230,8 @@ TEST(CommandLine, DashRMinusOneAsksForEveryRootInTurn) {
 
 TEST(CommandLine, DashJAsksForNcclTestsJsonAndRefusesANameNotEndingInJson) {
   EXPECT_TRUE(request_of(parse({"allreduce"})).common.output_files.empty());
-  const SuiteRunRequest& with_json = request_of(parse({"allreduce", "-J", "out/ar.JSON"}));
+  const ParsedCommandLine parsed = parse({"allreduce", "-J", "out/ar.JSON"});
+  const SuiteRunRequest& with_json = request_of(parsed);
   ASSERT_EQ(with_json.common.output_files.count("nccl_tests_json"), 1u);
   EXPECT_EQ(with_json.common.output_files.at("nccl_tests_json"), std::filesystem::path("out/ar.JSON"));
   const std::string what = cli_error({"allreduce", "--output_file", "ar.txt"});
@@ -266,6 +267,20 @@ TEST(CommandLine, RunFlagsWinOverTheSuite) {
   const SuiteRunRequest& cmd = request_of(parsed);
   EXPECT_EQ(cmd.common.backend, "mpi");
   EXPECT_EQ(cmd.common.timeout_s, 12.0);
+}
+
+// A profile file on `run`: its name for the baseline check, its GPU count as --expect-gpus (which wins).
+TEST(CommandLine, RunWithAProfileFileExpectsItsGpuCountOnEveryHost) {
+  const std::string profile = test::profile_path("dgx-h100.json").string();
+  const ParsedCommandLine with_profile = parse({"run", "--profile", profile.c_str()});
+  EXPECT_EQ(request_of(with_profile).common.profile, "dgx-h100");
+  EXPECT_EQ(request_of(with_profile).suite.analysis.inventory.expect_gpus, 8);
+  const ParsedCommandLine flag_wins = parse({"run", "--profile", profile.c_str(), "--expect-gpus", "4"});
+  EXPECT_EQ(request_of(flag_wins).suite.analysis.inventory.expect_gpus, 4);
+  const ParsedCommandLine by_name = parse({"run", "--profile", "dgx-h100"});
+  EXPECT_EQ(request_of(by_name).common.profile, "dgx-h100");
+  EXPECT_EQ(request_of(by_name).suite.analysis.inventory.expect_gpus, 0) << "a name alone says nothing about GPUs";
+  EXPECT_TRUE(contains(cli_error({"run", "--profile", "/nonexistent/p.json"}), "/nonexistent/p.json"));
 }
 
 TEST(CommandLine, RunLoadsTheGivenSuiteFile) {

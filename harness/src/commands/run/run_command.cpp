@@ -11,6 +11,7 @@
 #include "railcheck/commands/run/run_suite.h"
 #include "railcheck/core/error.h"
 #include "railcheck/plan/sizes.h"
+#include "railcheck/topology/profile.h"
 
 namespace railcheck {
 namespace {
@@ -69,7 +70,9 @@ class SuiteCommand final : public RunCommand {
   explicit SuiteCommand(CLI::App& sub) : sub_(sub) {
     sub.add_option("suite", suite_path_, "suite JSON file, e.g. suites/quick.json");
     sub.add_option("--baseline", request_.common.baseline_path, "judge the run against this baseline file too");
-    sub.add_option("--profile", request_.common.profile, "hardware profile of this cluster (a baseline must match it)");
+    sub.add_option("--profile", request_.common.profile,
+                   "hardware profile of this cluster: a name (a baseline must match it) or a profile file such as "
+                   "suites/profiles/dgx-h100.json (its name, and its GPU count as --expect-gpus)");
     add_common_options(sub, request_.common);
   }
 
@@ -80,6 +83,13 @@ class SuiteCommand final : public RunCommand {
     if (request_.suite.backend && !common.backend_given) common.backend = *request_.suite.backend;
     if (request_.suite.timeout_s && !common.timeout_given) common.timeout_s = *request_.suite.timeout_s;
     if (common.profile.empty()) common.profile = request_.suite.profile;
+    if (common.profile.ends_with(".json")) {
+      // A profile file: its name is the run's profile (a baseline must match it), its GPU count what every
+      // host must show unless --expect-gpus says otherwise.
+      const HardwareProfile profile = load_profile(common.profile);
+      common.profile = profile.name;
+      if (profile.gpus.count) request_.suite.analysis.inventory.expect_gpus = *profile.gpus.count;
+    }
     if (common.expect_gpus >= 0) request_.suite.analysis.inventory.expect_gpus = common.expect_gpus;
   }
 
