@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "railcheck/core/error.h"
+#include "railcheck/record/wall_clock.h"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -136,14 +137,7 @@ Json half_of(const CollectiveRecord* r, bool cputime) {
 
 }  // namespace
 
-std::string nccl_tests_time_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[64];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
-  return text;
-}
+std::string nccl_tests_time_now() { return format_time_now("%Y-%m-%d %H:%M:%S", TimeZone::kLocal); }
 
 NcclTestsJsonSink::NcclTestsJsonSink(const std::filesystem::path& requested, std::ostream& out)
     : path_(reserve(requested)) {

@@ -6,17 +6,11 @@
 #include <ctime>
 
 #include "build_info.h"
+#include "railcheck/record/wall_clock.h"
 
 namespace railcheck {
 
-std::string utc_now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
+std::string utc_now_iso8601() { return format_time_now("%Y-%m-%dT%H:%M:%SZ", TimeZone::kUtc); }
 
 RunManifest base_manifest(const std::string& command_line, const std::string& suite, const Bootstrap& bootstrap) {
   RunManifest m;
