@@ -321,6 +321,33 @@ TEST(InProcessRunner, EveryRecordNamesItsTimingWindowAndTheLoopWindowGivesTheLoo
   }
 }
 
+// A backend whose in-place all_to_all has no defined result (NCCL's grouped send/recv over one buffer).
+class UndefinedInPlaceAllToAll final : public CollectiveDecorator {
+ public:
+  using CollectiveDecorator::CollectiveDecorator;
+  bool in_place_result_defined(CollectiveKind kind) const override { return kind != CollectiveKind::kAllToAll; }
+};
+
+// nccl-tests times an in-place all_to_all on NCCL, prints N/A for #wrong and counts it in the average:
+// railcheck the same, with the out-of-place row checked as ever.
+TEST(InProcessRunner, AnInPlaceCallWithoutADefinedResultIsTimedButNotChecked) {
+  CollectiveTestSpec spec = sweep(CollectiveKind::kAllToAll);
+  spec.max_bytes = spec.min_bytes;
+  const RunnerRun run = run_runner(kTwoHostsTwoRanksEach, spec, [](std::unique_ptr<Collective> c, int) {
+    return std::unique_ptr<Collective>(std::make_unique<UndefinedInPlaceAllToAll>(std::move(c)));
+  });
+  test::expect_no_errors(run.outcomes);
+  ASSERT_EQ(run.records.size(), 2u);
+  EXPECT_EQ(run.records[0].wrong_elements, 0) << "out of place: checked";
+  const CollectiveRecord& in_place = run.records[1];
+  EXPECT_TRUE(in_place.in_place);
+  EXPECT_EQ(in_place.status, RecordStatus::kOk);
+  EXPECT_EQ(in_place.wrong_elements, -1) << "timed only: N/A, as nccl-tests prints it";
+  EXPECT_GT(in_place.time_us, 0.0);
+  EXPECT_GT(in_place.busbw_gbps, 0.0);
+  for (const RankResult& rank : in_place.ranks) EXPECT_EQ(rank.wrong_elements, -1);
+}
+
 // nccl-tests' -z on the timed loop itself (one rank, a barrier that takes 20 ms): 1 times the barrier after
 // each call, 3 leaves it out, 2 never calls it, 0 neither waits nor calls it.
 TEST(InProcessTimedLoop, BlockingWaitsAfterEachCallAndDashZ3LeavesTheBarrierOutOfTheTime) {

@@ -131,8 +131,12 @@ void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
   }
 }
 
+bool Runner::checks(const CollectiveTestSpec& spec, const Placed& placed) const {
+  return spec.check_iters > 0 && (!placed.in_place || collective_.in_place_result_defined(spec.kind));
+}
+
 std::int64_t Runner::check(const CollectiveTestSpec& spec, const Placed& placed) {
-  if (spec.check_iters <= 0) return -1;
+  if (!checks(spec, placed)) return -1;
   const int rank = collective_.rank();
   const std::size_t width = size_of(spec.type);
   const std::size_t result_bytes = placed.check.counts.recv_count * width;
@@ -212,7 +216,7 @@ void Runner::measure(const CollectiveTestSpec& spec, const Placed& placed, std::
     record.end_unix_s = unix_now_s();
   }
   if (bootstrap_.rank() != 0) return;
-  aggregate_ranks(record, std::move(ranks), spec.check_iters > 0);
+  aggregate_ranks(record, std::move(ranks), checks(spec, placed));
   const Bandwidth bw = bandwidth(spec.kind, counts.param_count, spec.type, record.time_us * 1.0e-6, nranks);
   record.algbw_gbps = bw.algbw_gbps;
   record.busbw_gbps = bw.busbw_gbps;

@@ -26,6 +26,7 @@ class CollectiveDecorator : public Collective {
   std::unique_ptr<Timer> make_timer() override { return inner_->make_timer(); }
   std::optional<std::size_t> free_device_memory_bytes() const override { return inner_->free_device_memory_bytes(); }
   bool supports_in_place(CollectiveKind kind) const override { return inner_->supports_in_place(kind); }
+  bool in_place_result_defined(CollectiveKind kind) const override { return inner_->in_place_result_defined(kind); }
   void run(const CollectiveCall& call) override { inner_->run(call); }
   void synchronize() override { inner_->synchronize(); }
   bool supports_graph_capture() const override { return inner_->supports_graph_capture(); }

@@ -34,6 +34,9 @@ class Runner {
   /// The wrong elements of the first pass that found any (every rank stops there), else of the last pass;
   /// -1 when the spec checks nothing.
   std::int64_t check(const CollectiveTestSpec& spec, const Placed& placed);
+  /// Whether `placed` is checked: -c above 0, and a defined result (an in-place all_to_all on NCCL is timed
+  /// only, as nccl-tests does).
+  bool checks(const CollectiveTestSpec& spec, const Placed& placed) const;
 
   const Bootstrap& bootstrap_;
   Collective& collective_;
