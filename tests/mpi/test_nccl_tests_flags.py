@@ -1,6 +1,7 @@
 """nccl-tests' flags with their meaning (issue #14), on 3 local ranks: -r -1 runs the test once per root,
 -N 2 the sweep twice, -S adds the timestamp column, -z 1 waits after each call, -J writes nccl-tests' JSON
-(version 3) with one results entry per row, and every record names its timing window."""
+(version 3) with one results entry per row, and every record names its timing window; -x (NCCL's CTA policy)
+on the host backend is refused naming the flag."""
 import json
 import os
 import re
@@ -39,4 +40,11 @@ expect(first["out_of_place"]["nwrong"] == 0.0 and first["in_place"]["time"] > 0,
 expect(doc["out_of_bounds"] == {"count": 0, "okay": "true"}, "footer: %s" % doc["out_of_bounds"])
 expect(doc["average_bus_bandwidth"]["okay"] == "unchecked", "no NCCL_TESTS_MIN_BW: unchecked")
 expect("end_time" in doc, "the run ended: end_time written")
+
+# -x sets NCCL's CTA policy: on the host backend it means nothing, and says so instead of being ignored.
+cta = mpirun(["allreduce", "-b", "1K", "-e", "1K", "-x", "1", "--backend", "mpi", "--output-dir",
+              fresh_dir("nccl-tests-flags-cta")], np=2)
+errors = [line for line in cta.stderr.splitlines() if line.startswith("railcheck: error: ")]
+expect(cta.returncode == 2 and errors and "-x 1: NCCL's CTA policy needs the NCCL backend" in errors[0],
+       "-x on the host backend: exit 2 naming -x, got %d: %s" % (cta.returncode, errors[:1]))
 print("PASS")

@@ -223,6 +223,13 @@ TEST(CommandLine, NcclTestsFlagsOutOfRangeOrThatCannotRunTogetherAreRefusedNamin
   EXPECT_TRUE(contains(cli_error({"allreduce", "--timing", "gpu"}), "--timing 'gpu'"));
 }
 
+TEST(CommandLine, DashXSetsNcclsCtaPolicyFrom0To2) {
+  EXPECT_FALSE(request_of(parse({"allreduce"})).common.backend_options.cta_policy.has_value());
+  const ParsedCommandLine parsed = parse({"allreduce", "-x", "1"});
+  EXPECT_EQ(request_of(parsed).common.backend_options.cta_policy, 1);
+  EXPECT_TRUE(contains(cli_error({"allreduce", "-x", "3"}), "--cta_policy")) << cli_error({"allreduce", "-x", "3"});
+}
+
 TEST(CommandLine, DashRMinusOneAsksForEveryRootInTurn) {
   EXPECT_EQ(request_of(parse({"broadcast", "-r", "-1"})).suite.tests.at(0).root, -1);
   EXPECT_TRUE(contains(cli_error({"broadcast", "-r", "-2"}), "-r")) << cli_error({"broadcast", "-r", "-2"});
@@ -240,7 +247,7 @@ TEST(CommandLine, DashJAsksForNcclTestsJsonAndRefusesANameNotEndingInJson) {
 }
 
 TEST(CommandLine, NcclTestsFlagsNotBuiltYetAreRefusedInOneLineNamingTheFlag) {
-  for (const char* flag : {"-M", "-R", "-x"}) {
+  for (const char* flag : {"-M", "-R"}) {
     const std::string what = cli_error({"allreduce", flag, "1"});
     EXPECT_TRUE(contains(what, std::string(flag) + " ")) << what;
     EXPECT_TRUE(contains(what, "not supported yet")) << what;

@@ -19,7 +19,7 @@ void agree_on_success(MPI_Comm comm, const std::string& local_failure, const cha
               " of the communicator (that rank's error says why)");
 }
 
-NcclComm create_nccl_comm(MPI_Comm comm) {
+NcclComm create_nccl_comm(MPI_Comm comm, const NcclCommOptions& options) {
   int rank = 0;
   int size = 0;
   RC_MPI_CALL(MPI_Comm_rank(comm, &rank));
@@ -38,8 +38,19 @@ NcclComm create_nccl_comm(MPI_Comm comm) {
   RC_MPI_CALL(MPI_Bcast(&id, static_cast<int>(sizeof id), MPI_BYTE, 0, comm));
 
   ncclComm_t raw = nullptr;
-  RC_NCCL_CALL(ncclCommInitRank(&raw, size, id, rank));
+  if (!options.cta_policy) {
+    RC_NCCL_CALL(ncclCommInitRank(&raw, size, id, rank));
+    return NcclComm(raw);
+  }
+#if NCCL_VERSION_CODE >= NCCL_VERSION(2, 27, 0)
+  ncclConfig_t config = NCCL_CONFIG_INITIALIZER;
+  config.CTAPolicy = *options.cta_policy;
+  RC_NCCL_CALL(ncclCommInitRankConfig(&raw, size, id, rank, &config));
   return NcclComm(raw);
+#else
+  throw Error("NCCL's CTA policy (-x) needs NCCL 2.27 or later; this railcheck was built against " +
+              std::to_string(NCCL_VERSION_CODE));
+#endif
 }
 
 }  // namespace railcheck

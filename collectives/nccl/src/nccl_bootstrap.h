@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nccl_comm.h"
+#include "railcheck/collectives/nccl_collective.h"
 
 namespace railcheck {
 
@@ -14,7 +15,8 @@ namespace railcheck {
 void agree_on_success(MPI_Comm comm, const std::string& local_failure, const char* step);
 
 /// Collective over `comm`: rank 0 makes the unique id (ncclGetUniqueId), MPI_Bcast sends it, every rank
-/// joins with ncclCommInitRank on the current CUDA device.
-NcclComm create_nccl_comm(MPI_Comm comm);
+/// joins with ncclCommInitRank on the current CUDA device (ncclCommInitRankConfig when `options` set
+/// anything).
+NcclComm create_nccl_comm(MPI_Comm comm, const NcclCommOptions& options = {});
 
 }  // namespace railcheck

@@ -221,7 +221,7 @@ std::unique_ptr<Collective> NcclCollective::split(int color, int key) {
 
 }  // namespace
 
-std::unique_ptr<Collective> make_nccl_collective(MPI_Comm comm, int device) {
+std::unique_ptr<Collective> make_nccl_collective(MPI_Comm comm, int device, const NcclCommOptions& options) {
   // Local CUDA setup first, agreed on by every rank: one bad GPU fails all ranks instead of hanging them.
   std::shared_ptr<CudaStream> stream;
   std::string failure;
@@ -232,7 +232,7 @@ std::unique_ptr<Collective> make_nccl_collective(MPI_Comm comm, int device) {
     failure = error.what();
   }
   agree_on_success(comm, failure, "CUDA device setup");
-  NcclComm nccl = create_nccl_comm(comm);
+  NcclComm nccl = create_nccl_comm(comm, options);
   return std::make_unique<NcclCollective>(device, std::move(stream), std::move(nccl));
 }
 

@@ -106,15 +106,20 @@ BackendChoice choose_backend(const std::string& requested, const Bootstrap& boot
 #endif
 }
 
-std::unique_ptr<Collective> make_collective(const BackendChoice& choice, const Bootstrap& bootstrap) {
+std::unique_ptr<Collective> make_collective(const BackendChoice& choice, const Bootstrap& bootstrap,
+                                            const BackendOptions& options) {
 #ifdef RAILCHECK_HAVE_NCCL
   if (choice.name == "nccl") {
     // NCCL bootstraps its communicator (the unique id, agreement on failures) over MPI.
     const auto* mpi = dynamic_cast<const MpiBootstrap*>(&bootstrap);
     if (mpi == nullptr) throw InputError("--backend nccl needs ranks launched by MPI (mpirun or srun)");
-    return make_nccl_collective(mpi->comm(), choice.device);
+    return make_nccl_collective(mpi->comm(), choice.device, NcclCommOptions{options.cta_policy});
   }
 #endif
+  if (options.cta_policy) {
+    throw InputError("-x " + std::to_string(*options.cta_policy) + ": NCCL's CTA policy needs the NCCL backend; this " +
+                     "run uses the " + choice.name + " backend (" + choice.reason + "); leave -x out");
+  }
   return bootstrap.make_host_collective();
 }
 

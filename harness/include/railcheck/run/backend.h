@@ -31,8 +31,15 @@ BackendChoice decide_backend(const std::string& requested, const std::vector<std
 /// rank, to test the auto rule on a machine without GPUs.
 BackendChoice choose_backend(const std::string& requested, const Bootstrap& bootstrap, int pretend_gpu_rank = -1);
 
-/// The backend over the whole world.
-std::unique_ptr<Collective> make_collective(const BackendChoice& choice, const Bootstrap& bootstrap);
+/// Settings of the backend's communicator, from nccl-tests' flags.
+struct BackendOptions {
+  std::optional<int> cta_policy;  ///< -x: NCCL's CTA policy (0 default, 1 efficiency, 2 zero)
+};
+
+/// The backend over the whole world. Throws InputError when `options` set what the chosen backend has not
+/// (a CTA policy without NCCL).
+std::unique_ptr<Collective> make_collective(const BackendChoice& choice, const Bootstrap& bootstrap,
+                                            const BackendOptions& options = {});
 
 /// This rank's GPU, when the backend uses one.
 std::optional<GpuDescription> describe_gpu(const BackendChoice& choice);

@@ -107,7 +107,8 @@ struct SweepFlags {
   int average = 1;                       ///< nccl-tests' -a
   int cycles = 1, blocking = 0, parallel_init = 0, report_timestamps = 0, report_cputime = 0;
   std::string dtype = "float", op = "sum", placement = "both", timing = "loop", output_file;
-  std::string memory_report, local_register, cta_policy;  ///< -M, -R, -x: refused until railcheck has them
+  std::string memory_report, local_register;  ///< -M, -R: refused until railcheck has them
+  int cta_policy = -1;                        ///< -x: NCCL's CTA policy; -1 not given
 };
 
 // nccl-tests' flags railcheck does not have yet: refused in one line each, never silently ignored.
@@ -120,8 +121,6 @@ constexpr std::array kNotYetFlags = {
     NotYetFlag{"-M,--memory", &SweepFlags::memory_report, "the GPU memory report (nccl-tests' -M)"},
     NotYetFlag{"-R,--local_register", &SweepFlags::local_register,
                "NCCL buffer registration (nccl-tests' -R, ncclCommRegister / symmetric windows)"},
-    NotYetFlag{"-x,--cta_policy", &SweepFlags::cta_policy,
-               "NCCL's CTA policy (nccl-tests' -x, ncclConfig_t.CTAPolicy)"},
 };
 
 std::size_t size_flag(const std::string& text, const char* flag) {
@@ -195,6 +194,10 @@ class SweepCommand final : public RunCommand {
     sub.add_option("-J,--output_file", f.output_file,
                    "also write nccl-tests' JSON (version 3) to this file; the name must end in .json")
         ->type_name("FILE.json");
+    sub.add_option("-x,--cta_policy", f.cta_policy,
+                   "NCCL's CTA policy for the communicator: 0 default, 1 efficiency, 2 zero (NCCL backend, "
+                   "NCCL >= 2.27)")
+        ->check(CLI::Range(0, 2));
     sub.add_option("--timing", f.timing,
                    "loop: the host clock around the whole timed loop, as nccl-tests (default); events: a GPU "
                    "event per call behind a stream latch")
@@ -225,6 +228,7 @@ class SweepCommand final : public RunCommand {
       }
       request_.common.output_files["nccl_tests_json"] = file;
     }
+    if (flags_.cta_policy >= 0) request_.common.backend_options.cta_policy = flags_.cta_policy;
     request_.suite.name = std::string(key_of(kind_));
     request_.suite.source = "command line";
     request_.suite.tests = specs();

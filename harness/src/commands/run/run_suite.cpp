@@ -145,7 +145,8 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   std::unique_ptr<Collective> collective;
   {
     const Steps::Scope step = steps.begin(StepKind::kSetup, "communicator set-up (" + choice.name + ")");
-    collective = with_debug_faults(make_collective(choice, bootstrap), common.faults, bootstrap.rank());
+    collective =
+        with_debug_faults(make_collective(choice, bootstrap, common.backend_options), common.faults, bootstrap.rank());
   }
   {  // Before anything is measured, on every rank alike: sizes whose buffers cannot fit end the run here.
     const BufferBudget budget = agreed_buffer_budget(bootstrap, *collective);

@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "railcheck/collectives/collective.h"
@@ -43,6 +44,11 @@ CudaVersions cuda_versions() noexcept;
 ///   joins no group and gets nullptr. The child shares the device and has its own stream.
 /// - After any failed NCCL call or asynchronous NCCL error the communicator is aborted (ncclCommAbort)
 ///   instead of destroyed when the collective goes away.
-std::unique_ptr<Collective> make_nccl_collective(MPI_Comm comm, int device);
+/// Communicator settings beyond NCCL's defaults (nccl-tests' flags that set ncclConfig_t).
+struct NcclCommOptions {
+  std::optional<int> cta_policy;  ///< -x: ncclConfig_t.CTAPolicy (0 default, 1 efficiency, 2 zero); NCCL >= 2.27
+};
+
+std::unique_ptr<Collective> make_nccl_collective(MPI_Comm comm, int device, const NcclCommOptions& options = {});
 
 }  // namespace railcheck

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "railcheck/plan/suite.h"
+#include "railcheck/run/backend.h"
 #include "railcheck/run/debug_faults.h"
 #include "railcheck/run/runner.h"
 
@@ -26,7 +27,8 @@ struct CommonOptions {
   std::string profile;        ///< run: --profile, the hardware profile (a baseline must match); wins over the suite's
   std::optional<double> min_avg_busbw_gbps;  ///< NCCL_TESTS_MIN_BW: fail below 0.9 x this Avg bus bandwidth
   std::map<std::string, std::filesystem::path> output_files;  ///< extra outputs by sink name (-J: nccl_tests_json)
-  int expect_gpus = -1;  ///< --expect-gpus: GPUs each host must show (wins over the suite's); -1 not given
+  int expect_gpus = -1;            ///< --expect-gpus: GPUs each host must show (wins over the suite's); -1 not given
+  BackendOptions backend_options;  ///< -x: the NCCL communicator's CTA policy
 };
 
 /// One suite run: the suite (a file, the embedded quick suite, or one sweep from flags) and its options.
