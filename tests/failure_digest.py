@@ -9,7 +9,10 @@ import re
 import sys
 from pathlib import Path
 
-KEEP = re.compile(r"FAIL|WRONG|evidence of|^\s+\[|Error|error:|Assertion|Expected|Which is|Value of")
+# A failing check's own lines (not a run's expected "VERDICT FAIL" lines), the evidence a check prints for a
+# wrongly named part, gtest's and Python's failure lines, and "== ..." section headers for context.
+KEEP = re.compile(r"^\s*FAIL:|FAILED|WRONG|evidence of|^\s+\[[a-z_]+\] |Error|error:|Assertion|Expected|Which is|"
+                  r"Value of|^== ")
 TAIL_LINES = 25
 KEPT_LINES = 120
 

@@ -74,7 +74,10 @@ def main():
     if fail:
         # Every piece of evidence of every named part (first pass, re-tests, why not re-tested): a flake in CI
         # can then be read from the log alone, after the cluster's temporary files are gone.
-        for v in named:
+        # A part that should have failed and passed shows why too (its first-pass and re-test evidence).
+        missed = [v for v in verdicts if v not in named and a.bad_host and set(a.bad_host) & hosts_of(v["component"])
+                  and v["component"]["kind"] != "node" and len(v.get("evidence", [])) > 1]
+        for v in named + missed:
             print(f"  evidence of {v['status'].upper()} {v['component']}:")
             for ev in v.get("evidence", []):
                 print(f"    [{ev.get('source')}] {ev.get('text')}")
