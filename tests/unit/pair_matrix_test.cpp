@@ -83,6 +83,15 @@ std::vector<LinkSample> measure(const std::vector<RetestPair>& plan, const Value
   return samples;
 }
 
+/// The same samples as retransmit shares ("p2p.bw retrans_rate", lower is better, directional).
+std::vector<LinkSample> as_loss_rates(std::vector<LinkSample> samples) {
+  for (LinkSample& sample : samples) {
+    sample.metric = "p2p.bw retrans_rate";
+    sample.higher_is_better = false;
+  }
+  return samples;
+}
+
 std::vector<const Finding*> with_status(const std::vector<Finding>& findings, VerdictStatus status) {
   std::vector<const Finding*> result;
   for (const Finding& finding : findings) {
@@ -775,11 +784,7 @@ TEST(PairMatrixTest, ASuspectNamedElsewhereAndNeverMeasuredWarnsInsteadOfThrowin
 TEST(PairMatrixTest, LossyNicIsNamedByItsRetransmitsAndNobodyElse) {
   // node1 drops 2% of its packets: every link with it retransmits ~2-4% of its segments, the others none.
   const ValueOf lossy = [](int a, int b, int) { return a == 1 || b == 1 ? 0.025 : 0.0; };
-  std::vector<LinkSample> links = full_mesh(6, 1, lossy, true);
-  for (LinkSample& sample : links) {
-    sample.metric = "p2p.bw retrans_rate";
-    sample.higher_is_better = false;
-  }
+  std::vector<LinkSample> links = as_loss_rates(full_mesh(6, 1, lossy, true));
   const PairMatrixOptions options;
   const PairMatrixResult first = analyze_pair_matrix(links, options);
   const ComponentId nic = make_nic("node1", "mlx5_0", 0);
@@ -812,11 +817,7 @@ TEST(PairMatrixTest, LossyNicIsNamedByItsRetransmitsAndNobodyElse) {
 // suspect's re-tests, ~0 %, still clear it.
 TEST(PairMatrixTest, ALossyNicIsConfirmedByTheMeanOfItsRetestsWhenOneOfTwoFallsUnderTheFloor) {
   const ValueOf lossy = [](int, int b, int) { return b == 1 ? 0.02 : 0.0; };  // what node1 receives
-  std::vector<LinkSample> links = full_mesh(6, 1, lossy, true);
-  for (LinkSample& sample : links) {
-    sample.metric = "p2p.bw retrans_rate";
-    sample.higher_is_better = false;
-  }
+  std::vector<LinkSample> links = as_loss_rates(full_mesh(6, 1, lossy, true));
   const PairMatrixOptions options;
   const PairMatrixResult first = analyze_pair_matrix(links, options);
   const ComponentId nic = make_nic("node1", "mlx5_0", 0);
