@@ -66,7 +66,7 @@ void Runner::warm_up_sweep(const CollectiveTestSpec& spec) {
   const int nranks = collective_.size();
   const std::size_t width = size_of(spec.type);
   // nccl-tests: -w out-of-place calls at min, 2 min, 4 min, ... up to max, before anything is timed.
-  for (std::size_t size = spec.min_bytes; size <= spec.max_bytes; size = size == 0 ? 1 : size * 2) {
+  for (std::size_t size : size_sweep(spec.min_bytes, spec.max_bytes, 0, 2.0)) {
     const CheckCase check{spec.kind, spec.type, spec.op,
                           spec.root, nranks,    coll_counts(spec.kind, size, spec.type, nranks)};
     // A step of its own: the first collective of a size is where NCCL sets up its connections.
@@ -77,7 +77,6 @@ void Runner::warm_up_sweep(const CollectiveTestSpec& spec) {
     const CollectiveCall call{spec.kind, send.data(), recv.data(), check.counts.param_count,
                               spec.type, spec.op,     spec.root};
     warm_up(collective_, call, spec.warmup_iters);
-    if (size > spec.max_bytes / 2) break;  // the next doubling would pass max (or overflow)
   }
 }
 
