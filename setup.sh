@@ -101,7 +101,9 @@ case "$command" in
     install_deps; build
     cd "$build_dir"
     rc=0
-    ctest --output-on-failure "$@" || rc=$?
+    # Every core: tests that time links (label cluster, and the few MPI ones that compare speeds) are RUN_SERIAL,
+    # so ctest runs them alone; the rest (about 12 minutes one at a time on 2 cores) share the cores.
+    ctest --output-on-failure -j "$(nproc)" "$@" || rc=$?
     # A long run's log is read from its end: why each test failed comes last, after ctest's summary.
     [ "$rc" = 0 ] || "$here/tests/failure_digest.py" "$build_dir" || true
     exit "$rc"

@@ -100,7 +100,8 @@ std::vector<const Finding*> with_status(const std::vector<Finding>& findings, Ve
   return result;
 }
 
-const Finding& first_finding(const std::vector<Finding>& findings, const ComponentId& id, const std::string& source) {
+// Returns a copy, so a caller may pass a temporary vector (confirm(...)) and keep the result.
+Finding first_finding(const std::vector<Finding>& findings, const ComponentId& id, const std::string& source) {
   for (const Finding& finding : findings) {
     if (finding.component == id && finding.evidence.source == source) return finding;
   }
