@@ -31,6 +31,35 @@ std::string_view name_of(TransportId id) {
   return "unknown";
 }
 
+std::string_view name_of(TransferOp op) {
+  switch (op) {
+    case TransferOp::kSend:
+      return "send";
+    case TransferOp::kWrite:
+      return "write";
+    case TransferOp::kRead:
+      return "read";
+  }
+  return "unknown";
+}
+
+TransferOp parse_transfer_op(std::string_view text, std::string_view what) {
+  for (TransferOp op : {TransferOp::kSend, TransferOp::kWrite, TransferOp::kRead}) {
+    if (text == name_of(op)) return op;
+  }
+  throw InputError(std::string(what) + " '" + std::string(text) +
+                   "' is not a transfer; choose write (RDMA WRITE, ib_write_bw), send (ib_send_bw) or read "
+                   "(RDMA READ, ib_read_bw)");
+}
+
+RequestId Endpoint::iwrite(const MemoryRegion&, std::size_t, std::uint64_t, std::size_t) {
+  throw Error("RDMA write to " + peer() + ": this transport has no one-sided operations (use send)");
+}
+
+RequestId Endpoint::iread(const MemoryRegion&, std::size_t, std::uint64_t, std::size_t) {
+  throw Error("RDMA read from " + peer() + ": this transport has no one-sided operations (use send)");
+}
+
 ListenHandle ListenHandle::make(TransportId transport, std::uint8_t version, std::span<const std::byte> payload) {
   if (payload.size() > kMaxBytes - kHeaderBytes) {
     throw Error("listen handle payload of " + std::to_string(payload.size()) + " bytes exceeds the " +

@@ -3,7 +3,7 @@
 
 Checks a `railcheck p2p` results document: every unordered host pair measured exactly once (lat + bw), the
 circle method's round count and disjoint pairs per round, the pairs of a round measured at the same time
-(their wall-clock intervals overlap), and prints the bandwidth matrix. With --slow-host: every bandwidth with
+(their wall-clock intervals overlap), every record's transfer send (TCP's only one), and prints the bandwidth matrix. With --slow-host: every bandwidth with
 that host is below R x the slowest bandwidth without it.
 """
 import argparse
@@ -29,6 +29,9 @@ def main():
         if errors:
             fail.append(f"schema: {errors[0].message[:300]}")
     recs = [r for r in doc["records"] if r.get("kind") == "p2p" and not r["within_node"]]
+    not_send = [r for r in recs if r.get("transfer") != "send"]
+    if not_send:
+        fail.append(f"{len(not_send)} TCP records whose transfer is not send, first: {not_send[0].get('transfer')}")
     bad = [r for r in recs if r["status"] != "ok"]
     if bad:
         fail.append(f"{len(bad)} failed links, first: {bad[0].get('error')}")

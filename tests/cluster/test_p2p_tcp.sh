@@ -15,6 +15,12 @@ schema_args=()
 [ -n "$schema" ] && [ -f "$schema" ] && schema_args=(--schema "$schema")
 common=(p2p --transport tcp --subnet "$RC_NET.0/24" -q 2 -t 8 --lat_iters 50 -T 20)
 
+# One-sided transfers are RDMA's: on TCP `--op write` is refused before anything runs (exit 2, one line).
+rc=0
+out=$("$here/cluster_mpirun.sh" -- "$bin" "${common[@]}" --op write 2>&1) || rc=$?
+[ "$rc" = 2 ] && grep -q -- "--op write: TCP has no one-sided operations" <<< "$out" ||
+  { echo "FAIL: p2p --op write on TCP: exit $rc, expected 2 naming --op: $out"; exit 1; }
+
 # unshaped: 4 MiB x 40 per direction; shaped: 1 MiB x 8 (8 MiB through a 25 MB/s link: ~0.35 s per direction)
 "$here/cluster_mpirun.sh" -- "$bin" "${common[@]}" -s 4M -n 40 --output-dir "$RC_CLUSTER_WORK/unshaped"
 "$here/check_p2p.py" "$RC_CLUSTER_WORK/unshaped/results.json" --hosts "$hosts" "${schema_args[@]}"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "command_line_helpers.h"
+#include "railcheck/commands/p2p/p2p_command.h"
 #include "railcheck/commands/run/run_command.h"
 #include "railcheck/core/error.h"
 #include "source_tree.h"
@@ -252,6 +253,29 @@ TEST(CommandLine, NcclTestsFlagsNotBuiltYetAreRefusedInOneLineNamingTheFlag) {
     EXPECT_TRUE(contains(what, std::string(flag) + " ")) << what;
     EXPECT_TRUE(contains(what, "not supported yet")) << what;
   }
+}
+
+TEST(CommandLine, P2pOpIsWriteOnVerbsSendOnTcpAndTcpRefusesOneSidedTransfers) {
+  EXPECT_EQ(transfer_of(test::command_as<P2pCommand>(parse({"p2p", "--transport", "verbs"})).options()),
+            TransferOp::kWrite);
+  EXPECT_EQ(transfer_of(test::command_as<P2pCommand>(parse({"p2p"})).options()), TransferOp::kSend);
+  EXPECT_EQ(transfer_of(test::command_as<P2pCommand>(parse({"p2p", "--transport", "verbs", "--op", "read"})).options()),
+            TransferOp::kRead);
+  EXPECT_TRUE(contains(cli_error({"p2p", "--op", "write"}), "--op write: TCP has no one-sided operations"));
+  EXPECT_TRUE(contains(cli_error({"p2p", "--transport", "verbs", "--op", "put"}),
+                       "--op 'put' is not a transfer; choose write"));
+  // perftest counts -n and -t per QP: on verbs they multiply by -q, on TCP (sockets share a message) they do not.
+  EXPECT_EQ(
+      per_connection_lanes(test::command_as<P2pCommand>(parse({"p2p", "--transport", "verbs", "-q", "4"})).options()),
+      4);
+  EXPECT_EQ(per_connection_lanes(test::command_as<P2pCommand>(parse({"p2p", "-q", "4"})).options()), 1);
+}
+
+TEST(CommandLine, P2pReportsGBpsByDefaultGbpsOrMiBpsButNotBoth) {
+  EXPECT_EQ(test::command_as<P2pCommand>(parse({"p2p"})).options().unit, BandwidthUnit::kGBps);
+  EXPECT_EQ(test::command_as<P2pCommand>(parse({"p2p", "--report_gbits"})).options().unit, BandwidthUnit::kGbps);
+  EXPECT_EQ(test::command_as<P2pCommand>(parse({"p2p", "--report_mib"})).options().unit, BandwidthUnit::kMiBps);
+  EXPECT_TRUE(contains(cli_error({"p2p", "--report_gbits", "--report_mib"}), "excludes"));
 }
 
 TEST(CommandLine, NoCommandIsRejectedWithAnExample) {

@@ -163,5 +163,22 @@ TEST(ConsoleTable, SinkPairsOutOfPlaceAndInPlaceRecordsOnOneLine) {
   EXPECT_EQ(err.str(), "");
 }
 
+TEST(ConsoleP2p, BandwidthShowsInGBpsByDefaultGbpsOrPerftestsMiBps) {
+  P2pRecord r;
+  r.src_host = "node1";
+  r.dst_host = "node2";
+  r.src_nic = r.dst_nic = "mlx5_0";
+  r.size_bytes = 1 << 20;
+  r.iters = 10;
+  r.bw_gbps = 1.048576;  // 1e6 MiB/s x 2^20 bytes: exactly 1000 MiB/s
+  EXPECT_NE(format_p2p_line(r, BandwidthUnit::kGBps).find("1.049 GB/s"), std::string::npos);
+  EXPECT_NE(format_p2p_line(r, BandwidthUnit::kGbps).find("8.389 Gb/s"), std::string::npos);
+  EXPECT_NE(format_p2p_line(r, BandwidthUnit::kMiBps).find("1000.000 MiB/s"), std::string::npos)
+      << format_p2p_line(r, BandwidthUnit::kMiBps);
+  const std::string matrix = format_link_matrix({r}, {"node1", "node2"}, P2pOp::kBandwidth, 0, BandwidthUnit::kMiBps);
+  EXPECT_NE(matrix.find("(MiB/s;"), std::string::npos) << matrix;
+  EXPECT_NE(matrix.find("1000.000"), std::string::npos) << matrix;
+}
+
 }  // namespace
 }  // namespace railcheck

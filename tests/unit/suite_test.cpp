@@ -254,6 +254,16 @@ TEST(ParseSuite, InvalidDefaultsAreReportedAgainstTheTestThatUsesThem) {
               "tests[0].min_bytes");
 }
 
+TEST(ParseSuite, P2pOpNamesTheTransferAndTcpRefusesWriteAndRead) {
+  const Suite suite = parse_suite(
+      R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "op": "read"}, {"p2p": "verbs"}]})", "s.json");
+  ASSERT_EQ(suite.p2p_tests.size(), 2u);
+  EXPECT_EQ(transfer_of(suite.p2p_tests[0].options), TransferOp::kRead);
+  EXPECT_EQ(transfer_of(suite.p2p_tests[1].options), TransferOp::kWrite);
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "tcp", "op": "write"}]})", "tests[0].op");
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "op": "put"}]})", "tests[0].op");
+}
+
 TEST(EmbeddedQuickSuite, ParsesAndCoversEveryCollective) {
   const Suite suite = embedded_quick_suite();
   EXPECT_EQ(suite.name, "quick");

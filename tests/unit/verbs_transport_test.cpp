@@ -15,6 +15,7 @@
 #include "railcheck/collectives/verbs_port_counters.h"
 #include "railcheck/collectives/verbs_transport.h"
 #include "railcheck/core/error.h"
+#include "railcheck/p2p/p2p_measure.h"
 
 namespace railcheck {
 namespace {
@@ -159,9 +160,15 @@ class FakeVerbs final : public VerbsApi {
     return nullptr;
   }
   int dereg_mr(ibv_mr*) override { return record("dereg_mr"); }
+  /// The opcode of every post_send, in order.
+  std::vector<ibv_wr_opcode> opcodes() {
+    std::lock_guard lock(mutex_);
+    return opcodes_;
+  }
   int post_send(ibv_qp* qp, ibv_send_wr* wr, ibv_send_wr**) override {
     std::lock_guard lock(mutex_);
     calls_.push_back("post_send");
+    opcodes_.push_back(wr->opcode);
     if (qp->state != IBV_QPS_RTS) return EINVAL;
     ibv_wc wc{};
     wc.wr_id = wr->wr_id;
@@ -206,6 +213,7 @@ class FakeVerbs final : public VerbsApi {
   std::deque<ibv_qp> qps_;
   std::deque<ibv_mr> mrs_;
   std::map<ibv_cq*, std::deque<ibv_wc>> completions_;
+  std::vector<ibv_wr_opcode> opcodes_;
   std::uint32_t next_qp_num_ = 0x100;
   std::uint32_t next_key_ = 0x1000;
 };
@@ -456,14 +464,13 @@ TEST(FakeVerbs, SendRecvAndRdmaCompleteThroughPollCq) {
   auto& endpoint = dynamic_cast<VerbsEndpoint&>(*pair.connector);
   const RequestId recv = endpoint.irecv(*region, 0, 512);
   const RequestId send = endpoint.isend(*region, 512, 512);
-  const RequestId write = endpoint.post_rdma_write(*region, 0, 4096 - 1024, 1024);
+  const RequestId write = endpoint.iwrite(*region, 0, 4096 - 1024, 1024);
   EXPECT_TRUE(endpoint.test(send));
   EXPECT_TRUE(endpoint.test(recv));
   EXPECT_TRUE(endpoint.test(write));
   EXPECT_FALSE(endpoint.test(write));  // reported once
   EXPECT_EQ(endpoint.remote_window_bytes(), 4096u);
-  EXPECT_NE(message_of([&] { endpoint.post_rdma_read(*region, 0, 4096 - 512, 1024); }).find("exceeds"),
-            std::string::npos);
+  EXPECT_NE(message_of([&] { endpoint.iread(*region, 0, 4096 - 512, 1024); }).find("exceeds"), std::string::npos);
   EXPECT_NE(message_of([&] { endpoint.isend(*region, 1000, 100); }).find("exceeds the registered"), std::string::npos);
   // GPU memory: the fake refuses dma-buf, so registration falls back to plain ibv_reg_mr.
   pair.fake->clear_calls();
@@ -486,19 +493,37 @@ TEST(FakeVerbs, ResourcesAreReleasedInReverseOrder) {
   EXPECT_EQ(releases, (std::vector<std::string>{"dereg_mr", "destroy_qp", "destroy_cq", "dealloc_pd", "close_device"}));
 }
 
-TEST(FakeVerbs, RdmaWriteAndReadBandwidthPostEveryMessage) {
+// The p2p bandwidth loop on one side of a verbs connection (the fake completes every request at once, so the
+// peer's side is not needed): every operation is posted with its opcode, then one "done" SEND tells the peer.
+TEST(FakeVerbs, OneSidedStreamPostsEveryOperationThenOneDoneMessage) {
   FakePair pair(2, 1 << 16);
-  std::vector<std::byte> buffer(1 << 16);
-  auto& endpoint = dynamic_cast<VerbsEndpoint&>(*pair.connector);
-  const auto region = endpoint.register_memory(buffer.data(), buffer.size());
-  pair.fake->clear_calls();
-  const RdmaBandwidth write = rdma_bandwidth(endpoint, RdmaOp::kWrite, *region, 4096, 100, 8, 10.0);
-  EXPECT_EQ(write.messages, 100);
-  EXPECT_EQ(write.bytes_per_message, 4096u);
-  const auto calls = pair.fake->calls();
-  EXPECT_EQ(std::count(calls.begin(), calls.end(), "post_send"), 100);
-  EXPECT_EQ(rdma_bandwidth(endpoint, RdmaOp::kRead, *region, 1 << 16, 3, 1, 10.0).messages, 3);
-  EXPECT_NE(message_of([&] { rdma_bandwidth(endpoint, RdmaOp::kRead, *region, 1 << 16, 1, 0, 10.0); }).find("tx depth"),
+  Endpoint& endpoint = *pair.connector;
+  PairBuffers buffers(endpoint, 4096);
+  for (const TransferOp op : {TransferOp::kWrite, TransferOp::kRead}) {
+    pair.fake->clear_calls();
+    const std::size_t before = pair.fake->opcodes().size();
+    StreamPlan plan;
+    plan.op = op;
+    plan.bytes = 4096;
+    plan.mine = 100;
+    plan.depth = 8;
+    plan.stall_s = 10.0;
+    const StreamTiming timing = timed_stream(endpoint, buffers, plan);
+    EXPECT_GT(timing.seconds, 0.0);
+    const std::vector<ibv_wr_opcode> all = pair.fake->opcodes();
+    const std::vector<ibv_wr_opcode> posted(all.begin() + static_cast<long>(before), all.end());
+    ASSERT_EQ(posted.size(), 101u) << name_of(op);
+    const ibv_wr_opcode expected = op == TransferOp::kWrite ? IBV_WR_RDMA_WRITE : IBV_WR_RDMA_READ;
+    EXPECT_EQ(std::count(posted.begin(), posted.end(), expected), 100) << name_of(op);
+    EXPECT_EQ(posted.back(), IBV_WR_SEND) << "the done message comes last";
+  }
+  // A message larger than the peer's window is refused before anything is posted.
+  PairBuffers big(endpoint, 1 << 17);
+  StreamPlan plan;
+  plan.op = TransferOp::kWrite;
+  plan.bytes = 1 << 17;
+  plan.mine = 1;
+  EXPECT_NE(message_of([&] { timed_stream(endpoint, big, plan); }).find("its window is 65536 bytes"),
             std::string::npos);
 }
 

@@ -1,6 +1,4 @@
 #include <algorithm>
-#include <chrono>
-#include <deque>
 
 #include "verbs_connection.h"
 
@@ -109,13 +107,13 @@ RequestId VerbsEndpoint::irecv(const MemoryRegion& region, std::size_t offset, s
   return id;
 }
 
-RequestId VerbsEndpoint::post_rdma_write(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
-                                         std::size_t bytes) {
+RequestId VerbsEndpoint::iwrite(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
+                                std::size_t bytes) {
   return post_one_sided(IBV_WR_RDMA_WRITE, region, offset, remote_offset, bytes);
 }
 
-RequestId VerbsEndpoint::post_rdma_read(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
-                                        std::size_t bytes) {
+RequestId VerbsEndpoint::iread(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
+                               std::size_t bytes) {
   return post_one_sided(IBV_WR_RDMA_READ, region, offset, remote_offset, bytes);
 }
 
@@ -210,36 +208,6 @@ bool VerbsEndpoint::test(RequestId request) {
   if (found == done_.end()) return false;
   done_.erase(found);
   return true;
-}
-
-RdmaBandwidth rdma_bandwidth(VerbsEndpoint& endpoint, RdmaOp op, const MemoryRegion& region, std::size_t bytes,
-                             int iterations, int in_flight, double timeout_s) {
-  using Clock = std::chrono::steady_clock;
-  const char* what = op == RdmaOp::kWrite ? "RDMA write bandwidth" : "RDMA read bandwidth";
-  if (iterations < 1 || in_flight < 1) throw InputError(std::string(what) + ": iterations and tx depth must be >= 1");
-  const auto start = Clock::now();
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
-  std::deque<RequestId> pending;
-  int posted = 0;
-  while (posted < iterations || !pending.empty()) {
-    while (posted < iterations && static_cast<int>(pending.size()) < in_flight) {
-      pending.push_back(op == RdmaOp::kWrite ? endpoint.post_rdma_write(region, 0, 0, bytes)
-                                             : endpoint.post_rdma_read(region, 0, 0, bytes));
-      ++posted;
-    }
-    // Completions on one RC QP arrive in order; across QPs test() keeps the ones not yet asked for.
-    while (!pending.empty() && endpoint.test(pending.front())) pending.pop_front();
-    if (!pending.empty() && Clock::now() >= deadline) {
-      throw Error(std::string("timed out in ") + what + " with peer " + endpoint.peer() + " after " +
-                  std::to_string(posted - static_cast<int>(pending.size())) + " of " + std::to_string(iterations) +
-                  " messages (link down, or the peer's QP is gone)");
-    }
-  }
-  RdmaBandwidth result;
-  result.messages = iterations;
-  result.bytes_per_message = bytes;
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return result;
 }
 
 }  // namespace railcheck

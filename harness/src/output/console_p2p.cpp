@@ -7,7 +7,7 @@
 
 namespace railcheck {
 
-std::string format_p2p_line(const P2pRecord& r, bool gbits) {
+std::string format_p2p_line(const P2pRecord& r, BandwidthUnit unit) {
   char text[512];
   if (!r.ok) {
     std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s ERROR: %s", r.round, r.src_host.c_str(),
@@ -24,13 +24,13 @@ std::string format_p2p_line(const P2pRecord& r, bool gbits) {
     std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d %10.3f %s", r.round,
                   r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail,
                   std::string(key_of(r.op)).c_str(), format_size(r.size_bytes).c_str(), r.iters,
-                  gbits ? r.bw_gbps * 8 : r.bw_gbps, gbits ? "Gb/s" : "GB/s");
+                  in_unit(r.bw_gbps, unit), std::string(unit_name(unit)).c_str());
   }
   return text;
 }
 
 std::string format_link_matrices(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts,
-                                 bool gbits) {
+                                 BandwidthUnit unit) {
   std::set<int> rails;
   std::set<P2pOp> ops;
   for (const P2pRecord& r : records) {
@@ -40,9 +40,9 @@ std::string format_link_matrices(const std::vector<P2pRecord>& records, const st
   std::string out;
   for (int rail : rails) {
     for (P2pOp op : {P2pOp::kBandwidth, P2pOp::kBidirectionalBandwidth}) {
-      if (ops.count(op)) out += format_link_matrix(records, hosts, op, rail, gbits);
+      if (ops.count(op)) out += format_link_matrix(records, hosts, op, rail, unit);
     }
-    if (ops.count(P2pOp::kLatency)) out += format_link_matrix(records, hosts, P2pOp::kLatency, rail, false);
+    if (ops.count(P2pOp::kLatency)) out += format_link_matrix(records, hosts, P2pOp::kLatency, rail, unit);
   }
   return out;
 }

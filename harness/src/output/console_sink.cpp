@@ -36,7 +36,7 @@ void ConsoleSink::begin_test(const TestStart& test) {
     if (!test.name.empty()) out_ << "# test " << test.name << '\n';
     for (const std::string& line : test.description) out_ << "# " << line << '\n';
   }
-  gbits_ = test.gbits;
+  unit_ = test.unit;
   links_.clear();
   out_.flush();
 }
@@ -65,7 +65,7 @@ void ConsoleSink::print(const CollectiveRecord& r) {
 }
 
 void ConsoleSink::print(const P2pRecord& r) {
-  out_ << format_p2p_line(r, gbits_) << '\n';
+  out_ << format_p2p_line(r, unit_) << '\n';
   if (r.phase == "first") links_.push_back(r);
 }
 
@@ -109,7 +109,7 @@ void ConsoleSink::note(NoteLevel level, const std::string& text) {
 
 void ConsoleSink::end_test(const TestStart& test) {
   flush_pending();
-  if (test.kind == LineType::kP2p && !links_.empty()) out_ << format_link_matrices(links_, test.hosts, test.gbits);
+  if (test.kind == LineType::kP2p && !links_.empty()) out_ << format_link_matrices(links_, test.hosts, test.unit);
   links_.clear();
   out_.flush();
 }

@@ -1,5 +1,6 @@
-#include "p2p_measure.h"
+#include "railcheck/p2p/p2p_measure.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -28,23 +29,31 @@ PairBuffers::PairBuffers(Endpoint& endpoint, std::size_t data_bytes)
   in_region_ = endpoint.register_memory(ctrl_.data() + 8, 8);
 }
 
-StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, std::size_t bytes, long sends, long recvs,
-                          int depth, double stall_s) {
+namespace {
+
+std::string stall_message(const Endpoint& endpoint, const StreamPlan& plan, const std::string& progress) {
+  return "no progress with peer " + endpoint.peer() + " for " + std::to_string(plan.stall_s) + " s: " + progress +
+         " of " + std::to_string(plan.bytes) + " bytes";
+}
+
+// send: message n of one side fills receive n of the other; acknowledgements follow the data.
+StreamTiming two_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const StreamPlan& plan) {
   StreamTiming timing;
   timing.start_unix_s = unix_now();
   const auto start = Clock::now();
+  const long sends = plan.mine, recvs = plan.theirs;
   std::deque<RequestId> sq, rq;
   long s_posted = 0, s_done = 0, r_posted = 0, r_done = 0;
   std::optional<RequestId> ack_send, ack_recv;
   bool ack_send_done = recvs == 0, ack_recv_done = sends == 0;
-  auto stall_deadline = after(stall_s);
+  auto stall_deadline = after(plan.stall_s);
   for (;;) {
-    while (s_posted < sends && static_cast<int>(sq.size()) < depth) {
-      sq.push_back(endpoint.isend(buffers.data(), 0, bytes));
+    while (s_posted < sends && static_cast<int>(sq.size()) < plan.depth) {
+      sq.push_back(endpoint.isend(buffers.data(), 0, plan.bytes));
       ++s_posted;
     }
-    while (r_posted < recvs && static_cast<int>(rq.size()) < depth) {
-      rq.push_back(endpoint.irecv(buffers.data(), 0, bytes));
+    while (r_posted < recvs && static_cast<int>(rq.size()) < plan.depth) {
+      rq.push_back(endpoint.irecv(buffers.data(), 0, plan.bytes));
       ++r_posted;
     }
     // control messages follow every data message of their direction, or they would match a data message
@@ -59,11 +68,11 @@ StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, std::size_t 
     if (ack_recv && !ack_recv_done && endpoint.test(*ack_recv)) ack_recv_done = progress = true;
     if (s_done == sends && r_done == recvs && ack_send_done && ack_recv_done) break;
     if (progress) {
-      stall_deadline = after(stall_s);
+      stall_deadline = after(plan.stall_s);
     } else if (Clock::now() > stall_deadline) {
-      throw Error("no progress with peer " + endpoint.peer() + " for " + std::to_string(stall_s) + " s: sent " +
-                  std::to_string(s_done) + "/" + std::to_string(sends) + ", received " + std::to_string(r_done) + "/" +
-                  std::to_string(recvs) + " messages of " + std::to_string(bytes) + " bytes");
+      throw Error(stall_message(endpoint, plan,
+                                "sent " + std::to_string(s_done) + "/" + std::to_string(sends) + ", received " +
+                                    std::to_string(r_done) + "/" + std::to_string(recvs) + " messages"));
     } else {
       endpoint.wait_for_progress(std::chrono::milliseconds(10));
     }
@@ -71,6 +80,101 @@ StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, std::size_t 
   timing.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   timing.end_unix_s = unix_now();
   return timing;
+}
+
+// The control word that ends a one-sided stream; any other word is a heartbeat carrying a completion count.
+constexpr std::int64_t kDoneWord = -1;
+
+// write, read: the peer posts nothing for our operations, so it learns of them from control messages only.
+StreamTiming one_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const StreamPlan& plan) {
+  const char* verb = plan.op == TransferOp::kWrite ? "RDMA write" : "RDMA read";
+  if (plan.mine > 0 && endpoint.remote_window_bytes() < plan.bytes) {
+    throw Error(std::string(verb) + " of " + std::to_string(plan.bytes) + " bytes with peer " + endpoint.peer() +
+                ": its window is " + std::to_string(endpoint.remote_window_bytes()) + " bytes");
+  }
+  StreamTiming timing;
+  timing.start_unix_s = unix_now();
+  const auto start = Clock::now();
+  const auto heartbeat =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::min(1.0, plan.stall_s / 4.0)));
+  std::deque<RequestId> ops;
+  long posted = 0, completed = 0;
+  std::optional<RequestId> word_out, word_in;  // the control message in flight each way
+  bool done_posted = plan.mine == 0, told_done = plan.mine == 0, peer_done = plan.theirs == 0;
+  std::int64_t peer_reported = 0;
+  Clock::time_point my_end = start, peer_end = start, last_heartbeat = start;
+  auto stall_deadline = after(plan.stall_s);
+  auto send_word = [&](std::int64_t word) {
+    std::memcpy(buffers.ctrl_out_bytes(), &word, sizeof word);
+    word_out = endpoint.isend(buffers.ctrl_out(), 0, sizeof word);
+  };
+  for (;;) {
+    while (posted < plan.mine && static_cast<int>(ops.size()) < plan.depth) {
+      ops.push_back(plan.op == TransferOp::kWrite ? endpoint.iwrite(buffers.data(), 0, 0, plan.bytes)
+                                                  : endpoint.iread(buffers.data(), 0, 0, plan.bytes));
+      ++posted;
+    }
+    if (!peer_done && !word_in) word_in = endpoint.irecv(buffers.ctrl_in(), 0, sizeof(std::int64_t));
+    bool progress = false;
+    while (!ops.empty() && endpoint.test(ops.front())) {
+      ops.pop_front();
+      progress = true;
+      if (++completed == plan.mine) my_end = Clock::now();
+    }
+    if (word_out && endpoint.test(*word_out)) {
+      word_out.reset();
+      progress = true;
+      told_done = done_posted;
+    }
+    if (!word_out && !done_posted) {
+      if (completed == plan.mine) {
+        send_word(kDoneWord);
+        done_posted = true;
+      } else if (Clock::now() - last_heartbeat >= heartbeat) {
+        send_word(completed);
+        last_heartbeat = Clock::now();
+      }
+    }
+    if (word_in && endpoint.test(*word_in)) {
+      word_in.reset();
+      progress = true;
+      std::int64_t word = 0;
+      std::memcpy(&word, buffers.ctrl_in_bytes(), sizeof word);
+      if (word == kDoneWord) {
+        peer_done = true;
+        peer_end = Clock::now();
+      } else {
+        peer_reported = word;
+      }
+    }
+    if (completed == plan.mine && told_done && peer_done) break;
+    if (progress) {
+      stall_deadline = after(plan.stall_s);
+    } else if (Clock::now() > stall_deadline) {
+      std::string state = std::string(verb) + "s: " + std::to_string(completed) + "/" + std::to_string(plan.mine) +
+                          " of this side's done";
+      if (plan.theirs > 0) {
+        state += ", the peer's last report " +
+                 (peer_done ? std::string("done") : std::to_string(peer_reported) + "/" + std::to_string(plan.theirs));
+      }
+      throw Error(stall_message(endpoint, plan, state));
+    } else {
+      endpoint.wait_for_progress(std::chrono::milliseconds(10));
+    }
+  }
+  const Clock::time_point end = plan.mine > 0 && plan.theirs > 0 ? std::max(my_end, peer_end)
+                                : plan.mine > 0                  ? my_end
+                                                                 : peer_end;
+  timing.seconds = std::chrono::duration<double>(end - start).count();
+  timing.end_unix_s = timing.start_unix_s + timing.seconds;
+  return timing;
+}
+
+}  // namespace
+
+StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, const StreamPlan& plan) {
+  if (plan.op == TransferOp::kSend) return two_sided_stream(endpoint, buffers, plan);
+  return one_sided_stream(endpoint, buffers, plan);
 }
 
 long agree_count(Endpoint& endpoint, PairBuffers& buffers, bool leader, long count, double stall_s) {

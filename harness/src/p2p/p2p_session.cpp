@@ -4,9 +4,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "p2p_measure.h"
 #include "railcheck/collectives/tcp_transport.h"
 #include "railcheck/core/error.h"
+#include "railcheck/p2p/p2p_measure.h"
 #if RAILCHECK_HAVE_VERBS_TRANSPORT
 #include "railcheck/collectives/verbs_transport.h"
 #endif
@@ -74,27 +74,43 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
     if (is_a) out.push_back(r);
   }
 
-  // One bandwidth test: `a_sends`/`b_sends` say who sends; the sender (a when both) decides the count with -D.
+  // One bandwidth test: `a_sends`/`b_sends` say whose bytes flow. send, write: the data's sender posts; read:
+  // its receiver does. Verbs counts -n and -t per QP (perftest), TCP per connection.
+  const TransferOp transfer = transfer_of(o);
+  const int lanes = per_connection_lanes(o);
   auto bandwidth = [&](P2pOp op, bool a_sends, bool b_sends) {
     const bool i_send = is_a ? a_sends : b_sends, i_recv = is_a ? b_sends : a_sends;
-    const bool leader = (a_sends && is_a) || (!a_sends && !is_a);
-    const long warm = o.tx_depth;
-    const StreamTiming warmup =
-        timed_stream(endpoint, buffers, o.size_bytes, i_send ? warm : 0, i_recv ? warm : 0, o.tx_depth, c.timeout_s);
-    long count = o.iters;
+    const bool reading = transfer == TransferOp::kRead;
+    const bool i_post = reading ? i_recv : i_send, peer_posts = reading ? i_send : i_recv;
+    const bool a_leads = (a_sends && b_sends) || (reading ? b_sends : a_sends);
+    const bool leader = is_a == a_leads;  // a poster: decides the count with -D and keeps the record
+    auto plan_of = [&](long count) {
+      StreamPlan plan;
+      plan.op = transfer;
+      plan.bytes = o.size_bytes;
+      plan.mine = i_post ? count : 0;
+      plan.theirs = peer_posts ? count : 0;
+      plan.depth = o.tx_depth * lanes;
+      plan.stall_s = c.timeout_s;
+      return plan;
+    };
+    const long warm = static_cast<long>(o.tx_depth) * lanes;
+    const StreamTiming warmup = timed_stream(endpoint, buffers, plan_of(warm));
+    long count = static_cast<long>(o.iters) * lanes;
     if (o.duration_s > 0) {
       const double per_message = std::max(warmup.seconds / static_cast<double>(warm), 1e-9);
-      count = static_cast<long>(std::clamp(o.duration_s / per_message, static_cast<double>(o.tx_depth), 1e8));
+      count = static_cast<long>(std::clamp(o.duration_s / per_message, static_cast<double>(warm), 1e8));
+      count = (count + lanes - 1) / lanes * lanes;  // whole iterations on every QP
       count = agree_count(endpoint, buffers, leader, count, c.timeout_s);
     }
     const LossCounters before = endpoint.loss_counters();
-    const StreamTiming t =
-        timed_stream(endpoint, buffers, o.size_bytes, i_send ? count : 0, i_recv ? count : 0, o.tx_depth, c.timeout_s);
+    const StreamTiming t = timed_stream(endpoint, buffers, plan_of(count));
     const LossCounters after = endpoint.loss_counters();
     if (!leader) return;
-    P2pRecord r = make(op, true);
+    P2pRecord r = make(op, i_send);
+    r.transfer = std::string(name_of(transfer));
     r.size_bytes = o.size_bytes;
-    r.iters = static_cast<int>(count);
+    r.iters = static_cast<int>(count / lanes);  // per QP on verbs: perftest's #iterations
     r.start_unix_s = t.start_unix_s;
     r.end_unix_s = t.end_unix_s;
     const double directions = (a_sends && b_sends) ? 2.0 : 1.0;
@@ -131,8 +147,10 @@ std::unique_ptr<Transport> open_transport(const P2pOptions& o, double timeout_s,
   VerbsOptions vopt;  // perftest's defaults otherwise; see collectives/verbs/README.md
   vopt.common.streams = o.streams;
   vopt.common.timeout_s = timeout_s;
-  vopt.tx_depth = std::max(vopt.tx_depth, o.tx_depth);
-  vopt.rx_depth = std::max(vopt.rx_depth, o.tx_depth);
+  vopt.tx_depth = std::max(vopt.tx_depth, o.tx_depth + 2);  // + the control messages
+  vopt.rx_depth = std::max(vopt.rx_depth, o.tx_depth + 2);
+  // One-sided transfers write into / read from the peer's window, perftest's buffer of -s bytes.
+  if (transfer_of(o) != TransferOp::kSend) vopt.rdma_window_bytes = o.size_bytes;
   vopt.oob = TcpDeviceFilter{o.ifnames, o.subnet};  // the QP-number exchange goes over these interfaces
   transport = make_verbs_transport(vopt, make_real_verbs_api());
   if (transport->devices().empty()) skip = transport->skip_reason();
@@ -184,8 +202,10 @@ std::vector<std::string> P2pSession::describe(std::size_t rounds) const {
   const P2pOptions& o = options_;
   return {"railcheck p2p: " + std::to_string(bootstrap_.hosts().size()) + " hosts, " +
               std::to_string(bootstrap_.size()) + " ranks, " + std::to_string(rounds) + " rounds, transport " +
-              o.transport + ", " + std::to_string(o.streams) + " stream(s), -s " + format_size(o.size_bytes) + ", -t " +
-              std::to_string(o.tx_depth) + (o.bidirectional ? ", bidirectional" : ""),
+              o.transport + " " + std::string(name_of(transfer_of(o))) + ", " + std::to_string(o.streams) +
+              (o.transport == "verbs" ? " QP(s)" : " stream(s)") + ", -s " + format_size(o.size_bytes) + ", -t " +
+              std::to_string(o.tx_depth) + (per_connection_lanes(o) > 1 ? " per QP" : "") +
+              (o.bidirectional ? ", bidirectional" : ""),
           "round  src -> dst  rail  op  size  x iters  result"};
 }
 
@@ -243,6 +263,7 @@ std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan
         r.dst_nic = their_nic.name;
         r.dst_addr = their_nic.address;
         r.size_bytes = o.size_bytes;
+        r.transfer = std::string(name_of(transfer_of(o)));
         r.ok = false;
         r.error = e.what();
         measured = {r};

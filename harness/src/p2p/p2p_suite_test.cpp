@@ -95,7 +95,7 @@ void run_p2p_suite_test(const P2pTestSpec& spec, const Bootstrap& bootstrap, dou
   start.nranks = bootstrap.size();
   start.description = session->describe(plan.size());
   start.hosts = bootstrap.hosts();
-  start.gbits = spec.options.report_gbits;
+  start.unit = spec.options.unit;
   sink.begin_test(start);
   const std::vector<P2pRecord> first = session->run_rounds(plan, spec.name, "first", steps, sink);
 

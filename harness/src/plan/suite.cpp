@@ -19,7 +19,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kP2pTestFields =
-    "name, p2p, size, lat_size, iters, lat_iters, duration_s, streams, tx_depth, bidirectional, within_node, ifname, "
+    "name, p2p, op, size, lat_size, iters, lat_iters, duration_s, streams, tx_depth, bidirectional, within_node, "
+    "ifname, "
     "subnet, sock_buf";
 constexpr const char* kTestFields =
     "name, collective, min_bytes, max_bytes, step_bytes, step_factor, iters, warmup_iters, check, dtype, op, root, "
@@ -167,6 +168,13 @@ class SuiteReader {
           fail(at, "unknown transport '" + o.transport + "'; choose tcp or verbs");
       } else if (key == "name") {
         spec.name = string_field(value, at);
+      } else if (key == "op") {
+        const std::string text = string_field(value, at);
+        try {
+          o.transfer = parse_transfer_op(text, "op");
+        } catch (const InputError& e) {
+          fail(at, e.what());
+        }
       } else if (key == "size") {
         o.size_bytes = size_field(value, at);
         if (o.size_bytes == 0) fail(at, "the bandwidth message must be at least 1 byte");
@@ -201,6 +209,11 @@ class SuiteReader {
       fail(path, "ifname and subnet choose TCP devices; they do not apply to transport " + o.transport);
     }
     if (spec.name.empty()) spec.name = "p2p_" + o.transport;
+    try {
+      check_transfer(o, "op");
+    } catch (const InputError& e) {
+      fail(path + ".op", e.what());
+    }
     return spec;
   }
 

@@ -58,6 +58,7 @@ nlohmann::json to_json(const P2pRecord& r) {
                       {"test_key", "p2p." + std::string(key_of(r.op))},
                       {"op", key_of(r.op)},
                       {"transport", r.transport},
+                      {"transfer", r.transfer},
                       {"round", r.round},
                       {"within_node", r.within_node},
                       {"src_rank", r.src_rank},
@@ -104,6 +105,7 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   const std::string op = j.at("op");
   r.op = op == "lat" ? P2pOp::kLatency : op == "bw_bidir" ? P2pOp::kBidirectionalBandwidth : P2pOp::kBandwidth;
   r.transport = j.at("transport");
+  r.transfer = j.value("transfer", std::string("send"));  // absent before schema 1.1's p2p transfers
   r.test = j.value("test", std::string());
   r.phase = j.value("phase", std::string("first"));
   r.round = j.at("round");
@@ -142,15 +144,15 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
 }
 
 std::string format_link_matrix(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts, P2pOp op,
-                               int rail, bool gbits) {
+                               int rail, BandwidthUnit unit) {
   std::size_t width = 8;
   for (const auto& h : hosts) width = std::max(width, h.size() + 1);
   auto pad = [width](std::string text) {
     if (text.size() < width) text.insert(0, width - text.size(), ' ');
     return text;
   };
-  const char* unit = op == P2pOp::kLatency ? "typical one-way latency, us" : gbits ? "Gb/s" : "GB/s";
-  std::string out = "# " + std::string(key_of(op)) + " rail " + std::to_string(rail) + " (" + unit +
+  const std::string what = op == P2pOp::kLatency ? "typical one-way latency, us" : std::string(unit_name(unit));
+  std::string out = "# " + std::string(key_of(op)) + " rail " + std::to_string(rail) + " (" + what +
                     "; row = source, column = destination)\n" + pad("src\\dst");
   for (const auto& h : hosts) out += " " + pad(h);
   out += "\n";
@@ -170,7 +172,7 @@ std::string format_link_matrix(const std::vector<P2pRecord>& records, const std:
           std::snprintf(text, sizeof text, "%.1f", r.lat ? r.lat->typical_us : 0.0);
           cell = text;
         } else {
-          std::snprintf(text, sizeof text, "%.3f", gbits ? r.bw_gbps * 8.0 : r.bw_gbps);
+          std::snprintf(text, sizeof text, "%.3f", in_unit(r.bw_gbps, unit));
           cell = text;
         }
       }

@@ -65,6 +65,14 @@ class ListenHandle {
 /// A request in flight on an Endpoint; valid until test() has reported it complete once.
 using RequestId = std::uint64_t;
 
+/// How bytes cross a connection, with perftest's names: two-sided SEND/RECV (ib_send_bw; the only one TCP has),
+/// one-sided RDMA WRITE into the peer's window (ib_write_bw) or RDMA READ from it (ib_read_bw).
+enum class TransferOp { kSend, kWrite, kRead };
+std::string_view name_of(TransferOp op);
+/// "send", "write" or "read"; anything else throws InputError naming `what` (a flag or suite field) and the
+/// three choices.
+TransferOp parse_transfer_op(std::string_view text, std::string_view what);
+
 /// Memory an Endpoint may send from / receive into (NCCL's regMr). For TCP a record of the range; for verbs
 /// an owned ibv_mr. Move-only; must outlive every request that uses it and be released before its Endpoint.
 class MemoryRegion {
@@ -110,6 +118,19 @@ class Endpoint {
   /// Blocks until progress may be possible or `timeout` passes (TCP: poll on the sockets; verbs: returns at
   /// once, callers busy-poll like perftest). Lets waiters sleep instead of spinning.
   virtual void wait_for_progress(std::chrono::milliseconds timeout) = 0;
+  /// One-sided RDMA WRITE (ib_write_bw): `bytes` from `region`+`offset` into the peer's advertised window at
+  /// `remote_offset`. The peer posts nothing and sees no completion; this side's completion means the bytes
+  /// are placed. Never blocks. Throws Error when the range exceeds the window; the default (transports without
+  /// one-sided operations, remote_window_bytes() 0) throws Error saying so.
+  virtual RequestId iwrite(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
+                           std::size_t bytes);
+  /// One-sided RDMA READ (ib_read_bw): `bytes` from the peer's window at `remote_offset` into
+  /// `region`+`offset`. As iwrite otherwise.
+  virtual RequestId iread(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
+                          std::size_t bytes);
+  /// Bytes of the window the peer advertised for iwrite / iread; 0 where there is none (TCP, or a verbs
+  /// connection set up without one).
+  virtual std::uint64_t remote_window_bytes() const { return 0; }
   /// The peer, for messages: "10.77.0.3:40123".
   virtual std::string peer() const = 0;
   /// Loss counters of this connection so far (see LossCounters); never blocks, never throws. The default:

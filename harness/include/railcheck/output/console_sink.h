@@ -46,7 +46,7 @@ class ConsoleSink final : public OutputSink {
   std::ostream& out_;
   std::ostream& err_;
   std::filesystem::path results_dir_;
-  bool gbits_ = false;                         ///< the p2p test being printed shows Gb/s
+  BandwidthUnit unit_ = BandwidthUnit::kGBps;  ///< the p2p test being printed: its bandwidth unit
   RowDisplay display_;                         ///< the collective test being printed
   std::unique_ptr<CollectiveRecord> pending_;  ///< an out-of-place record waiting for its in-place half
   std::vector<P2pRecord> links_;               ///< the p2p test's first-pass records, for its link matrices
@@ -59,10 +59,10 @@ std::string format_collective_header(const CollectiveTestSpec& spec, int nranks)
 std::string format_collective_line(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place,
                                    const RowDisplay& display = {});
 /// One p2p record, perftest-like columns. No newline.
-std::string format_p2p_line(const P2pRecord& record, bool gbits);
+std::string format_p2p_line(const P2pRecord& record, BandwidthUnit unit);
 /// The first-pass link matrices of a p2p test, per rail: bandwidth (whichever bandwidth op was measured),
 /// and latency when it was measured.
 std::string format_link_matrices(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts,
-                                 bool gbits);
+                                 BandwidthUnit unit);
 
 }  // namespace railcheck

@@ -32,7 +32,7 @@ struct TestStart {
   const CollectiveTestSpec* collective = nullptr;  ///< collective tests: the spec (for the table's header)
   std::vector<std::string> description;            ///< other kinds: header lines for a person ("p2p: 4 hosts...")
   std::vector<std::string> hosts;                  ///< p2p: the hosts in node order (link matrices)
-  bool gbits = false;                              ///< p2p: bandwidth shown in Gb/s
+  BandwidthUnit unit = BandwidthUnit::kGBps;       ///< p2p: the console's bandwidth unit
 };
 
 enum class NoteLevel { kInfo, kSkip, kWarning, kFailure };

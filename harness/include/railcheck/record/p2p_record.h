@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "railcheck/plan/p2p_options.h"
+
 namespace railcheck {
 
 /// perftest's latency columns (t_min, t_max, t_typical = median, t_avg, t_stdev, 99%, 99.9%), microseconds.
@@ -46,8 +48,9 @@ struct P2pRecord {
   std::string test;             ///< suite entry name; empty for `railcheck p2p`
   std::string phase = "first";  ///< "first" (all pairs) or "retest" (second pass over suspects)
   P2pOp op = P2pOp::kBandwidth;
-  std::string transport;  ///< tcp | verbs
-  int round = 0;          ///< planner round, 0-based; the pairs of one round ran at the same time
+  std::string transport;          ///< tcp | verbs
+  std::string transfer = "send";  ///< send | write | read (perftest's names); latency: send (ping-pong)
+  int round = 0;                  ///< planner round, 0-based; the pairs of one round ran at the same time
   bool within_node = false;
   int src_rank = 0, dst_rank = 0;
   std::string src_host, dst_host;
@@ -55,7 +58,8 @@ struct P2pRecord {
   std::string src_addr, dst_addr;
   int rail = 0;
   std::size_t size_bytes = 0;
-  int iters = 0;
+  int iters = 0;  ///< bandwidth: messages per direction, per QP on verbs (perftest's #iterations), per
+                  ///< connection on TCP (whose sockets share each message); latency: ping-pongs
   int streams = 1;
   int tx_depth = 1;
   bool ok = true;
@@ -72,9 +76,9 @@ nlohmann::json to_json(const P2pRecord& record);
 P2pRecord p2p_record_from_json(const nlohmann::json& json);
 
 /// Link matrix for one op and rail: rows sources, columns destinations, in `hosts` order. Bandwidth ops show
-/// GB/s (Gb/s with gbits), latency shows typical us; "-" unmeasured, "ERR" failed. First-pass records only
+/// bandwidth in `unit`, latency shows typical us; "-" unmeasured, "ERR" failed. First-pass records only
 /// (re-tests are listed, not put in the matrix). Pure, for the console.
 std::string format_link_matrix(const std::vector<P2pRecord>& records, const std::vector<std::string>& hosts, P2pOp op,
-                               int rail, bool gbits);
+                               int rail, BandwidthUnit unit);
 
 }  // namespace railcheck

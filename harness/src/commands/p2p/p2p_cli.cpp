@@ -22,12 +22,19 @@ P2pCommand::P2pCommand(CLI::App& app) {
   sub->add_option("--transport", o.transport, "tcp or verbs")
       ->check(CLI::IsMember({"tcp", "verbs"}))
       ->capture_default_str();
+  sub->add_option("--op", transfer_,
+                  "bandwidth transfer, perftest's names: write (RDMA WRITE, ib_write_bw; verbs' default), send "
+                  "(ib_send_bw; TCP's only one), read (RDMA READ, ib_read_bw)");
   sub->add_option("-s,--size", size_, "bandwidth message size (bytes; K, M, G)")->capture_default_str();
-  sub->add_option("-n,--iters", o.iters, "bandwidth messages per direction")->capture_default_str();
+  sub->add_option("-n,--iters", o.iters, "bandwidth messages per direction (verbs: per QP, as perftest)")
+      ->capture_default_str();
   sub->add_option("-D,--duration", o.duration_s, "seconds per bandwidth test (replaces -n)")->capture_default_str();
   sub->add_option("-q,--qp", o.streams, "parallel sockets (tcp) or QPs (verbs) per connection")->capture_default_str();
-  sub->add_option("-t,--tx-depth", o.tx_depth, "messages in flight per direction")->capture_default_str();
-  sub->add_flag("--report_gbits", o.report_gbits, "console bandwidth in Gb/s");
+  sub->add_option("-t,--tx-depth", o.tx_depth, "messages in flight per direction (verbs: per QP, as perftest)")
+      ->capture_default_str();
+  CLI::Option* gbits = sub->add_flag("--report_gbits", report_gbits_, "console bandwidth in Gb/s (1e9 bits/s)");
+  sub->add_flag("--report_mib", report_mib_, "console bandwidth in MiB/s (2^20 bytes/s), perftest's default unit")
+      ->excludes(gbits);
   sub->add_flag("-b,--bidirectional", o.bidirectional, "both directions at once (one record, sum of both)");
   sub->add_flag("--within_node", o.within_node, "also measure between the rails of each node");
   sub->add_option("--lat_size", lat_size_, "ping-pong message size")->capture_default_str();
@@ -50,6 +57,9 @@ void P2pCommand::finish() {
     if (auto bytes = parse_size(text)) return *bytes;
     throw InputError(std::string(flag) + " '" + text + "' is not a size; use bytes such as 8, 64K, 1M or 1G");
   };
+  if (!transfer_.empty()) o.transfer = parse_transfer_op(transfer_, "--op");
+  check_transfer(o, "--op");
+  o.unit = report_gbits_ ? BandwidthUnit::kGbps : report_mib_ ? BandwidthUnit::kMiBps : BandwidthUnit::kGBps;
   o.size_bytes = size(size_, "-s");
   o.lat_size_bytes = size(lat_size_, "--lat_size");
   o.socket_buffer_bytes = size(sock_buf_, "--sock_buf");

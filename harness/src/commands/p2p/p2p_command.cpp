@@ -50,7 +50,7 @@ int P2pCommand::run(const CommandEnv& env) {
   start.nranks = bootstrap.size();
   start.description = session.describe(plan.size());
   start.hosts = bootstrap.hosts();
-  start.gbits = o.report_gbits;
+  start.unit = o.unit;
   outputs.begin_test(start);
   Steps steps;  // unwatched: every transfer has its own deadline (-T)
   session.run_rounds(plan, "", "first", steps, outputs);

@@ -73,17 +73,17 @@ class VerbsEndpoint final : public Endpoint {
                                                        std::uint64_t dmabuf_offset);
   RequestId isend(const MemoryRegion& region, std::size_t offset, std::size_t bytes) override;
   RequestId irecv(const MemoryRegion& region, std::size_t offset, std::size_t bytes) override;
-  /// RDMA write of `bytes` from `region`+`offset` to the peer's advertised window at `remote_offset`.
-  /// Throws Error when the peer advertised no window or the range exceeds it. One-sided: the peer posts nothing.
-  RequestId post_rdma_write(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
-                            std::size_t bytes);
-  /// RDMA read of `bytes` from the peer's window at `remote_offset` into `region`+`offset`.
-  RequestId post_rdma_read(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
-                           std::size_t bytes);
+  /// IBV_WR_RDMA_WRITE to the peer's advertised window (VerbsOptions::rdma_window_bytes on its side); throws
+  /// Error when it advertised none or the range exceeds it.
+  RequestId iwrite(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
+                   std::size_t bytes) override;
+  /// IBV_WR_RDMA_READ from the peer's advertised window; as iwrite.
+  RequestId iread(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
+                  std::size_t bytes) override;
   /// This side's advertised RDMA window (VerbsOptions::rdma_window_bytes), or nullptr.
   const MemoryRegion* window() const;
   /// Bytes of the peer's window (0 when it advertised none).
-  std::uint64_t remote_window_bytes() const;
+  std::uint64_t remote_window_bytes() const override;
   bool test(RequestId request) override;
   void wait_for_progress(std::chrono::milliseconds) override {}
   std::string peer() const override { return peer_; }
@@ -110,25 +110,6 @@ class VerbsEndpoint final : public Endpoint {
   std::vector<std::pair<RequestId, std::size_t>> sent_;  // send-queue request -> QP, until completion
   std::vector<RequestId> done_;
 };
-
-/// One-sided operation for rdma_bandwidth.
-enum class RdmaOp { kWrite, kRead };
-
-/// What rdma_bandwidth measured: `messages` ops of `bytes_per_message` in `seconds` (steady clock, from the
-/// first post to the last completion, as perftest's ib_write_bw / ib_read_bw).
-struct RdmaBandwidth {
-  int messages = 0;
-  std::size_t bytes_per_message = 0;
-  double seconds = 0.0;
-  double gbps() const { return seconds > 0 ? 1e-9 * double(messages) * double(bytes_per_message) / seconds : 0.0; }
-};
-
-/// Posts `iterations` RDMA writes (or reads) of `bytes` from `region` (offset 0) to the peer's window (offset
-/// 0), keeping up to `in_flight` outstanding (perftest -t; spread over the QPs) and busy-polling. Blocks
-/// until all complete or `timeout_s` passes (Error naming the peer). One-sided: the peer only has to keep
-/// its Endpoint open. Needs VerbsOptions::rdma_window_bytes >= bytes on the peer.
-RdmaBandwidth rdma_bandwidth(VerbsEndpoint& endpoint, RdmaOp op, const MemoryRegion& region, std::size_t bytes,
-                             int iterations, int in_flight, double timeout_s);
 
 /// The devices `options` selects whose port `options.port` is ACTIVE, as NicInfo (address: "lid 0x0012" or
 /// the GID text). An empty list comes with `*reason` saying why, e.g. "no RDMA devices:

@@ -23,7 +23,8 @@ class P2pCommand final : public Command {
   P2pOptions options_;
   std::string output_dir_;
   double timeout_s_ = 600.0;  ///< -T; 0: 30 s
-  std::string size_ = "1M", lat_size_ = "8", sock_buf_ = "0", ifnames_;
+  std::string size_ = "1M", lat_size_ = "8", sock_buf_ = "0", ifnames_, transfer_;
+  bool report_gbits_ = false, report_mib_ = false;
 };
 
 CommandSpec p2p_command_spec();

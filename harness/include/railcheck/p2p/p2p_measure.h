@@ -29,11 +29,26 @@ struct StreamTiming {
   double end_unix_s = 0.0;
 };
 
-/// Sends `sends` and receives `recvs` messages of `bytes`, at most `depth` of each in flight, then the side that
-/// received acknowledges so the sender's clock stops only when every byte has arrived. Throws Error naming the
-/// peer when nothing completes for `stall_s`.
-StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, std::size_t bytes, long sends, long recvs,
-                          int depth, double stall_s);
+/// One bandwidth stream as one side of a pair sees it; the other side calls timed_stream with the mirror image.
+struct StreamPlan {
+  TransferOp op = TransferOp::kSend;
+  std::size_t bytes = 0;  ///< per message / operation
+  long mine = 0;          ///< send: messages this side sends; write, read: operations this side posts
+  long theirs = 0;        ///< send: messages this side receives; write, read: operations the peer posts
+  int depth = 1;          ///< this side's messages or operations in flight (and, for send, its receives)
+  double stall_s = 30.0;  ///< nothing moves for this long: Error naming the peer
+};
+
+/// Runs one bandwidth stream and returns when both directions are done.
+/// - send: `mine` isends and `theirs` irecvs of `bytes`, at most `depth` of each in flight; the side that
+///   received acknowledges, so the sender's clock stops only when every byte has arrived.
+/// - write, read: `mine` one-sided operations against the peer's window, `depth` in flight; this side's clock
+///   stops at the last completion (a write's completion means its bytes are placed), as perftest's. The side
+///   that posts tells the other "done" with a control message, and every heartbeat interval (1 s, or stall_s
+///   / 4 if shorter) how far it got, so a passive side waits on a slow link as long as it moves and gives up
+///   stall_s after it stops. Needs remote_window_bytes() >= bytes.
+/// Throws Error naming the peer when nothing completes for `stall_s`.
+StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, const StreamPlan& plan);
 
 /// The message count both sides use: the leader's `count` (sent to the follower), so a duration-based run
 /// (-D) agrees on it without a second channel.
