@@ -4,8 +4,10 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "railcheck/output/console_sink.h"
+#include "railcheck/output/placement_rows.h"
 
 namespace railcheck {
 namespace {
@@ -178,6 +180,32 @@ TEST(ConsoleP2p, BandwidthShowsInGBpsByDefaultGbpsOrPerftestsMiBps) {
   const std::string matrix = format_link_matrix({r}, {"node1", "node2"}, P2pOp::kBandwidth, 0, BandwidthUnit::kMiBps);
   EXPECT_NE(matrix.find("(MiB/s;"), std::string::npos) << matrix;
   EXPECT_NE(matrix.find("1000.000"), std::string::npos) << matrix;
+}
+
+TEST(PlacementRows, PairsASizesTwoPlacementsAndLeavesUnpairedHalvesOnRowsOfTheirOwn) {
+  std::vector<std::string> rows;
+  auto label = [](const CollectiveRecord* r) {
+    return r == nullptr ? std::string("-") : r->test_name + ":" + std::to_string(r->size_bytes);
+  };
+  PlacementRows pairer([&](const CollectiveRecord* out_of_place, const CollectiveRecord* in_place) {
+    rows.push_back(label(out_of_place) + " | " + label(in_place));
+  });
+  auto record = [](const std::string& test, std::size_t size, bool in_place) {
+    CollectiveRecord r;
+    r.test_name = test;
+    r.size_bytes = size;
+    r.in_place = in_place;
+    return r;
+  };
+  pairer.add(record("a", 8, false));
+  pairer.add(record("a", 8, true));    // pairs with the waiting out-of-place 8
+  pairer.add(record("a", 16, false));  // waits ...
+  pairer.add(record("a", 32, false));  // ... and is emitted alone when another out-of-place arrives
+  pairer.add(record("b", 32, true));   // another test's size 32: not a pair
+  pairer.add(record("b", 64, false));
+  pairer.flush();
+  pairer.flush();  // nothing waits: no row
+  EXPECT_EQ(rows, (std::vector<std::string>{"a:8 | a:8", "a:16 | -", "a:32 | -", "- | b:32", "b:64 | -"}));
 }
 
 }  // namespace

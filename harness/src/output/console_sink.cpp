@@ -8,7 +8,12 @@
 namespace railcheck {
 
 ConsoleSink::ConsoleSink(std::ostream& out, std::ostream& err, std::filesystem::path results_dir)
-    : out_(out), err_(err), results_dir_(std::move(results_dir)) {}
+    : out_(out),
+      err_(err),
+      results_dir_(std::move(results_dir)),
+      rows_([this](const CollectiveRecord* out_of_place, const CollectiveRecord* in_place) {
+        print_row(out_of_place, in_place);
+      }) {}
 
 void ConsoleSink::begin_run(const RunManifest& m) {
   out_ << "# railcheck " << m.railcheck_version << " (" << m.git_revision << ")  " << m.suite
@@ -28,7 +33,7 @@ void ConsoleSink::begin_run(const RunManifest& m) {
 }
 
 void ConsoleSink::begin_test(const TestStart& test) {
-  flush_pending();
+  rows_.flush();
   if (test.collective != nullptr) {
     out_ << format_collective_header(*test.collective, test.nranks);
     display_ = row_display_of(*test.collective);
@@ -48,20 +53,14 @@ void ConsoleSink::record(const Record& record) {
 
 void ConsoleSink::print(const CollectiveRecord& r) {
   collectives_seen_ = true;
-  if (!r.in_place) {
-    flush_pending();
-    pending_ = std::make_unique<CollectiveRecord>(r);
-    return;
+  rows_.add(r);
+}
+
+void ConsoleSink::print_row(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place) {
+  out_ << format_collective_line(out_of_place, in_place, display_) << '\n';
+  for (const CollectiveRecord* half : {out_of_place, in_place}) {
+    if (half != nullptr && !half->timing_warning.empty()) out_ << "# WARNING: " << half->timing_warning << '\n';
   }
-  if (pending_ && pending_->size_bytes == r.size_bytes) {
-    out_ << format_collective_line(pending_.get(), &r, display_) << '\n';
-    if (!pending_->timing_warning.empty()) out_ << "# WARNING: " << pending_->timing_warning << '\n';
-    pending_.reset();
-  } else {
-    flush_pending();
-    out_ << format_collective_line(nullptr, &r, display_) << '\n';
-  }
-  if (!r.timing_warning.empty()) out_ << "# WARNING: " << r.timing_warning << '\n';
 }
 
 void ConsoleSink::print(const P2pRecord& r) {
@@ -81,15 +80,8 @@ void ConsoleSink::print(const BisectionRecord& r) {
        << (r.slow ? (r.split ? "SLOW, split" : "SLOW, isolated") : "ok") << '\n';
 }
 
-void ConsoleSink::flush_pending() {
-  if (!pending_) return;
-  out_ << format_collective_line(pending_.get(), nullptr, display_) << '\n';
-  if (!pending_->timing_warning.empty()) out_ << "# WARNING: " << pending_->timing_warning << '\n';
-  pending_.reset();
-}
-
 void ConsoleSink::note(NoteLevel level, const std::string& text) {
-  flush_pending();
+  rows_.flush();
   switch (level) {
     case NoteLevel::kInfo:
       out_ << "# " << text << '\n';
@@ -108,14 +100,14 @@ void ConsoleSink::note(NoteLevel level, const std::string& text) {
 }
 
 void ConsoleSink::end_test(const TestStart& test) {
-  flush_pending();
+  rows_.flush();
   if (test.kind == LineType::kP2p && !links_.empty()) out_ << format_link_matrices(links_, test.hosts, test.unit);
   links_.clear();
   out_.flush();
 }
 
 void ConsoleSink::verdicts(const VerdictReport& report) {
-  flush_pending();
+  rows_.flush();
   analysis::print_verdicts(out_, report.verdicts);
   out_.flush();
 }
@@ -128,7 +120,7 @@ void ConsoleSink::watchdog(const WatchdogReport& report) noexcept {
 }
 
 void ConsoleSink::end_run(const RunManifest&, const RunSummary& s) {
-  flush_pending();
+  rows_.flush();
   if (collectives_seen_) {
     // nccl-tests' footer, to the character (src/util.cu writeResultFooter).
     char line[160];

@@ -164,25 +164,13 @@ void NcclTestsJsonSink::begin_test(const TestStart& test) {
 
 void NcclTestsJsonSink::record(const Record& record) {
   const auto* r = std::get_if<CollectiveRecord>(&record);
-  if (r == nullptr) return;
-  if (!r->in_place) {
-    flush_pending();
-    pending_ = *r;
-    return;
-  }
-  if (pending_ && pending_->size_bytes == r->size_bytes && pending_->test_name == r->test_name) {
-    add_row(&*pending_, r);
-    pending_.reset();
-  } else {
-    flush_pending();
-    add_row(nullptr, r);
-  }
+  if (r != nullptr) rows_.add(*r);
 }
 
-void NcclTestsJsonSink::end_test(const TestStart&) { flush_pending(); }
+void NcclTestsJsonSink::end_test(const TestStart&) { rows_.flush(); }
 
 void NcclTestsJsonSink::end_run(const RunManifest&, const RunSummary& summary) {
-  flush_pending();
+  rows_.flush();
   footer_ = Json::object();
   footer_["out_of_bounds"] = Json{{"count", summary.out_of_bounds}, {"okay", flag(summary.out_of_bounds == 0)}};
   const std::optional<bool> min_bw_ok = avg_busbw_ok(summary);
@@ -191,12 +179,6 @@ void NcclTestsJsonSink::end_run(const RunManifest&, const RunSummary& summary) {
   footer_["errors"] = summary.problems;
   footer_["end_time"] = nccl_tests_time_now();
   write();
-}
-
-void NcclTestsJsonSink::flush_pending() {
-  if (!pending_) return;
-  add_row(&*pending_, nullptr);
-  pending_.reset();
 }
 
 void NcclTestsJsonSink::add_row(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place) {

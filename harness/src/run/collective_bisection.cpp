@@ -50,18 +50,10 @@ std::string group_text(const std::vector<int>& group, const Units& units) {
 
 /// This rank's mean time per call over the group's communicator, in microseconds.
 double measure_group(const CollectiveTestSpec& spec, std::size_t size_bytes, Collective& group) {
-  const int nranks = group.size();
-  const CheckCase check{spec.kind, spec.type, spec.op,
-                        spec.root, nranks,    coll_counts(spec.kind, size_bytes, spec.type, nranks)};
-  const std::size_t width = size_of(spec.type);
-  Buffer send = group.allocate(check.counts.send_count * width);
-  Buffer recv = group.allocate(check.counts.recv_count * width);
-  group.upload(send, 0, make_check_input(check, group.rank(), 0));
-  const CollectiveCall call{spec.kind, send.data(), recv.data(), check.counts.param_count,
-                            spec.type, spec.op,     spec.root};
-  warm_up(group, call, spec.warmup_iters);
+  const SizeBuffers one = prepare_size(group, spec, size_bytes);
+  warm_up(group, one.call, spec.warmup_iters);
   const TimedLoop loop{spec.iters, 0, spec.timing, Blocking::kNone};  // no waits: nothing to barrier with
-  return summarize(time_calls(group, call, loop, [] {}).seconds).mean_us;
+  return summarize(time_calls(group, one.call, loop, [] {}).seconds).mean_us;
 }
 
 // Rank 0: per group, the mean of its ranks' mean times (as the sweep's records) -> bus bandwidth.

@@ -63,43 +63,29 @@ void Runner::run(const CollectiveTestSpec& spec) {
 
 void Runner::warm_up_sweep(const CollectiveTestSpec& spec) {
   if (spec.warmup_iters <= 0) return;
-  const int nranks = collective_.size();
-  const std::size_t width = size_of(spec.type);
   // nccl-tests: -w out-of-place calls at min, 2 min, 4 min, ... up to max, before anything is timed.
   for (std::size_t size : size_sweep(spec.min_bytes, spec.max_bytes, 0, 2.0)) {
-    const CheckCase check{spec.kind, spec.type, spec.op,
-                          spec.root, nranks,    coll_counts(spec.kind, size, spec.type, nranks)};
     // A step of its own: the first collective of a size is where NCCL sets up its connections.
     const Steps::Scope step = steps_.begin(StepKind::kWarmup, spec.name + " " + std::to_string(size) + "B warm-up");
-    Buffer send = collective_.allocate(check.counts.send_count * width);
-    Buffer recv = collective_.allocate(check.counts.recv_count * width);
-    if (check.counts.param_count > 0) collective_.upload(send, 0, make_check_input(check, collective_.rank(), 0));
-    const CollectiveCall call{spec.kind, send.data(), recv.data(), check.counts.param_count,
-                              spec.type, spec.op,     spec.root};
-    warm_up(collective_, call, spec.warmup_iters);
+    const SizeBuffers one = prepare_size(collective_, spec, size);
+    warm_up(collective_, one.call, spec.warmup_iters);
   }
 }
 
 void Runner::run_size(const CollectiveTestSpec& spec, std::size_t size_bytes) {
   const int rank = collective_.rank();
-  const int nranks = collective_.size();
   const std::size_t width = size_of(spec.type);
-  CheckCase check{spec.kind, spec.type, spec.op,
-                  spec.root, nranks,    coll_counts(spec.kind, size_bytes, spec.type, nranks)};
-  const CollCounts& counts = check.counts;
-
-  Buffer send = collective_.allocate(counts.send_count * width);
-  Buffer recv = collective_.allocate(counts.recv_count * width);
-  if (counts.param_count > 0) {  // realistic data for the timed loop (no NaN or denormals)
-    collective_.upload(send, 0, make_check_input(check, rank, 0));
-  }
+  SizeBuffers one = prepare_size(collective_, spec, size_bytes);
+  const CollCounts& counts = one.check.counts;
+  Buffer& send = one.send;
+  Buffer& recv = one.recv;
 
   auto place = [&](bool in_place) {
     Placed p;
-    p.check = check;
+    p.check = one.check;
     p.in_place = in_place;
     p.check.in_place = in_place;
-    p.call = CollectiveCall{spec.kind, send.data(), recv.data(), counts.param_count, spec.type, spec.op, spec.root};
+    p.call = one.call;
     p.input_buffer = &send;
     p.output_buffer = &recv;
     if (in_place) {

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "railcheck/collectives/coll_counts.h"
+
 namespace railcheck {
 namespace {
 
@@ -88,6 +90,24 @@ TimedCalls time_calls(Collective& collective, const CollectiveCall& call, const 
 void warm_up(Collective& collective, const CollectiveCall& call, int iters) {
   for (int i = 0; i < iters; ++i) collective.run(call);
   collective.synchronize();
+}
+
+SizeBuffers prepare_size(Collective& collective, const CollectiveTestSpec& spec, std::size_t size_bytes) {
+  const int nranks = collective.size();
+  const std::size_t width = size_of(spec.type);
+  SizeBuffers one{CheckCase{spec.kind, spec.type, spec.op, spec.root, nranks,
+                            coll_counts(spec.kind, size_bytes, spec.type, nranks)},
+                  {},
+                  {},
+                  {}};
+  one.send = collective.allocate(one.check.counts.send_count * width);
+  one.recv = collective.allocate(one.check.counts.recv_count * width);
+  if (one.check.counts.param_count > 0) {
+    collective.upload(one.send, 0, make_check_input(one.check, collective.rank(), 0));
+  }
+  one.call = CollectiveCall{spec.kind, one.send.data(), one.recv.data(), one.check.counts.param_count,
+                            spec.type, spec.op,         spec.root};
+  return one;
 }
 
 }  // namespace railcheck

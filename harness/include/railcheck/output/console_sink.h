@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "railcheck/output/placement_rows.h"
 #include "railcheck/output/sink.h"
 
 namespace railcheck {
@@ -41,14 +42,14 @@ class ConsoleSink final : public OutputSink {
   void print(const P2pRecord& r);
   void print(const GpuCheckRecord& r);
   void print(const BisectionRecord& r);
-  void flush_pending();
+  void print_row(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place);
 
   std::ostream& out_;
   std::ostream& err_;
   std::filesystem::path results_dir_;
   BandwidthUnit unit_ = BandwidthUnit::kGBps;  ///< the p2p test being printed: its bandwidth unit
   RowDisplay display_;                         ///< the collective test being printed
-  std::unique_ptr<CollectiveRecord> pending_;  ///< an out-of-place record waiting for its in-place half
+  PlacementRows rows_;                         ///< a size's two placements on one table line
   std::vector<P2pRecord> links_;               ///< the p2p test's first-pass records, for its link matrices
   bool collectives_seen_ = false;              ///< print nccl-tests' summary lines at the end
 };

@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "railcheck/output/placement_rows.h"
 #include "railcheck/output/sink.h"
 
 namespace railcheck {
@@ -43,7 +44,6 @@ class NcclTestsJsonSink final : public OutputSink {
 
  private:
   void add_row(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place);
-  void flush_pending();
   /// Writes the document to path_ through a temporary file; throws Error naming the file when it cannot.
   void write() const;
 
@@ -53,8 +53,10 @@ class NcclTestsJsonSink final : public OutputSink {
   nlohmann::ordered_json config_;  ///< null until a collective test begins
   nlohmann::ordered_json results_ = nlohmann::ordered_json::array();
   nlohmann::ordered_json footer_ = nlohmann::ordered_json::object();  ///< out_of_bounds .. end_time, at the end
-  std::optional<CollectiveRecord> pending_;  ///< an out-of-place record waiting for its in-place half
-  bool cputime_ = false;                     ///< -C: the halves carry "cpu_time", not "time"
+  PlacementRows rows_{[this](const CollectiveRecord* out_of_place, const CollectiveRecord* in_place) {
+    add_row(out_of_place, in_place);
+  }};                     ///< a size's two placements in one result
+  bool cputime_ = false;  ///< -C: the halves carry "cpu_time", not "time"
 };
 
 /// The "%Y-%m-%d %H:%M:%S" local time nccl-tests writes in start_time / end_time.

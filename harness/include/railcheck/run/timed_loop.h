@@ -8,6 +8,7 @@
 
 #include "railcheck/collectives/collective.h"
 #include "railcheck/plan/test_spec.h"
+#include "railcheck/run/check.h"
 
 namespace railcheck {
 
@@ -34,6 +35,16 @@ TimedLoop timed_loop_of(const CollectiveTestSpec& spec);
 /// failure.
 TimedCalls time_calls(Collective& collective, const CollectiveCall& call, const TimedLoop& loop,
                       const std::function<void()>& barrier);
+
+/// One size of `spec` ready to run on `collective`: nccl-tests' counts (in the check case), send and receive
+/// buffers of those counts, the send buffer holding this rank's check pattern (realistic data: no NaN or
+/// denormals) and the out-of-place call. The call points into the buffers' memory, which a move keeps.
+struct SizeBuffers {
+  CheckCase check;
+  Buffer send, recv;
+  CollectiveCall call;
+};
+SizeBuffers prepare_size(Collective& collective, const CollectiveTestSpec& spec, std::size_t size_bytes);
 
 /// `iters` untimed calls of `call`, then synchronize(): one size of the warm-up.
 void warm_up(Collective& collective, const CollectiveCall& call, int iters);
