@@ -271,6 +271,26 @@ TEST(CommandLine, P2pOpIsWriteOnVerbsSendOnTcpAndTcpRefusesOneSidedTransfers) {
   EXPECT_EQ(per_connection_lanes(test::command_as<P2pCommand>(parse({"p2p", "-q", "4"})).options()), 1);
 }
 
+// perftest's -Q / --cq-mod (and railcheck's --cq_mod): verbs write and read only, default 100, at most -t.
+TEST(CommandLine, P2pCqModModeratesVerbsWriteAndReadOnlyAndIsAtMostTheTxDepth) {
+  auto cq_mod = [](std::vector<const char*> args) {
+    args.insert(args.begin(), "p2p");
+    return cq_mod_of(test::command_as<P2pCommand>(parse(args)).options());
+  };
+  EXPECT_EQ(cq_mod({"--transport", "verbs", "-t", "128"}), 100);
+  EXPECT_EQ(cq_mod({"--transport", "verbs"}), 16) << "the default -t 16 caps perftest's 100";
+  EXPECT_EQ(cq_mod({"--transport", "verbs", "-t", "128", "-Q", "8"}), 8);
+  EXPECT_EQ(cq_mod({"--transport", "verbs", "-t", "128", "--cq-mod", "8", "--op", "read"}), 8);
+  EXPECT_EQ(cq_mod({"--transport", "verbs", "-t", "128", "--cq_mod", "8"}), 8);
+  EXPECT_EQ(cq_mod({"--transport", "verbs", "--op", "send"}), std::nullopt);
+  EXPECT_EQ(cq_mod({}), std::nullopt);
+  EXPECT_TRUE(contains(cli_error({"p2p", "--cq_mod", "8"}), "--cq_mod moderates the completions of RDMA write"));
+  EXPECT_TRUE(contains(cli_error({"p2p", "--cq_mod", "8"}), "TCP has none"));
+  EXPECT_TRUE(
+      contains(cli_error({"p2p", "--transport", "verbs", "--op", "send", "-Q", "8"}), "each send is signalled"));
+  EXPECT_TRUE(contains(cli_error({"p2p", "--transport", "verbs", "-Q", "0"}), "--cq_mod 0: must be at least 1"));
+}
+
 TEST(CommandLine, P2pReportsGBpsByDefaultGbpsOrMiBpsButNotBoth) {
   EXPECT_EQ(test::command_as<P2pCommand>(parse({"p2p"})).options().unit, BandwidthUnit::kGBps);
   EXPECT_EQ(test::command_as<P2pCommand>(parse({"p2p", "--report_gbits"})).options().unit, BandwidthUnit::kGbps);

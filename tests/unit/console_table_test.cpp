@@ -177,6 +177,13 @@ TEST(ConsoleP2p, BandwidthShowsInGBpsByDefaultGbpsOrPerftestsMiBps) {
   EXPECT_NE(format_p2p_line(r, BandwidthUnit::kGbps).find("8.389 Gb/s"), std::string::npos);
   EXPECT_NE(format_p2p_line(r, BandwidthUnit::kMiBps).find("1000.000 MiB/s"), std::string::npos)
       << format_p2p_line(r, BandwidthUnit::kMiBps);
+  EXPECT_NE(format_p2p_line(r, BandwidthUnit::kGBps).find("peak - avg 1.049 GB/s"), std::string::npos)
+      << "no peak measured (TCP): a dash, perftest's order otherwise";
+  EXPECT_NE(format_p2p_line(r, BandwidthUnit::kGBps).find("GB/s 0.001000 Mpps"), std::string::npos)
+      << "1000 MiB/s of 1 MiB messages: 1000 per second";
+  r.peak_bw_gbps = 2.097152;
+  EXPECT_NE(format_p2p_line(r, BandwidthUnit::kMiBps).find("peak 2000.000 avg 1000.000 MiB/s"), std::string::npos)
+      << format_p2p_line(r, BandwidthUnit::kMiBps);
   const std::string matrix = format_link_matrix({r}, {"node1", "node2"}, P2pOp::kBandwidth, 0, BandwidthUnit::kMiBps);
   EXPECT_NE(matrix.find("(MiB/s;"), std::string::npos) << matrix;
   EXPECT_NE(matrix.find("1000.000"), std::string::npos) << matrix;

@@ -51,6 +51,7 @@ struct MockWire {
   Side sides[2];
   RequestId next_id = 1;
   Clock::duration per_request{};  ///< how long each request holds the link: a slow link when > 0
+  bool delivered = false;         ///< completes_on_delivery(): as verbs when true, as TCP when false
 };
 
 class MockEndpoint final : public Endpoint {
@@ -102,6 +103,7 @@ class MockEndpoint final : public Endpoint {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   std::string peer() const override { return "mock peer " + std::to_string(1 - side_); }
+  bool completes_on_delivery() const override { return wire_->delivered; }
 
  private:
   MockWire::Side& mine() { return wire_->sides[side_]; }
@@ -190,6 +192,28 @@ TEST(P2pMeasureOnAMockLink, AWriteLandsInThePeersWindowAndAReadBringsItBack) {
   passive.get();
   const auto& window = link.wire->sides[1].window;
   for (std::size_t i = 0; i < window.size(); ++i) ASSERT_EQ(window[i], std::byte(i & 0xff)) << "byte " << i;
+}
+
+// perftest's peak: only where a completion means the bytes arrived (verbs), never from TCP-like completions.
+// Each request holds the link 2 ms, so no run of operations can beat 2 ms each, and the best run is at least
+// as fast as the whole stream's average.
+TEST(P2pMeasureOnAMockLink, APeakIsMeasuredOnlyWhereACompletionMeansDelivery) {
+  for (const TransferOp op : {TransferOp::kWrite, TransferOp::kSend}) {
+    for (const bool delivered : {false, true}) {
+      MockLink link(4096);
+      link.wire->per_request = std::chrono::milliseconds(2);
+      link.wire->delivered = delivered;
+      const auto [a, b] = run_both(link, plan_of(op, 20, 0), plan_of(op, 0, 20));
+      EXPECT_FALSE(b.peak_seconds_per_op) << "the passive side posted nothing";
+      if (!delivered) {
+        EXPECT_FALSE(a.peak_seconds_per_op) << name_of(op);
+        continue;
+      }
+      ASSERT_TRUE(a.peak_seconds_per_op) << name_of(op);
+      EXPECT_GE(*a.peak_seconds_per_op, 0.002 * 0.999) << name_of(op);
+      EXPECT_LE(*a.peak_seconds_per_op, a.seconds / 20.0) << name_of(op);
+    }
+  }
 }
 
 // A link that moves slowly (each write holds it 25 ms, so 30 writes take 0.75 s) but never stops: the passive

@@ -264,6 +264,17 @@ TEST(ParseSuite, P2pOpNamesTheTransferAndTcpRefusesWriteAndRead) {
   input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "op": "put"}]})", "tests[0].op");
 }
 
+TEST(ParseSuite, P2pCqModIsForVerbsWriteAndReadOnly) {
+  const Suite suite = parse_suite(
+      R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "cq_mod": 8, "tx_depth": 64}]})", "s.json");
+  ASSERT_EQ(suite.p2p_tests.size(), 1u);
+  EXPECT_EQ(cq_mod_of(suite.p2p_tests[0].options), 8);
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "tcp", "cq_mod": 8}]})", "tests[0].cq_mod");
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "op": "send", "cq_mod": 8}]})",
+              "tests[0].cq_mod");
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "cq_mod": 0}]})", "tests[0].cq_mod");
+}
+
 TEST(EmbeddedQuickSuite, ParsesAndCoversEveryCollective) {
   const Suite suite = embedded_quick_suite();
   EXPECT_EQ(suite.name, "quick");

@@ -165,11 +165,26 @@ class FakeVerbs final : public VerbsApi {
     std::lock_guard lock(mutex_);
     return opcodes_;
   }
+  /// Every post_send as the fake saw it: opcode, QP, whether signalled, bytes.
+  struct Post {
+    ibv_wr_opcode opcode;
+    std::uint32_t qp_num;
+    bool signalled;
+    std::uint32_t bytes;
+  };
+  std::vector<Post> posts() {
+    std::lock_guard lock(mutex_);
+    return posts_;
+  }
+  // As a real send queue with sq_sig_all 0: only a signalled request makes a completion.
   int post_send(ibv_qp* qp, ibv_send_wr* wr, ibv_send_wr**) override {
     std::lock_guard lock(mutex_);
     calls_.push_back("post_send");
     opcodes_.push_back(wr->opcode);
+    const bool signalled = (wr->send_flags & IBV_SEND_SIGNALED) != 0;
+    posts_.push_back(Post{wr->opcode, qp->qp_num, signalled, wr->num_sge > 0 ? wr->sg_list[0].length : 0u});
     if (qp->state != IBV_QPS_RTS) return EINVAL;
+    if (!signalled) return 0;
     ibv_wc wc{};
     wc.wr_id = wr->wr_id;
     wc.status = IBV_WC_SUCCESS;
@@ -214,6 +229,7 @@ class FakeVerbs final : public VerbsApi {
   std::deque<ibv_mr> mrs_;
   std::map<ibv_cq*, std::deque<ibv_wc>> completions_;
   std::vector<ibv_wr_opcode> opcodes_;
+  std::vector<Post> posts_;
   std::uint32_t next_qp_num_ = 0x100;
   std::uint32_t next_key_ = 0x1000;
 };
@@ -426,8 +442,9 @@ struct FakePair {
   std::unique_ptr<Transport> a, b;
   std::unique_ptr<Endpoint> acceptor, connector;
 
-  explicit FakePair(int qps, std::size_t window_bytes = 0, std::string counters_root = kRdmaSysfsRoot) {
+  explicit FakePair(int qps, std::size_t window_bytes = 0, std::string counters_root = kRdmaSysfsRoot, int cq_mod = 1) {
     VerbsOptions options;
+    options.cq_mod = cq_mod;
     options.counters_root = counters_root;
     options.common.streams = qps;
     options.common.timeout_s = 10;
@@ -525,6 +542,52 @@ TEST(FakeVerbs, OneSidedStreamPostsEveryOperationThenOneDoneMessage) {
   plan.mine = 1;
   EXPECT_NE(message_of([&] { timed_stream(endpoint, big, plan); }).find("its window is 65536 bytes"),
             std::string::npos);
+}
+
+// perftest's --cq-mod on two QPs (tx depth 4, cq_mod 4): ten writes alternate between the QPs, the fourth on
+// each QP is signalled and completes the three before it; the tail (one write per QP) has nothing signalled
+// behind it, so test() posts one zero-byte signalled write per QP. Every write is reported complete once,
+// then the "done" SEND goes. The peak is measured: a verbs completion means delivery.
+TEST(FakeVerbs, CqModSignalsOneWriteInNPerQpAndFlushesEachQpsTailWithAZeroByteWrite) {
+  FakePair pair(2, 1 << 16, kRdmaSysfsRoot, 4);
+  Endpoint& endpoint = *pair.connector;
+  PairBuffers buffers(endpoint, 4096);
+  const std::size_t before = pair.fake->posts().size();
+  StreamPlan plan;
+  plan.op = TransferOp::kWrite;
+  plan.bytes = 4096;
+  plan.mine = 10;
+  plan.depth = 8;
+  plan.stall_s = 10.0;
+  const StreamTiming timing = timed_stream(endpoint, buffers, plan);
+  EXPECT_TRUE(timing.peak_seconds_per_op);
+  const auto all = pair.fake->posts();
+  const std::vector<FakeVerbs::Post> posts(all.begin() + static_cast<long>(before), all.end());
+  ASSERT_EQ(posts.size(), 13u) << "10 writes, 2 flushes, 1 done message";
+  std::string signalled;
+  for (const auto& post : posts) signalled += post.signalled ? 'S' : '.';
+  EXPECT_EQ(signalled, "......SS..SSS") << "the 4th write of each QP, each QP's flush, the done SEND";
+  for (int k : {10, 11}) {
+    EXPECT_EQ(posts[k].opcode, IBV_WR_RDMA_WRITE);
+    EXPECT_EQ(posts[k].bytes, 0u) << "a flush carries no data";
+  }
+  EXPECT_NE(posts[10].qp_num, posts[11].qp_num) << "one flush per QP";
+  EXPECT_EQ(posts[12].opcode, IBV_WR_SEND);
+}
+
+// cq_mod above the tx depth would leave a full queue with nothing signalled: it is lowered to the depth.
+TEST(FakeVerbs, CqModAboveTheTxDepthIsLoweredToIt) {
+  FakePair pair(1, 1 << 16, kRdmaSysfsRoot, 100);  // tx depth 4
+  auto& endpoint = dynamic_cast<VerbsEndpoint&>(*pair.connector);
+  std::vector<std::byte> buffer(64);
+  const auto region = endpoint.register_memory(buffer.data(), buffer.size());
+  const std::size_t before = pair.fake->posts().size();
+  std::vector<RequestId> writes;
+  for (int k = 0; k < 4; ++k) writes.push_back(endpoint.iwrite(*region, 0, 0, 64));
+  for (RequestId w : writes) EXPECT_TRUE(endpoint.test(w));
+  const auto all = pair.fake->posts();
+  ASSERT_EQ(all.size() - before, 4u) << "no flush: the 4th write was signalled";
+  EXPECT_TRUE(all.back().signalled);
 }
 
 TEST(FakeVerbs, DeviceWithoutTheRequestedPortIsSkippedWithAReason) {

@@ -39,13 +39,16 @@ VerbsPeerInfo VerbsConnection::local_info() const {
 }
 
 VerbsEndpoint::VerbsEndpoint(std::shared_ptr<VerbsApi> api, std::unique_ptr<VerbsConnection> connection,
-                             std::string peer, int tx_depth, std::string counters_root)
+                             std::string peer, int tx_depth, int cq_mod, std::string counters_root)
     : api_(std::move(api)),
       connection_(std::move(connection)),
       peer_(std::move(peer)),
       tx_depth_(tx_depth),
+      cq_mod_(std::clamp(cq_mod, 1, std::max(tx_depth, 1))),
       counters_root_(std::move(counters_root)),
-      send_outstanding_(connection_->qps.size(), 0) {}
+      send_outstanding_(connection_->qps.size(), 0),
+      unsignalled_run_(connection_->qps.size(), 0),
+      last_signalled_(connection_->qps.size(), 0) {}
 
 VerbsEndpoint::~VerbsEndpoint() = default;
 
@@ -152,18 +155,40 @@ RequestId VerbsEndpoint::post_one_sided(ibv_wr_opcode opcode, const MemoryRegion
   sge.addr = reinterpret_cast<std::uintptr_t>(region.data() + offset);
   sge.length = static_cast<std::uint32_t>(bytes);
   sge.lkey = mr.lkey();
-  const RequestId id = next_id_++;
-  wr.wr_id = id;
   wr.sg_list = &sge;
   wr.num_sge = 1;
   wr.opcode = opcode;
-  wr.send_flags = IBV_SEND_SIGNALED;
+  // SENDs are matched one for one by the peer's receives and always signalled; RDMA ops are moderated.
+  const bool signalled = opcode == IBV_WR_SEND || ++unsignalled_run_[q] >= cq_mod_;
+  post_on(q, wr, signalled);
+  return wr.wr_id;
+}
+
+void VerbsEndpoint::post_on(std::size_t q, ibv_send_wr& wr, bool signalled) {
+  const RequestId id = next_id_++;
+  wr.wr_id = id;
+  wr.send_flags = signalled ? IBV_SEND_SIGNALED : 0;
   ibv_send_wr* bad = nullptr;
   const VerbsQp& qp = connection_->qps[q];
   RC_VERBS_CALL(qp.device(), api_->post_send(qp.get(), &wr, &bad));
   ++send_outstanding_[q];
-  sent_.emplace_back(id, q);
-  return id;
+  sent_.push_back(Posted{id, q, wr.opcode, signalled});
+  if (signalled) {  // a signalled SEND completes the RDMA requests before it on its QP too
+    unsignalled_run_[q] = 0;
+    last_signalled_[q] = id;
+  }
+}
+
+void VerbsEndpoint::post_flush(std::size_t q, ibv_wr_opcode opcode) {
+  ibv_send_wr wr{};
+  wr.opcode = opcode;
+  wr.num_sge = 0;  // zero bytes: valid for RDMA write and read on RC
+  wr.wr.rdma.remote_addr = connection_->remote.window_address;
+  wr.wr.rdma.rkey = connection_->remote.window_rkey;
+  if (send_outstanding_[q] >= tx_depth_) poll();
+  if (send_outstanding_[q] >= tx_depth_) return;  // full: a signalled request is among them; test() again later
+  post_on(q, wr, true);
+  flushes_.push_back(wr.wr_id);
 }
 
 void VerbsEndpoint::poll() {
@@ -178,12 +203,25 @@ void VerbsEndpoint::poll() {
                     " failed: " + ::ibv_wc_status_str(wc[i].status) + " (status " + std::to_string(wc[i].status) +
                     ", vendor error " + std::to_string(wc[i].vendor_err) + ")");
       }
-      const auto sent = std::find_if(sent_.begin(), sent_.end(), [&](const auto& s) { return s.first == wc[i].wr_id; });
-      if (sent != sent_.end()) {
-        --send_outstanding_[sent->second];
-        sent_.erase(sent);
+      const auto sent = std::find_if(sent_.begin(), sent_.end(), [&](const Posted& p) { return p.id == wc[i].wr_id; });
+      if (sent == sent_.end()) {  // a receive
+        done_.push_back(wc[i].wr_id);
+        continue;
       }
-      done_.push_back(wc[i].wr_id);
+      // This request and the unsignalled ones before it on its QP (a send queue completes in order).
+      const std::size_t q = sent->qp;
+      const RequestId last = sent->id;
+      std::erase_if(sent_, [&](const Posted& p) {
+        if (p.qp != q || p.id > last) return false;
+        --send_outstanding_[q];
+        const auto flush = std::find(flushes_.begin(), flushes_.end(), p.id);
+        if (flush != flushes_.end()) {
+          flushes_.erase(flush);
+        } else {
+          done_.push_back(p.id);
+        }
+        return true;
+      });
     }
     if (n < 16) return;
   }
@@ -203,11 +241,19 @@ LossCounters VerbsEndpoint::loss_counters() const {
 }
 
 bool VerbsEndpoint::test(RequestId request) {
-  poll();
-  const auto found = std::find(done_.begin(), done_.end(), request);
-  if (found == done_.end()) return false;
-  done_.erase(found);
-  return true;
+  auto take_done = [&] {
+    poll();
+    const auto found = std::find(done_.begin(), done_.end(), request);
+    if (found == done_.end()) return false;
+    done_.erase(found);
+    return true;
+  };
+  if (take_done()) return true;
+  // An unsignalled request with nothing signalled behind it would never complete: post a flush behind it.
+  const auto pending = std::find_if(sent_.begin(), sent_.end(), [&](const Posted& p) { return p.id == request; });
+  if (pending == sent_.end() || pending->signalled || last_signalled_[pending->qp] > request) return false;
+  post_flush(pending->qp, pending->opcode);
+  return take_done();
 }
 
 }  // namespace railcheck

@@ -54,6 +54,7 @@ class VerbsTransport final : public Transport {
       throw InputError("--ib-port " + std::to_string(options_.port) + " must be 1..255");
     }
     if (options_.tx_depth < 1 || options_.rx_depth < 1) throw InputError("tx and rx depth must be at least 1");
+    if (options_.cq_mod < 1) throw InputError("cq_mod must be at least 1 (one signalled request in every N)");
     devices_ = verbs_devices(api_, options_, &reason_);
     states_.resize(devices_.size());
   }
@@ -92,7 +93,7 @@ class VerbsTransport final : public Transport {
     std::uint32_t magic = 0;
     std::memcpy(&magic, ready.data(), sizeof magic);
     if (magic != kReadyMagic) throw Error("verbs connect to " + peer + ": the peer answered with a bad ready word");
-    return std::make_unique<VerbsEndpoint>(api_, std::move(connection), peer, options_.tx_depth,
+    return std::make_unique<VerbsEndpoint>(api_, std::move(connection), peer, options_.tx_depth, options_.cq_mod,
                                            options_.counters_root);
   }
 
@@ -109,7 +110,7 @@ class VerbsTransport final : public Transport {
     std::byte word[sizeof magic];
     std::memcpy(word, &magic, sizeof magic);
     oob_exchange(*oob, word, 0, deadline(), "the verbs ready word");
-    return std::make_unique<VerbsEndpoint>(api_, std::move(comm->connection_), peer, options_.tx_depth,
+    return std::make_unique<VerbsEndpoint>(api_, std::move(comm->connection_), peer, options_.tx_depth, options_.cq_mod,
                                            options_.counters_root);
   }
 

@@ -21,10 +21,14 @@ std::string format_p2p_line(const P2pRecord& r, BandwidthUnit unit) {
                   format_size(r.size_bytes).c_str(), r.iters, r.lat->min_us, r.lat->max_us, r.lat->typical_us,
                   r.lat->avg_us, r.lat->stdev_us, r.lat->p99_us, r.lat->p99_9_us);
   } else {
-    std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d %10.3f %s", r.round,
-                  r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail,
-                  std::string(key_of(r.op)).c_str(), format_size(r.size_bytes).c_str(), r.iters,
-                  in_unit(r.bw_gbps, unit), std::string(unit_name(unit)).c_str());
+    // perftest's order: BW peak, BW average, MsgRate (messages of both directions for bw_bidir).
+    char peak[32] = "-";
+    if (r.peak_bw_gbps) std::snprintf(peak, sizeof peak, "%.3f", in_unit(*r.peak_bw_gbps, unit));
+    const double mpps = r.size_bytes > 0 ? r.bw_gbps * 1e9 / static_cast<double>(r.size_bytes) / 1e6 : 0.0;
+    std::snprintf(text, sizeof text, "%5d  %s(%s) -> %s(%s)  rail %d  %-8s %6s x%-6d peak %s avg %.3f %s %.6f Mpps",
+                  r.round, r.src_host.c_str(), r.src_nic.c_str(), r.dst_host.c_str(), r.dst_nic.c_str(), r.rail,
+                  std::string(key_of(r.op)).c_str(), format_size(r.size_bytes).c_str(), r.iters, peak,
+                  in_unit(r.bw_gbps, unit), std::string(unit_name(unit)).c_str(), mpps);
   }
   return text;
 }

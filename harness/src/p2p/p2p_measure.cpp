@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "railcheck/core/error.h"
+#include "railcheck/p2p/stream_peak.h"
 
 namespace railcheck {
 namespace {
@@ -31,6 +32,30 @@ PairBuffers::PairBuffers(Endpoint& endpoint, std::size_t data_bytes)
 
 namespace {
 
+// Post and completion times of this side's operations, kept when a peak can be computed from them.
+class PeakClock {
+ public:
+  PeakClock(const Endpoint& endpoint, long operations, Clock::time_point start)
+      : on_(endpoint.completes_on_delivery() && operations > 0 && operations <= kPeakMaxOperations), start_(start) {
+    if (!on_) return;
+    times_.posted.reserve(static_cast<std::size_t>(operations));
+    times_.completed.reserve(static_cast<std::size_t>(operations));
+  }
+  void posted() {
+    if (on_) times_.posted.push_back(since_start());
+  }
+  void completed() {
+    if (on_) times_.completed.push_back(since_start());
+  }
+  std::optional<double> peak() const { return on_ ? peak_seconds_per_operation(times_) : std::nullopt; }
+
+ private:
+  double since_start() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  bool on_;
+  Clock::time_point start_;
+  OperationTimes times_;
+};
+
 std::string stall_message(const Endpoint& endpoint, const StreamPlan& plan, const std::string& progress) {
   return "no progress with peer " + endpoint.peer() + " for " + std::to_string(plan.stall_s) + " s: " + progress +
          " of " + std::to_string(plan.bytes) + " bytes";
@@ -42,6 +67,7 @@ StreamTiming two_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const St
   timing.start_unix_s = unix_now();
   const auto start = Clock::now();
   const long sends = plan.mine, recvs = plan.theirs;
+  PeakClock peak(endpoint, sends, start);
   std::deque<RequestId> sq, rq;
   long s_posted = 0, s_done = 0, r_posted = 0, r_done = 0;
   std::optional<RequestId> ack_send, ack_recv;
@@ -50,6 +76,7 @@ StreamTiming two_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const St
   for (;;) {
     while (s_posted < sends && static_cast<int>(sq.size()) < plan.depth) {
       sq.push_back(endpoint.isend(buffers.data(), 0, plan.bytes));
+      peak.posted();
       ++s_posted;
     }
     while (r_posted < recvs && static_cast<int>(rq.size()) < plan.depth) {
@@ -62,7 +89,7 @@ StreamTiming two_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const St
       ack_send = endpoint.isend(buffers.ctrl_out(), 0, 8);
     }
     bool progress = false;
-    while (!sq.empty() && endpoint.test(sq.front())) sq.pop_front(), ++s_done, progress = true;
+    while (!sq.empty() && endpoint.test(sq.front())) sq.pop_front(), peak.completed(), ++s_done, progress = true;
     while (!rq.empty() && endpoint.test(rq.front())) rq.pop_front(), ++r_done, progress = true;
     if (ack_send && !ack_send_done && endpoint.test(*ack_send)) ack_send_done = progress = true;
     if (ack_recv && !ack_recv_done && endpoint.test(*ack_recv)) ack_recv_done = progress = true;
@@ -79,6 +106,7 @@ StreamTiming two_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const St
   }
   timing.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   timing.end_unix_s = unix_now();
+  timing.peak_seconds_per_op = peak.peak();
   return timing;
 }
 
@@ -97,6 +125,7 @@ StreamTiming one_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const St
   const auto start = Clock::now();
   const auto heartbeat =
       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::min(1.0, plan.stall_s / 4.0)));
+  PeakClock peak(endpoint, plan.mine, start);
   std::deque<RequestId> ops;
   long posted = 0, completed = 0;
   std::optional<RequestId> word_out, word_in;  // the control message in flight each way
@@ -112,12 +141,14 @@ StreamTiming one_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const St
     while (posted < plan.mine && static_cast<int>(ops.size()) < plan.depth) {
       ops.push_back(plan.op == TransferOp::kWrite ? endpoint.iwrite(buffers.data(), 0, 0, plan.bytes)
                                                   : endpoint.iread(buffers.data(), 0, 0, plan.bytes));
+      peak.posted();
       ++posted;
     }
     if (!peer_done && !word_in) word_in = endpoint.irecv(buffers.ctrl_in(), 0, sizeof(std::int64_t));
     bool progress = false;
     while (!ops.empty() && endpoint.test(ops.front())) {
       ops.pop_front();
+      peak.completed();
       progress = true;
       if (++completed == plan.mine) my_end = Clock::now();
     }
@@ -167,6 +198,7 @@ StreamTiming one_sided_stream(Endpoint& endpoint, PairBuffers& buffers, const St
                                                                  : peer_end;
   timing.seconds = std::chrono::duration<double>(end - start).count();
   timing.end_unix_s = timing.start_unix_s + timing.seconds;
+  timing.peak_seconds_per_op = peak.peak();
   return timing;
 }
 

@@ -115,6 +115,11 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
     r.end_unix_s = t.end_unix_s;
     const double directions = (a_sends && b_sends) ? 2.0 : 1.0;
     r.bw_gbps = directions * static_cast<double>(count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
+    // perftest's peak: this side's own stream (a bidirectional sum would need the peer's, which it keeps).
+    if (t.peak_seconds_per_op && directions == 1.0) {
+      r.peak_bw_gbps = static_cast<double>(o.size_bytes) / *t.peak_seconds_per_op / 1e9;
+    }
+    r.cq_mod = cq_mod_of(o);
     if (before.known && after.known && after.source == before.source && after.sent >= before.sent &&
         after.retransmitted >= before.retransmitted && after.spurious >= before.spurious &&
         after.errors >= before.errors) {
@@ -149,6 +154,7 @@ std::unique_ptr<Transport> open_transport(const P2pOptions& o, double timeout_s,
   vopt.common.timeout_s = timeout_s;
   vopt.tx_depth = std::max(vopt.tx_depth, o.tx_depth + 2);  // + the control messages
   vopt.rx_depth = std::max(vopt.rx_depth, o.tx_depth + 2);
+  vopt.cq_mod = cq_mod_of(o).value_or(1);
   // One-sided transfers write into / read from the peer's window, perftest's buffer of -s bytes.
   if (transfer_of(o) != TransferOp::kSend) vopt.rdma_window_bytes = o.size_bytes;
   vopt.oob = TcpDeviceFilter{o.ifnames, o.subnet};  // the QP-number exchange goes over these interfaces

@@ -19,7 +19,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kP2pTestFields =
-    "name, p2p, op, size, lat_size, iters, lat_iters, duration_s, streams, tx_depth, bidirectional, within_node, "
+    "name, p2p, op, size, lat_size, iters, lat_iters, duration_s, streams, tx_depth, cq_mod, bidirectional, "
+    "within_node, "
     "ifname, "
     "subnet, sock_buf";
 constexpr const char* kTestFields =
@@ -191,6 +192,8 @@ class SuiteReader {
         o.streams = fields_.int_field(value, at, 1, 64);
       } else if (key == "tx_depth") {
         o.tx_depth = fields_.int_field(value, at, 1, 4096);
+      } else if (key == "cq_mod") {
+        o.cq_mod = fields_.int_field(value, at, 1, 4096);
       } else if (key == "bidirectional") {
         o.bidirectional = fields_.bool_field(value, at);
       } else if (key == "within_node") {
@@ -213,6 +216,11 @@ class SuiteReader {
       check_transfer(o, "op");
     } catch (const InputError& e) {
       fail(path + ".op", e.what());
+    }
+    try {
+      check_cq_mod(o, "cq_mod");
+    } catch (const InputError& e) {
+      fail(path + ".cq_mod", e.what());
     }
     return spec;
   }

@@ -86,7 +86,9 @@ nlohmann::json to_json(const P2pRecord& r) {
   if (r.ok && r.op != P2pOp::kLatency) {
     j["bw_gbps"] = r.bw_gbps;
     j["bw_gbits"] = r.bw_gbps * 8.0;
+    j["peak_bw_gbps"] = r.peak_bw_gbps ? nlohmann::json(*r.peak_bw_gbps) : nlohmann::json(nullptr);
   }
+  if (r.cq_mod) j["cq_mod"] = *r.cq_mod;
   j["loss"] = nullptr;
   if (r.ok && r.loss) {
     j["loss"] = {{"source", r.loss->source},     {"sent", r.loss->sent},     {"retransmitted", r.loss->retransmitted},
@@ -128,6 +130,8 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   r.start_unix_s = j.at("start_unix_s");
   r.end_unix_s = j.at("end_unix_s");
   if (!j.at("bw_gbps").is_null()) r.bw_gbps = j.at("bw_gbps");
+  if (j.contains("peak_bw_gbps") && !j.at("peak_bw_gbps").is_null()) r.peak_bw_gbps = j.at("peak_bw_gbps");
+  if (j.contains("cq_mod")) r.cq_mod = j.at("cq_mod").get<int>();
   if (j.contains("loss") && !j.at("loss").is_null()) {
     const auto& l = j.at("loss");
     r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted"), l.value("spurious", std::uint64_t{0}),

@@ -128,6 +128,10 @@ class Endpoint {
   /// `region`+`offset`. As iwrite otherwise.
   virtual RequestId iread(const MemoryRegion& region, std::size_t offset, std::uint64_t remote_offset,
                           std::size_t bytes);
+  /// Whether a send / write completing means the bytes reached the peer (verbs RC: acknowledged by its NIC),
+  /// not only that this side let go of them (TCP: copied into the kernel). Only then do completion times
+  /// measure the link, e.g. for perftest's peak bandwidth. The default: false.
+  virtual bool completes_on_delivery() const { return false; }
   /// Bytes of the window the peer advertised for iwrite / iread; 0 where there is none (TCP, or a verbs
   /// connection set up without one).
   virtual std::uint64_t remote_window_bytes() const { return 0; }

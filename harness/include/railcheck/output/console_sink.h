@@ -59,7 +59,8 @@ std::string format_collective_header(const CollectiveTestSpec& spec, int nranks)
 /// The table line for one size (either half may be missing; both missing: ""). No newline.
 std::string format_collective_line(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place,
                                    const RowDisplay& display = {});
-/// One p2p record, perftest-like columns. No newline.
+/// One p2p record, perftest-like: bandwidth as "peak P avg A <unit> M Mpps" (peak "-" where not measured),
+/// latency as t_min .. 99.9%. No newline.
 std::string format_p2p_line(const P2pRecord& record, BandwidthUnit unit);
 /// The first-pass link matrices of a p2p test, per rail: bandwidth (whichever bandwidth op was measured),
 /// and latency when it was measured.

@@ -2,6 +2,7 @@
 // Both sides of a pair call the same function with mirrored arguments; every wait has a stall deadline.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "railcheck/collectives/transport.h"
@@ -27,6 +28,9 @@ struct StreamTiming {
   double seconds = 0.0;
   double start_unix_s = 0.0;
   double end_unix_s = 0.0;
+  /// perftest's peak window over this side's own operations (stream_peak.h): only where a completion means
+  /// delivery (Endpoint::completes_on_delivery) and the side posted 1..kPeakMaxOperations of them.
+  std::optional<double> peak_seconds_per_op;
 };
 
 /// One bandwidth stream as one side of a pair sees it; the other side calls timed_stream with the mirror image.

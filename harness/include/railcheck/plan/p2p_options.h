@@ -32,6 +32,8 @@ struct P2pOptions {
   double duration_s = 0.0;                    ///< -D: seconds per bandwidth test instead of -n (0: use -n)
   int streams = 1;                            ///< -q: sockets (TCP) or QPs (verbs) per connection
   int tx_depth = 16;                          ///< -t: messages in flight per direction (verbs: per QP, as perftest)
+  std::optional<int> cq_mod;                  ///< -Q, --cq-mod: verbs write/read, one signalled completion in
+                                              ///< every N per QP; unset: cq_mod_of(*this)
   BandwidthUnit unit = BandwidthUnit::kGBps;  ///< --report_gbits, --report_mib: the console's unit
   bool bidirectional = false;                 ///< --bidirectional: both directions at once, one record (sum)
   bool within_node = false;                   ///< --within_node: also pair the rails inside each node
@@ -46,6 +48,11 @@ TransferOp transfer_of(const P2pOptions& options);
 /// Throws InputError naming `what` (the flag or suite field) when `options`' transfer is not available on its
 /// transport: TCP has send only.
 void check_transfer(const P2pOptions& options, std::string_view what);
+/// The completion moderation `options` measure with (perftest's -Q): verbs write and read only (SENDs are
+/// each signalled; TCP has no completions to moderate), the one named or perftest's 100, at most -t.
+std::optional<int> cq_mod_of(const P2pOptions& options);
+/// Throws InputError naming `what` when a cq_mod was given where cq_mod_of has none (TCP, or send).
+void check_cq_mod(const P2pOptions& options, std::string_view what);
 /// How many of -n and -t one connection carries: -q on verbs (perftest counts both per QP), 1 on TCP (whose
 /// sockets share each message).
 int per_connection_lanes(const P2pOptions& options);

@@ -62,13 +62,16 @@ struct P2pRecord {
                   ///< connection on TCP (whose sockets share each message); latency: ping-pongs
   int streams = 1;
   int tx_depth = 1;
+  std::optional<int> cq_mod;  ///< verbs write/read: one signalled completion in every cq_mod per QP (perftest -Q)
   bool ok = true;
   std::string error;          ///< when !ok: what failed, naming the peer
   double start_unix_s = 0.0;  ///< wall clock (system_clock) at the start and end of the timed part
   double end_unix_s = 0.0;
-  double bw_gbps = 0.0;             ///< bandwidth ops: GB/s (1e9 bytes/s); bidirectional: both directions summed
-  std::optional<LatencyStats> lat;  ///< latency op: one-way latency (round trip / 2)
-  std::optional<LossStats> loss;    ///< bandwidth ops where the transport counts retransmits (the sender's)
+  double bw_gbps = 0.0;                ///< bandwidth ops: GB/s (1e9 bytes/s); bidirectional: both directions summed
+  std::optional<double> peak_bw_gbps;  ///< perftest's BW peak (stream_peak.h), GB/s; one-way streams on a
+                                       ///< transport whose completions mean delivery (verbs) only
+  std::optional<LatencyStats> lat;     ///< latency op: one-way latency (round trip / 2)
+  std::optional<LossStats> loss;       ///< bandwidth ops where the transport counts retransmits (the sender's)
 };
 
 /// The record as results.json keeps it (results-schema: $defs/p2p_record); "kind": "p2p".

@@ -32,6 +32,9 @@ P2pCommand::P2pCommand(CLI::App& app) {
   sub->add_option("-q,--qp", o.streams, "parallel sockets (tcp) or QPs (verbs) per connection")->capture_default_str();
   sub->add_option("-t,--tx-depth", o.tx_depth, "messages in flight per direction (verbs: per QP, as perftest)")
       ->capture_default_str();
+  cq_mod_option_ = sub->add_option(
+      "-Q,--cq-mod,--cq_mod", cq_mod_,
+      "verbs write/read: one signalled completion in every N per QP (perftest's; default 100, at most -t)");
   CLI::Option* gbits = sub->add_flag("--report_gbits", report_gbits_, "console bandwidth in Gb/s (1e9 bits/s)");
   sub->add_flag("--report_mib", report_mib_, "console bandwidth in MiB/s (2^20 bytes/s), perftest's default unit")
       ->excludes(gbits);
@@ -59,6 +62,8 @@ void P2pCommand::finish() {
   };
   if (!transfer_.empty()) o.transfer = parse_transfer_op(transfer_, "--op");
   check_transfer(o, "--op");
+  if (cq_mod_option_->count() > 0) o.cq_mod = cq_mod_;
+  check_cq_mod(o, "--cq_mod");
   o.unit = report_gbits_ ? BandwidthUnit::kGbps : report_mib_ ? BandwidthUnit::kMiBps : BandwidthUnit::kGBps;
   o.size_bytes = size(size_, "-s");
   o.lat_size_bytes = size(lat_size_, "--lat_size");

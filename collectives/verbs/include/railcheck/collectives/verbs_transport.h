@@ -29,6 +29,9 @@ struct VerbsOptions {
   int gid_index = -1;                          ///< GID index (-x); -1: RoCE v2 IPv4-mapped GID if any, else 0
   int tx_depth = 128;                          ///< send queue depth per QP: sends/RDMA ops in flight (-t)
   int rx_depth = 512;                          ///< receive queue depth per QP: receives in flight (-r)
+  int cq_mod = 1;                              ///< RDMA write/read: one signalled request in every cq_mod per QP
+                                               ///< (-Q / --cq-mod; railcheck p2p: 100 as perftest); at most
+                                               ///< tx_depth (a larger one is lowered); 1: every one signalled
   QpSettings qp;                               ///< timeouts, retries, rd_atomic depths (-o/-O), hop limit
   std::size_t rdma_window_bytes = 0;           ///< host buffer each side registers and advertises for RDMA
                                                ///< write/read (perftest's -s buffer); 0: none
@@ -57,10 +60,15 @@ struct VerbsConnection;
 /// the n-th isend fills the n-th irecv; with several QPs message n goes on QP n mod q on both sides. test()
 /// polls the shared CQ (never blocks); wait_for_progress() returns at once (callers busy-poll, as perftest).
 /// A completion with an error status throws Error naming the peer and the status.
+/// RDMA writes and reads are moderated as perftest's --cq-mod: on each QP one request in every cq_mod is
+/// signalled, and its completion completes the unsignalled ones posted before it on that QP (RC completes a
+/// send queue in order). test() of an unsignalled request with no signalled one after it posts a zero-byte
+/// signalled request of the same opcode behind it, so the tail of a stream completes without the caller
+/// knowing which requests were signalled.
 class VerbsEndpoint final : public Endpoint {
  public:
   VerbsEndpoint(std::shared_ptr<VerbsApi> api, std::unique_ptr<VerbsConnection> connection, std::string peer,
-                int tx_depth, std::string counters_root = kRdmaSysfsRoot);
+                int tx_depth, int cq_mod = 1, std::string counters_root = kRdmaSysfsRoot);
   ~VerbsEndpoint() override;
 
   /// Host memory: ibv_reg_mr with local write and remote read/write access.
@@ -85,6 +93,8 @@ class VerbsEndpoint final : public Endpoint {
   /// Bytes of the peer's window (0 when it advertised none).
   std::uint64_t remote_window_bytes() const override;
   bool test(RequestId request) override;
+  /// True: an RC completion means the peer's HCA acknowledged the bytes.
+  bool completes_on_delivery() const override { return true; }
   void wait_for_progress(std::chrono::milliseconds) override {}
   std::string peer() const override { return peer_; }
   /// Source "ib_port_counters": the local port's counters (verbs_port_counters.h) as this side sends: sent =
@@ -94,8 +104,19 @@ class VerbsEndpoint final : public Endpoint {
   LossCounters loss_counters() const override;
 
  private:
+  /// A send-queue request until its completion (its own, or a later signalled one's on the same QP).
+  struct Posted {
+    RequestId id;
+    std::size_t qp;
+    ibv_wr_opcode opcode;
+    bool signalled;
+  };
   RequestId post_one_sided(ibv_wr_opcode opcode, const MemoryRegion& region, std::size_t offset,
                            std::uint64_t remote_offset, std::size_t bytes);
+  /// Posts `wr` on QP `q` (room checked, outstanding counted); `signalled` sets IBV_SEND_SIGNALED.
+  void post_on(std::size_t q, ibv_send_wr& wr, bool signalled);
+  /// A zero-byte signalled request of `opcode` on QP `q`, behind unsignalled ones nothing else would complete.
+  void post_flush(std::size_t q, ibv_wr_opcode opcode);
   std::size_t next_qp(std::uint64_t& counter);
   void poll();
 
@@ -103,11 +124,15 @@ class VerbsEndpoint final : public Endpoint {
   std::unique_ptr<VerbsConnection> connection_;
   std::string peer_;
   int tx_depth_;
+  int cq_mod_;
   std::string counters_root_;
   RequestId next_id_ = 1;
   std::uint64_t sends_ = 0, recvs_ = 0, one_sided_ = 0;
-  std::vector<int> send_outstanding_;                    // per QP
-  std::vector<std::pair<RequestId, std::size_t>> sent_;  // send-queue request -> QP, until completion
+  std::vector<int> send_outstanding_;      // per QP
+  std::vector<int> unsignalled_run_;       // per QP: unsignalled requests since its last signalled one
+  std::vector<RequestId> last_signalled_;  // per QP: the newest signalled request (0: none yet)
+  std::vector<Posted> sent_;               // in posting order, until completion
+  std::vector<RequestId> flushes_;         // zero-byte requests of post_flush: completed, never reported
   std::vector<RequestId> done_;
 };
 

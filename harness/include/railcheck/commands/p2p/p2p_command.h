@@ -25,6 +25,8 @@ class P2pCommand final : public Command {
   double timeout_s_ = 600.0;  ///< -T; 0: 30 s
   std::string size_ = "1M", lat_size_ = "8", sock_buf_ = "0", ifnames_, transfer_;
   bool report_gbits_ = false, report_mib_ = false;
+  int cq_mod_ = 0;
+  CLI::Option* cq_mod_option_ = nullptr;  // given or not: unset keeps cq_mod_of's default
 };
 
 CommandSpec p2p_command_spec();
