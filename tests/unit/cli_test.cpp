@@ -313,6 +313,31 @@ TEST(CommandLine, RunWithoutSuiteUsesEmbeddedQuickSuiteAndItsSettings) {
   EXPECT_EQ(cmd.common.timeout_s, 300.0);  // quick.json's timeout_s
 }
 
+// `railcheck soak`: the suite's "soak" object, its fields overridden by flags; without one, --duration is needed.
+TEST(CommandLine, SoakFlagsWinOverTheSuitesSoakAndADurationIsNeeded) {
+  const std::string burnin = test::source_path("suites/burnin.json").string();
+  const ParsedCommandLine preset_parsed = parse({"soak", burnin.c_str()});
+  const SuiteRunRequest& preset = request_of(preset_parsed);
+  ASSERT_TRUE(preset.suite.soak);
+  EXPECT_EQ(preset.suite.soak->duration_s, 4 * 3600.0);
+  EXPECT_EQ(preset.suite.soak->interval_s, 60.0);
+  const ParsedCommandLine shortened =
+      parse({"soak", burnin.c_str(), "--duration", "2m", "--interval", "10s", "--max-intervals", "5", "--fail-early"});
+  const SoakPlan& plan = *request_of(shortened).suite.soak;
+  EXPECT_EQ(plan.duration_s, 120.0);
+  EXPECT_EQ(plan.interval_s, 10.0);
+  EXPECT_EQ(plan.max_intervals, 5);
+  EXPECT_TRUE(plan.fail_early);
+  const ParsedCommandLine quick_parsed = parse({"soak", "--duration", "90s"});
+  const SuiteRunRequest& quick = request_of(quick_parsed);
+  EXPECT_EQ(quick.suite.name, "quick");
+  EXPECT_EQ(quick.suite.soak->duration_s, 90.0);
+  EXPECT_TRUE(contains(cli_error({"soak"}), "give --duration"));
+  EXPECT_TRUE(contains(cli_error({"soak", "--duration", "soon"}), "--duration 'soon' is not a duration"));
+  const ParsedCommandLine run = parse({"run"});
+  EXPECT_FALSE(request_of(run).suite.soak) << "run soaks only a suite with a soak object";
+}
+
 TEST(CommandLine, RunFlagsWinOverTheSuite) {
   const ParsedCommandLine parsed = parse({"run", "--backend", "mpi", "-T", "12"});
   const SuiteRunRequest& cmd = request_of(parsed);

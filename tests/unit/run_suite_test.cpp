@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -216,6 +217,48 @@ TEST(InProcessRun, ASizeThatCannotFitEndsEveryRankBeforeAnyRecord) {
 
 // Acceptance of the one sink interface: a new output format is one class and one registration line
 // (test::standard_sinks_and adds CaptureSink with SinkRegistry::add), and it hears everything a run says.
+// A soak of 4 intervals on 3 thread ranks: every collective and p2p record names its interval, each interval
+// has records of every test, the soak's end is noted, and the verdicts come once, at the end.
+TEST(InProcessSoak, EveryRecordNamesItsIntervalAndTheVerdictsComeOnceAtTheEnd) {
+  test::ScratchDir dir("soak");
+  auto captured = std::make_shared<Captured>();
+  CollectiveTestSpec spec = test::all_reduce_spec(64 * 1024, 3);
+  Suite suite = test::suite_of("soak-test", {spec});
+  P2pTestSpec p2p;
+  p2p.name = "p2p-loopback";
+  p2p.options.ifnames = {"lo"};
+  p2p.options.size_bytes = 16 * 1024;
+  p2p.options.iters = 5;
+  p2p.options.lat_iters = 0;
+  suite.p2p_tests.push_back(p2p);
+  suite.soak = SoakPlan{600.0, 0.01, 4, false};  // 4 intervals of one pass each
+  const test::SuiteRun run = test::run_suite_on_threads({"n0", "n1", "n2"}, test::request_for(suite, dir.path()),
+                                                        test::standard_sinks_and(captured));
+  test::expect_no_errors(run.outcomes);
+  EXPECT_EQ(run.exit_codes, std::vector<int>(3, 0));
+  std::map<int, std::set<std::string>> kinds_per_interval;
+  for (const auto& r : captured->records_of<CollectiveRecord>()) {
+    ASSERT_TRUE(r.interval) << "a collective record without its interval";
+    kinds_per_interval[*r.interval].insert("collective");
+  }
+  for (const auto& r : captured->records_of<P2pRecord>()) {
+    ASSERT_TRUE(r.interval) << "a p2p record without its interval";
+    kinds_per_interval[*r.interval].insert("p2p");
+  }
+  ASSERT_EQ(kinds_per_interval.size(), 4u);
+  for (const auto& [interval, kinds] : kinds_per_interval) {
+    EXPECT_EQ(kinds, (std::set<std::string>{"collective", "p2p"})) << "interval " << interval;
+  }
+  EXPECT_EQ(captured->verdicts.size(), 1u);
+  bool noted = false;
+  for (const auto& [level, text] : captured->notes) {
+    if (text.find("soak: 4 interval(s)") != std::string::npos &&
+        text.find("ended by its interval count") != std::string::npos)
+      noted = true;
+  }
+  EXPECT_TRUE(noted) << "the soak's end is noted";
+}
+
 TEST(InProcessRun, EveryRecordKindAndTheVerdictsReachASinkRegisteredInOneLine) {
   test::ScratchDir dir("every-kind");
   auto captured = std::make_shared<Captured>();

@@ -264,6 +264,36 @@ TEST(ParseSuite, P2pOpNamesTheTransferAndTcpRefusesWriteAndRead) {
   input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "op": "put"}]})", "tests[0].op");
 }
 
+TEST(ParseSuite, ASoakObjectTakesDurationsAsTextOrSecondsAndRefusesWhatCannotRun) {
+  const Suite suite = parse_suite(
+      R"({"schema_version": 1, "name": "t", "soak": {"duration": "4h", "interval": 90, "fail_early": true},
+          "tests": [{"collective": "all_reduce"}]})",
+      "s.json");
+  ASSERT_TRUE(suite.soak);
+  EXPECT_EQ(suite.soak->duration_s, 4 * 3600.0);
+  EXPECT_EQ(suite.soak->interval_s, 90.0);
+  EXPECT_TRUE(suite.soak->fail_early);
+  EXPECT_FALSE(
+      parse_suite(R"({"schema_version": 1, "name": "t", "tests": [{"collective": "all_reduce"}]})", "s.json").soak);
+  auto suite_with = [](const std::string& soak) {
+    return R"({"schema_version": 1, "name": "t", "soak": )" + soak + R"(, "tests": [{"collective": "all_reduce"}]})";
+  };
+  EXPECT_NE(input_error(suite_with(R"({"interval": "1m"})"), "soak.duration").find("missing"), std::string::npos);
+  EXPECT_NE(input_error(suite_with(R"({"duration": "4 hours"})"), "soak.duration").find("\"4h\""), std::string::npos);
+  EXPECT_NE(input_error(suite_with(R"({"duration": "1m", "interval": "2m"})"), "soak").find("at most the duration"),
+            std::string::npos);
+  EXPECT_NE(input_error(suite_with(R"({"duration": 0})"), "soak").find("above 0"), std::string::npos);
+  input_error(suite_with(R"({"duration": "1h", "every": 3})"), "soak.every");
+}
+
+TEST(ParseDuration, SecondsMinutesHoursOrAPlainNumber) {
+  EXPECT_EQ(parse_duration("90"), 90.0);
+  EXPECT_EQ(parse_duration("90s"), 90.0);
+  EXPECT_EQ(parse_duration("15m"), 900.0);
+  EXPECT_EQ(parse_duration("1.5h"), 5400.0);
+  for (const char* bad : {"", "h", "-5m", "4 hours", "1e3", "5d", "nan"}) EXPECT_FALSE(parse_duration(bad)) << bad;
+}
+
 TEST(ParseSuite, P2pCqModIsForVerbsWriteAndReadOnly) {
   const Suite suite = parse_suite(
       R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "cq_mod": 8, "tx_depth": 64}]})", "s.json");

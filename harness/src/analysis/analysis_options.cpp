@@ -78,6 +78,15 @@ FieldMap baseline_fields(BaselineOptions& o) {
 
 FieldMap inventory_fields(InventoryOptions& o) { return {{"expect_gpus", count(o.expect_gpus, 0)}}; }
 
+FieldMap soak_fields(SoakOptions& o) {
+  return {{"warmup_intervals", count(o.warmup_intervals, 0)},
+          {"window_intervals", count(o.window_intervals, 1)},
+          {"drift", fraction(o.drift)},
+          {"dip", fraction(o.dip)},
+          {"fabric_share", positive(o.fabric_share)},
+          {"noise_spreads", non_negative(o.noise_spreads)}};
+}
+
 FieldMap bisection_fields(BisectionOptions& o) {
   return {{"slow_tolerance", fraction(o.slow_tolerance)},
           {"min_group_nodes", count(o.min_group_nodes, 1)},
@@ -125,7 +134,7 @@ void check_order(const OutlierOptions& o, const std::string& path, const JsonFie
 AnalysisOptions parse_analysis_options(const json& object, const std::string& source, const std::string& path,
                                        AnalysisOptions options) {
   const JsonFields f(source);
-  if (!object.is_object()) f.fail(path, "expected an object with inventory, fleet, pairs, baseline or bisection");
+  if (!object.is_object()) f.fail(path, "expected an object with inventory, fleet, pairs, baseline, bisection or soak");
   for (const auto& [key, value] : object.items()) {
     const std::string at = JsonFields::join(path, key);
     if (key == "inventory") {
@@ -145,8 +154,12 @@ AnalysisOptions parse_analysis_options(const json& object, const std::string& so
       }
     } else if (key == "bisection") {
       read_fields(value, at, f, bisection_fields(options.bisection));
+    } else if (key == "soak") {
+      read_fields(value, at, f, soak_fields(options.soak));
+      if (options.soak.drift <= 0.0 || options.soak.dip <= 0.0) f.fail(at, "drift and dip must be above 0");
+      if (options.soak.fabric_share > 1.0) f.fail(at + ".fabric_share", "must be at most 1");
     } else {
-      f.fail(at, "unknown field; known fields: inventory, fleet, pairs, baseline, bisection");
+      f.fail(at, "unknown field; known fields: inventory, fleet, pairs, baseline, bisection, soak");
     }
   }
   return options;
@@ -160,7 +173,8 @@ json to_json(const AnalysisOptions& options) {
           {"fleet", write_fields(outlier_fields(copy.fleet))},
           {"pairs", pairs},
           {"baseline", write_fields(baseline_fields(copy.baseline))},
-          {"bisection", write_fields(bisection_fields(copy.bisection))}};
+          {"bisection", write_fields(bisection_fields(copy.bisection))},
+          {"soak", write_fields(soak_fields(copy.soak))}};
 }
 
 }  // namespace railcheck::analysis

@@ -7,6 +7,7 @@
 #include "railcheck/analysis/bisection_findings.h"
 #include "railcheck/analysis/fleet_outliers.h"
 #include "railcheck/analysis/inventory.h"
+#include "railcheck/analysis/soak_drift.h"
 #include "railcheck/record/record_kinds.h"
 
 namespace railcheck::analysis {
@@ -111,9 +112,15 @@ void explain_links_by_failing_nics(std::vector<Finding>& findings) {
   }
 }
 
-std::vector<Finding> sample_findings(const Samples& samples, const AnalysisOptions& options, const Baseline* baseline,
-                                     std::vector<Finding> extra) {
+std::vector<Finding> sample_findings(const Samples& all_samples, const AnalysisOptions& options,
+                                     const Baseline* baseline, std::vector<Finding> extra) {
   std::vector<Finding> findings = std::move(extra);
+  Samples samples = all_samples;
+  const Samples soak = take_soak_samples(samples);  // judged over time, not as one pass
+  if (!soak.links.empty() || !soak.groups.empty()) {
+    const std::vector<Finding> drift = soak_findings(soak, options.soak);
+    findings.insert(findings.end(), drift.begin(), drift.end());
+  }
   const std::vector<LinkSample> first = first_pass_links(samples);
   if (!first.empty()) {
     const PairMatrixResult matrix = analyze_pair_matrix(first, options.pairs);

@@ -1,5 +1,6 @@
 #include "railcheck/analysis/samples.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -20,8 +21,19 @@ double measured_number(const FieldReader& r, const json& value, const std::strin
   return value.get<double>();
 }
 
+// A soak's interval and the measurement's start, where the record has them.
+template <typename Sample>
+void read_when(const FieldReader& r, Sample& s) {
+  if (r.has("interval")) {
+    s.interval = r.integer("interval");
+    if (s.interval < 0) r.fail("interval", "must be >= 0");
+  }
+  if (r.has("start_unix_s")) s.start_unix_s = r.number("start_unix_s");
+}
+
 void add_p2p(const FieldReader& r, Samples& out) {
   LinkSample s;
+  read_when(r, s);
   s.test = r.optional_string("test", "");
   s.host_a = r.string("src_host");
   s.nic_a = r.string("src_nic");
@@ -73,6 +85,7 @@ void add_collective(const FieldReader& r, Samples& out) {
   if (r.string("status") != "ok") return;  // skipped: nothing measured; wrong: judged by the check, not speed
   if (r.has("count") && r.integer("count") == 0) return;  // 0 elements per rank: timed as nccl-tests, nothing moved
   GroupSample g;
+  read_when(r, g);
   g.group = r.string("group");
   g.nranks = r.integer("nranks");
   g.size_bytes = r.size("size_bytes");
@@ -124,6 +137,18 @@ Samples samples_from_records(const json& records) {
     // Bisection records are read by bisection_findings().
   }
   return out;
+}
+
+Samples take_soak_samples(Samples& samples) {
+  Samples soak;
+  auto move_out = [](auto& from, auto& to) {
+    auto keep = std::stable_partition(from.begin(), from.end(), [](const auto& s) { return s.interval < 0; });
+    to.assign(std::make_move_iterator(keep), std::make_move_iterator(from.end()));
+    from.erase(keep, from.end());
+  };
+  move_out(samples.links, soak.links);
+  move_out(samples.groups, soak.groups);
+  return soak;
 }
 
 }  // namespace railcheck::analysis

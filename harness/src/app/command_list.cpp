@@ -13,9 +13,9 @@ namespace railcheck {
 
 std::vector<CommandSpec> all_commands() {
   std::vector<CommandSpec> commands = {
-      run_command_spec(),       p2p_command_spec(),        analyze_command_spec(),
-      topo_command_spec(),      check_node_command_spec(), baseline_command_spec(),
-      gpu_check_command_spec(), simulate_command_spec(),   version_command_spec(),
+      run_command_spec(),      soak_command_spec(),       p2p_command_spec(),      analyze_command_spec(),
+      topo_command_spec(),     check_node_command_spec(), baseline_command_spec(), gpu_check_command_spec(),
+      simulate_command_spec(), version_command_spec(),
   };
   for (CommandSpec& sweep : sweep_command_specs()) commands.push_back(std::move(sweep));  // one per collective
   return commands;

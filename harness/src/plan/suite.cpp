@@ -267,6 +267,8 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
       suite.profile = reader.string_field(value, key);
     } else if (key == "analysis") {
       suite.analysis = analysis::parse_analysis_options(value, source, "analysis");
+    } else if (key == "soak") {
+      suite.soak = parse_soak_plan(value, JsonFields(source), "soak");
     } else if (key == "defaults") {
       reader.apply_test_fields(value, "defaults", defaults);
       if (value.contains("collective") || value.contains("name")) {
@@ -275,7 +277,7 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
     } else {
       reader.fail(key,
                   "unknown field; known top-level fields: schema_version, name, description, backend, "
-                  "timeout_s, profile, analysis, defaults, tests");
+                  "timeout_s, profile, analysis, soak, defaults, tests");
     }
   }
 

@@ -60,6 +60,7 @@ nlohmann::json to_json(const CollectiveRecord& r) {
   if (r.status == RecordStatus::kSkipped) j["skip_reason"] = r.skip_reason;
   if (!r.timing_warning.empty()) j["timing_warning"] = r.timing_warning;
   if (r.cpu_time_us) j["cpu_time_us"] = *r.cpu_time_us;
+  if (r.interval) j["interval"] = *r.interval;
   nlohmann::json ranks = nlohmann::json::array();
   for (const RankResult& rank : r.ranks) {
     nlohmann::json entry = {{"rank", rank.rank},

@@ -60,6 +60,7 @@ nlohmann::json to_json(const GpuCheckRecord& r) {
                       {"end_unix_s", r.end_unix_s}};
   if (r.status == GpuCheckStatus::kSkipped) j["skip_reason"] = r.skip_reason;
   if (r.status == GpuCheckStatus::kError) j["error"] = r.error;
+  if (r.interval) j["interval"] = *r.interval;
   return j;
 }
 

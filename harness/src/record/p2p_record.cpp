@@ -89,6 +89,7 @@ nlohmann::json to_json(const P2pRecord& r) {
     j["peak_bw_gbps"] = r.peak_bw_gbps ? nlohmann::json(*r.peak_bw_gbps) : nlohmann::json(nullptr);
   }
   if (r.cq_mod) j["cq_mod"] = *r.cq_mod;
+  if (r.interval) j["interval"] = *r.interval;
   j["loss"] = nullptr;
   if (r.ok && r.loss) {
     j["loss"] = {{"source", r.loss->source},     {"sent", r.loss->sent},     {"retransmitted", r.loss->retransmitted},
@@ -132,6 +133,7 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   if (!j.at("bw_gbps").is_null()) r.bw_gbps = j.at("bw_gbps");
   if (j.contains("peak_bw_gbps") && !j.at("peak_bw_gbps").is_null()) r.peak_bw_gbps = j.at("peak_bw_gbps");
   if (j.contains("cq_mod")) r.cq_mod = j.at("cq_mod").get<int>();
+  if (j.contains("interval")) r.interval = j.at("interval").get<int>();
   if (j.contains("loss") && !j.at("loss").is_null()) {
     const auto& l = j.at("loss");
     r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted"), l.value("spurious", std::uint64_t{0}),

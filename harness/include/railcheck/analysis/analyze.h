@@ -28,7 +28,8 @@ std::vector<RetestPair> plan_second_pass(const Samples& samples, const AnalysisO
 /// check a cable and drain the node for the same slowness. Links with healthy ends are left as they are.
 void explain_links_by_failing_nics(std::vector<Finding>& findings);
 
-/// The pipeline on samples: pair-matrix findings (confirmed by the re-test samples when there are any),
+/// The pipeline on samples: a soak's samples (interval >= 0) judged over time (soak_drift.h), the others:
+/// pair-matrix findings (confirmed by the re-test samples when there are any),
 /// fleet outliers of unit samples, baseline comparison when `baseline` is given, then
 /// explain_links_by_failing_nics(). analyze_records() runs it on a results document's samples; the
 /// simulator runs it on modelled samples, so both judge with the same code.

@@ -35,9 +35,11 @@ struct LinkSample {
   int round = 0;   ///< planner round the pair ran in
   bool ok = true;  ///< false: the transfer failed (value meaningless); counts as slow
   std::string error;
-  bool retest = false;       ///< measured in the second pass (re-test of a suspect), not the first
-  bool directional = false;  ///< host_a -> host_b is the only way it measured (one-way bandwidth, loss):
-                             ///< judged per direction, never pooled with host_b -> host_a
+  bool retest = false;        ///< measured in the second pass (re-test of a suspect), not the first
+  bool directional = false;   ///< host_a -> host_b is the only way it measured (one-way bandwidth, loss):
+                              ///< judged per direction, never pooled with host_b -> host_a
+  int interval = -1;          ///< the soak interval it was measured in; -1 outside a soak
+  double start_unix_s = 0.0;  ///< when it was measured (0: not recorded)
 };
 
 /// One value of a whole group (a collective's busbw over a communicator): baselines and bisection use it.
@@ -49,6 +51,8 @@ struct GroupSample {
   std::size_t size_bytes = 0;
   double value = 0.0;
   bool higher_is_better = true;
+  int interval = -1;          ///< the soak interval it was measured in; -1 outside a soak
+  double start_unix_s = 0.0;  ///< when it was measured (0: not recorded)
 };
 
 struct Samples {
@@ -62,7 +66,12 @@ struct Samples {
 /// ("p2p.bw retrans_rate", from "loss") as LinkSamples (within-node pairs too; "phase": "retest" marks re-tests);
 /// collectives' busbw as GroupSamples; single-GPU checks (gpu_check records) as UnitSamples of their GPU
 /// ("gpu.hbm_copy bw_gbps", "gpu.gemm.bf16 tflops"), judged against the fleet's GPUs. Skipped and failed
-/// records give nothing. Throws std::invalid_argument naming the record index and field when a record is malformed.
+/// records give nothing. A soak's records (with "interval") give samples with their interval and start time.
+/// Throws std::invalid_argument naming the record index and field when a record is malformed.
 Samples samples_from_records(const nlohmann::json& records);
+
+/// Moves the samples of a soak's intervals (interval >= 0) out of `samples` into the result: they are judged
+/// over time (soak_drift.h), not pooled with each other as one pass.
+Samples take_soak_samples(Samples& samples);
 
 }  // namespace railcheck::analysis

@@ -64,12 +64,26 @@ struct InventoryOptions {
   int expect_gpus = 0;  ///< GPUs each host must show (--expect-gpus); fewer fails the node. 0: not checked
 };
 
+/// A soak's parts over its intervals (soak_drift.h): each part's reference is the median of its first
+/// window_intervals intervals after warmup_intervals; the median of its last window_intervals is compared to it.
+struct SoakOptions {
+  int warmup_intervals = 1;    ///< intervals left out of the reference (clocks, caches and links settling)
+  int window_intervals = 3;    ///< K: intervals in the reference and in the window judged against it
+  double drift = 0.05;         ///< the last K's median below the reference by more than this share -> fail
+  double dip = 0.20;           ///< a single interval below the reference by more than this share -> warn
+  double fabric_share = 0.5;   ///< more than this share of one metric's parts low in one interval: the fabric
+                               ///< (or the whole job) slowed, and no part is blamed for that interval
+  double noise_spreads = 3.0;  ///< a noisy metric needs a larger drop: drift and dip are at least this many
+                               ///< times its noise (the robust spread of its steps from interval to interval)
+};
+
 struct AnalysisOptions {
   InventoryOptions inventory;
   OutlierOptions fleet;
   PairMatrixOptions pairs;
   BaselineOptions baseline;
   BisectionOptions bisection;
+  SoakOptions soak;
 };
 
 }  // namespace railcheck::analysis

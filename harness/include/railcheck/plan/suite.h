@@ -9,6 +9,7 @@
 
 #include "railcheck/analysis/thresholds.h"
 #include "railcheck/plan/p2p_options.h"
+#include "railcheck/plan/soak_plan.h"
 #include "railcheck/plan/test_spec.h"
 
 namespace railcheck {
@@ -32,6 +33,7 @@ struct Suite {
   std::vector<P2pTestSpec> p2p_tests;  ///< run after the collectives, in file order
   std::string profile;                 ///< hardware profile a baseline must match; empty: any
   analysis::AnalysisOptions analysis;  ///< thresholds the verdicts use ("analysis" object)
+  std::optional<SoakPlan> soak;        ///< "soak": run the tests in intervals for a duration (burn-in)
 };
 
 /// Parses suite JSON. Throws InputError "<source>: <field path>: <problem>; <fix>" (one line) on any problem,

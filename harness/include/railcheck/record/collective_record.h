@@ -65,9 +65,10 @@ struct CollectiveRecord {
   double busbw_gbps = 0.0;
   std::int64_t wrong_elements = -1;  ///< total over ranks; -1 when not checked
   std::vector<RankResult> ranks;
-  double start_unix_s = 0.0;   ///< rank 0's wall clock when the timed loop began (0 for a skipped record)
-  double end_unix_s = 0.0;     ///< rank 0's wall clock when every rank's numbers had arrived
-  std::string timing_warning;  ///< why the timings may include more than the calls ("" clean), any rank's
+  double start_unix_s = 0.0;    ///< rank 0's wall clock when the timed loop began (0 for a skipped record)
+  double end_unix_s = 0.0;      ///< rank 0's wall clock when every rank's numbers had arrived
+  std::string timing_warning;   ///< why the timings may include more than the calls ("" clean), any rank's
+  std::optional<int> interval;  ///< a soak's interval (0-based) it was measured in; unset outside a soak
 };
 
 nlohmann::json to_json(const CollectiveRecord& record);

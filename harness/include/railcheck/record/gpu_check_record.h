@@ -47,6 +47,7 @@ struct GpuCheckRecord {
   std::string error;          ///< kError
   double start_unix_s = 0.0;  ///< wall clock around the check (unix_now_s)
   double end_unix_s = 0.0;
+  std::optional<int> interval;  ///< a soak's interval (0-based) it was measured in; unset outside a soak
 };
 
 /// The record as results.json keeps it; "kind": "gpu_check", absent values as null.

@@ -72,6 +72,7 @@ struct P2pRecord {
                                        ///< transport whose completions mean delivery (verbs) only
   std::optional<LatencyStats> lat;     ///< latency op: one-way latency (round trip / 2)
   std::optional<LossStats> loss;       ///< bandwidth ops where the transport counts retransmits (the sender's)
+  std::optional<int> interval;         ///< a soak's interval (0-based) it was measured in; unset outside a soak
 };
 
 /// The record as results.json keeps it (results-schema: $defs/p2p_record); "kind": "p2p".

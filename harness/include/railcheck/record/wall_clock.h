@@ -14,17 +14,23 @@ inline double unix_now_s() {
 
 enum class TimeZone { kUtc, kLocal };
 
-/// Now through strftime's `format` (at most 63 characters of output), in UTC or the local zone.
-inline std::string format_time_now(const char* format, TimeZone zone) {
-  const std::time_t now = std::time(nullptr);
+/// `unix_s` (seconds since 1970) through strftime's `format` (at most 63 characters of output), in UTC or the
+/// local zone.
+inline std::string format_unix_time(double unix_s, const char* format, TimeZone zone) {
+  const auto when = static_cast<std::time_t>(unix_s);
   std::tm parts{};
   if (zone == TimeZone::kUtc) {
-    gmtime_r(&now, &parts);
+    gmtime_r(&when, &parts);
   } else {
-    localtime_r(&now, &parts);
+    localtime_r(&when, &parts);
   }
   char text[64];
   return std::string(text, std::strftime(text, sizeof text, format, &parts));
+}
+
+/// Now through strftime's `format`, as format_unix_time.
+inline std::string format_time_now(const char* format, TimeZone zone) {
+  return format_unix_time(static_cast<double>(std::time(nullptr)), format, zone);
 }
 
 }  // namespace railcheck

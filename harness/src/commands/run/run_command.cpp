@@ -64,11 +64,21 @@ void finish_common_options(const CLI::App& app, CommonOptions& common) {
   common.timeout_given = app.count("--timeout") > 0;
 }
 
-// `railcheck run [suite]`: the suite file's settings unless a flag says otherwise.
+// `railcheck run [suite]`: the suite file's settings unless a flag says otherwise. `railcheck soak [suite]`: the
+// same, as a soak (the suite's "soak" object, or --duration).
 class SuiteCommand final : public RunCommand {
  public:
-  explicit SuiteCommand(CLI::App& sub) : sub_(sub) {
+  SuiteCommand(CLI::App& sub, bool soak) : sub_(sub), soak_(soak) {
     sub.add_option("suite", suite_path_, "suite JSON file, e.g. suites/quick.json");
+    if (soak) {
+      sub.add_option("--duration", duration_, "how long to soak: 4h, 30m, 90s (the suite's soak.duration otherwise)");
+      sub.add_option("--interval", interval_,
+                     "an interval repeats the tests until this long has passed (default 60s; drift is judged per "
+                     "interval)");
+      sub.add_option("--max-intervals", max_intervals_, "stop after this many intervals too")
+          ->check(CLI::NonNegativeNumber);
+      sub.add_flag("--fail-early", fail_early_, "stop after the first interval whose records fail a part");
+    }
     sub.add_option("--baseline", request_.common.baseline_path, "judge the run against this baseline file too");
     sub.add_option("--profile", request_.common.profile,
                    "hardware profile of this cluster: a name (a baseline must match it) or a profile file such as "
@@ -91,11 +101,35 @@ class SuiteCommand final : public RunCommand {
       if (profile.gpus.count) request_.suite.analysis.inventory.expect_gpus = *profile.gpus.count;
     }
     if (common.expect_gpus >= 0) request_.suite.analysis.inventory.expect_gpus = common.expect_gpus;
+    if (soak_) finish_soak();
   }
 
  private:
+  void finish_soak() {
+    SoakPlan plan = request_.suite.soak.value_or(SoakPlan{});
+    auto seconds = [](const std::string& text, const char* flag) {
+      if (auto value = parse_duration(text)) return *value;
+      throw InputError(std::string(flag) + " '" + text + "' is not a duration; give one such as 4h, 30m or 90s");
+    };
+    if (!duration_.empty()) plan.duration_s = seconds(duration_, "--duration");
+    if (!interval_.empty()) plan.interval_s = seconds(interval_, "--interval");
+    if (sub_.count("--max-intervals") > 0) plan.max_intervals = max_intervals_;
+    if (fail_early_) plan.fail_early = true;
+    if (!request_.suite.soak && duration_.empty()) {
+      throw InputError("railcheck soak: " + request_.suite.source +
+                       " has no \"soak\" object; give --duration (e.g. --duration 4h) or a suite with one, such as "
+                       "suites/burnin.json");
+    }
+    if (auto problem = soak_plan_problem(plan)) throw InputError("railcheck soak: " + *problem);
+    request_.suite.soak = plan;
+  }
+
   CLI::App& sub_;
+  bool soak_;
   std::string suite_path_;
+  std::string duration_, interval_;
+  int max_intervals_ = 0;
+  bool fail_early_ = false;
 };
 
 // Raw flag text for one sweep, converted and validated in finish().
@@ -320,8 +354,16 @@ int RunCommand::run(const CommandEnv& env) {
 
 CommandSpec run_command_spec() {
   return {"run", {}, "run a suite file (default: the embedded quick suite)", [](CLI::App& sub) {
-            return std::make_unique<SuiteCommand>(sub);
+            return std::make_unique<SuiteCommand>(sub, false);
           }};
+}
+
+CommandSpec soak_command_spec() {
+  return {"soak",
+          {},
+          "burn-in: run a suite's tests again and again in intervals for a duration, judging drift and dips "
+          "(e.g. railcheck soak suites/burnin.json --duration 4h)",
+          [](CLI::App& sub) { return std::make_unique<SuiteCommand>(sub, true); }};
 }
 
 std::vector<CommandSpec> sweep_command_specs() {

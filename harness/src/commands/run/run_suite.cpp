@@ -8,6 +8,7 @@
 
 #include "railcheck/analysis/baseline.h"
 #include "railcheck/core/error.h"
+#include "railcheck/output/interval_stamp.h"
 #include "railcheck/output/output_dir.h"
 #include "railcheck/output/summary_sink.h"
 #include "railcheck/p2p/p2p_suite_test.h"
@@ -18,6 +19,7 @@
 #include "railcheck/run/memory_guard.h"
 #include "railcheck/run/progress_display.h"
 #include "railcheck/run/runner.h"
+#include "railcheck/run/soak_loop.h"
 #include "railcheck/run/watchdog.h"
 #include "railcheck/topology/local_discovery.h"
 
@@ -152,24 +154,51 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
     const BufferBudget budget = agreed_buffer_budget(bootstrap, *collective);
     for (const CollectiveTestSpec& spec : suite.tests) require_buffers_fit(spec, collective->size(), budget);
   }
-  const RunContext context{bootstrap, *collective, steps, outputs};
+  // Records pass through the stamp, which in a soak names each record's interval.
+  IntervalStamp stamped(outputs);
+  const RunContext context{bootstrap, *collective, steps, stamped};
   Runner runner(context, common.runner);
-  for (std::size_t t = 0; t < suite.tests.size(); ++t) {
-    runner.run(suite.tests[t]);
-    if (prepared.bisect[t]) {
-      run_collective_bisection(suite.tests[t], *prepared.bisect[t], suite.analysis.bisection, context);
-    }
-  }
   const double p2p_timeout_s = common.timeout_s > 0 ? std::min(common.timeout_s, 60.0) : 30.0;
-  for (const P2pTestSpec& spec : suite.p2p_tests) {
-    run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, outputs);
+  auto one_pass = [&] {
+    for (std::size_t t = 0; t < suite.tests.size(); ++t) {
+      runner.run(suite.tests[t]);
+      if (prepared.bisect[t]) {
+        run_collective_bisection(suite.tests[t], *prepared.bisect[t], suite.analysis.bisection, context);
+      }
+    }
+    for (const P2pTestSpec& spec : suite.p2p_tests) {
+      run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, stamped);
+    }
+  };
+  const analysis::Baseline* baseline = prepared.baseline ? &*prepared.baseline : nullptr;
+  const JudgeInputs judge_inputs{suite.analysis, baseline, common.baseline_path, common.profile};
+  if (suite.soak) {
+    SoakHooks hooks;
+    hooks.pass = one_pass;
+    hooks.failed_so_far = [&] {
+      OutputSink quiet;  // judged to decide, not reported: the verdicts come once, at the end
+      return judge_run(dir / "results.jsonl", judge_inputs, quiet) != kExitHealthy;
+    };
+    const SoakOutcome soak = run_soak(*suite.soak, bootstrap, stamped, hooks, outputs);
+    if (root) {
+      outputs.note(NoteLevel::kInfo, "soak: " + describe(soak));
+      const analysis::SoakOptions& judged = suite.analysis.soak;
+      const int needed = judged.warmup_intervals + judged.window_intervals + 1;
+      if (soak.intervals < needed) {
+        outputs.note(NoteLevel::kWarning, "soak: drift and dips not judged: " + std::to_string(soak.intervals) +
+                                              " interval(s), they need " + std::to_string(needed) +
+                                              " (analysis.soak: warm-up " + std::to_string(judged.warmup_intervals) +
+                                              " + reference " + std::to_string(judged.window_intervals) +
+                                              " + 1); soak longer or give a shorter --interval");
+      }
+    }
+  } else {
+    one_pass();
   }
 
   int exit_code = kExitHealthy;
   if (root) {
-    const analysis::Baseline* baseline = prepared.baseline ? &*prepared.baseline : nullptr;
-    const int verdict_code =
-        judge_run(dir / "results.jsonl", {suite.analysis, baseline, common.baseline_path, common.profile}, outputs);
+    const int verdict_code = judge_run(dir / "results.jsonl", judge_inputs, outputs);
     RunSummary totals = summary->summary();
     totals.exit_code = std::max(totals.exit_code, verdict_code);
     manifest.end_time = utc_now_iso8601();

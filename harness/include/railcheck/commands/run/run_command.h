@@ -23,6 +23,8 @@ class RunCommand : public Command {
 
 /// `railcheck run`.
 CommandSpec run_command_spec();
+/// `railcheck soak`: run's options plus --duration, --interval, --max-intervals, --fail-early.
+CommandSpec soak_command_spec();
 /// One sweep command per collective (all_reduce: "allreduce", aliases "all_reduce", "all_reduce_perf").
 std::vector<CommandSpec> sweep_command_specs();
 

@@ -1,0 +1,76 @@
+#include "railcheck/run/soak_loop.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+
+#include "railcheck/runtime/stop_signals.h"
+
+namespace railcheck {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string signal_name(int signal) {
+  if (signal == SIGTERM) return "SIGTERM";
+  if (signal == SIGINT) return "SIGINT";
+  return "signal " + std::to_string(signal);
+}
+
+std::string clock_text(double seconds) {
+  const long s = static_cast<long>(seconds);
+  char text[32];
+  std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  return text;
+}
+
+}  // namespace
+
+SoakOutcome run_soak(const SoakPlan& plan, const Bootstrap& bootstrap, IntervalStamp& stamp, const SoakHooks& hooks,
+                     OutputSink& outputs) {
+  const StopSignals signals;
+  const auto start = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  const bool root = bootstrap.rank() == 0;
+  SoakOutcome outcome;
+  auto finish = [&](std::string why) {
+    outcome.ended_by = std::move(why);
+    outcome.seconds = elapsed();
+    return outcome;
+  };
+  for (int interval = 0;; ++interval) {
+    if (plan.max_intervals > 0 && interval >= plan.max_intervals) return finish("max_intervals");
+    stamp.set_interval(interval);
+    outcome.intervals = interval + 1;
+    const double interval_start = elapsed();
+    if (root) {
+      outputs.note(NoteLevel::kInfo, "soak interval " + std::to_string(interval) + " at " + clock_text(interval_start) +
+                                         " of " + clock_text(plan.duration_s));
+    }
+    for (;;) {
+      hooks.pass();
+      ++outcome.passes;
+      // Agreed at the end of each pass, in this order: a stop signal, the duration, the interval.
+      if (const int signal = bootstrap.max_over_ranks(signals.requested())) return finish(signal_name(signal));
+      if (bootstrap.max_over_ranks(elapsed() >= plan.duration_s ? 1 : 0) > 0) return finish("duration");
+      if (bootstrap.max_over_ranks(elapsed() - interval_start >= plan.interval_s ? 1 : 0) > 0) break;
+    }
+    if (plan.fail_early) {
+      const bool failed = root && hooks.failed_so_far && hooks.failed_so_far();
+      if (bootstrap.max_over_ranks(failed ? 1 : 0) > 0) return finish("fail_early");
+    }
+  }
+}
+
+std::string describe(const SoakOutcome& outcome) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.0f", outcome.seconds);
+  const std::string why = outcome.ended_by == "duration"        ? "its duration"
+                          : outcome.ended_by == "max_intervals" ? "its interval count"
+                          : outcome.ended_by == "fail_early"    ? "fail-early (a part failed)"
+                                                                : outcome.ended_by;
+  return std::to_string(outcome.intervals) + " interval(s) (" + std::to_string(outcome.passes) + " pass(es)) in " +
+         seconds + " s, ended by " + why;
+}
+
+}  // namespace railcheck
