@@ -99,7 +99,9 @@ TEST(SoakDrift, AReceiveSideDriftIsNamedAsReceiving) {
 // A healthy soak (a +-3 % wobble) names nothing, however many intervals, and so does one fabric-wide slow
 // interval (every pair at half speed: the fabric or the job, not a part).
 TEST(SoakDrift, AHealthySoakAndAFabricWideSlowIntervalNameNothing) {
-  EXPECT_TRUE(not_passing(soak_findings(soak_of(4, 30), SoakOptions{})).empty());
+  const auto healthy = soak_findings(soak_of(4, 30), SoakOptions{});
+  EXPECT_TRUE(not_passing(healthy).empty());
+  EXPECT_EQ(healthy.size(), 8u) << "each of the 4 NICs passes sending and receiving: followed and steady";
   const Samples slow_fabric = soak_of(4, 10, [](int a, int b, int i) { return wobble(a, b, i) * (i == 7 ? 0.5 : 1); });
   EXPECT_TRUE(not_passing(soak_findings(slow_fabric, SoakOptions{})).empty());
 }
@@ -182,7 +184,9 @@ TEST(SoakDrift, ACollectiveDriftWarnsItsHostsUnlessAFailingNicExplainsIt) {
   const auto explained = not_passing(soak_findings(capped, SoakOptions{}));
   ASSERT_EQ(explained.size(), 1u);
   EXPECT_EQ(explained[0].component, make_nic("node3", "eth0", 0));
-  EXPECT_TRUE(soak_findings(with_group(Samples{}, false), SoakOptions{}).empty());
+  const auto steady = soak_findings(with_group(Samples{}, false), SoakOptions{});
+  EXPECT_TRUE(not_passing(steady).empty());
+  EXPECT_EQ(steady.size(), 4u) << "a steady group passes each of its hosts";
 }
 
 // Through the whole pipeline: soak samples are judged over time and never pooled into one pair matrix (which

@@ -101,6 +101,26 @@ TEST(VerdictTest, CombineKeepsTheWorstFindingAndAllEvidenceWorstFirst) {
   EXPECT_NE(verdict.action.find("drain node17"), std::string::npos);
 }
 
+// A verdict's direction: its failing evidence's; both ways when that evidence is slow sending and receiving
+// (or a -> b and b -> a); a warning's direction does not count against a failure's.
+TEST(VerdictTest, DirectionIsBothWhenTheFailingEvidenceIsSlowBothWays) {
+  const ComponentId nic = make_nic("node3", "eth0", 0);
+  auto directed = [&](VerdictStatus status, std::string direction) {
+    Finding f = finding(nic, status, direction, "soak");
+    f.evidence.direction = std::move(direction);
+    return f;
+  };
+  using S = VerdictStatus;
+  EXPECT_EQ(verdict_for(combine({directed(S::kFail, "tx")}), nic).direction, "tx");
+  EXPECT_EQ(verdict_for(combine({directed(S::kFail, "rx"), directed(S::kFail, "tx")}), nic).direction, "both");
+  EXPECT_EQ(verdict_for(combine({directed(S::kFail, "tx"), directed(S::kWarn, "rx")}), nic).direction, "tx");
+  const ComponentId link = make_link("node1", "eth0", "node2", "eth0", 0);
+  Finding ab = finding(link, S::kFail, "a->b", "pair_matrix"), ba = ab;
+  ab.evidence.direction = "a_to_b";
+  ba.evidence.direction = "b_to_a";
+  EXPECT_EQ(verdict_for(combine({ab, ba}), link).direction, "both");
+}
+
 TEST(VerdictTest, NodeRollsUpItsGpusAndNicsButNotItsLinks) {
   const std::vector<Verdict> verdicts = combine({
       finding(make_nic("node1", "mlx5_1", 1), VerdictStatus::kFail, "slow"),

@@ -272,7 +272,6 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
   const int first_judged = *windows.reference.begin();
   for (const auto& [part, series] : judged) {
     const Judgement j = judge(series, first_judged, limits, options);
-    if (!j.drift && !j.worst_dip) continue;
     Finding f;
     f.component = make_nic(part.host, part.nic, part.rail);
     Evidence& e = f.evidence;
@@ -296,6 +295,13 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
           e.refs.push_back(family.timeline.describe(interval) + ": " + percent(r));
         }
       }
+    } else if (!j.worst_dip) {
+      f.status = VerdictStatus::kPass;
+      e.measured = e.expected * j.window_ratio;
+      e.deviation = j.window_ratio - 1.0;
+      e.text = label(f.component) + " " + role + ": " + family_name + " steady: the last intervals' median at " +
+               percent(j.window_ratio) + " of its reference, no interval below " + percent(limits.dip_low) +
+               limits_text(limits);
     } else {
       f.status = VerdictStatus::kWarn;
       e.measured = e.expected * j.worst_ratio;
@@ -341,7 +347,7 @@ void judge_group(const std::string& name, GroupFamily& family, const SoakOptions
   }
   const Limits limits = limits_of(noise_of({medians}), options);
   const Judgement j = judge(series, *windows.reference.begin(), limits, options);
-  if (!j.drift) return;  // a group's dips are not localized enough to warn about on their own
+  // A group's dips are not localized enough to warn about on their own: a group passes or drifts.
   std::string explained_by;
   for (const std::string& host : family.hosts) {
     if (hosts_with_failing_parts.contains(host)) explained_by += (explained_by.empty() ? "" : ", ") + host;
@@ -349,7 +355,7 @@ void judge_group(const std::string& name, GroupFamily& family, const SoakOptions
   for (const std::string& host : family.hosts) {
     Finding f;
     f.component = make_node(host);
-    f.status = explained_by.empty() ? VerdictStatus::kWarn : VerdictStatus::kPass;
+    f.status = j.drift && explained_by.empty() ? VerdictStatus::kWarn : VerdictStatus::kPass;
     Evidence& e = f.evidence;
     e.source = "soak";
     e.metric = name;
@@ -358,11 +364,16 @@ void judge_group(const std::string& name, GroupFamily& family, const SoakOptions
                       std::to_string(*windows.reference.rbegin()) + ")";
     e.measured = reference * j.window_ratio;
     e.deviation = j.window_ratio - 1.0;
-    e.text =
-        name + " drifted to " + percent(j.window_ratio) + " of its reference" +
-        (j.began ? ", from " + family.timeline.describe(*j.began) : std::string()) + " (" + number(e.measured) +
-        " against " + number(reference) + ")" + limits_text(limits) + "; " +
-        (explained_by.empty() ? std::string(kNotLocalizedText) : "explained by the failing parts of " + explained_by);
+    if (!j.drift) {
+      e.text = name + " steady: the last intervals' median at " + percent(j.window_ratio) + " of its reference" +
+               limits_text(limits);
+    } else {
+      e.text =
+          name + " drifted to " + percent(j.window_ratio) + " of its reference" +
+          (j.began ? ", from " + family.timeline.describe(*j.began) : std::string()) + " (" + number(e.measured) +
+          " against " + number(reference) + ")" + limits_text(limits) + "; " +
+          (explained_by.empty() ? std::string(kNotLocalizedText) : "explained by the failing parts of " + explained_by);
+    }
     out.push_back(std::move(f));
   }
 }

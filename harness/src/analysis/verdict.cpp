@@ -117,12 +117,20 @@ std::string describe_direction(const ComponentId& component, std::string_view di
 
 namespace {
 
-/// The worst evidence's direction (evidence is worst first), or "".
+/// The direction of the evidence at `status` (the verdict's worst): the first one given, or "both" when that
+/// evidence is slow both ways between its items (tx and rx; a_to_b and b_to_a); "" when none gives one.
 std::string direction_of(const std::vector<Evidence>& evidence, VerdictStatus status) {
+  std::string first;
+  bool tx = false, rx = false, a_to_b = false, b_to_a = false;
   for (const Evidence& item : evidence) {
-    if (item.status == status && !item.direction.empty()) return item.direction;
+    if (item.status != status || item.direction.empty()) continue;
+    if (first.empty()) first = item.direction;
+    tx |= item.direction == "tx";
+    rx |= item.direction == "rx";
+    a_to_b |= item.direction == "a_to_b";
+    b_to_a |= item.direction == "b_to_a";
   }
-  return "";
+  return (tx && rx) || (a_to_b && b_to_a) ? "both" : first;
 }
 
 }  // namespace

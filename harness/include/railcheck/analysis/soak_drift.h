@@ -24,8 +24,10 @@ namespace railcheck::analysis {
 ///     the evidence names the interval it began in (the first low interval from which the median stays low)
 ///     and that interval's start time.
 ///   - warn "dip": no drift, but a judged interval's ratio is below 1 - dip.
+///   - pass: neither (a part that was followed and held steady).
 /// Collective busbw per (test, size, group): drift of a group warns every host in it (a collective does not say
-/// which part slowed: bisect), unless a NIC of one of those hosts fails by drift, which explains it.
+/// which part slowed: bisect), unless a NIC of one of those hosts fails by drift, which explains it (pass,
+/// saying so); a steady group passes its hosts.
 /// A noisy metric needs a larger drop: drift and dip are at least noise_spreads x its noise, the robust spread
 /// of its steps from one interval to the next (each pair's, each group's), and the evidence says when the
 /// threshold was raised.

@@ -1,0 +1,66 @@
+#!/bin/bash
+# test_soak_drift.sh RAILCHECK_BIN [SCHEMA] - (inside with_cluster.sh, 4 hosts) issue #15, acceptance 1:
+# `railcheck soak` over the namespace hosts, every pair's one-way TCP bandwidth and an all_reduce per pass,
+# RC_SOAK_SECONDS (120) in RC_SOAK_INTERVAL (10) s intervals:
+#   - node3's link capped with tc tbf (RC_SOAK_RATE_MBIT, 200) at the start of the soak's second minute: exit 1,
+#     the drift verdict names node3's NIC, with the interval the drop began in, the one the cap was put on in
+#     (or the next: a pass already under way when the cap came may finish fast), and nothing on another host;
+#   - the same soak with no fault: exit 0, nothing named (every part followed and steady).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=cluster_env.sh
+. "$here/cluster_env.sh"
+bin=${1:?usage: $0 RAILCHECK_BIN [SCHEMA]}
+schema=${2:-}
+seconds=${RC_SOAK_SECONDS:-120}
+interval=${RC_SOAK_INTERVAL:-10}
+rate=${RC_SOAK_RATE_MBIT:-200}
+schema_args=()
+[ -n "$schema" ] && [ -f "$schema" ] && schema_args=(--schema "$schema")
+
+suite=$RC_CLUSTER_WORK/soak.json
+cat > "$suite" <<JSON
+{"schema_version": 1, "name": "soak_netns", "timeout_s": 60,
+ "soak": {"duration": "${seconds}s", "interval": "${interval}s"},
+ "tests": [
+   {"collective": "all_reduce", "min_bytes": "1M", "max_bytes": "1M", "iters": 5, "warmup_iters": 1},
+   {"p2p": "tcp", "name": "soak_links", "subnet": "$RC_NET.0/24", "size": "1M", "iters": 8, "lat_iters": 0,
+    "streams": 2, "tx_depth": 8}
+ ]}
+JSON
+
+soak() {  # soak OUTPUT_DIR -> railcheck's exit code; the console goes to OUTPUT_DIR.log
+  local rc=0
+  "$here/cluster_mpirun.sh" -- "$bin" soak "$suite" --output-dir "$1" > "$1.log" 2>&1 || rc=$?
+  grep -E '^# (VERDICT|verdicts|soak)' "$1.log" || true
+  return $rc
+}
+
+failures=0
+echo "== degraded soak: node3 capped at ${rate} Mbit/s after 60 s"
+start=$(date +%s.%N)
+soak "$RC_CLUSTER_WORK/degraded" & job=$!
+sleep 60
+capped=$(date +%s.%N)
+"$here/fault.sh" rate node3 "${rate}mbit"
+rc=0
+wait "$job" || rc=$?
+"$here/fault.sh" clear node3
+if [ "$rc" != 1 ]; then
+  echo "FAIL: the degraded soak exited $rc (expected 1)"; tail -30 "$RC_CLUSTER_WORK/degraded.log"; failures=$((failures + 1))
+fi
+"$here/check_verdicts.py" "$RC_CLUSTER_WORK/degraded/results.json" --bad-host node3 "${schema_args[@]}" ||
+  failures=$((failures + 1))
+"$here/check_soak.py" "$RC_CLUSTER_WORK/degraded/results.json" --host node3 --capped-at "$capped" \
+  --started-at "$start" || failures=$((failures + 1))
+
+echo "== healthy soak"
+rc=0
+soak "$RC_CLUSTER_WORK/healthy" || rc=$?
+if [ "$rc" != 0 ]; then
+  echo "FAIL: the healthy soak exited $rc (expected 0)"; tail -30 "$RC_CLUSTER_WORK/healthy.log"; failures=$((failures + 1))
+fi
+"$here/check_verdicts.py" "$RC_CLUSTER_WORK/healthy/results.json" --healthy "${schema_args[@]}" ||
+  failures=$((failures + 1))
+[ "$failures" = 0 ] || { echo "FAIL: $failures check(s) failed"; exit 1; }
+echo "PASS: the soak named node3's NIC from the interval of the cap; the healthy soak named nothing"
