@@ -5,7 +5,11 @@
 #   - node3's link capped with tc tbf (RC_SOAK_RATE_MBIT, 200) at the start of the soak's second minute: exit 1,
 #     the drift verdict names node3's NIC, with the interval the drop began in, the one the cap was put on in
 #     (or the next: a pass already under way when the cap came may finish fast), and nothing on another host;
-#   - the same soak with no fault: exit 0, nothing named (every part followed and steady).
+#   - the same soak with no fault: exit 0, nothing named (every part followed and steady);
+#   - `railcheck compare` of the two (issue #15, acceptance 3): healthy -> degraded exits 1 with node3's NIC
+#     newly failing; degraded -> healthy exits 0 with it fixed. A run's value is its median over the soak, and
+#     the degraded soak was capped for its last third only, so its values barely move; the tolerance is wide
+#     (50 %) because TCP between namespaces on 2 shared cores varies that much from run to run.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster_env.sh
@@ -62,5 +66,21 @@ if [ "$rc" != 0 ]; then
 fi
 "$here/check_verdicts.py" "$RC_CLUSTER_WORK/healthy/results.json" --healthy "${schema_args[@]}" ||
   failures=$((failures + 1))
+
+echo "== railcheck compare healthy -> degraded, then back"
+compare() {  # compare OLD NEW EXPECTED_EXIT NEEDLE...
+  local old=$1 new=$2 expected=$3 rc=0 out
+  shift 3
+  out=$("$bin" compare "$RC_CLUSTER_WORK/$old/results.json" "$RC_CLUSTER_WORK/$new/results.json" \
+        --tolerance 0.5 -o "$RC_CLUSTER_WORK/compare-$old-$new.json" 2>&1) || rc=$?
+  grep -E '^# (REGRESSED|NEWLY|FIXED|compare)' <<< "$out" | head -12
+  [ "$rc" = "$expected" ] || { echo "FAIL: compare $old $new exited $rc, expected $expected"; return 1; }
+  for needle in "$@"; do
+    grep -qF -- "$needle" <<< "$out" || { echo "FAIL: compare $old $new does not say: $needle"; return 1; }
+  done
+}
+compare healthy degraded 1 "# NEWLY FAILING node3 NIC eth0 (rail 0)" || failures=$((failures + 1))
+compare degraded healthy 0 "# FIXED node3 NIC eth0 (rail 0)" || failures=$((failures + 1))
 [ "$failures" = 0 ] || { echo "FAIL: $failures check(s) failed"; exit 1; }
-echo "PASS: the soak named node3's NIC from the interval of the cap; the healthy soak named nothing"
+echo "PASS: the soak named node3's NIC from the interval of the cap; the healthy soak named nothing; compare" \
+  "named the new failure and the fix"

@@ -1,5 +1,5 @@
 """A soak stopped by SIGTERM (what Slurm sends at a time limit or scancel, and Kubernetes at an eviction) ends
-after the pass it arrived in: every interval's records stay in the stream, tagged with their interval; the
+after the test it arrived in: every interval's records stay in the stream, tagged with their interval; the
 verdicts and results.json are written; the exit code is the verdicts' (0 here). Bad soak input is one line,
 exit 2."""
 import json
@@ -54,7 +54,7 @@ except subprocess.TimeoutExpired:
 ended_in = time.time() - signalled
 print(output[-3000:])
 expect(job.returncode == 0, "exit code 0 (the verdicts': nothing failed), got %d" % job.returncode)
-expect(ended_in < 30, "ended %.1f s after SIGTERM (at the end of the pass it arrived in)" % ended_in)
+expect(ended_in < 30, "ended %.1f s after SIGTERM (at the end of the test it arrived in)" % ended_in)
 expect("ended by SIGTERM" in output, "the console says the soak was ended by SIGTERM")
 
 lines = load_stream(results)

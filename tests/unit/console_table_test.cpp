@@ -165,6 +165,55 @@ TEST(ConsoleTable, SinkPairsOutOfPlaceAndInPlaceRecordsOnOneLine) {
   EXPECT_EQ(err.str(), "");
 }
 
+// A soak on the console: each test's header once, then one line per test and interval (median, lowest, the
+// slowest link, what was wrong), printed when the next interval begins; no table row per pass.
+TEST(ConsoleSoak, TheHeaderOnceThenOneLinePerTestAndInterval) {
+  std::ostringstream out, err;
+  ConsoleSink console(out, err);
+  CollectiveTestSpec spec;
+  spec.name = "all_reduce";
+  TestStart test;
+  test.name = "all_reduce";
+  test.collective = &spec;
+  test.nranks = 4;
+  auto pass = [&](int interval, double busbw, std::int64_t wrong) {
+    test.interval = interval;
+    console.begin_test(test);
+    CollectiveRecord r = make_record(false, 100.0, busbw, busbw, wrong);
+    r.test_name = "all_reduce";
+    r.interval = interval;
+    console.record(r);
+    console.end_test(test);
+  };
+  pass(0, 2.0, 0);
+  pass(0, 1.0, 0);
+  pass(0, 3.0, 0);
+  P2pRecord link;
+  link.test = "links";
+  link.src_host = "node3";
+  link.dst_host = "node1";
+  link.src_nic = link.dst_nic = "eth0";
+  link.size_bytes = 1 << 20;
+  link.bw_gbps = 0.02;
+  link.interval = 0;
+  console.record(link);
+  pass(1, 2.0, 5);
+  console.end_run(RunManifest{}, RunSummary{});
+  const std::string text = out.str();
+  EXPECT_EQ(text.find("Collective test starting"), text.rfind("Collective test starting")) << "one header";
+  EXPECT_NE(text.find("# interval 0 all_reduce 1 MiB out-of-place: median 2.00 GB/s, lowest 1.00 GB/s over 3\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("# interval 0 links bw 1 MiB: median 0.02 GB/s, lowest 0.02 GB/s over 1 (node3(eth0) -> "
+                      "node1(eth0))"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("# interval 1 all_reduce 1 MiB out-of-place: median 2.00 GB/s, lowest 2.00 GB/s over 1, 5 WRONG"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("    1048576"), std::string::npos) << "no table row per pass";
+}
+
 TEST(ConsoleP2p, BandwidthShowsInGBpsByDefaultGbpsOrPerftestsMiBps) {
   P2pRecord r;
   r.src_host = "node1";

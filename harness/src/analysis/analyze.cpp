@@ -4,10 +4,12 @@
 #include <stdexcept>
 
 #include "field_reader.h"
+#include "railcheck/analysis/analysis_options.h"
 #include "railcheck/analysis/bisection_findings.h"
 #include "railcheck/analysis/fleet_outliers.h"
 #include "railcheck/analysis/inventory.h"
 #include "railcheck/analysis/soak_drift.h"
+#include "railcheck/core/error.h"
 #include "railcheck/record/record_kinds.h"
 
 namespace railcheck::analysis {
@@ -149,6 +151,24 @@ std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions&
   const std::vector<Finding> bisected = bisection_findings(records, findings);
   findings.insert(findings.end(), bisected.begin(), bisected.end());
   return combine(findings);
+}
+
+std::vector<Verdict> judge_results(const json& document, const std::string& source, const AnalysisOptions& options,
+                                   const Baseline* baseline) {
+  try {
+    return analyze_records(document.at("records"), options, baseline, document.value("manifest", json()));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(source + ": " + e.what() + "; is this a railcheck results file of schema 1.x?");
+  } catch (const json::exception& e) {
+    throw InputError(source + ": malformed record (" + e.what() + "); is this a railcheck results file of schema 1.x?");
+  }
+}
+
+AnalysisOptions recorded_thresholds(const json& document, const std::string& source) {
+  if (document.contains("analysis") && document.at("analysis").contains("options")) {
+    return parse_analysis_options(document.at("analysis").at("options"), source, "analysis.options");
+  }
+  return {};
 }
 
 json verdicts_json(const std::vector<Verdict>& verdicts) {

@@ -79,4 +79,10 @@ json parse_results(std::string_view text, bool jsonl, const std::string& source)
   return doc;
 }
 
+json read_results_file(const std::string& path) {
+  const std::string text = read_input_file(path, "results file", "give the results.json (or results.jsonl) of a run");
+  const bool is_lines = path.size() > 6 && path.substr(path.size() - 6) == ".jsonl";
+  return parse_results(text, is_lines, path);
+}
+
 }  // namespace railcheck::analysis

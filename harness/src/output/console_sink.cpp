@@ -1,8 +1,10 @@
 #include "railcheck/output/console_sink.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
+#include "console_soak_summary.h"
 #include "railcheck/analysis/verdict.h"
 
 namespace railcheck {
@@ -13,7 +15,10 @@ ConsoleSink::ConsoleSink(std::ostream& out, std::ostream& err, std::filesystem::
       results_dir_(std::move(results_dir)),
       rows_([this](const CollectiveRecord* out_of_place, const CollectiveRecord* in_place) {
         print_row(out_of_place, in_place);
-      }) {}
+      }),
+      soak_(std::make_unique<SoakSummary>()) {}
+
+ConsoleSink::~ConsoleSink() = default;
 
 void ConsoleSink::begin_run(const RunManifest& m) {
   out_ << "# railcheck " << m.railcheck_version << " (" << m.git_revision << ")  " << m.suite
@@ -34,6 +39,11 @@ void ConsoleSink::begin_run(const RunManifest& m) {
 
 void ConsoleSink::begin_test(const TestStart& test) {
   rows_.flush();
+  unit_ = test.unit;
+  if (test.interval) {  // a soak: the header once, then summary lines per interval
+    if (std::find(soak_headers_.begin(), soak_headers_.end(), test.name) != soak_headers_.end()) return;
+    soak_headers_.push_back(test.name);
+  }
   if (test.collective != nullptr) {
     out_ << format_collective_header(*test.collective, test.nranks);
     display_ = row_display_of(*test.collective);
@@ -41,12 +51,27 @@ void ConsoleSink::begin_test(const TestStart& test) {
     if (!test.name.empty()) out_ << "# test " << test.name << '\n';
     for (const std::string& line : test.description) out_ << "# " << line << '\n';
   }
-  unit_ = test.unit;
   links_.clear();
   out_.flush();
 }
 
+void ConsoleSink::flush_soak() {
+  for (const std::string& line : soak_->take_lines(unit_)) out_ << line << '\n';
+}
+
 void ConsoleSink::record(const Record& record) {
+  const std::optional<int> interval = std::visit(
+      [](const auto& r) -> std::optional<int> {
+        if constexpr (requires { r.interval; }) return r.interval;
+        return std::nullopt;
+      },
+      record);
+  if (interval) {
+    if (std::holds_alternative<CollectiveRecord>(record)) collectives_seen_ = true;
+    if (soak_->interval() && *soak_->interval() != *interval) flush_soak();
+    soak_->add(record);
+    return;
+  }
   std::visit([this](const auto& r) { print(r); }, record);
   out_.flush();
 }
@@ -82,6 +107,7 @@ void ConsoleSink::print(const BisectionRecord& r) {
 
 void ConsoleSink::note(NoteLevel level, const std::string& text) {
   rows_.flush();
+  flush_soak();
   switch (level) {
     case NoteLevel::kInfo:
       out_ << "# " << text << '\n';
@@ -101,6 +127,7 @@ void ConsoleSink::note(NoteLevel level, const std::string& text) {
 
 void ConsoleSink::end_test(const TestStart& test) {
   rows_.flush();
+  if (test.interval) return;  // a soak's pass: no link matrices per pass
   if (test.kind == LineType::kP2p && !links_.empty()) out_ << format_link_matrices(links_, test.hosts, test.unit);
   links_.clear();
   out_.flush();
@@ -108,6 +135,7 @@ void ConsoleSink::end_test(const TestStart& test) {
 
 void ConsoleSink::verdicts(const VerdictReport& report) {
   rows_.flush();
+  flush_soak();
   analysis::print_verdicts(out_, report.verdicts);
   out_.flush();
 }
@@ -121,6 +149,7 @@ void ConsoleSink::watchdog(const WatchdogReport& report) noexcept {
 
 void ConsoleSink::end_run(const RunManifest&, const RunSummary& s) {
   rows_.flush();
+  flush_soak();
   if (collectives_seen_) {
     // nccl-tests' footer, to the character (src/util.cu writeResultFooter).
     char line[160];

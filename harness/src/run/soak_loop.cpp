@@ -48,10 +48,12 @@ SoakOutcome run_soak(const SoakPlan& plan, const Bootstrap& bootstrap, IntervalS
                                          " of " + clock_text(plan.duration_s));
     }
     for (;;) {
-      hooks.pass();
+      int signal = 0;
+      hooks.pass([&] { return (signal = bootstrap.max_over_ranks(signals.requested())) != 0; });
       ++outcome.passes;
       // Agreed at the end of each pass, in this order: a stop signal, the duration, the interval.
-      if (const int signal = bootstrap.max_over_ranks(signals.requested())) return finish(signal_name(signal));
+      if (signal == 0) signal = bootstrap.max_over_ranks(signals.requested());
+      if (signal != 0) return finish(signal_name(signal));
       if (bootstrap.max_over_ranks(elapsed() >= plan.duration_s ? 1 : 0) > 0) return finish("duration");
       if (bootstrap.max_over_ranks(elapsed() - interval_start >= plan.interval_s ? 1 : 0) > 0) break;
     }

@@ -44,6 +44,14 @@ std::vector<Finding> sample_findings(const Samples& samples, const AnalysisOptio
 std::vector<Verdict> analyze_records(const nlohmann::json& records, const AnalysisOptions& options,
                                      const Baseline* baseline, const nlohmann::json& manifest = nullptr);
 
+/// analyze_records on a results document (read_results_file) judged with `options`; a malformed record is an
+/// InputError naming `source`, the record and the field.
+std::vector<Verdict> judge_results(const nlohmann::json& document, const std::string& source,
+                                   const AnalysisOptions& options, const Baseline* baseline);
+
+/// The thresholds a run recorded with its verdicts ("analysis.options"), or the defaults when it recorded none.
+AnalysisOptions recorded_thresholds(const nlohmann::json& document, const std::string& source);
+
 /// Verdicts as results.json keeps them (array of $defs/verdict).
 nlohmann::json verdicts_json(const std::vector<Verdict>& verdicts);
 

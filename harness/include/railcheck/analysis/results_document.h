@@ -16,4 +16,8 @@ namespace railcheck::analysis {
 /// `source` and the field for anything else (not JSON, wrong kind or version, a line that is not an object).
 nlohmann::json parse_results(std::string_view text, bool jsonl, const std::string& source);
 
+/// The file at `path` through parse_results (a results.jsonl by its name, else results.json). Throws InputError
+/// naming the file when it cannot be read or parsed.
+nlohmann::json read_results_file(const std::string& path);
+
 }  // namespace railcheck::analysis

@@ -22,11 +22,17 @@ struct RowDisplay {
 };
 RowDisplay row_display_of(const CollectiveTestSpec& spec);
 
+class SoakSummary;
+
+/// In a soak (records and tests with an interval) each test's header is printed once and its records become
+/// one summary line per test and interval (SoakSummary, console_soak_summary.h), printed when the next
+/// interval begins.
 class ConsoleSink final : public OutputSink {
  public:
   /// `out` for everything but the watchdog's diagnosis, which goes to `err`. `results_dir` ("" none) is named
   /// at the end of the run.
   ConsoleSink(std::ostream& out, std::ostream& err, std::filesystem::path results_dir = {});
+  ~ConsoleSink() override;
 
   void begin_run(const RunManifest& manifest) override;
   void begin_test(const TestStart& test) override;
@@ -43,6 +49,7 @@ class ConsoleSink final : public OutputSink {
   void print(const GpuCheckRecord& r);
   void print(const BisectionRecord& r);
   void print_row(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place);
+  void flush_soak();  ///< prints the gathered interval's summary lines
 
   std::ostream& out_;
   std::ostream& err_;
@@ -52,6 +59,8 @@ class ConsoleSink final : public OutputSink {
   PlacementRows rows_;                         ///< a size's two placements on one table line
   std::vector<P2pRecord> links_;               ///< the p2p test's first-pass records, for its link matrices
   bool collectives_seen_ = false;              ///< print nccl-tests' summary lines at the end
+  std::unique_ptr<SoakSummary> soak_;          ///< a soak's records: one line per test per interval
+  std::vector<std::string> soak_headers_;      ///< the soak's tests whose header was printed (once each)
 };
 
 /// The nccl-tests table's header for a collective test (the "# Collective test starting" block).

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct TestStart {
   std::vector<std::string> description;            ///< other kinds: header lines for a person ("p2p: 4 hosts...")
   std::vector<std::string> hosts;                  ///< p2p: the hosts in node order (link matrices)
   BandwidthUnit unit = BandwidthUnit::kGBps;       ///< p2p: the console's bandwidth unit
+  std::optional<int> interval;                     ///< in a soak: its interval (IntervalStamp sets it)
 };
 
 enum class NoteLevel { kInfo, kSkip, kWarning, kFailure };

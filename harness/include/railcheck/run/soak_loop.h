@@ -1,6 +1,7 @@
 // A soak's outer loop: intervals of passes over the suite's tests until the duration is over, a stop signal
 // arrives (SIGTERM / SIGINT on any rank), or, with fail_early, the records so far fail a part. Decisions are
-// taken at the end of a pass and agreed over the bootstrap, so every rank stops after the same pass.
+// agreed over the bootstrap, so every rank stops at the same point: a stop signal after the test under way
+// (a pass of a large suite can outlast Slurm's KillWait), the rest at the end of a pass.
 #pragma once
 
 #include <functional>
@@ -12,8 +13,13 @@
 
 namespace railcheck {
 
+/// Between two tests of a pass: true when the soak must stop now (agreed over the ranks: collective).
+using StopCheck = std::function<bool()>;
+
 struct SoakHooks {
-  std::function<void()> pass;           ///< one pass over the suite's tests: collective, on every rank
+  /// One pass over the suite's tests (collective, on every rank), calling `stop` between tests and returning
+  /// at once when it says so.
+  std::function<void(const StopCheck& stop)> pass;
   std::function<bool()> failed_so_far;  ///< fail_early, rank 0: whether the records so far fail a part
 };
 
@@ -26,7 +32,7 @@ struct SoakOutcome {
 
 /// Runs hooks.pass in intervals of at least plan.interval_s (one pass at least each) for plan.duration_s,
 /// telling `stamp` the interval before its first pass; rank 0 notes each interval's start on `outputs`.
-/// SIGTERM / SIGINT stop after the pass they arrive in (handlers installed only while it runs).
+/// SIGTERM / SIGINT stop after the test they arrive in (handlers installed only while it runs).
 SoakOutcome run_soak(const SoakPlan& plan, const Bootstrap& bootstrap, IntervalStamp& stamp, const SoakHooks& hooks,
                      OutputSink& outputs);
 

@@ -159,14 +159,17 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   const RunContext context{bootstrap, *collective, steps, stamped};
   Runner runner(context, common.runner);
   const double p2p_timeout_s = common.timeout_s > 0 ? std::min(common.timeout_s, 60.0) : 30.0;
-  auto one_pass = [&] {
+  // One pass over the tests; `stop` (a soak's, agreed over the ranks) is asked before each test.
+  auto one_pass = [&](const StopCheck& stop) {
     for (std::size_t t = 0; t < suite.tests.size(); ++t) {
+      if (stop()) return;
       runner.run(suite.tests[t]);
       if (prepared.bisect[t]) {
         run_collective_bisection(suite.tests[t], *prepared.bisect[t], suite.analysis.bisection, context);
       }
     }
     for (const P2pTestSpec& spec : suite.p2p_tests) {
+      if (stop()) return;
       run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, stamped);
     }
   };
@@ -193,7 +196,7 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
       }
     }
   } else {
-    one_pass();
+    one_pass([] { return false; });
   }
 
   int exit_code = kExitHealthy;
