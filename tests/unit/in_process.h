@@ -160,6 +160,18 @@ inline CollectiveTestSpec all_reduce_spec(std::size_t bytes, int iters) {
   return spec;
 }
 
+/// A p2p test over TCP on loopback ("p2p-loopback"): every pair of the thread ranks' hosts, `iters` messages of
+/// `bytes` each way and `lat_iters` ping-pongs.
+inline P2pTestSpec loopback_p2p(std::size_t bytes, int iters, int lat_iters) {
+  P2pTestSpec p2p;
+  p2p.name = "p2p-loopback";
+  p2p.options.ifnames = {"lo"};
+  p2p.options.size_bytes = bytes;
+  p2p.options.iters = iters;
+  p2p.options.lat_iters = lat_iters;
+  return p2p;
+}
+
 /// A suite of the given collective tests, as a suite file would give it.
 inline Suite suite_of(std::string name, std::vector<CollectiveTestSpec> tests) {
   Suite suite;

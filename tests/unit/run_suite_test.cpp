@@ -224,13 +224,7 @@ TEST(InProcessSoak, EveryRecordNamesItsIntervalAndTheVerdictsComeOnceAtTheEnd) {
   auto captured = std::make_shared<Captured>();
   CollectiveTestSpec spec = test::all_reduce_spec(64 * 1024, 3);
   Suite suite = test::suite_of("soak-test", {spec});
-  P2pTestSpec p2p;
-  p2p.name = "p2p-loopback";
-  p2p.options.ifnames = {"lo"};
-  p2p.options.size_bytes = 16 * 1024;
-  p2p.options.iters = 5;
-  p2p.options.lat_iters = 0;
-  suite.p2p_tests.push_back(p2p);
+  suite.p2p_tests.push_back(test::loopback_p2p(16 * 1024, 5, 0));
   suite.soak = SoakPlan{600.0, 0.01, 4, false};  // 4 intervals of one pass each
   const test::SuiteRun run = test::run_suite_on_threads({"n0", "n1", "n2"}, test::request_for(suite, dir.path()),
                                                         test::standard_sinks_and(captured));
@@ -264,14 +258,8 @@ TEST(InProcessRun, EveryRecordKindAndTheVerdictsReachASinkRegisteredInOneLine) {
   auto captured = std::make_shared<Captured>();
   const SinkRegistry sinks = test::standard_sinks_and(captured);
 
-  Suite suite = bisecting_suite(1e6);  // collective records, then bisection records
-  P2pTestSpec p2p;
-  p2p.name = "p2p-loopback";
-  p2p.options.ifnames = {"lo"};
-  p2p.options.size_bytes = 64 * 1024;
-  p2p.options.iters = 20;
-  p2p.options.lat_iters = 20;
-  suite.p2p_tests.push_back(p2p);  // p2p records: every pair of the 3 hosts over TCP on loopback
+  Suite suite = bisecting_suite(1e6);                                // collective records, then bisection records
+  suite.p2p_tests.push_back(test::loopback_p2p(64 * 1024, 20, 20));  // p2p records: every pair of the 3 hosts
   const test::SuiteRun run =
       test::run_suite_on_threads({"n0", "n1", "n2"}, test::request_for(suite, dir.path() / "run"), sinks);
   test::expect_no_errors(run.outcomes);
