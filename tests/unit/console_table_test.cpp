@@ -197,7 +197,9 @@ TEST(ConsoleSoak, TheHeaderOnceThenOneLinePerTestAndInterval) {
   link.bw_gbps = 0.02;
   link.interval = 0;
   console.record(link);
+  console.note(NoteLevel::kSkip, "rail_write_bw: no RDMA devices");
   pass(1, 2.0, 5);
+  console.note(NoteLevel::kSkip, "rail_write_bw: no RDMA devices");
   console.end_run(RunManifest{}, RunSummary{});
   const std::string text = out.str();
   EXPECT_EQ(text.find("Collective test starting"), text.rfind("Collective test starting")) << "one header";
@@ -212,6 +214,8 @@ TEST(ConsoleSoak, TheHeaderOnceThenOneLinePerTestAndInterval) {
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("    1048576"), std::string::npos) << "no table row per pass";
+  EXPECT_EQ(text.find("# SKIP rail_write_bw"), text.rfind("# SKIP rail_write_bw")) << "a skip said once per soak";
+  EXPECT_NE(text.find("# SKIP rail_write_bw"), std::string::npos);
 }
 
 TEST(ConsoleP2p, BandwidthShowsInGBpsByDefaultGbpsOrPerftestsMiBps) {

@@ -253,6 +253,37 @@ TEST(InProcessSoak, EveryRecordNamesItsIntervalAndTheVerdictsComeOnceAtTheEnd) {
   EXPECT_TRUE(noted) << "the soak's end is noted";
 }
 
+// --fail-early: a rank whose results are wrong fails its GPU after the first interval, and the soak stops there
+// instead of running its 20 intervals; every rank exits 1. Without the fault the same soak runs them all.
+TEST(InProcessSoak, FailEarlyStopsAfterTheFirstIntervalThatFailsAPart) {
+  CollectiveTestSpec spec = test::all_reduce_spec(16 * 1024, 2);
+  spec.check_iters = 1;
+  Suite suite = test::suite_of("fail-early", {spec});
+  suite.soak = SoakPlan{600.0, 0.01, 20, true};
+  for (const int corrupt_rank : {-1, 1}) {
+    test::ScratchDir dir("fail-early");
+    auto captured = std::make_shared<Captured>();
+    SuiteRunRequest request = test::request_for(suite, dir.path());
+    request.common.faults.corrupt_rank = corrupt_rank;
+    const test::SuiteRun run =
+        test::run_suite_on_threads({"n0", "n1", "n2"}, request, test::standard_sinks_and(captured));
+    test::expect_no_errors(run.outcomes);
+    std::set<int> intervals;
+    for (const auto& r : captured->records_of<CollectiveRecord>()) intervals.insert(r.interval.value_or(-1));
+    const std::string ended = corrupt_rank < 0 ? "ended by its interval count" : "ended by fail-early";
+    bool noted = false;
+    for (const auto& [level, text] : captured->notes) noted |= text.find(ended) != std::string::npos;
+    EXPECT_TRUE(noted) << "corrupt rank " << corrupt_rank << ": " << ended;
+    if (corrupt_rank < 0) {
+      EXPECT_EQ(intervals.size(), 20u);
+      EXPECT_EQ(run.exit_codes, std::vector<int>(3, 0));
+    } else {
+      EXPECT_EQ(intervals, std::set<int>{0}) << "stopped after interval 0";
+      EXPECT_EQ(run.exit_codes, std::vector<int>(3, 1));
+    }
+  }
+}
+
 TEST(InProcessRun, EveryRecordKindAndTheVerdictsReachASinkRegisteredInOneLine) {
   test::ScratchDir dir("every-kind");
   auto captured = std::make_shared<Captured>();

@@ -108,6 +108,11 @@ void ConsoleSink::print(const BisectionRecord& r) {
 void ConsoleSink::note(NoteLevel level, const std::string& text) {
   rows_.flush();
   flush_soak();
+  // A soak repeats its tests, and a skipped one says why on every pass: once is enough on the console.
+  if (level == NoteLevel::kSkip && !soak_headers_.empty()) {
+    if (std::find(soak_skips_.begin(), soak_skips_.end(), text) != soak_skips_.end()) return;
+    soak_skips_.push_back(text);
+  }
   switch (level) {
     case NoteLevel::kInfo:
       out_ << "# " << text << '\n';

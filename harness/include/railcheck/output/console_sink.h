@@ -61,6 +61,7 @@ class ConsoleSink final : public OutputSink {
   bool collectives_seen_ = false;              ///< print nccl-tests' summary lines at the end
   std::unique_ptr<SoakSummary> soak_;          ///< a soak's records: one line per test per interval
   std::vector<std::string> soak_headers_;      ///< the soak's tests whose header was printed (once each)
+  std::vector<std::string> soak_skips_;        ///< the soak's skip notes printed (once each)
 };
 
 /// The nccl-tests table's header for a collective test (the "# Collective test starting" block).
