@@ -124,6 +124,28 @@ TEST(SoakDrift, ANoisyHealthySoakNamesNothingButACollapseInTheSameNoiseIsNamed) 
   EXPECT_NE(findings[0].evidence.text.find("threshold raised to"), std::string::npos) << findings[0].evidence.text;
 }
 
+// A dip must stand out of the noise by more than a drift (dip_noise_spreads 5 against noise_spreads 3): one
+// value of one part is one of many (parts x intervals) that could stray. In +-12 % noise a single interval at
+// 75 % (as a healthy soak on the namespace cluster once showed) is not named; one at 20 % is.
+TEST(SoakDrift, ADipMustStandOutOfTheNoiseByMoreThanADrift) {
+  auto noisy = [](int a, int b, int i) {
+    const double x = std::sin(12.9898 * a + 78.233 * b + 37.719 * i) * 43758.5453;
+    return 2.0 * (1.0 + 0.12 * (2.0 * (x - std::floor(x)) - 1.0));
+  };
+  for (const double dip : {0.75, 0.2}) {
+    const auto findings = not_passing(soak_findings(
+        soak_of(4, 12, [&](int a, int b, int i) { return (a == 3 && i == 5 ? dip : 1.0) * noisy(a, b, i); }),
+        SoakOptions{}));
+    if (dip > 0.5) {
+      EXPECT_TRUE(findings.empty()) << texts(findings);
+    } else {
+      ASSERT_EQ(findings.size(), 1u) << texts(findings);
+      EXPECT_EQ(findings[0].status, VerdictStatus::kWarn);
+      EXPECT_NE(findings[0].evidence.text.find("in interval 5"), std::string::npos) << findings[0].evidence.text;
+    }
+  }
+}
+
 // A flap: node4 sends at a tenth of its speed in interval 6 only, then recovers: a dip (warn) that names the
 // interval, not a drift.
 TEST(SoakDrift, ASingleIntervalDipWarnsNamingTheInterval) {

@@ -84,7 +84,8 @@ FieldMap soak_fields(SoakOptions& o) {
           {"drift", fraction(o.drift)},
           {"dip", fraction(o.dip)},
           {"fabric_share", positive(o.fabric_share)},
-          {"noise_spreads", non_negative(o.noise_spreads)}};
+          {"noise_spreads", non_negative(o.noise_spreads)},
+          {"dip_noise_spreads", non_negative(o.dip_noise_spreads)}};
 }
 
 FieldMap bisection_fields(BisectionOptions& o) {

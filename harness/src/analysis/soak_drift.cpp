@@ -89,7 +89,7 @@ Limits limits_of(double noise, const SoakOptions& options) {
   l.spreads = options.noise_spreads;
   const double floor = options.noise_spreads * noise;
   l.drift_low = 1.0 - std::max(options.drift, floor);
-  l.dip_low = 1.0 - std::max(options.dip, floor);
+  l.dip_low = 1.0 - std::max(options.dip, options.dip_noise_spreads * noise);
   l.raised = floor > options.drift;
   return l;
 }

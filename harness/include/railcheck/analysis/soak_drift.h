@@ -28,9 +28,9 @@ namespace railcheck::analysis {
 /// Collective busbw per (test, size, group): drift of a group warns every host in it (a collective does not say
 /// which part slowed: bisect), unless a NIC of one of those hosts fails by drift, which explains it (pass,
 /// saying so); a steady group passes its hosts.
-/// A noisy metric needs a larger drop: drift and dip are at least noise_spreads x its noise, the robust spread
-/// of its steps from one interval to the next (each pair's, each group's), and the evidence says when the
-/// threshold was raised.
+/// A noisy metric needs a larger drop: drift is at least noise_spreads x its noise, the robust spread of its
+/// steps from one interval to the next (each pair's, each group's), a dip dip_noise_spreads x (a single value
+/// of one part among the soak's many), and the evidence says when the drift threshold was raised.
 /// Nothing is judged for a metric with fewer than warmup_intervals + window_intervals + 1 intervals.
 std::vector<Finding> soak_findings(const Samples& soak, const SoakOptions& options);
 

@@ -67,14 +67,16 @@ struct InventoryOptions {
 /// A soak's parts over its intervals (soak_drift.h): each part's reference is the median of its first
 /// window_intervals intervals after warmup_intervals; the median of its last window_intervals is compared to it.
 struct SoakOptions {
-  int warmup_intervals = 1;    ///< intervals left out of the reference (clocks, caches and links settling)
-  int window_intervals = 3;    ///< K: intervals in the reference and in the window judged against it
-  double drift = 0.05;         ///< the last K's median below the reference by more than this share -> fail
-  double dip = 0.20;           ///< a single interval below the reference by more than this share -> warn
-  double fabric_share = 0.5;   ///< more than this share of one metric's parts low in one interval: the fabric
-                               ///< (or the whole job) slowed, and no part is blamed for that interval
-  double noise_spreads = 3.0;  ///< a noisy metric needs a larger drop: drift and dip are at least this many
-                               ///< times its noise (the robust spread of its steps from interval to interval)
+  int warmup_intervals = 1;        ///< intervals left out of the reference (clocks, caches and links settling)
+  int window_intervals = 3;        ///< K: intervals in the reference and in the window judged against it
+  double drift = 0.05;             ///< the last K's median below the reference by more than this share -> fail
+  double dip = 0.20;               ///< a single interval below the reference by more than this share -> warn
+  double fabric_share = 0.5;       ///< more than this share of one metric's parts low in one interval: the fabric
+                                   ///< (or the whole job) slowed, and no part is blamed for that interval
+  double noise_spreads = 3.0;      ///< a noisy metric needs a larger drop: drift is at least this many times its
+                                   ///< noise (the robust spread of its steps from interval to interval)
+  double dip_noise_spreads = 5.0;  ///< ... and a dip this many: one interval of one part is a single value, and
+                                   ///< a soak has many (parts x intervals) that could stray by chance
 };
 
 struct AnalysisOptions {
