@@ -27,18 +27,6 @@ EntryKey entry_key(const BaselineEntry& entry) {
   return {entry.scope, entry.metric, entry.min_size_bytes, entry.max_size_bytes, entry.rail, entry.nranks};
 }
 
-std::string format_number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g", value);
-  return text;
-}
-
-std::string percent(double fraction) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", fraction * 100.0);
-  return text;
-}
-
 std::size_t size_field(const JsonFields& fields, const json& value, const std::string& path) {
   if (!value.is_number_integer() || (!value.is_number_unsigned() && value.get<long long>() < 0)) {
     fields.fail(path, "expected a size in bytes (an integer >= 0), got " + JsonFields::describe(value));
@@ -169,8 +157,8 @@ Finding judge(const BaselineEntry& entry, const Baseline& baseline, ComponentId 
   const char* limit_name = finding.status == VerdictStatus::kPass ? "warn beyond " : "limit ";
   const double limit = finding.status == VerdictStatus::kFail ? entry.fail_tolerance : entry.warn_tolerance;
   e.text = where + " is " + format_number(measured) + " against the baseline's " + format_number(entry.expected) +
-           " (" + percent(std::abs(worse)) + (worse > 0 ? " worse" : " better") + ", " + limit_name + percent(limit) +
-           ").";
+           " (" + format_percent(std::abs(worse)) + (worse > 0 ? " worse" : " better") + ", " + limit_name +
+           format_percent(limit) + ").";
   return finding;
 }
 

@@ -1,7 +1,6 @@
 #include "railcheck/analysis/compare_runs.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <ostream>
 
@@ -63,12 +62,6 @@ int change_order(ValueChange c) {
       return 4;
   }
   return 5;
-}
-
-std::string percent(double ratio) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", ratio * 100.0);
-  return text;
 }
 
 std::string worst_text(const Verdict& v) { return v.evidence.empty() ? std::string() : v.evidence.front().text; }
@@ -247,7 +240,7 @@ void print_comparison(std::ostream& out, const Comparison& c) {
     if (v.change != ValueChange::kRegressed) continue;
     out << "# REGRESSED " << v.where << ": " << v.metric << format_at_size(v.size_bytes) << " "
         << format_value(*v.old_value, v.metric) << " -> " << format_value(*v.new_value, v.metric) << " ("
-        << percent(v.ratio) << " of the old)\n";
+        << format_percent(v.ratio) << " of the old)\n";
   }
   for (const ComparedVerdict& v : c.verdicts) {
     if (v.change == VerdictChange::kNotJudged) continue;
@@ -259,7 +252,7 @@ void print_comparison(std::ostream& out, const Comparison& c) {
         << label(v.component) << (v.evidence.empty() ? "" : ": " + v.evidence) << "\n";
   }
   out << "# compare: " << c.count(ValueChange::kRegressed) << " regressed, " << c.count(ValueChange::kBetter)
-      << " better, " << c.count(ValueChange::kSame) << " same (within " << percent(c.tolerance) << "), "
+      << " better, " << c.count(ValueChange::kSame) << " same (within " << format_percent(c.tolerance) << "), "
       << c.count(ValueChange::kNew) << " new, " << c.count(ValueChange::kMissing)
       << " missing; parts: " << c.count(VerdictChange::kNewlyFailing) << " newly failing, "
       << c.count(VerdictChange::kFixed) << " fixed, " << c.count(VerdictChange::kStillFailing) << " still failing, "

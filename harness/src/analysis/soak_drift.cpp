@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
-#include <tuple>
 
 #include "railcheck/analysis/baseline.h"
 #include "railcheck/analysis/robust_stats.h"
@@ -17,19 +15,7 @@ namespace {
 
 constexpr const char* kLinkMetric = "p2p.bw bw_gbps";
 
-double median_of(std::vector<double> values) { return median(values); }
-
-std::string percent(double ratio) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f%%", ratio * 100.0);
-  return text;
-}
-
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g", value);
-  return text;
-}
+std::string percent(double ratio) { return format_percent(ratio, 0); }
 
 /// The intervals a metric was measured in, in order, and when each began (the earliest sample in it).
 struct Timeline {
@@ -64,7 +50,7 @@ Windows windows_of(const Timeline& timeline, const SoakOptions& options) {
   const auto& iv = timeline.intervals;
   const std::size_t warmup = static_cast<std::size_t>(std::max(options.warmup_intervals, 0));
   const std::size_t k = static_cast<std::size_t>(std::max(options.window_intervals, 1));
-  if (iv.size() < warmup + k + 1) return w;
+  if (iv.size() < static_cast<std::size_t>(soak_intervals_needed(options))) return w;
   for (std::size_t i = warmup; i < warmup + k; ++i) w.reference.insert(iv[i]);
   w.judgeable = true;
   return w;
@@ -110,7 +96,7 @@ double noise_of(const std::vector<std::vector<double>>& series_list) {
 
 std::string limits_text(const Limits& l) {
   if (!l.raised) return "";
-  return " (threshold raised to " + percent(1.0 - l.drift_low) + " below: " + number(l.spreads) + " x its " +
+  return " (threshold raised to " + percent(1.0 - l.drift_low) + " below: " + format_number(l.spreads) + " x its " +
          percent(l.noise) + " noise from interval to interval)";
 }
 
@@ -138,7 +124,7 @@ Judgement judge(const Series& series, int first_judged, const Limits& limits, co
     last.push_back(points[i].second);
     j.window.push_back(points[i].first);
   }
-  j.window_ratio = median_of(last);
+  j.window_ratio = median(last);
   const double low = limits.drift_low;
   if (j.window_ratio < low) {
     j.drift = true;
@@ -146,7 +132,7 @@ Judgement judge(const Series& series, int first_judged, const Limits& limits, co
       if (points[b].second >= low) continue;
       std::vector<double> rest;
       for (std::size_t i = b; i < points.size(); ++i) rest.push_back(points[i].second);
-      if (median_of(rest) < low) {
+      if (median(rest) < low) {
         j.began = points[b].first;
         break;
       }
@@ -199,17 +185,17 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
   for (const auto& [pair, by_interval] : family.values) {
     std::vector<double> ref;
     for (const auto& [interval, samples] : by_interval) {
-      value[pair][interval] = median_of(samples);
+      value[pair][interval] = median(samples);
       if (windows.reference.contains(interval)) ref.push_back(value[pair][interval]);
     }
-    const double r = ref.empty() ? 0.0 : median_of(ref);
+    const double r = ref.empty() ? 0.0 : median(ref);
     if (r > 0) {
       reference[pair] = r;
       references.push_back(r);
     }
   }
   if (references.empty()) return;
-  const double typical_reference = median_of(references);
+  const double typical_reference = median(references);
   std::vector<std::vector<double>> pair_series;
   for (const auto& [pair, by_interval] : value) {
     std::vector<double>& series = pair_series.emplace_back();
@@ -241,7 +227,7 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
     for (const auto& [part, list] : members) {
       std::vector<double> rs;
       for (const auto& [pair, r] : list) rs.push_back(r);
-      raw[part] = median_of(rs);
+      raw[part] = median(rs);
     }
     std::map<PartKey, double> adjusted;
     int low_parts = 0;
@@ -253,7 +239,7 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
         const bool explained = r < limits.drift_low && other_raw < limits.drift_low && other_raw < raw.at(part);
         if (!explained) rs.push_back(r);
       }
-      adjusted[part] = rs.empty() ? 1.0 : median_of(rs);
+      adjusted[part] = rs.empty() ? 1.0 : median(rs);
       if (adjusted[part] < limits.drift_low) ++low_parts;
     }
     if (!adjusted.empty() &&
@@ -267,7 +253,7 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
     part_refs[sender(pair)].push_back(r);
     part_refs[receiver(pair)].push_back(r);
   }
-  for (const auto& [part, refs] : part_refs) part_reference[part] = median_of(refs);
+  for (const auto& [part, refs] : part_refs) part_reference[part] = median(refs);
 
   const int first_judged = *windows.reference.begin();
   for (const auto& [part, series] : judged) {
@@ -336,13 +322,13 @@ void judge_group(const std::string& name, GroupFamily& family, const SoakOptions
   std::vector<double> ref;
   Series series;
   for (const auto& [interval, samples] : family.values) {
-    if (windows.reference.contains(interval)) ref.push_back(median_of(samples));
+    if (windows.reference.contains(interval)) ref.push_back(median(samples));
   }
-  const double reference = ref.empty() ? 0.0 : median_of(ref);
+  const double reference = ref.empty() ? 0.0 : median(ref);
   if (!(reference > 0)) return;
   std::vector<double> medians;
   for (const auto& [interval, samples] : family.values) {
-    series[interval] = median_of(samples) / reference;
+    series[interval] = median(samples) / reference;
     medians.push_back(series[interval]);
   }
   const Limits limits = limits_of(noise_of({medians}), options);
@@ -370,8 +356,8 @@ void judge_group(const std::string& name, GroupFamily& family, const SoakOptions
     } else {
       e.text =
           name + " drifted to " + percent(j.window_ratio) + " of its reference" +
-          (j.began ? ", from " + family.timeline.describe(*j.began) : std::string()) + " (" + number(e.measured) +
-          " against " + number(reference) + ")" + limits_text(limits) + "; " +
+          (j.began ? ", from " + family.timeline.describe(*j.began) : std::string()) + " (" +
+          format_number(e.measured) + " against " + format_number(reference) + ")" + limits_text(limits) + "; " +
           (explained_by.empty() ? std::string(kNotLocalizedText) : "explained by the failing parts of " + explained_by);
     }
     out.push_back(std::move(f));
@@ -379,6 +365,10 @@ void judge_group(const std::string& name, GroupFamily& family, const SoakOptions
 }
 
 }  // namespace
+
+int soak_intervals_needed(const SoakOptions& options) {
+  return std::max(options.warmup_intervals, 0) + std::max(options.window_intervals, 1) + 1;
+}
 
 std::vector<Finding> soak_findings(const Samples& soak, const SoakOptions& options) {
   std::vector<Finding> out;

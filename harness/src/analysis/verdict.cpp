@@ -91,6 +91,18 @@ std::string format_value(double value, std::string_view metric) {
 
 std::string format_at_size(std::size_t bytes) { return bytes == 0 ? std::string() : " at " + format_size_text(bytes); }
 
+std::string format_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", value);
+  return text;
+}
+
+std::string format_percent(double fraction, int decimals) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.*f%%", decimals, fraction * 100.0);
+  return text;
+}
+
 std::string format_spreads(double spreads) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", spreads);

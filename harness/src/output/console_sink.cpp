@@ -60,13 +60,7 @@ void ConsoleSink::flush_soak() {
 }
 
 void ConsoleSink::record(const Record& record) {
-  const std::optional<int> interval = std::visit(
-      [](const auto& r) -> std::optional<int> {
-        if constexpr (requires { r.interval; }) return r.interval;
-        return std::nullopt;
-      },
-      record);
-  if (interval) {
+  if (const std::optional<int> interval = interval_of(record)) {
     if (std::holds_alternative<CollectiveRecord>(record)) collectives_seen_ = true;
     if (soak_->interval() && *soak_->interval() != *interval) flush_soak();
     soak_->add(record);

@@ -19,13 +19,12 @@ SoakSummary::Line& SoakSummary::line(const std::string& label, const std::string
 }
 
 void SoakSummary::add(const Record& record) {
+  const std::optional<int> interval = interval_of(record);
+  if (!interval) return;
+  interval_ = *interval;
   std::visit(
       [this](const auto& r) {
-        if constexpr (requires { r.interval; }) {
-          if (!r.interval) return;
-          interval_ = *r.interval;
-          add(r);
-        }
+        if constexpr (requires { r.interval; }) add(r);  // the kinds a soak repeats
       },
       record);
 }

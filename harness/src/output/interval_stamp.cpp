@@ -8,11 +8,7 @@ void IntervalStamp::record(const Record& record) {
     return;
   }
   Record stamped = record;
-  std::visit(
-      [this](auto& r) {
-        if constexpr (requires { r.interval; }) r.interval = interval_;
-      },
-      stamped);
+  stamp_interval(stamped, *interval_);
   next_.record(stamped);
 }
 

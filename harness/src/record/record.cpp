@@ -18,4 +18,21 @@ nlohmann::json to_json(const Record& record) {
   return std::visit([](const auto& r) { return to_json(r); }, record);
 }
 
+std::optional<int> interval_of(const Record& record) {
+  return std::visit(
+      [](const auto& r) -> std::optional<int> {
+        if constexpr (requires { r.interval; }) return r.interval;
+        return std::nullopt;
+      },
+      record);
+}
+
+void stamp_interval(Record& record, int interval) {
+  std::visit(
+      [interval](auto& r) {
+        if constexpr (requires { r.interval; }) r.interval = interval;
+      },
+      record);
+}
+
 }  // namespace railcheck

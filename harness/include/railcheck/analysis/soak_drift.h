@@ -34,4 +34,7 @@ namespace railcheck::analysis {
 /// Nothing is judged for a metric with fewer than warmup_intervals + window_intervals + 1 intervals.
 std::vector<Finding> soak_findings(const Samples& soak, const SoakOptions& options);
 
+/// The intervals a metric needs before anything is judged: warm-up, reference, and one more.
+int soak_intervals_needed(const SoakOptions& options);
+
 }  // namespace railcheck::analysis

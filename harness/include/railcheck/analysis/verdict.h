@@ -94,6 +94,10 @@ std::string format_size_text(std::size_t bytes);
 std::string format_value(double value, std::string_view metric);
 /// " at 1 MiB" for a size, "" for 0 (not size-specific): appended after a metric in evidence sentences.
 std::string format_at_size(std::size_t bytes);
+/// A bare number to four significant digits ("%.4g"): "1.597", "2.4e+04".
+std::string format_number(double value);
+/// A share as a percentage with `decimals` decimals: format_percent(0.123) "12.3%", (0.123, 0) "12%".
+std::string format_percent(double fraction, int decimals = 1);
 /// A deviation in robust spreads, one decimal: "4.4".
 std::string format_spreads(double spreads);
 /// Up to `most` names joined by commas, then ",... (N)" with the total when there are more.

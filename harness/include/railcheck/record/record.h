@@ -3,6 +3,7 @@
 // Record and format it per kind; record_kinds.h is the registry of kinds and line types.
 #pragma once
 
+#include <optional>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -22,5 +23,11 @@ LineType line_type_of(const Record& record);
 
 /// The record's JSON without "type" (what results.json's "records" holds), with its "kind".
 nlohmann::json to_json(const Record& record);
+
+/// The soak interval `record` was measured in; nullopt outside a soak and for kinds a soak does not repeat
+/// (bisection).
+std::optional<int> interval_of(const Record& record);
+/// Names `interval` as the record's soak interval (kinds without one are left as they are).
+void stamp_interval(Record& record, int interval);
 
 }  // namespace railcheck

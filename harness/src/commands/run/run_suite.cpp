@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "railcheck/analysis/baseline.h"
+#include "railcheck/analysis/soak_drift.h"
 #include "railcheck/core/error.h"
 #include "railcheck/output/interval_stamp.h"
 #include "railcheck/output/output_dir.h"
@@ -186,7 +187,7 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
     if (root) {
       outputs.note(NoteLevel::kInfo, "soak: " + describe(soak));
       const analysis::SoakOptions& judged = suite.analysis.soak;
-      const int needed = judged.warmup_intervals + judged.window_intervals + 1;
+      const int needed = analysis::soak_intervals_needed(judged);
       if (soak.intervals < needed) {
         outputs.note(NoteLevel::kWarning, "soak: drift and dips not judged: " + std::to_string(soak.intervals) +
                                               " interval(s), they need " + std::to_string(needed) +
