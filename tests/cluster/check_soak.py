@@ -22,7 +22,7 @@ def main():
     doc = json.load(open(a.results))
     starts = {}
     for r in doc["records"]:
-        if "interval" in r and r.get("start_unix_s"):
+        if "interval" in r and r.get("start_unix_s") and r.get("kind") != "telemetry":
             i = r["interval"]
             starts[i] = min(starts.get(i, r["start_unix_s"]), r["start_unix_s"])
     for i in sorted(starts):

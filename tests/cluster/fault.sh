@@ -10,6 +10,10 @@
 #   fault.sh loss  nodeK PCT    drop PCT % of IP packets in and out of nodeK's eth0 at random (nftables
 #                               numgen, with counters; table inet railcheck_fault inside nodeK)
 #   fault.sh down  nodeK        take nodeK's eth0 down (a partition)
+#   fault.sh flap  nodeK [N] [S]
+#                               the cable of nodeK flaps N times (default 2): the root-side veth goes down for S
+#                               seconds (default 1) and comes back, so nodeK's eth0 loses its carrier (counted
+#                               in its carrier_changes) while staying up with its address and routes
 #   fault.sh clear nodeK        undo all of the above on nodeK (safe when nothing is set)
 #
 # There is no delay/jitter fault: this kernel has no sch_netem (nor fq), and modules cannot be loaded.
@@ -19,7 +23,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster_env.sh
 . "$here/cluster_env.sh"
 
-usage() { echo "usage: $0 rate nodeK RATE | rate-to nodeK nodeJ RATE | loss nodeK PCT | down nodeK | clear nodeK" >&2; exit 2; }
+usage() {
+  echo "usage: $0 rate nodeK RATE | rate-to nodeK nodeJ RATE | loss nodeK PCT | down nodeK | flap nodeK [N] [S] |" \
+    "clear nodeK" >&2
+  exit 2
+}
 [ $# -ge 2 ] || usage
 action=$1 ns=$2
 k=${ns#"$RC_NODE_PREFIX"}
@@ -32,6 +40,7 @@ clear_fault() {
   if tc qdisc show dev "$veth" root | grep -q '^qdisc tbf'; then tc qdisc del dev "$veth" root; fi
   if ip netns exec "$ns" nft list table "${table[@]}" >/dev/null 2>&1; then ip netns exec "$ns" nft delete table "${table[@]}"; fi
   ip -n "$ns" link set eth0 up
+  ip link set "$veth" up
 }
 
 case "$action" in
@@ -68,6 +77,16 @@ table ${table[*]} {
 NFT
     ;;
   down) [ $# -eq 2 ] || usage; ip -n "$ns" link set eth0 down ;;
+  flap)
+    times=${3:-2} down_s=${4:-1}
+    [[ "$times" =~ ^[0-9]+$ ]] && [[ "$down_s" =~ ^[0-9.]+$ ]] || usage
+    for ((i = 0; i < times; i++)); do
+      [ "$i" = 0 ] || sleep "$down_s"
+      ip link set "$veth" down
+      sleep "$down_s"
+      ip link set "$veth" up
+    done
+    ;;
   clear) [ $# -eq 2 ] || usage; clear_fault ;;
   *) usage ;;
 esac

@@ -6,6 +6,9 @@
 #     the drift verdict names node3's NIC, with the interval the drop began in, the one the cap was put on in
 #     (or the next: a pass already under way when the cap came may finish fast), and nothing on another host;
 #   - the same soak with no fault: exit 0, nothing named (every part followed and steady);
+#   - a short soak (RC_FLAP_SECONDS, 40) in which node2's cable flaps twice (fault.sh flap: carrier lost for 1 s,
+#     twice): exit 1, node2's NIC eth0 fails on telemetry evidence (netdev carrier_changes, read through
+#     netlink inside node2's namespace), and no other host's counters are blamed;
 #   - `railcheck compare` of the two (issue #15, acceptance 3): healthy -> degraded exits 1 with node3's NIC
 #     newly failing; degraded -> healthy exits 0 with it fixed. A run's value is its median over the soak, and
 #     the degraded soak was capped for its last third only, so its values barely move; the tolerance is wide
@@ -67,6 +70,23 @@ fi
 "$here/check_verdicts.py" "$RC_CLUSTER_WORK/healthy/results.json" --healthy "${schema_args[@]}" ||
   failures=$((failures + 1))
 
+flap_seconds=${RC_FLAP_SECONDS:-40}
+echo "== flapping link: node2's cable down and up twice, ${flap_seconds} s soak"
+flap_suite=$RC_CLUSTER_WORK/flap.json
+sed -e "s/\"duration\": \"${seconds}s\"/\"duration\": \"${flap_seconds}s\"/" "$suite" > "$flap_suite"
+rc=0
+( "$here/cluster_mpirun.sh" -- "$bin" soak "$flap_suite" --output-dir "$RC_CLUSTER_WORK/flap" \
+    > "$RC_CLUSTER_WORK/flap.log" 2>&1 ) & job=$!
+sleep 15
+"$here/fault.sh" flap node2 2 1
+wait "$job" || rc=$?
+grep -E '^# (VERDICT|verdicts|telemetry)' "$RC_CLUSTER_WORK/flap.log" || true
+if [ "$rc" != 1 ]; then
+  echo "FAIL: the flapping soak exited $rc (expected 1)"; tail -30 "$RC_CLUSTER_WORK/flap.log"; failures=$((failures + 1))
+fi
+"$here/check_telemetry.py" "$RC_CLUSTER_WORK/flap/results.json" --host node2 --nic eth0 \
+  --metric "netdev carrier_changes" --at-least 2 || failures=$((failures + 1))
+
 echo "== railcheck compare healthy -> degraded, then back"
 compare() {  # compare OLD NEW EXPECTED_EXIT NEEDLE...
   local old=$1 new=$2 expected=$3 rc=0 out
@@ -82,5 +102,5 @@ compare() {  # compare OLD NEW EXPECTED_EXIT NEEDLE...
 compare healthy degraded 1 "# NEWLY FAILING node3 NIC eth0 (rail 0)" || failures=$((failures + 1))
 compare degraded healthy 0 "# FIXED node3 NIC eth0 (rail 0)" || failures=$((failures + 1))
 [ "$failures" = 0 ] || { echo "FAIL: $failures check(s) failed"; exit 1; }
-echo "PASS: the soak named node3's NIC from the interval of the cap; the healthy soak named nothing; compare" \
-  "named the new failure and the fix"
+echo "PASS: the soak named node3's NIC from the interval of the cap; the healthy soak named nothing; node2's" \
+  "flapping cable was named from its carrier changes; compare named the new failure and the fix"

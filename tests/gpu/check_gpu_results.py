@@ -86,7 +86,7 @@ def main():
     for name, directory in (("nccl one-rank all_reduce", args.nccl), ("quick suite (nccl, one rank)", args.quick)):
         try:
             document = load(directory)
-            records = document["records"]
+            records = [r for r in document["records"] if r.get("kind", "collective") == "collective"]
             measured = [r for r in records if r.get("status") != "skipped"]
             wrong = [r for r in records if r.get("status") == "wrong"]
             backend = document["manifest"]["backend"]

@@ -80,6 +80,11 @@ def load_results(directory):
     return document
 
 
+def records_of(document, kind="collective"):
+    """The document's records of one kind (a record without "kind" was written before kinds: collective)."""
+    return [r for r in document["records"] if r.get("kind", "collective") == kind]
+
+
 def load_stream(directory):
     """Every line of results.jsonl, each validated against $defs/stream_line (which dispatches on "type")."""
     results_schema = schema("results.schema.json")

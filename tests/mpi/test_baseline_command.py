@@ -6,7 +6,7 @@ import os
 
 import jsonschema
 
-from rctest import SOURCE_DIR, expect, expect_input_error, fresh_dir, mpirun, run_single, schema
+from rctest import SOURCE_DIR, expect, expect_input_error, fresh_dir, mpirun, records_of, run_single, schema
 
 work = fresh_dir("baseline")
 run = os.path.join(work, "run")
@@ -15,7 +15,7 @@ result = mpirun(["allreduce", "-b", "64K", "-e", "1M", "-f", "4", "-n", "5", "--
 expect(result.returncode == 0, "the allreduce run exits 0, got %d" % result.returncode)
 results = os.path.join(run, "results.json")
 with open(results) as f:
-    records = [r for r in json.load(f)["records"] if r["status"] == "ok"]
+    records = [r for r in records_of(json.load(f)) if r["status"] == "ok"]
 expect(records, "the run has ok records to make a baseline from")
 
 baseline_path = os.path.join(work, "baseline.json")

@@ -1,7 +1,7 @@
 """Every collective, several sizes and types, in and out of place, passes its correctness check on 4 ranks."""
 import sys
 
-from rctest import expect, fresh_dir, load_results, mpirun
+from rctest import expect, fresh_dir, load_results, mpirun, records_of
 
 collective = sys.argv[1]
 for dtype, op in (("float", "sum"), ("int32", "max"), ("bfloat16", "avg"), ("int8", "prod")):
@@ -10,7 +10,7 @@ for dtype, op in (("float", "sum"), ("int32", "max"), ("bfloat16", "avg"), ("int
                      "-o", op, "-r", "1", "--backend", "mpi", "--output-dir", out])
     expect(result.returncode == 0, "%s %s %s exited %d" % (collective, dtype, op, result.returncode))
     document = load_results(out)
-    records = [r for r in document["records"] if r["status"] != "skipped"]
+    records = [r for r in records_of(document) if r["status"] != "skipped"]
     expect(len(records) >= 6, "expected at least 3 sizes x 2 placements, got %d records" % len(records))
     for placement in (False, True):
         measured = [r for r in records if r["in_place"] == placement]

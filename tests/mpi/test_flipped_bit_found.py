@@ -1,6 +1,6 @@
 """The check is bit-exact (issue #14): one flipped lowest mantissa bit in one element of rank 1's bfloat16,
 half or float sum at 4 ranks is found, named on rank 1 alone, one wrong element per checked row."""
-from rctest import expect, fresh_dir, load_results, mpirun
+from rctest import expect, fresh_dir, load_results, mpirun, records_of
 
 for dtype in ("bfloat16", "half", "float"):
     out = fresh_dir("flip-" + dtype)
@@ -8,7 +8,7 @@ for dtype in ("bfloat16", "half", "float"):
                      "--backend", "mpi", "--debug-flip-bit-rank", "1", "--output-dir", out])
     expect(result.returncode == 1, "%s: a flipped bit fails the run, exit %d" % (dtype, result.returncode))
     expect("rank 1 (" in result.stdout and "1 wrong elements" in result.stdout, "%s: console names rank 1" % dtype)
-    records = load_results(out)["records"]
+    records = records_of(load_results(out))
     expect(len(records) >= 4, "%s: every size in and out of place: %d records" % (dtype, len(records)))
     for record in records:
         wrong = {rank["rank"]: rank["wrong_elements"] for rank in record["ranks"]}

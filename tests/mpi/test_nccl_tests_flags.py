@@ -6,7 +6,7 @@ import json
 import os
 import re
 
-from rctest import expect, fresh_dir, load_results, mpirun
+from rctest import expect, fresh_dir, load_results, mpirun, records_of
 
 out = fresh_dir("nccl-tests-flags")
 json_file = os.path.join(out, "bcast.json")
@@ -21,7 +21,7 @@ rows = [line for line in run.stdout.splitlines() if re.match(r"^\s+\d+\s+\d+\s+f
 expect(len(rows) == 3 * 2 * 3, "3 roots x 2 cycles x 3 sizes = 18 rows, got %d" % len(rows))
 expect(all(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", line) for line in rows), "every row ends with the time")
 
-records = load_results(out)["records"]
+records = records_of(load_results(out))
 expect(len(records) == 36, "18 rows x 2 placements, got %d" % len(records))
 expect([r["root"] for r in records[::12]] == [0, 1, 2], "roots in turn: %s" % [r["root"] for r in records[::12]])
 expect(all(r["timing"] == "loop" and r["blocking"] == 1 for r in records), "records name timing loop, -z 1")

@@ -64,9 +64,13 @@ expect(all("interval" in r for r in records), "every record of the soak names it
 expect(len(intervals) >= 3, "at least 3 intervals of 2 s in 9 s (got %s)" % intervals)
 expect(intervals == list(range(len(intervals))), "intervals 0..N-1 without a gap: %s" % intervals)
 expect(any(line["type"] == "verdicts" for line in lines), "the verdicts were streamed after the stop")
+telemetry = [line for line in lines if line["type"] == "telemetry"]
+windows = sorted(t["interval"] for t in telemetry)
+expect(windows == intervals, "one telemetry window per interval, the one SIGTERM cut short too: %s" % windows)
+expect(all(t["window"] == "interval %d" % t["interval"] for t in telemetry), "windows are named by interval")
 document = load_results(results)
-expect(len(document["records"]) == len(records), "results.json holds every streamed record (%d of %d)" %
-       (len(document["records"]), len(records)))
+expect(len(document["records"]) == len(records) + len(telemetry),
+       "results.json holds every streamed record (%d of %d)" % (len(document["records"]), len(records) + len(telemetry)))
 print("PASS: SIGTERM after %d intervals kept %d records, ended %.1f s later with exit 0" %
       (len(intervals), len(records), ended_in))
 

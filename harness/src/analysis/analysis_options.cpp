@@ -1,5 +1,6 @@
 #include "railcheck/analysis/analysis_options.h"
 
+#include <algorithm>
 #include <climits>
 #include <functional>
 #include <map>
@@ -130,12 +131,76 @@ void check_order(const OutlierOptions& o, const std::string& path, const JsonFie
   }
 }
 
+// "telemetry": {"rules": [...]}: each rule replaces the default of the same source and counter (or is added);
+// "status": "off" drops it.
+void read_telemetry(const json& object, const std::string& path, const JsonFields& f, TelemetryOptions& options) {
+  f.expect_object(object, path, {"rules"});
+  if (!object.contains("rules")) return;
+  const json& rules = object.at("rules");
+  const std::string at = JsonFields::join(path, "rules");
+  if (!rules.is_array()) f.fail(at, "expected an array of rules, got " + JsonFields::describe(rules));
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const json& r = rules[i];
+    const std::string rule_at = at + "[" + std::to_string(i) + "]";
+    f.expect_object(r, rule_at, {"source", "counter", "above", "per", "status", "means", "stat"},
+                    {"source", "counter", "status"});
+    TelemetryRule rule;
+    rule.source = f.string_field(r.at("source"), rule_at + ".source");
+    if (rule.source != "netdev" && rule.source != "rdma" && rule.source != "tcp" && rule.source != "gpu") {
+      f.fail(rule_at + ".source", "unknown source '" + rule.source + "'; known: netdev, rdma, tcp, gpu");
+    }
+    rule.counter = f.string_field(r.at("counter"), rule_at + ".counter");
+    rule.status = f.string_field(r.at("status"), rule_at + ".status");
+    if (rule.status != "fail" && rule.status != "warn" && rule.status != "off") {
+      f.fail(rule_at + ".status", "must be fail, warn or off");
+    }
+    rule.above = r.contains("above") ? f.number_field(r.at("above"), rule_at + ".above", 0.0) : 0.0;
+    rule.per = r.contains("per") ? f.string_field(r.at("per"), rule_at + ".per") : "run";
+    if (rule.per != "run" && rule.per != "second" && rule.per != "minute" && rule.per != "hour") {
+      f.fail(rule_at + ".per", "must be run, second, minute or hour");
+    }
+    rule.means = r.contains("means") ? f.string_field(r.at("means"), rule_at + ".means") : rule.counter + " grew";
+    rule.stat = r.contains("stat") ? f.string_field(r.at("stat"), rule_at + ".stat") : "growth";
+    if (rule.stat != "growth" && rule.stat != "max" && rule.stat != "nonzero_run") {
+      f.fail(rule_at + ".stat", "must be growth (a counter), max or nonzero_run (a gauge)");
+    }
+    if (rule.stat != "growth" && rule.per != "run")
+      f.fail(rule_at + ".per", "a gauge's stat has no rate: leave per out");
+    std::erase_if(options.rules,
+                  [&](const TelemetryRule& old) { return old.source == rule.source && old.counter == rule.counter; });
+    if (rule.status != "off") options.rules.push_back(std::move(rule));
+  }
+}
+
+// Every rule in force, and each default rule dropped as "off", so that reading it back (which starts from the
+// defaults) gives the same rules.
+json telemetry_json(const TelemetryOptions& options) {
+  json rules = json::array();
+  for (const TelemetryRule& r : options.rules) {
+    rules.push_back({{"source", r.source},
+                     {"counter", r.counter},
+                     {"above", r.above},
+                     {"per", r.per},
+                     {"status", r.status},
+                     {"means", r.means},
+                     {"stat", r.stat}});
+  }
+  for (const TelemetryRule& d : TelemetryOptions{}.rules) {
+    const bool kept = std::any_of(options.rules.begin(), options.rules.end(), [&](const TelemetryRule& r) {
+      return r.source == d.source && r.counter == d.counter;
+    });
+    if (!kept) rules.push_back({{"source", d.source}, {"counter", d.counter}, {"status", "off"}});
+  }
+  return {{"rules", rules}};
+}
+
 }  // namespace
 
 AnalysisOptions parse_analysis_options(const json& object, const std::string& source, const std::string& path,
                                        AnalysisOptions options) {
   const JsonFields f(source);
-  if (!object.is_object()) f.fail(path, "expected an object with inventory, fleet, pairs, baseline, bisection or soak");
+  if (!object.is_object())
+    f.fail(path, "expected an object with inventory, fleet, pairs, baseline, bisection, soak or telemetry");
   for (const auto& [key, value] : object.items()) {
     const std::string at = JsonFields::join(path, key);
     if (key == "inventory") {
@@ -159,8 +224,10 @@ AnalysisOptions parse_analysis_options(const json& object, const std::string& so
       read_fields(value, at, f, soak_fields(options.soak));
       if (options.soak.drift <= 0.0 || options.soak.dip <= 0.0) f.fail(at, "drift and dip must be above 0");
       if (options.soak.fabric_share > 1.0) f.fail(at + ".fabric_share", "must be at most 1");
+    } else if (key == "telemetry") {
+      read_telemetry(value, at, f, options.telemetry);
     } else {
-      f.fail(at, "unknown field; known fields: inventory, fleet, pairs, baseline, bisection, soak");
+      f.fail(at, "unknown field; known fields: inventory, fleet, pairs, baseline, bisection, soak, telemetry");
     }
   }
   return options;
@@ -175,7 +242,8 @@ json to_json(const AnalysisOptions& options) {
           {"pairs", pairs},
           {"baseline", write_fields(baseline_fields(copy.baseline))},
           {"bisection", write_fields(bisection_fields(copy.bisection))},
-          {"soak", write_fields(soak_fields(copy.soak))}};
+          {"soak", write_fields(soak_fields(copy.soak))},
+          {"telemetry", telemetry_json(copy.telemetry)}};
 }
 
 }  // namespace railcheck::analysis

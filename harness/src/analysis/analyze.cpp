@@ -9,6 +9,7 @@
 #include "railcheck/analysis/fleet_outliers.h"
 #include "railcheck/analysis/inventory.h"
 #include "railcheck/analysis/soak_drift.h"
+#include "railcheck/analysis/telemetry_rules.h"
 #include "railcheck/core/error.h"
 #include "railcheck/record/record_kinds.h"
 
@@ -146,6 +147,7 @@ std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions&
                                      const json& manifest) {
   std::vector<Finding> extra = check_findings(records);
   for (Finding& finding : inventory_findings(manifest, options.inventory)) extra.push_back(std::move(finding));
+  for (Finding& finding : telemetry_findings(records, options.telemetry)) extra.push_back(std::move(finding));
   std::vector<Finding> findings = sample_findings(samples_from_records(records), options, baseline, std::move(extra));
   // Bisection suspects are confirmed (or explained) by what the other analyses found.
   const std::vector<Finding> bisected = bisection_findings(records, findings);

@@ -74,7 +74,7 @@ std::string label(const ComponentId& id) {
     case ComponentKind::kGpu:
       return id.host + " GPU " + std::to_string(id.gpu);
     case ComponentKind::kNic:
-      return id.host + " NIC " + id.nic + " (rail " + std::to_string(id.rail) + ")";
+      return id.host + " NIC " + id.nic + (id.rail >= 0 ? " (rail " + std::to_string(id.rail) + ")" : "");
     case ComponentKind::kLink:
       return "link " + id.host + "(" + id.nic + ") <-> " + id.peer_host + "(" + id.peer_nic + ") rail " +
              std::to_string(id.rail);

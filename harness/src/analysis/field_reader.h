@@ -28,6 +28,8 @@ class FieldReader {
   }
 
   bool has(const std::string& name) const { return json_.contains(name); }
+  /// Where this object is ("records[3]").
+  const std::string& path() const { return path_; }
 
   const nlohmann::json& get(const std::string& name) const {
     const auto it = json_.find(name);

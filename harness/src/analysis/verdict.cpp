@@ -147,14 +147,30 @@ std::string direction_of(const std::vector<Evidence>& evidence, VerdictStatus st
 
 }  // namespace
 
+namespace {
+
+// Whether the telemetry saw the link go down (carrier changes, link_downed).
+bool flapped(const std::vector<Evidence>& evidence) {
+  for (const Evidence& item : evidence) {
+    if (item.source == "telemetry" && item.status == VerdictStatus::kFail &&
+        (item.metric.ends_with("carrier_changes") || item.metric.ends_with("link_downed"))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string next_action(const ComponentId& component, VerdictStatus status, const std::vector<Evidence>& evidence) {
   const std::string rail = std::to_string(component.rail);
   const std::string direction = direction_of(evidence, status);
   if (status == VerdictStatus::kFail) {
     switch (component.kind) {
       case ComponentKind::kNic:
-        return "drain " + component.host + "; check the cable and transceiver of " + component.nic + " (rail " + rail +
-               ")" +
+        return "drain " + component.host + "; check the cable and transceiver of " + component.nic +
+               (component.rail >= 0 ? " (rail " + rail + ")" : std::string()) +
+               (flapped(evidence) ? " (its link went down and came back: look at the switch port's log too)" : "") +
                (direction == "tx" || direction == "rx" ? ", slow on " + describe_direction(component, direction) : "") +
                ", look at its port counters (symbol errors, link downshift, discards), re-test with `railcheck p2p`; "
                "replace the NIC if it fails again";
@@ -203,7 +219,8 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
           return "re-test: add hosts with known-good NICs on rail " + rail + " (or swap in a known-good node) and " +
                  "run `railcheck p2p` again to tell which end of the slow pair is at fault";
         }
-        return "re-test: run `railcheck p2p` with " + component.host + " (" + component.nic + ", rail " + rail +
+        return "re-test: run `railcheck p2p` with " + component.host + " (" + component.nic +
+               (component.rail >= 0 ? ", rail " + rail : std::string()) +
                ") paired with known-good NICs; act if it is slow again";
       case ComponentKind::kLink:
         return "re-test: run `railcheck p2p` on the pair " + component.host + "(" + component.nic + ") <-> " +

@@ -60,6 +60,10 @@ void ConsoleSink::flush_soak() {
 }
 
 void ConsoleSink::record(const Record& record) {
+  if (const auto* telemetry = std::get_if<TelemetryRecord>(&record)) {  // soak or not: only what shows trouble
+    print(*telemetry);
+    return;
+  }
   if (const std::optional<int> interval = interval_of(record)) {
     if (std::holds_alternative<CollectiveRecord>(record)) collectives_seen_ = true;
     if (soak_->interval() && *soak_->interval() != *interval) flush_soak();
@@ -97,6 +101,14 @@ void ConsoleSink::print(const BisectionRecord& r) {
   out_ << "# bisect " << r.test << " round " << r.round << ": " << analysis::format_list(names) << " (" << r.nranks
        << " ranks) busbw " << analysis::format_value(r.busbw_gbps, "busbw_gbps") << ": "
        << (r.slow ? (r.split ? "SLOW, split" : "SLOW, isolated") : "ok") << '\n';
+}
+
+void ConsoleSink::print(const TelemetryRecord& r) {
+  if (!shows_trouble(r)) return;
+  rows_.flush();
+  flush_soak();
+  out_ << "# telemetry " << format_telemetry_line(r) << '\n';
+  out_.flush();
 }
 
 void ConsoleSink::note(NoteLevel level, const std::string& text) {

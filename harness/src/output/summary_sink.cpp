@@ -96,5 +96,6 @@ void SummarySink::count(const GpuCheckRecord& r) {
 }
 
 void SummarySink::count(const BisectionRecord&) {}  // judged by the analysis, not counted as a problem
+void SummarySink::count(const TelemetryRecord&) {}  // likewise: the telemetry rules judge it
 
 }  // namespace railcheck

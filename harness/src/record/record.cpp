@@ -7,6 +7,7 @@ LineType line_type(const CollectiveRecord&) { return LineType::kRecord; }
 LineType line_type(const P2pRecord&) { return LineType::kP2p; }
 LineType line_type(const GpuCheckRecord&) { return LineType::kGpuCheck; }
 LineType line_type(const BisectionRecord&) { return LineType::kBisection; }
+LineType line_type(const TelemetryRecord&) { return LineType::kTelemetry; }
 
 }  // namespace
 

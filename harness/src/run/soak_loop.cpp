@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 #include "railcheck/runtime/stop_signals.h"
 
@@ -33,7 +34,13 @@ SoakOutcome run_soak(const SoakPlan& plan, const Bootstrap& bootstrap, IntervalS
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   const bool root = bootstrap.rank() == 0;
   SoakOutcome outcome;
+  std::optional<int> open_interval;  // begun and not yet ended
+  auto end_interval = [&] {
+    if (open_interval && hooks.interval_ends) hooks.interval_ends(*open_interval);
+    open_interval.reset();
+  };
   auto finish = [&](std::string why) {
+    end_interval();
     outcome.ended_by = std::move(why);
     outcome.seconds = elapsed();
     return outcome;
@@ -47,6 +54,8 @@ SoakOutcome run_soak(const SoakPlan& plan, const Bootstrap& bootstrap, IntervalS
       outputs.note(NoteLevel::kInfo, "soak interval " + std::to_string(interval) + " at " + clock_text(interval_start) +
                                          " of " + clock_text(plan.duration_s));
     }
+    open_interval = interval;
+    if (hooks.interval_begins) hooks.interval_begins(interval);
     for (;;) {
       int signal = 0;
       hooks.pass([&] { return (signal = bootstrap.max_over_ranks(signals.requested())) != 0; });
@@ -57,6 +66,7 @@ SoakOutcome run_soak(const SoakPlan& plan, const Bootstrap& bootstrap, IntervalS
       if (bootstrap.max_over_ranks(elapsed() >= plan.duration_s ? 1 : 0) > 0) return finish("duration");
       if (bootstrap.max_over_ranks(elapsed() - interval_start >= plan.interval_s ? 1 : 0) > 0) break;
     }
+    end_interval();
     if (plan.fail_early) {
       const bool failed = root && hooks.failed_so_far && hooks.failed_so_far();
       if (bootstrap.max_over_ranks(failed ? 1 : 0) > 0) return finish("fail_early");

@@ -52,6 +52,23 @@ NvmlLibrary NvmlLibrary::open(const char* library) {
   };
   resolve(nvml.handle_, "nvmlDeviceGetNvLinkState", api.device_get_nvlink_state);
   resolve(nvml.handle_, "nvmlErrorString", api.error_string);
+  resolve(nvml.handle_, "nvmlDeviceGetTemperature", api.device_get_temperature);
+  resolve(nvml.handle_, "nvmlDeviceGetTemperatureThreshold", api.device_get_temperature_threshold);
+  resolve(nvml.handle_, "nvmlDeviceGetClockInfo", api.device_get_clock_info);
+  resolve(nvml.handle_, "nvmlDeviceGetTotalEnergyConsumption", api.device_get_total_energy);
+  if (!resolve(nvml.handle_, "nvmlDeviceGetCurrentClocksEventReasons", api.device_get_clocks_event_reasons)) {
+    resolve(nvml.handle_, "nvmlDeviceGetCurrentClocksThrottleReasons", api.device_get_clocks_event_reasons);
+  }
+  resolve(nvml.handle_, "nvmlDeviceGetTotalEccErrors", api.device_get_total_ecc_errors);
+  resolve(nvml.handle_, "nvmlDeviceGetRemappedRows", api.device_get_remapped_rows);
+  resolve(nvml.handle_, "nvmlDeviceGetPcieReplayCounter", api.device_get_pcie_replay_counter);
+  resolve(nvml.handle_, "nvmlDeviceGetFieldValues", api.device_get_field_values);
+  resolve(nvml.handle_, "nvmlEventSetCreate", api.event_set_create);
+  resolve(nvml.handle_, "nvmlDeviceRegisterEvents", api.device_register_events);
+  if (!resolve(nvml.handle_, "nvmlEventSetWait_v2", api.event_set_wait)) {
+    resolve(nvml.handle_, "nvmlEventSetWait", api.event_set_wait);
+  }
+  resolve(nvml.handle_, "nvmlEventSetFree", api.event_set_free);
   for (const Required& entry : required) {
     if (!entry.found) {
       nvml.reason_ = std::string(library) + " lacks " + entry.symbol + " (driver too old?)";

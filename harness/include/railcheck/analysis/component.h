@@ -15,7 +15,8 @@ std::string_view key_of(ComponentKind kind);  // "node", "gpu", "nic", "link"
 std::optional<ComponentKind> parse_component_kind(std::string_view text);
 
 /// Identity of a component. Unused fields stay empty / -1 so that equal parts compare equal:
-///   node: host;  gpu: host + gpu (local index);  nic: host + nic (device name) + rail;
+///   node: host;  gpu: host + gpu (local index);  nic: host + nic (device name) + rail (-1: not known, as for
+///   a NIC only the telemetry saw);
 ///   link: host + nic and peer_host + peer_nic + rail, stored with (host, nic) <= (peer_host, peer_nic) (see
 ///   make_link).
 struct ComponentId {

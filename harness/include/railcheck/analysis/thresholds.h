@@ -2,6 +2,9 @@
 // The defaults are what an acceptance run uses when the suite says nothing.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace railcheck::analysis {
 
 /// Fleet-relative outliers (median / MAD over the units of one metric, size and rail).
@@ -79,6 +82,63 @@ struct SoakOptions {
                                    ///< a soak has many (parts x intervals) that could stray by chance
 };
 
+/// One telemetry rule: a counter of one source that must not grow by more than `above` over the run (per
+/// "run"), or faster than `above` per second / minute / hour over the time it was watched. Judged per device
+/// on the sum of the run's telemetry windows (telemetry_rules.h).
+struct TelemetryRule {
+  std::string source;           ///< "netdev", "rdma", "tcp", "gpu"
+  std::string counter;          ///< "carrier_changes", "symbol_error"; a gauge's name for the gauge stats
+  double above = 0.0;           ///< the most it may grow (per `per`), or the most the gauge stat may reach
+  std::string per;              ///< "run", "second", "minute", "hour" (growth only)
+  std::string status;           ///< what growth beyond it gives: "fail" or "warn" ("off": the rule is dropped)
+  std::string means;            ///< what it means, for the evidence: "the link went down and came back"
+  std::string stat = "growth";  ///< "growth" (a counter), or for a gauge "max" (its highest reading) or
+                                ///< "nonzero_run" (most consecutive reads at non-zero: a throttle bit held on)
+};
+
+/// The defaults follow the fabric monitors' tables (../shared/reference/burnin-telemetry.md 4.5): any link
+/// flap, port-down, integrity or buffer-overrun error fails; error rates above the IBTA / NVSentinel levels
+/// warn; on GPUs any XID, uncorrectable ECC error, pending or failed row remap, NVLink replay or recovery,
+/// and a hardware slowdown, thermal or power-brake bit held for 3 reads fail (DCGM, NVSentinel, gpud). TCP
+/// retransmits have no rule: a lossy host makes its healthy peers retransmit too, so they are cited
+/// as evidence and the pair matrix names the lossy end.
+struct TelemetryOptions {
+  std::vector<TelemetryRule> rules = {
+      {"netdev", "carrier_changes", 0, "run", "fail", "the link went down and came back (carrier changes)"},
+      {"netdev", "rx_crc_errors", 0, "run", "warn", "frames arrived corrupted (CRC errors: cable, transceiver)"},
+      {"rdma", "link_downed", 0, "run", "fail", "the port went down (link_downed)"},
+      {"rdma", "local_link_integrity_errors", 0, "run", "fail", "the link's integrity checks failed"},
+      {"rdma", "excessive_buffer_overrun_errors", 0, "run", "fail", "receive buffers overran"},
+      {"rdma", "rnr_nak_retry_err", 0, "run", "fail", "a peer ran out of receive buffers until retries failed"},
+      {"rdma", "symbol_error", 120, "hour", "fail", "symbol errors above the IBTA bit error rate (1e-12)"},
+      {"rdma", "link_error_recovery", 5, "minute", "warn", "the link retrained"},
+      {"rdma", "port_rcv_errors", 10, "second", "warn", "malformed packets were received"},
+      {"rdma", "port_xmit_discards", 100, "second", "warn", "packets were discarded before sending (congestion)"},
+      {"rdma", "roce_slow_restart", 10, "second", "warn", "RoCE flows restarted slowly (congestion control)"},
+      {"rdma", "local_ack_timeout_err", 1, "second", "warn",
+       "acknowledgements timed out (a lossy path or a dead peer)"},
+      {"gpu", "xid_events", 0, "run", "fail",
+       "the driver reported XID errors (xid_<code> names them; the kernel log has the detail)"},
+      {"gpu", "ecc_uncorrected_volatile", 0, "run", "fail", "uncorrectable ECC errors in GPU memory"},
+      {"gpu", "remapped_rows_pending", 0, "run", "fail", "a memory row remap is pending (the GPU needs a reset)",
+       "max"},
+      {"gpu", "remapped_rows_failure", 0, "run", "fail", "a memory row remap failed (replace the GPU)", "max"},
+      {"gpu", "pcie_replay", 31, "minute", "fail", "PCIe replays above Gen5 x16's bit error rate (31 per minute)"},
+      {"gpu", "nvlink_replay_errors", 0, "run", "fail", "NVLink replayed packets"},
+      {"gpu", "nvlink_recovery_errors", 0, "run", "fail", "an NVLink went through recovery"},
+      {"gpu", "nvlink_crc_errors", 100, "second", "fail", "NVLink CRC errors at 100 per second or more"},
+      {"gpu", "clocks_event_hw_slowdown", 2, "run", "fail",
+       "hardware slowdown held for 3 reads or more (power supply, temperature)", "nonzero_run"},
+      {"gpu", "clocks_event_hw_thermal", 2, "run", "fail", "hardware thermal slowdown held for 3 reads or more",
+       "nonzero_run"},
+      {"gpu", "clocks_event_hw_power_brake", 2, "run", "fail", "the power brake held for 3 reads or more",
+       "nonzero_run"},
+      {"gpu", "clocks_event_sw_thermal", 2, "run", "warn", "software thermal slowdown held for 3 reads or more",
+       "nonzero_run"},
+      {"gpu", "temperature_over_max_c", 0, "run", "fail", "the GPU ran above its maximum operating temperature", "max"},
+  };
+};
+
 struct AnalysisOptions {
   InventoryOptions inventory;
   OutlierOptions fleet;
@@ -86,6 +146,7 @@ struct AnalysisOptions {
   BaselineOptions baseline;
   BisectionOptions bisection;
   SoakOptions soak;
+  TelemetryOptions telemetry;
 };
 
 }  // namespace railcheck::analysis

@@ -48,6 +48,7 @@ class ConsoleSink final : public OutputSink {
   void print(const P2pRecord& r);
   void print(const GpuCheckRecord& r);
   void print(const BisectionRecord& r);
+  void print(const TelemetryRecord& r);  ///< only a window whose error counters grew
   void print_row(const CollectiveRecord* out_of_place, const CollectiveRecord* in_place);
   void flush_soak();  ///< prints the gathered interval's summary lines
 

@@ -25,6 +25,7 @@ class SummarySink final : public OutputSink {
   void count(const P2pRecord& r);
   void count(const GpuCheckRecord& r);
   void count(const BisectionRecord& r);
+  void count(const TelemetryRecord& r);
   RunSummary summary_;
   double busbw_sum_ = 0.0;
   int busbw_records_ = 0;

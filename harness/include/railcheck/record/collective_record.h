@@ -19,7 +19,7 @@ namespace railcheck {
 /// 1.1 added, all optional to readers: "kind" on collective records, start_unix_s / end_unix_s on every record,
 /// p99_9_us in time statistics, timing_warning, the "thread" backend and "note" lines, "timing" and "blocking"
 /// on collective records.
-inline constexpr const char* kResultsSchemaVersion = "1.1";
+inline constexpr const char* kResultsSchemaVersion = "1.2";
 
 enum class RecordStatus { kOk, kWrong, kSkipped };
 std::string_view name_of(RecordStatus status);

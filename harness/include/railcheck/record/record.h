@@ -13,10 +13,11 @@
 #include "railcheck/record/gpu_check_record.h"
 #include "railcheck/record/p2p_record.h"
 #include "railcheck/record/record_kinds.h"
+#include "railcheck/record/telemetry_record.h"
 
 namespace railcheck {
 
-using Record = std::variant<CollectiveRecord, P2pRecord, GpuCheckRecord, BisectionRecord>;
+using Record = std::variant<CollectiveRecord, P2pRecord, GpuCheckRecord, BisectionRecord, TelemetryRecord>;
 
 /// The results.jsonl line type of `record` (its "type" field), one of record_kinds.h's record types.
 LineType line_type_of(const Record& record);

@@ -17,6 +17,7 @@ enum class LineType {
   kP2p,        ///< a point-to-point transfer (kind "p2p")
   kGpuCheck,   ///< a single-GPU check (kind "gpu_check")
   kBisection,  ///< one group of one bisection round (kind "bisection")
+  kTelemetry,  ///< one host's counters over a test or a soak interval (kind "telemetry")
   kVerdicts,   ///< the analysis options and every verdict
   kWatchdog,   ///< the watchdog's last word on a job it ended
   kNote,       ///< a message for the operator: a skipped test, a warning, a failure outside any record
@@ -30,12 +31,13 @@ struct LineTypeInfo {
   std::string_view schema_def;   ///< the results.schema.json $defs entry the line validates against
 };
 
-inline constexpr std::array<LineTypeInfo, 9> kLineTypes = {{
+inline constexpr std::array<LineTypeInfo, 10> kLineTypes = {{
     {LineType::kManifest, "manifest", "", "stream_manifest"},
     {LineType::kRecord, "record", "collective", "stream_record"},
     {LineType::kP2p, "p2p", "p2p", "stream_p2p_record"},
     {LineType::kGpuCheck, "gpu_check", "gpu_check", "stream_gpu_check_record"},
     {LineType::kBisection, "bisection", "bisection", "stream_bisection_record"},
+    {LineType::kTelemetry, "telemetry", "telemetry", "stream_telemetry_record"},
     {LineType::kVerdicts, "verdicts", "", "stream_verdicts"},
     {LineType::kWatchdog, "watchdog", "", "stream_watchdog"},
     {LineType::kNote, "note", "", "stream_note"},

@@ -37,6 +37,44 @@ using DeviceGetUuid = Return (*)(Device, char*, unsigned int);
 using DeviceGetPciInfoV3 = Return (*)(Device, PciInfo*);
 using DeviceGetUnsigned = Return (*)(Device, unsigned int*);  ///< the PCIe link generation/width getters
 using DeviceGetNvLinkState = Return (*)(Device, unsigned int, EnableState*);
+using DeviceGetIndexed = Return (*)(Device, int, unsigned int*);     ///< temperature (sensor), clock (type), threshold
+using DeviceGetULongLong = Return (*)(Device, unsigned long long*);  ///< energy, clock event reasons
+using DeviceGetTotalEccErrors = Return (*)(Device, int, int, unsigned long long*);
+using DeviceGetRemappedRows = Return (*)(Device, unsigned int*, unsigned int*, unsigned int*, unsigned int*);
+
+/// nvmlFieldValue_t (nvmlDeviceGetFieldValues).
+struct FieldValue {
+  unsigned int field_id;
+  unsigned int scope_id;
+  long long timestamp;
+  long long latency_usec;
+  int value_type;  ///< nvmlValueType_t: 0 double, 1 unsigned int, 2 unsigned long, 3 unsigned long long, ...
+  Return result;
+  union {
+    double d;
+    unsigned int ui;
+    unsigned long ul;
+    unsigned long long ull;
+    long long sll;
+  } value;
+};
+using DeviceGetFieldValues = Return (*)(Device, int, FieldValue*);
+
+using EventSet = struct nvmlEventSet_st*;  ///< nvmlEventSet_t (opaque)
+/// nvmlEventData_t.
+struct EventData {
+  Device device;
+  unsigned long long event_type;
+  unsigned long long event_data;  ///< the XID for nvmlEventTypeXidCriticalError
+  unsigned int gpu_instance_id;
+  unsigned int compute_instance_id;
+};
+inline constexpr unsigned long long kEventTypeXidCriticalError = 0x8;
+inline constexpr Return kErrorTimeout = 10;
+using EventSetCreate = Return (*)(EventSet*);
+using DeviceRegisterEvents = Return (*)(Device, unsigned long long, EventSet);
+using EventSetWait = Return (*)(EventSet, EventData*, unsigned int);
+using EventSetFree = Return (*)(EventSet);
 
 /// The entry points, resolved with dlsym.
 struct Api {
@@ -52,6 +90,21 @@ struct Api {
   DeviceGetNvLinkState device_get_nvlink_state = nullptr;            ///< nvmlDeviceGetNvLinkState (optional: null when
                                                                      ///< the library lacks it)
   ErrorString error_string = nullptr;                                ///< nvmlErrorString (optional)
+  // Telemetry (optional: null when the library lacks them; the sampler reads what there is).
+  DeviceGetIndexed device_get_temperature = nullptr;              ///< nvmlDeviceGetTemperature
+  DeviceGetIndexed device_get_temperature_threshold = nullptr;    ///< nvmlDeviceGetTemperatureThreshold
+  DeviceGetIndexed device_get_clock_info = nullptr;               ///< nvmlDeviceGetClockInfo
+  DeviceGetULongLong device_get_total_energy = nullptr;           ///< nvmlDeviceGetTotalEnergyConsumption (mJ)
+  DeviceGetULongLong device_get_clocks_event_reasons = nullptr;   ///< nvmlDeviceGetCurrentClocksEventReasons,
+                                                                  ///< else ...ThrottleReasons (drivers before 535)
+  DeviceGetTotalEccErrors device_get_total_ecc_errors = nullptr;  ///< nvmlDeviceGetTotalEccErrors
+  DeviceGetRemappedRows device_get_remapped_rows = nullptr;       ///< nvmlDeviceGetRemappedRows
+  DeviceGetUnsigned device_get_pcie_replay_counter = nullptr;     ///< nvmlDeviceGetPcieReplayCounter
+  DeviceGetFieldValues device_get_field_values = nullptr;         ///< nvmlDeviceGetFieldValues
+  EventSetCreate event_set_create = nullptr;                      ///< nvmlEventSetCreate
+  DeviceRegisterEvents device_register_events = nullptr;          ///< nvmlDeviceRegisterEvents
+  EventSetWait event_set_wait = nullptr;                          ///< nvmlEventSetWait_v2, else nvmlEventSetWait
+  EventSetFree event_set_free = nullptr;                          ///< nvmlEventSetFree
 };
 }  // namespace nvml
 

@@ -29,6 +29,14 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--expect-gpus", common.expect_gpus,
                  "GPUs each host must show; a host with fewer fails its node (verdict, exit 1)")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("!--no-telemetry", common.telemetry.enabled,
+               "do not sample the nodes' counters (netdev, TCP, RDMA ports) around each test");
+  app.add_option("--telemetry-period", common.telemetry.period_s,
+                 "seconds between the sampler's reads while a test runs (default 1)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--telemetry-exclude", common.telemetry.exclude,
+                 "interfaces and RDMA devices the sampler leaves alone (shell patterns; replaces the default list "
+                 "of container and VM interfaces and lo)");
   app.add_option("--debug-corrupt-rank", common.faults.corrupt_rank,
                  "testing the checker: corrupt this rank's results after each check pass");
   app.add_option("--debug-flip-bit-rank", common.faults.flip_bit_rank,

@@ -159,19 +159,30 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   IntervalStamp stamped(outputs);
   const RunContext context{bootstrap, *collective, steps, stamped};
   Runner runner(context, common.runner);
+  // Each host's counters around every test (a soak: every interval), recorded by rank 0.
+  telemetry::RunTelemetry telemetry(bootstrap, stamped, steps, common.telemetry);
   const double p2p_timeout_s = common.timeout_s > 0 ? std::min(common.timeout_s, 60.0) : 30.0;
   // One pass over the tests; `stop` (a soak's, agreed over the ranks) is asked before each test.
+  // Outside a soak each test is a telemetry window; in a soak each interval is one (hooks below).
+  const bool window_per_test = !suite.soak;
+  auto watched = [&](const std::string& name, const auto& test) {
+    if (window_per_test) telemetry.open(name);
+    test();
+    if (window_per_test) telemetry.close();
+  };
   auto one_pass = [&](const StopCheck& stop) {
     for (std::size_t t = 0; t < suite.tests.size(); ++t) {
       if (stop()) return;
-      runner.run(suite.tests[t]);
-      if (prepared.bisect[t]) {
-        run_collective_bisection(suite.tests[t], *prepared.bisect[t], suite.analysis.bisection, context);
-      }
+      watched(suite.tests[t].name, [&] {
+        runner.run(suite.tests[t]);
+        if (prepared.bisect[t]) {
+          run_collective_bisection(suite.tests[t], *prepared.bisect[t], suite.analysis.bisection, context);
+        }
+      });
     }
     for (const P2pTestSpec& spec : suite.p2p_tests) {
       if (stop()) return;
-      run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, stamped);
+      watched(spec.name, [&] { run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, stamped); });
     }
   };
   const analysis::Baseline* baseline = prepared.baseline ? &*prepared.baseline : nullptr;
@@ -179,6 +190,8 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   if (suite.soak) {
     SoakHooks hooks;
     hooks.pass = one_pass;
+    hooks.interval_begins = [&](int interval) { telemetry.open("interval " + std::to_string(interval)); };
+    hooks.interval_ends = [&](int) { telemetry.close(); };
     hooks.failed_so_far = [&] {
       OutputSink quiet;  // judged to decide, not reported: the verdicts come once, at the end
       return judge_run(dir / "results.jsonl", judge_inputs, quiet) != kExitHealthy;

@@ -11,6 +11,7 @@
 #include "railcheck/run/backend.h"
 #include "railcheck/run/debug_faults.h"
 #include "railcheck/run/runner.h"
+#include "railcheck/telemetry/run_telemetry.h"
 
 namespace railcheck {
 
@@ -29,6 +30,7 @@ struct CommonOptions {
   std::map<std::string, std::filesystem::path> output_files;  ///< extra outputs by sink name (-J: nccl_tests_json)
   int expect_gpus = -1;            ///< --expect-gpus: GPUs each host must show (wins over the suite's); -1 not given
   BackendOptions backend_options;  ///< -x: the NCCL communicator's CTA policy
+  telemetry::TelemetryOptions telemetry;  ///< --no-telemetry, --telemetry-period, --telemetry-exclude
 };
 
 /// One suite run: the suite (a file, the embedded quick suite, or one sweep from flags) and its options.

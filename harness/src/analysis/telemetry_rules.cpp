@@ -1,0 +1,205 @@
+#include "railcheck/analysis/telemetry_rules.h"
+
+#include <map>
+#include <optional>
+#include <tuple>
+
+#include "field_reader.h"
+#include "railcheck/record/record_kinds.h"
+
+namespace railcheck::analysis {
+namespace {
+
+using json = nlohmann::json;
+
+// One device's counters over the run: the sum of its windows.
+struct DeviceTotals {
+  std::map<std::string, double> growth;                     ///< counter -> growth over the run
+  std::map<std::string, std::vector<std::string>> windows;  ///< counter -> windows it grew in ("tcp_links +2")
+  std::map<std::string, std::string> first_step;            ///< counter -> the step it first grew in
+  double watched_s = 0.0;                                   ///< the windows' length together
+  struct Gauge {
+    double max = 0.0;
+    double nonzero_run = 0.0;
+    std::vector<std::pair<std::string, double>> windows;  ///< window -> its max, longest run
+    std::vector<std::pair<std::string, double>> runs;
+  };
+  std::map<std::string, Gauge> gauges;
+};
+
+using DeviceKey = std::tuple<std::string, std::string, std::string>;  // host, source, device
+
+double seconds_per(const std::string& per) {
+  if (per == "second") return 1.0;
+  if (per == "minute") return 60.0;
+  if (per == "hour") return 3600.0;
+  return 0.0;  // "run": a count, not a rate
+}
+
+std::string count_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f", value);
+  return text;
+}
+
+// The rails the run's p2p records name for each (host, NIC).
+std::map<std::pair<std::string, std::string>, int> nic_rails(const json& records) {
+  std::map<std::pair<std::string, std::string>, int> rails;
+  for (const json& r : records) {
+    if (!r.is_object() || r.value("kind", "") != "p2p" || !r.contains("rail") || !r.at("rail").is_number_integer()) {
+      continue;
+    }
+    const int rail = r.at("rail").get<int>();
+    for (const char* side : {"src", "dst"}) {
+      const std::string host = r.value(std::string(side) + "_host", "");
+      const std::string nic = r.value(std::string(side) + "_nic", "");
+      if (!host.empty() && !nic.empty()) rails.emplace(std::pair(host, nic), rail);
+    }
+  }
+  return rails;
+}
+
+// "tcp_links (+1), tcp_lat (+1)" (the first four, then how many in all).
+std::string join_windows(const std::vector<std::string>& windows) {
+  std::string text;
+  for (std::size_t i = 0; i < windows.size() && i < 4; ++i) text += (i ? ", " : "") + windows[i];
+  if (windows.size() > 4) text += ", ... (" + std::to_string(windows.size()) + " windows)";
+  return text;
+}
+
+using Rails = std::map<std::pair<std::string, std::string>, int>;
+
+// The part a device is: a GPU (NVML's index), a NIC (an interface, an RDMA port's device), or the host (tcp).
+ComponentId component_of(const std::string& host, const std::string& source, const std::string& device,
+                         const Rails& rails) {
+  if (source == "tcp") return make_node(host);
+  if (source == "gpu") return make_gpu(host, std::stoi(device));
+  const std::string nic = source == "rdma" ? device.substr(0, device.find('/')) : device;
+  const auto rail = rails.find({host, nic});
+  return make_nic(host, nic, rail == rails.end() ? -1 : rail->second);
+}
+
+// A rule on a gauge: its highest reading ("max") or its longest run of non-zero reads ("nonzero_run") over the
+// run's windows, above the rule's limit.
+std::optional<Finding> gauge_finding(const std::string& host, const std::string& source, const std::string& device,
+                                     const DeviceTotals& t, const TelemetryRule& rule, const Rails& rails) {
+  const auto gauge = t.gauges.find(rule.counter);
+  if (gauge == t.gauges.end()) return std::nullopt;
+  const bool run = rule.stat == "nonzero_run";
+  const double measured = run ? gauge->second.nonzero_run : gauge->second.max;
+  if (measured <= rule.above) return std::nullopt;
+  Finding f;
+  f.component = component_of(host, source, device, rails);
+  f.status = rule.status == "fail" ? VerdictStatus::kFail : VerdictStatus::kWarn;
+  Evidence& e = f.evidence;
+  e.source = "telemetry";
+  e.metric = source + " " + rule.counter + (run ? " nonzero_run" : " max");
+  e.measured = measured;
+  e.expected = rule.above;
+  e.expected_from = "telemetry rule: at most " + format_number(rule.above) + (run ? " reads in a row" : "");
+  for (const auto& [window, value] : run ? gauge->second.runs : gauge->second.windows) {
+    if (value > rule.above) e.refs.push_back(window + " (" + format_number(value) + ")");
+  }
+  e.status = f.status;
+  const std::string who = source == "gpu" ? "GPU " + device : device;
+  e.text = who + " " + rule.counter +
+           (run ? " held for " + format_number(measured) + " reads in a row" : " reached " + format_number(measured)) +
+           " during " + join_windows(e.refs) + ": " + rule.means;
+  return f;
+}
+
+}  // namespace
+
+std::vector<Finding> telemetry_findings(const json& records, const TelemetryOptions& options) {
+  std::map<DeviceKey, DeviceTotals> totals;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const json& record = records[i];
+    if (!record.is_object() || !is_kind(record.value("kind", ""), LineType::kTelemetry)) continue;
+    const FieldReader r(record, "records[" + std::to_string(i) + "]");
+    const std::string host = r.string("host");
+    const std::string window = r.optional_string("window", "");
+    const double seconds = std::max(0.0, r.number("end_unix_s") - r.number("start_unix_s"));
+    const json& devices = r.get("devices");
+    if (!devices.is_array()) r.fail("devices", "not an array");
+    for (std::size_t d = 0; d < devices.size(); ++d) {
+      const FieldReader dev(devices[d], r.path() + ".devices[" + std::to_string(d) + "]");
+      const std::string source = dev.string("source");
+      const std::string device = dev.string("device");
+      if (source == "gpu" && (device.empty() || device.find_first_not_of("0123456789") != std::string::npos)) {
+        dev.fail("device", "not a GPU index");
+      }
+      DeviceTotals& t = totals[{host, source, device}];
+      t.watched_s += seconds;
+      const json& deltas = dev.get("deltas");
+      if (!deltas.is_object()) dev.fail("deltas", "not an object");
+      const json first = dev.has("first_grew_in") ? dev.get("first_grew_in") : json::object();
+      if (dev.has("gauges")) {
+        const json& gauges = dev.get("gauges");
+        if (!gauges.is_object()) dev.fail("gauges", "not an object");
+        for (const auto& [name, g] : gauges.items()) {
+          const FieldReader gauge(g, dev.path() + ".gauges." + name);
+          DeviceTotals::Gauge& total = t.gauges[name];
+          const double max = gauge.number("max");
+          const double run = gauge.number("longest_nonzero_run");
+          total.max = total.windows.empty() ? max : std::max(total.max, max);
+          total.nonzero_run = std::max(total.nonzero_run, run);
+          total.windows.emplace_back(window, max);
+          total.runs.emplace_back(window, run);
+        }
+      }
+      for (const auto& [counter, value] : deltas.items()) {
+        if (!value.is_number() || value.get<double>() < 0) dev.fail("deltas." + counter, "not a count");
+        t.growth[counter] += value.get<double>();
+        t.windows[counter].push_back(window + " (+" + count_text(value.get<double>()) + ")");
+        if (first.is_object() && first.contains(counter) && first.at(counter).is_string() &&
+            !t.first_step.contains(counter)) {
+          t.first_step[counter] = first.at(counter).get<std::string>();
+        }
+      }
+    }
+  }
+  const auto rails = nic_rails(records);
+  std::vector<Finding> findings;
+  for (const auto& [key, t] : totals) {
+    const auto& [host, source, device] = key;
+    for (const TelemetryRule& rule : options.rules) {
+      if (rule.source != source) continue;
+      if (rule.stat != "growth") {
+        if (auto f = gauge_finding(host, source, device, t, rule, rails)) findings.push_back(std::move(*f));
+        continue;
+      }
+      const auto grew = t.growth.find(rule.counter);
+      if (grew == t.growth.end()) continue;
+      const double per_s = seconds_per(rule.per);
+      const double measured =
+          per_s > 0.0 ? (t.watched_s > 0.0 ? grew->second / t.watched_s * per_s : 0.0) : grew->second;
+      if (measured <= rule.above) continue;
+      Finding f;
+      f.component = component_of(host, source, device, rails);
+      f.status = rule.status == "fail" ? VerdictStatus::kFail : VerdictStatus::kWarn;
+      Evidence& e = f.evidence;
+      e.source = "telemetry";
+      e.metric = source + " " + rule.counter;
+      e.measured = measured;
+      e.expected = rule.above;
+      e.expected_from = "telemetry rule: at most " + format_number(rule.above) +
+                        (per_s > 0.0 ? " per " + rule.per : std::string(" over the run"));
+      e.refs = t.windows.at(rule.counter);
+      e.status = f.status;
+      const std::string who = device.empty() ? source : source == "gpu" ? "GPU " + device : device;
+      e.text = who + " " + rule.counter + " +" + count_text(grew->second) +
+               (per_s > 0.0 ? " (" + format_number(measured) + " per " + rule.per + " over " +
+                                  format_number(t.watched_s) + " s watched)"
+                            : "") +
+               " during " + join_windows(e.refs);
+      if (const auto step = t.first_step.find(rule.counter); step != t.first_step.end() && !step->second.empty()) {
+        e.text += ", first in step '" + step->second + "'";
+      }
+      e.text += ": " + rule.means;
+      findings.push_back(std::move(f));
+    }
+  }
+  return findings;
+}
+
+}  // namespace railcheck::analysis
