@@ -22,9 +22,9 @@ JSON
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
 mpirun -n "$ranks" --oversubscribe --bind-to none "$bin" soak "$work/suite.json" --output-dir "$work/out" \
   > "$work/console.log" 2>&1 & job=$!
-rss() {  # the railcheck ranks under mpirun: "pid:kB ..."
+rss() {  # the ranks under mpirun: "pid:KiB ..."
   local out=()
-  for pid in $(pgrep -P "$job" -x railcheck || true); do
+  for pid in $(pgrep -P "$job" || true); do  # the ranks mpirun started
     out+=("$pid:$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)")
   done
   echo "${out[*]}"

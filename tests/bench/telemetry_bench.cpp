@@ -120,7 +120,7 @@ void BM_SoakInterval(benchmark::State& state) {
       plan.max_intervals = intervals;
       SoakHooks hooks;
       hooks.pass = [](const StopCheck&) {};
-      hooks.interval_begins = [&](int interval) { telemetry.open("interval " + std::to_string(interval)); };
+      hooks.interval_begins = [&](int interval, double) { telemetry.open("interval " + std::to_string(interval)); };
       hooks.interval_ends = [&](int) { telemetry.close(); };
       OutputSink quiet;
       (void)run_soak(plan, bootstrap, stamp, hooks, quiet);

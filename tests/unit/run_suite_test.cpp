@@ -15,6 +15,8 @@
 #include "in_process.h"
 #include "railcheck/app/app.h"
 #include "railcheck/core/error.h"
+#include "railcheck/record/wall_clock.h"
+#include "railcheck/run/progress_display.h"
 
 namespace railcheck {
 namespace {
@@ -331,6 +333,25 @@ TEST(InProcessRun, EveryRecordKindAndTheVerdictsReachASinkRegisteredInOneLine) {
   EXPECT_EQ(record_lines, static_cast<std::size_t>(std::count_if(calls.begin(), first_end, [](const std::string& c) {
               return c.rfind("record:", 0) == 0;
             })));
+}
+
+}  // namespace
+namespace {
+
+TEST(ProgressDisplay, ShowsTheRunsContextBeforeEachStepAndNothingWhenOff) {
+  std::ostringstream on, off;
+  ProgressDisplay shown(true, on), silent(false, off);
+  for (ProgressDisplay* display : {&shown, &silent}) {
+    display->set_context("soak interval 12, 3:48:00 left, worst so far: node3 NIC eth0 (rail 0) FAIL");
+    display->on_step_begin({7, StepKind::kMeasure, "all_reduce 1048576B out"});
+  }
+  EXPECT_NE(on.str().find(" | soak interval 12, 3:48:00 left, worst so far: node3 NIC eth0 (rail 0) FAIL] step 7: "
+                          "all_reduce 1048576B out"),
+            std::string::npos)
+      << on.str();
+  EXPECT_EQ(off.str(), "") << "not a terminal: the console's plain lines only";
+  EXPECT_EQ(format_hms(4 * 3600 - 720), "3:48:00");
+  EXPECT_EQ(format_hms(-5), "0:00:00");
 }
 
 }  // namespace

@@ -572,3 +572,85 @@ TEST(TelemetryRules, AMalformedTelemetryRecordNamesTheRecordAndField) {
 
 }  // namespace
 }  // namespace railcheck
+
+namespace railcheck {
+namespace {
+
+json interval_telemetry(const std::string& host, int interval, json devices) {
+  return {{"kind", "telemetry"},
+          {"host", host},
+          {"rank", 0},
+          {"window", "interval " + std::to_string(interval)},
+          {"ticks", 9},
+          {"devices", devices},
+          {"unread", json::array()},
+          {"start_unix_s", 1000.0},
+          {"end_unix_s", 1010.0},
+          {"interval", interval}};
+}
+
+json device(const std::string& source, const std::string& name, json deltas, json gauges = json::object()) {
+  return {{"source", source},
+          {"device", name},
+          {"deltas", deltas},
+          {"resets", json::array()},
+          {"first_grew_in", json::object()},
+          {"gauges", gauges}};
+}
+
+json tcp(int retrans, int sent) { return device("tcp", "", {{"RetransSegs", retrans}, {"OutSegs", sent}}); }
+
+analysis::Finding soak_finding(const std::string& host, int interval, analysis::VerdictStatus status) {
+  analysis::Finding f;
+  f.component = analysis::make_nic(host, "eth0", 0);
+  f.status = status;
+  f.evidence.source = "soak";
+  f.evidence.status = status;
+  f.evidence.interval = interval;
+  f.evidence.text = host + " NIC eth0 (rail 0) sending: drifted";
+  return f;
+}
+
+TEST(SoakExplanation, ADriftCarriesItsIntervalsTelemetryErrorCountersAndAnUnusualTcpResendShare) {
+  const json records = json::array({
+      interval_telemetry("node3", 6,
+                         {device("netdev", "eth0", {{"tx_dropped", 120}, {"tx_bytes", 5000}}), tcp(500, 10000)}),
+      interval_telemetry("node1", 6, {device("netdev", "eth0", {{"tx_bytes", 5000}}), tcp(10, 10000)}),
+      interval_telemetry("node2", 6, {device("netdev", "eth0", {{"tx_bytes", 5000}}), tcp(20, 10000)}),
+      interval_telemetry("node2", 3, {device("netdev", "eth0", {{"tx_bytes", 5000}}), tcp(20, 10000)}),
+      interval_telemetry(
+          "gpu1", 4,
+          {device(
+              "gpu", "2", {{"energy_mj", 90000}},
+              {{"clocks_event_hw_thermal", {{"min", 0}, {"max", 1}, {"longest_nonzero_run", 4}, {"reads", 10}}},
+               {"clocks_event_sw_power_cap", {{"min", 1}, {"max", 1}, {"longest_nonzero_run", 10}, {"reads", 10}}}})}),
+  });
+  std::vector<analysis::Finding> findings = {soak_finding("node3", 6, analysis::VerdictStatus::kFail),
+                                             soak_finding("node2", 3, analysis::VerdictStatus::kWarn),
+                                             soak_finding("gpu1", 4, analysis::VerdictStatus::kWarn),
+                                             soak_finding("node1", 8, analysis::VerdictStatus::kWarn),
+                                             soak_finding("node1", 6, analysis::VerdictStatus::kPass)};
+  analysis::explain_soak_findings(findings, records);
+  EXPECT_EQ(findings[0].evidence.explanation,
+            "telemetry in interval 6 on node3: eth0 tx_dropped +120, TCP resent 5.0% of its segments (the other "
+            "hosts' median 0.2%)");
+  EXPECT_EQ(findings[1].evidence.explanation,
+            "telemetry in interval 3 on node2: nothing unusual (no error counter grew, no throttling, TCP resent no "
+            "more than elsewhere)");
+  EXPECT_EQ(findings[2].evidence.explanation,
+            "telemetry in interval 4 on gpu1: GPU 2 clocks_event_hw_thermal on 4 reads")
+      << "the SW power cap alone is not an explanation";
+  EXPECT_EQ(findings[3].evidence.explanation, "") << "no telemetry recorded for interval 8";
+  EXPECT_EQ(findings[4].evidence.explanation, "") << "a passing part needs no explanation";
+  // The explanation travels with the verdict and is printed under its evidence.
+  const auto verdicts = analysis::combine({findings[0]});
+  std::ostringstream console;
+  analysis::print_verdicts(console, verdicts);
+  EXPECT_NE(console.str().find("#   telemetry in interval 6 on node3: eth0 tx_dropped +120"), std::string::npos)
+      << console.str();
+  EXPECT_EQ(analysis::verdict_from_json(analysis::to_json(verdicts.back())).evidence[0].explanation,
+            findings[0].evidence.explanation);
+}
+
+}  // namespace
+}  // namespace railcheck

@@ -149,6 +149,7 @@ std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions&
   for (Finding& finding : inventory_findings(manifest, options.inventory)) extra.push_back(std::move(finding));
   for (Finding& finding : telemetry_findings(records, options.telemetry)) extra.push_back(std::move(finding));
   std::vector<Finding> findings = sample_findings(samples_from_records(records), options, baseline, std::move(extra));
+  explain_soak_findings(findings, records);
   // Bisection suspects are confirmed (or explained) by what the other analyses found.
   const std::vector<Finding> bisected = bisection_findings(records, findings);
   findings.insert(findings.end(), bisected.begin(), bisected.end());

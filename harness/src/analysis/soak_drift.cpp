@@ -276,6 +276,7 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
                " of its reference (median of intervals " + std::to_string(j.window.front()) + "-" +
                std::to_string(j.window.back()) + ")" +
                (j.began ? ", from " + family.timeline.describe(*j.began) : std::string()) + limits_text(limits);
+      if (j.began) e.interval = *j.began;
       for (const auto& [interval, r] : series) {
         if (j.began && interval >= *j.began) {
           e.refs.push_back(family.timeline.describe(interval) + ": " + percent(r));
@@ -296,6 +297,7 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
                " of its reference in " + family.timeline.describe(*j.worst_dip) + " and recovered (median of " +
                "the last intervals " + percent(j.window_ratio) + ")" + limits_text(limits);
       e.refs.push_back(family.timeline.describe(*j.worst_dip) + ": " + percent(j.worst_ratio));
+      e.interval = *j.worst_dip;
     }
     if (!fabric_wide.empty()) {
       std::string list;
@@ -354,6 +356,7 @@ void judge_group(const std::string& name, GroupFamily& family, const SoakOptions
       e.text = name + " steady: the last intervals' median at " + percent(j.window_ratio) + " of its reference" +
                limits_text(limits);
     } else {
+      if (j.began) e.interval = *j.began;
       e.text =
           name + " drifted to " + percent(j.window_ratio) + " of its reference" +
           (j.began ? ", from " + family.timeline.describe(*j.began) : std::string()) + " (" +

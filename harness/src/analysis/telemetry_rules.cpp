@@ -1,5 +1,6 @@
 #include "railcheck/analysis/telemetry_rules.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -200,6 +201,114 @@ std::vector<Finding> telemetry_findings(const json& records, const TelemetryOpti
     }
   }
   return findings;
+}
+
+bool is_traffic_counter(std::string_view name) {
+  for (const std::string_view tail : {"bytes", "packets", "_data", "Segs", "Opens", "multicast", "energy_mj"}) {
+    if (name.ends_with(tail)) return name != "RetransSegs";
+  }
+  return name.find("unicast") != std::string_view::npos || name.find("_requests") != std::string_view::npos ||
+         name == "port_xmit_wait";
+}
+
+namespace {
+
+// One host's telemetry in one interval, as the explanation reads it.
+struct IntervalTelemetry {
+  std::vector<std::string> trouble;  ///< "eth0 tx_dropped +120", "GPU 0 clocks_event_hw_thermal on 4 reads"
+  double retrans = 0.0;              ///< TCP segments resent
+  double sent = 0.0;                 ///< TCP segments sent
+};
+
+std::map<std::string, IntervalTelemetry> interval_telemetry(const json& records, int interval) {
+  std::map<std::string, IntervalTelemetry> hosts;
+  for (const json& r : records) {
+    if (!r.is_object() || !is_kind(r.value("kind", ""), LineType::kTelemetry)) continue;
+    if (!r.contains("interval") || !r.at("interval").is_number_integer() || r.at("interval").get<int>() != interval) {
+      continue;
+    }
+    IntervalTelemetry& t = hosts[r.value("host", "")];
+    const json devices = r.value("devices", json::array());
+    for (const json& d : devices) {
+      if (!d.is_object()) continue;
+      const json deltas = d.value("deltas", json::object());
+      const json gauges = d.value("gauges", json::object());
+      const std::string source = d.value("source", "");
+      const std::string device = d.value("device", "");
+      const std::string who = source == "gpu" ? "GPU " + device : device;
+      for (const auto& [counter, value] : deltas.items()) {
+        if (!value.is_number()) continue;
+        const double grew = value.get<double>();
+        if (source == "tcp") {
+          if (counter == "RetransSegs") t.retrans += grew;
+          if (counter == "OutSegs") t.sent += grew;
+        } else if (!is_traffic_counter(counter)) {
+          t.trouble.push_back(who + " " + counter + " +" + count_text(grew));
+        }
+      }
+      for (const auto& [gauge, g] : gauges.items()) {
+        if (!g.is_object()) continue;
+        if (gauge.rfind("clocks_event_", 0) == 0 && gauge != "clocks_event_sw_power_cap" &&
+            g.value("longest_nonzero_run", 0) > 0) {
+          t.trouble.push_back(who + " " + gauge + " on " + std::to_string(g.value("longest_nonzero_run", 0)) +
+                              " reads");
+        }
+        if (gauge == "temperature_over_max_c" && g.value("max", -1.0) > 0.0) {
+          t.trouble.push_back(who + " " + format_number(g.value("max", 0.0)) + " C over its maximum");
+        }
+      }
+    }
+  }
+  return hosts;
+}
+
+std::string explanation_for(const std::string& host, int interval,
+                            const std::map<std::string, IntervalTelemetry>& hosts) {
+  const auto mine = hosts.find(host);
+  if (mine == hosts.end()) return "";
+  std::vector<std::string> said = mine->second.trouble;
+  if (said.size() > 6) {
+    const std::size_t all = said.size();
+    said.resize(6);
+    said.push_back("... (" + std::to_string(all) + ")");
+  }
+  // TCP's resent share against the other hosts' median: a capped or lossy link makes its host resend more.
+  std::vector<double> others;
+  for (const auto& [other, t] : hosts) {
+    if (other != host && t.sent > 0) others.push_back(t.retrans / t.sent);
+  }
+  if (mine->second.sent > 0 && !others.empty()) {
+    std::sort(others.begin(), others.end());
+    const double median = others[others.size() / 2];
+    const double share = mine->second.retrans / mine->second.sent;
+    if (share > 0.005 && share > 2.0 * median) {
+      said.push_back("TCP resent " + format_percent(share) + " of its segments (the other hosts' median " +
+                     format_percent(median) + ")");
+    }
+  }
+  const bool everyone =
+      !mine->second.trouble.empty() && hosts.size() > 1 &&
+      std::all_of(hosts.begin(), hosts.end(), [](const auto& h) { return !h.second.trouble.empty(); });
+  std::string text = "telemetry in interval " + std::to_string(interval) + " on " + host + ": ";
+  if (said.empty())
+    return text + "nothing unusual (no error counter grew, no throttling, TCP resent no more than elsewhere)";
+  for (std::size_t i = 0; i < said.size(); ++i) text += (i ? ", " : "") + said[i];
+  if (everyone) text += " (every host shows error counters in this interval: look at the fabric too)";
+  return text;
+}
+
+}  // namespace
+
+void explain_soak_findings(std::vector<Finding>& findings, const json& records) {
+  std::map<int, std::map<std::string, IntervalTelemetry>> by_interval;
+  for (Finding& f : findings) {
+    Evidence& e = f.evidence;
+    if (e.source != "soak" || e.interval < 0 || f.status < VerdictStatus::kWarn) continue;
+    auto it = by_interval.find(e.interval);
+    if (it == by_interval.end()) it = by_interval.emplace(e.interval, interval_telemetry(records, e.interval)).first;
+    if (it->second.empty()) continue;
+    e.explanation = explanation_for(f.component.host, e.interval, it->second);
+  }
 }
 
 }  // namespace railcheck::analysis

@@ -347,6 +347,8 @@ nlohmann::json to_json(const Evidence& evidence) {
       {"total", evidence.total},          {"refs", evidence.refs},         {"text", evidence.text},
       {"status", key_of(evidence.status)}};
   if (!evidence.direction.empty()) json["direction"] = evidence.direction;
+  if (evidence.interval >= 0) json["interval"] = evidence.interval;
+  if (!evidence.explanation.empty()) json["explanation"] = evidence.explanation;
   return json;
 }
 
@@ -387,6 +389,8 @@ Evidence evidence_from_json(const nlohmann::json& json, const std::string& path)
   if (!parsed) reader.fail("status", "unknown status \"" + status + "\" (skip, pass, warn or fail)");
   evidence.status = *parsed;
   evidence.direction = reader.optional_string("direction", "");
+  evidence.interval = reader.has("interval") ? reader.integer("interval") : -1;
+  evidence.explanation = reader.optional_string("explanation", "");
   return evidence;
 }
 
@@ -435,7 +439,10 @@ void print_verdicts(std::ostream& out, const std::vector<Verdict>& verdicts) {
         first = false;
       } else if (item.status >= VerdictStatus::kWarn) {
         out << "#   evidence (" << item.source << "): " << sentence(item.text) << "\n";
+      } else {
+        continue;
       }
+      if (!item.explanation.empty()) out << "#   " << item.explanation << "\n";
     }
     if (first) out << "\n";
     if (!verdict.action.empty()) out << "#   action: " << verdict.action << "\n";

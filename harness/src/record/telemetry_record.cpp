@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "railcheck/analysis/telemetry_rules.h"
 #include "railcheck/record/record_kinds.h"
 
 namespace railcheck {
@@ -23,14 +24,6 @@ nlohmann::json gauges_json(const std::map<std::string, GaugeSummary>& gauges) {
 }
 
 }  // namespace
-
-bool is_traffic_counter(std::string_view name) {
-  for (const std::string_view tail : {"bytes", "packets", "_data", "Segs", "Opens", "multicast", "energy_mj"}) {
-    if (name.ends_with(tail)) return name != "RetransSegs";
-  }
-  return name.find("unicast") != std::string_view::npos || name.find("_requests") != std::string_view::npos ||
-         name == "port_xmit_wait";
-}
 
 nlohmann::json to_json(const TelemetryRecord& r) {
   nlohmann::json devices = nlohmann::json::array();
@@ -88,7 +81,7 @@ bool shows_trouble(const TelemetryRecord& record) {
     if (!d.resets.empty()) return true;
     if (d.source == "tcp") continue;  // host-wide: retransmits grow with ordinary congestion on healthy hosts
     for (const auto& [name, delta] : d.deltas) {
-      if (!is_traffic_counter(name)) return true;
+      if (!analysis::is_traffic_counter(name)) return true;
     }
   }
   return false;
@@ -105,7 +98,7 @@ std::string format_telemetry_line(const TelemetryRecord& record, std::size_t mos
     for (const auto& [name, delta] : d.deltas) {
       char value[32];
       std::snprintf(value, sizeof value, delta >= 100000 ? "%.2g" : "%.0f", static_cast<double>(delta));
-      items.push_back({is_traffic_counter(name), who + " " + name + " +" + value});
+      items.push_back({analysis::is_traffic_counter(name), who + " " + name + " +" + value});
     }
   }
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return !a.traffic && b.traffic; });

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "railcheck/record/wall_clock.h"
 #include "railcheck/runtime/stop_signals.h"
 
 namespace railcheck {
@@ -16,13 +17,6 @@ std::string signal_name(int signal) {
   if (signal == SIGTERM) return "SIGTERM";
   if (signal == SIGINT) return "SIGINT";
   return "signal " + std::to_string(signal);
-}
-
-std::string clock_text(double seconds) {
-  const long s = static_cast<long>(seconds);
-  char text[32];
-  std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-  return text;
 }
 
 }  // namespace
@@ -51,11 +45,11 @@ SoakOutcome run_soak(const SoakPlan& plan, const Bootstrap& bootstrap, IntervalS
     outcome.intervals = interval + 1;
     const double interval_start = elapsed();
     if (root) {
-      outputs.note(NoteLevel::kInfo, "soak interval " + std::to_string(interval) + " at " + clock_text(interval_start) +
-                                         " of " + clock_text(plan.duration_s));
+      outputs.note(NoteLevel::kInfo, "soak interval " + std::to_string(interval) + " at " + format_hms(interval_start) +
+                                         " of " + format_hms(plan.duration_s));
     }
     open_interval = interval;
-    if (hooks.interval_begins) hooks.interval_begins(interval);
+    if (hooks.interval_begins) hooks.interval_begins(interval, interval_start);
     for (;;) {
       int signal = 0;
       hooks.pass([&] { return (signal = bootstrap.max_over_ranks(signals.requested())) != 0; });

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "railcheck/analysis/telemetry_rules.h"
+
 namespace railcheck::telemetry {
 namespace {
 
@@ -55,7 +57,7 @@ void CounterGrowth::add(const CounterSnapshot& next, const std::string& step) {
       if (reset) resets_[device].insert(name);
       if (grew == 0) continue;
       growth_[device][name] += grew;
-      if (!is_traffic_counter(name)) first_grew_in_[device].emplace(name, step);
+      if (!analysis::is_traffic_counter(name)) first_grew_in_[device].emplace(name, step);
     }
   }
   // Devices or counters missing from this read keep their last value, so a read that failed once does not

@@ -38,8 +38,10 @@ struct Evidence {
   std::vector<std::string> refs;                ///< the pairs, rounds or groups that show it ("round 1: node1<->node3")
   std::string text;                             ///< one sentence for the console
   VerdictStatus status = VerdictStatus::kPass;  ///< in a Verdict: its finding's status (combine() sets it)
-  std::string direction;  ///< which way it is slow: NIC "tx" / "rx" / "both"; link "a_to_b" (host ->
-                          ///< peer_host), "b_to_a" or "both"; "" when the metric has no direction
+  std::string direction;    ///< which way it is slow: NIC "tx" / "rx" / "both"; link "a_to_b" (host ->
+                            ///< peer_host), "b_to_a" or "both"; "" when the metric has no direction
+  int interval = -1;        ///< a soak's evidence: the interval a drift began in or a dip was worst in (-1: none)
+  std::string explanation;  ///< what the telemetry of that interval shows ("" none): "node3 eth0 tx_dropped +120"
 };
 
 /// What one analysis stage concluded about one component.

@@ -57,9 +57,6 @@ nlohmann::json to_json(const TelemetryRecord& record);
 /// The record read back (what to_json wrote). Throws std::invalid_argument naming the missing field.
 TelemetryRecord telemetry_record_from_json(const nlohmann::json& json);
 
-/// Whether the counter `name` measures traffic (bytes, packets, segments, requests) rather than trouble.
-bool is_traffic_counter(std::string_view name);
-
 /// Whether a device's counter other than traffic (bytes, packets) grew, or one was reset: what the console
 /// shows an operator. The host-wide TCP counters alone are not trouble (retransmits grow with ordinary
 /// congestion); they are listed when something else is.

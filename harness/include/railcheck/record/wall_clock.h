@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <string>
 
@@ -26,6 +27,14 @@ inline std::string format_unix_time(double unix_s, const char* format, TimeZone 
   }
   char text[64];
   return std::string(text, std::strftime(text, sizeof text, format, &parts));
+}
+
+/// A duration as H:MM:SS ("0:02:05", "4:00:00"); negative durations read 0:00:00.
+inline std::string format_hms(double seconds) {
+  const long s = seconds > 0 ? static_cast<long>(seconds) : 0L;
+  char text[32];
+  std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  return text;
 }
 
 /// Now through strftime's `format`, as format_unix_time.

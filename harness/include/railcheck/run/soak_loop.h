@@ -23,7 +23,7 @@ struct SoakHooks {
   std::function<bool()> failed_so_far;  ///< fail_early, rank 0: whether the records so far fail a part
   /// Every rank, collective: an interval begins (before its first pass) / ends (after its last, also when the
   /// soak stops in it; before fail_early is judged). Either may be empty.
-  std::function<void(int interval)> interval_begins;
+  std::function<void(int interval, double elapsed_s)> interval_begins;  ///< elapsed: seconds since the soak began
   std::function<void(int interval)> interval_ends;
 };
 

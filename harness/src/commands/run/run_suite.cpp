@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <functional>
 #include <optional>
 #include <sstream>
 
@@ -14,6 +16,7 @@
 #include "railcheck/output/summary_sink.h"
 #include "railcheck/p2p/p2p_suite_test.h"
 #include "railcheck/record/manifest.h"
+#include "railcheck/record/wall_clock.h"
 #include "railcheck/run/backend.h"
 #include "railcheck/run/collective_bisection.h"
 #include "railcheck/run/judge_run.h"
@@ -105,6 +108,30 @@ Prepared prepare(const SuiteRunRequest& request, const Bootstrap& bootstrap) {
   return p;
 }
 
+// Keeps the verdicts a judgement hands its sink.
+class VerdictCapture final : public OutputSink {
+ public:
+  void verdicts(const VerdictReport& report) override { judged = report.verdicts; }
+  std::vector<analysis::Verdict> judged;
+};
+
+// The progress line's context in a soak: the interval, the time left, the worst part so far (rank 0, on a
+// terminal; judging re-reads the stream, so only a person watching pays for it).
+std::string soak_progress(const SoakPlan& plan, int interval, double elapsed_s,
+                          const std::function<std::vector<analysis::Verdict>()>& judge_so_far) {
+  std::string text =
+      "soak interval " + std::to_string(interval) + ", " + format_hms(plan.duration_s - elapsed_s) + " left";
+  if (interval == 0) return text;
+  const std::vector<analysis::Verdict> verdicts = judge_so_far();
+  const auto worst = std::find_if(verdicts.begin(), verdicts.end(), [](const analysis::Verdict& v) {
+    return v.status >= analysis::VerdictStatus::kWarn && v.component.kind != analysis::ComponentKind::kNode;
+  });
+  return text + ", worst so far: " +
+         (worst == verdicts.end() ? std::string("none")
+                                  : analysis::label(worst->component) + " " +
+                                        (worst->status == analysis::VerdictStatus::kFail ? "FAIL" : "WARN"));
+}
+
 }  // namespace
 
 int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const SinkRegistry& sinks, std::ostream& out,
@@ -190,11 +217,18 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   if (suite.soak) {
     SoakHooks hooks;
     hooks.pass = one_pass;
-    hooks.interval_begins = [&](int interval) { telemetry.open("interval " + std::to_string(interval)); };
     hooks.interval_ends = [&](int) { telemetry.close(); };
-    hooks.failed_so_far = [&] {
-      OutputSink quiet;  // judged to decide, not reported: the verdicts come once, at the end
-      return judge_run(dir / "results.jsonl", judge_inputs, quiet) != kExitHealthy;
+    // Judged to decide (fail-early) or to show the worst part so far (the progress line), not reported: the
+    // verdicts come once, at the end.
+    auto judge_so_far = [&] {
+      VerdictCapture capture;
+      judge_run(dir / "results.jsonl", judge_inputs, capture);
+      return capture.judged;
+    };
+    hooks.failed_so_far = [&] { return analysis::exit_code_of(judge_so_far()) != kExitHealthy; };
+    hooks.interval_begins = [&](int interval, double elapsed_s) {
+      if (progress.enabled()) progress.set_context(soak_progress(*suite.soak, interval, elapsed_s, judge_so_far));
+      telemetry.open("interval " + std::to_string(interval));
     };
     const SoakOutcome soak = run_soak(*suite.soak, bootstrap, stamped, hooks, outputs);
     if (root) {
