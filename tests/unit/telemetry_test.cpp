@@ -245,7 +245,8 @@ TEST(NetdevSource, ReadsLoopbackThroughNetlinkAndItsCountersGrowWithTraffic) {
   with_lo->read(after);
   CounterGrowth growth(before);
   growth.add(after);
-  const TelemetryDevice* grown = find_device(growth.devices(), "netdev", "lo");
+  const std::vector<TelemetryDevice> devices = growth.devices();
+  const TelemetryDevice* grown = find_device(devices, "netdev", "lo");
   ASSERT_NE(grown, nullptr);
   EXPECT_GE(grown->deltas.at("tx_bytes"), 10u * 1000u);
   EXPECT_GE(grown->deltas.at("rx_packets"), 10u);
@@ -278,9 +279,9 @@ TEST(TelemetrySampler, ItsThreadCatchesAResetBetweenTheWindowsSnapshotsAndNamesT
   sampler.on_step_begin({7, StepKind::kRound, "p2p first round 7"});
   sampler.begin_window("tcp_links");
   while (sampler.cost().reads < 5) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  const std::optional<telemetry::Window> window = sampler.end_window();
+  const std::optional<TelemetryRecord> window = sampler.end_window();
   ASSERT_TRUE(window);
-  EXPECT_EQ(window->label, "tcp_links");
+  EXPECT_EQ(window->window, "tcp_links");
   EXPECT_GE(window->ticks, 3);
   ASSERT_EQ(window->devices.size(), 1u);
   // 100 -> 110 (+10), reset, 2 (+2), 5 (+3): the two snapshots alone (100 -> 5) would have shown a reset only.
@@ -576,7 +577,8 @@ TEST(TelemetryRules, AMalformedTelemetryRecordNamesTheRecordAndField) {
 namespace railcheck {
 namespace {
 
-json interval_telemetry(const std::string& host, int interval, json devices) {
+// `devices`: a list of device() entries (an initializer list of one json is that json, not an array of it).
+json interval_telemetry(const std::string& host, int interval, std::initializer_list<json> devices) {
   return {{"kind", "telemetry"},
           {"host", host},
           {"rank", 0},

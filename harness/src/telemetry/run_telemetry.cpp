@@ -20,7 +20,7 @@ void RunTelemetry::close() {
   if (!enabled_) return;
   std::string mine;
   if (sampler_) {
-    if (const std::optional<Window> window = sampler_->end_window()) mine = window_text(*window);
+    if (const std::optional<TelemetryRecord> window = sampler_->end_window()) mine = to_json(*window).dump();
   }
   const std::vector<std::string> all = bootstrap_.gather_strings(mine, 0);
   if (bootstrap_.rank() != 0) return;
@@ -33,17 +33,6 @@ void RunTelemetry::close() {
 std::optional<SamplerCost> RunTelemetry::cost() const {
   if (!sampler_) return std::nullopt;
   return sampler_->cost();
-}
-
-std::string window_text(const Window& w) {
-  TelemetryRecord carrier;  // the record's JSON without host and rank: the same fields both ways
-  carrier.window = w.label;
-  carrier.ticks = w.ticks;
-  carrier.devices = w.devices;
-  carrier.unread = w.unread;
-  carrier.start_unix_s = w.start_unix_s;
-  carrier.end_unix_s = w.end_unix_s;
-  return to_json(carrier).dump();
 }
 
 TelemetryRecord telemetry_record_of(const std::string& window_text, const RankInfo& sampled_by) {

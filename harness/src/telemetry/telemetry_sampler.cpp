@@ -36,12 +36,17 @@ void TelemetrySampler::begin_window(std::string label) {
   label_ = std::move(label);
 }
 
-std::optional<Window> TelemetrySampler::end_window() {
+std::optional<TelemetryRecord> TelemetrySampler::end_window() {
   const std::lock_guard lock(read_mutex_);
   if (!growth_) return std::nullopt;
-  // The last read does not count as a tick; the counter is kept by reads() minus that one.
   growth_->add(read_all(), current_step());
-  Window window{label_, growth_->devices(), growth_->unread(), growth_->reads() - 1, start_unix_s_, unix_now_s()};
+  TelemetryRecord window;
+  window.window = label_;
+  window.ticks = growth_->reads() - 1;  // the last read is the window's snapshot, not a tick
+  window.devices = growth_->devices();
+  window.unread = growth_->unread();
+  window.start_unix_s = start_unix_s_;
+  window.end_unix_s = unix_now_s();
   growth_.reset();
   return window;
 }

@@ -49,8 +49,7 @@ class RunTelemetry {
   std::unique_ptr<TelemetrySampler> sampler_;
 };
 
-/// A closed window as it travels to rank 0 (JSON text), and back.
-std::string window_text(const Window& window);
+/// A closed window as it arrives at rank 0 (the record's JSON text), with the host and rank that sampled it.
 TelemetryRecord telemetry_record_of(const std::string& window_text, const RankInfo& sampled_by);
 
 }  // namespace railcheck::telemetry

@@ -18,16 +18,6 @@
 
 namespace railcheck::telemetry {
 
-/// A closed window: what grew between its first and last snapshot.
-struct Window {
-  std::string label;
-  std::vector<TelemetryDevice> devices;
-  std::vector<std::string> unread;
-  int ticks = 0;  ///< periodic reads folded in between the first and last snapshot
-  double start_unix_s = 0.0;
-  double end_unix_s = 0.0;
-};
-
 /// What sampling has cost so far (docs/bench.md): reads, and the time they took.
 struct SamplerCost {
   long reads = 0;
@@ -45,8 +35,9 @@ class TelemetrySampler final : public StepObserver {
 
   /// Opens a window labelled `label` with a snapshot read now; an open window is dropped.
   void begin_window(std::string label);
-  /// Reads a last snapshot and closes the window; nullopt when none was open.
-  std::optional<Window> end_window();
+  /// Reads a last snapshot and closes the window: what grew between its first and last snapshot, as the
+  /// record (host and rank left for the caller); nullopt when none was open.
+  std::optional<TelemetryRecord> end_window();
 
   void on_step_begin(const StepInfo& step) override;
   void on_step_end(const StepInfo& step) override;
