@@ -64,8 +64,13 @@ def main():
     check(isinstance(ranks, list) and len(ranks) >= args.hosts, f"manifest.ranks has {len(ranks)} entries")
     check(all(r.get("host") in hosts for r in ranks), "a manifest rank names a host not in manifest.hosts")
     check(len({r.get("host") for r in ranks}) == args.hosts, "manifest.ranks do not span the hosts")
-    records = doc.get("records", [])
-    check(isinstance(records, list) and records, "no records")
+    every = doc.get("records", [])
+    check(isinstance(every, list) and every, "no records")
+    # Collective records (those without "kind" were written before kinds); each host's telemetry beside them.
+    records = [r for r in every if isinstance(r, dict) and r.get("kind", "collective") == "collective"]
+    telemetry_hosts = {r.get("host") for r in every if isinstance(r, dict) and r.get("kind") == "telemetry"}
+    check(telemetry_hosts == set(hosts), f"telemetry records of hosts {sorted(map(str, telemetry_hosts))}, "
+          f"want every host {hosts} (one sampler per host)")
 
     wrong = 0
     for i, rec in enumerate(records):

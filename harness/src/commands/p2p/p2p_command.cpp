@@ -9,6 +9,7 @@
 #include "railcheck/plan/pair_plan.h"
 #include "railcheck/record/manifest.h"
 #include "railcheck/run/steps.h"
+#include "railcheck/telemetry/run_telemetry.h"
 
 namespace railcheck {
 namespace {
@@ -53,7 +54,12 @@ int P2pCommand::run(const CommandEnv& env) {
   start.unit = o.unit;
   outputs.begin_test(start);
   Steps steps;  // unwatched: every transfer has its own deadline (-T)
+  // Each host's counters over the transfers (a flapping link, port errors): a telemetry record per host, for
+  // the console and for `railcheck analyze` of the results.
+  telemetry::RunTelemetry telemetry(bootstrap, outputs, steps, {});
+  telemetry.open("p2p");
   session.run_rounds(plan, "", "first", steps, outputs);
+  telemetry.close();
   outputs.end_test(start);
 
   int exit_code = kExitHealthy;
