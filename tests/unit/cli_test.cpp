@@ -338,6 +338,22 @@ TEST(CommandLine, SoakFlagsWinOverTheSuitesSoakAndADurationIsNeeded) {
   EXPECT_FALSE(request_of(run).suite.soak) << "run soaks only a suite with a soak object";
 }
 
+TEST(CommandLine, TelemetryIsOnByDefaultAndItsFlagsParseOrNameTheFix) {
+  const ParsedCommandLine plain = parse({"run"});
+  EXPECT_TRUE(request_of(plain).common.telemetry.enabled);
+  EXPECT_EQ(request_of(plain).common.telemetry.period_s, 1.0);
+  EXPECT_TRUE(std::find(request_of(plain).common.telemetry.exclude.begin(),
+                        request_of(plain).common.telemetry.exclude.end(),
+                        "docker*") != request_of(plain).common.telemetry.exclude.end());
+  const ParsedCommandLine tuned = parse(
+      {"soak", "--duration", "1m", "--no-telemetry", "--telemetry-period", "0.5", "--telemetry-exclude", "mlx5_4"});
+  EXPECT_FALSE(request_of(tuned).common.telemetry.enabled);
+  EXPECT_EQ(request_of(tuned).common.telemetry.period_s, 0.5);
+  EXPECT_EQ(request_of(tuned).common.telemetry.exclude, std::vector<std::string>{"mlx5_4"});
+  EXPECT_TRUE(contains(cli_error({"run", "--telemetry-period", "0"}),
+                       "--telemetry-period: '0' is not a period; give seconds above 0"));
+}
+
 TEST(CommandLine, RunFlagsWinOverTheSuite) {
   const ParsedCommandLine parsed = parse({"run", "--backend", "mpi", "-T", "12"});
   const SuiteRunRequest& cmd = request_of(parsed);

@@ -30,10 +30,18 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
                  "GPUs each host must show; a host with fewer fails its node (verdict, exit 1)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("!--no-telemetry", common.telemetry.enabled,
-               "do not sample the nodes' counters (netdev, TCP, RDMA ports) around each test");
+               "do not sample the nodes' counters (interfaces, TCP, RDMA ports, GPUs) around each test");
   app.add_option("--telemetry-period", common.telemetry.period_s,
                  "seconds between the sampler's reads while a test runs (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            char* end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            return end != text.c_str() && *end == '\0' && std::isfinite(value) && value > 0
+                       ? std::string()
+                       : "'" + text + "' is not a period; give seconds above 0, e.g. 1 or 0.5";
+          },
+          "SECONDS"));
   app.add_option("--telemetry-exclude", common.telemetry.exclude,
                  "interfaces and RDMA devices the sampler leaves alone (shell patterns; replaces the default list "
                  "of container and VM interfaces and lo)");
