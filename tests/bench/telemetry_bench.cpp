@@ -95,12 +95,10 @@ CounterSnapshot node_snapshot(std::uint64_t base) {
 
 void BM_FoldNodeSnapshot(benchmark::State& state) {
   telemetry::CounterGrowth growth(node_snapshot(0));
-  std::uint64_t base = 0;
   const CounterSnapshot next = node_snapshot(1);
   for (auto _ : state) {
     growth.add(next);
     benchmark::DoNotOptimize(growth);
-    ++base;
   }
 }
 BENCHMARK(BM_FoldNodeSnapshot);

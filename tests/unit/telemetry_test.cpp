@@ -343,8 +343,7 @@ class FakeNvmlScript {
 
 // One window over the fake GPUs: `during` scripts what happens between the first and last snapshot, with
 // `reads` reads in between (as the sampler's ticks).
-std::vector<TelemetryDevice> gpu_window(FakeNvmlScript& nvml, const std::function<void(int read)>& during,
-                                        int reads = 4) {
+std::vector<TelemetryDevice> gpu_window(const std::function<void(int read)>& during, int reads = 4) {
   const auto source = telemetry::nvml_source(RAILCHECK_FAKE_NVML);
   CounterSnapshot first;
   source->read(first);
@@ -355,7 +354,6 @@ std::vector<TelemetryDevice> gpu_window(FakeNvmlScript& nvml, const std::functio
     source->read(next);
     growth.add(next);
   }
-  (void)nvml;
   return growth.devices();
 }
 
@@ -379,7 +377,7 @@ TEST(NvmlTelemetry, ACleanGpuReadsEveryCounterAndNoRuleFires) {
   FakeNvmlScript nvml;
   nvml.healthy(0);
   nvml.healthy(1);
-  const auto devices = gpu_window(nvml, [&](int read) { nvml.set(0, "energy_mj", 5000000 + 700 * (read + 1)); });
+  const auto devices = gpu_window([&](int read) { nvml.set(0, "energy_mj", 5000000 + 700 * (read + 1)); });
   ASSERT_EQ(devices.size(), 2u);
   EXPECT_EQ(devices[0].source, "gpu");
   EXPECT_EQ(devices[0].device, "0");
@@ -397,7 +395,7 @@ TEST(NvmlTelemetry, HardwareSlowdownHeldForThreeReadsFailsTheGpuAndTwoReadsDoNot
   nvml.healthy(0);
   nvml.healthy(1);
   // GPU 1: HW slowdown (0x8) on reads 0-2 of 4; GPU 0: power brake (0x80) on reads 1-2 only, SW power cap always.
-  const auto devices = gpu_window(nvml, [&](int read) {
+  const auto devices = gpu_window([&](int read) {
     nvml.set(1, "clock_reasons", read <= 2 ? 0x8 : 0);
     nvml.set(0, "clock_reasons", 0x4 | (read == 1 || read == 2 ? 0x80 : 0));
   });
@@ -415,7 +413,7 @@ TEST(NvmlTelemetry, UncorrectableEccAPendingRemapAndAnXidEachFailTheirGpu) {
   FakeNvmlScript nvml;
   nvml.healthy(0);
   nvml.healthy(1);
-  const auto devices = gpu_window(nvml, [&](int read) {
+  const auto devices = gpu_window([&](int read) {
     if (read == 1) {
       nvml.set(0, "ecc_uncorrected", 2);
       nvml.set(0, "ecc_corrected", 40);

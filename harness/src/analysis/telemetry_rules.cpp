@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include "field_reader.h"
@@ -19,11 +20,15 @@ struct DeviceTotals {
   std::map<std::string, std::vector<std::string>> windows;  ///< counter -> windows it grew in ("tcp_links +2")
   std::map<std::string, std::string> first_step;            ///< counter -> the step it first grew in
   double watched_s = 0.0;                                   ///< the windows' length together
+  struct GaugeWindow {
+    std::string window;
+    double max = 0.0;
+    double nonzero_run = 0.0;
+  };
   struct Gauge {
     double max = 0.0;
     double nonzero_run = 0.0;
-    std::vector<std::pair<std::string, double>> windows;  ///< window -> its max, longest run
-    std::vector<std::pair<std::string, double>> runs;
+    std::vector<GaugeWindow> windows;  ///< each window's highest reading and longest run
   };
   std::map<std::string, Gauge> gauges;
 };
@@ -43,9 +48,11 @@ std::string count_text(double value) {
   return text;
 }
 
+using Rails = std::map<std::pair<std::string, std::string>, int>;  // (host, NIC) -> rail
+
 // The rails the run's p2p records name for each (host, NIC).
-std::map<std::pair<std::string, std::string>, int> nic_rails(const json& records) {
-  std::map<std::pair<std::string, std::string>, int> rails;
+Rails nic_rails(const json& records) {
+  Rails rails;
   for (const json& r : records) {
     if (!r.is_object() || r.value("kind", "") != "p2p" || !r.contains("rail") || !r.at("rail").is_number_integer()) {
       continue;
@@ -68,8 +75,6 @@ std::string join_windows(const std::vector<std::string>& windows) {
   return text;
 }
 
-using Rails = std::map<std::pair<std::string, std::string>, int>;
-
 // The part a device is: a GPU (NVML's index), a NIC (an interface, an RDMA port's device), or the host (tcp).
 ComponentId component_of(const std::string& host, const std::string& source, const std::string& device,
                          const Rails& rails) {
@@ -78,6 +83,24 @@ ComponentId component_of(const std::string& host, const std::string& source, con
   const std::string nic = source == "rdma" ? device.substr(0, device.find('/')) : device;
   const auto rail = rails.find({host, nic});
   return make_nic(host, nic, rail == rails.end() ? -1 : rail->second);
+}
+
+// How evidence names a device: "eth0", "mlx5_0/1", "GPU 2"; the source for the host-wide tcp counters.
+std::string device_label(const std::string& source, const std::string& device) {
+  if (device.empty()) return source;
+  return source == "gpu" ? "GPU " + device : device;
+}
+
+// What every finding of `rule` on this device has: the part, the rule's status, the limit as expected value.
+Finding rule_finding(const std::string& host, const std::string& source, const std::string& device,
+                     const TelemetryRule& rule, const Rails& rails) {
+  Finding f;
+  f.component = component_of(host, source, device, rails);
+  f.status = rule.status == "fail" ? VerdictStatus::kFail : VerdictStatus::kWarn;
+  f.evidence.source = "telemetry";
+  f.evidence.status = f.status;
+  f.evidence.expected = rule.above;
+  return f;
 }
 
 // A rule on a gauge: its highest reading ("max") or its longest run of non-zero reads ("nonzero_run") over the
@@ -89,21 +112,16 @@ std::optional<Finding> gauge_finding(const std::string& host, const std::string&
   const bool run = rule.stat == "nonzero_run";
   const double measured = run ? gauge->second.nonzero_run : gauge->second.max;
   if (measured <= rule.above) return std::nullopt;
-  Finding f;
-  f.component = component_of(host, source, device, rails);
-  f.status = rule.status == "fail" ? VerdictStatus::kFail : VerdictStatus::kWarn;
+  Finding f = rule_finding(host, source, device, rule, rails);
   Evidence& e = f.evidence;
-  e.source = "telemetry";
   e.metric = source + " " + rule.counter + (run ? " nonzero_run" : " max");
   e.measured = measured;
-  e.expected = rule.above;
   e.expected_from = "telemetry rule: at most " + format_number(rule.above) + (run ? " reads in a row" : "");
-  for (const auto& [window, value] : run ? gauge->second.runs : gauge->second.windows) {
-    if (value > rule.above) e.refs.push_back(window + " (" + format_number(value) + ")");
+  for (const DeviceTotals::GaugeWindow& w : gauge->second.windows) {
+    const double value = run ? w.nonzero_run : w.max;
+    if (value > rule.above) e.refs.push_back(w.window + " (" + format_number(value) + ")");
   }
-  e.status = f.status;
-  const std::string who = source == "gpu" ? "GPU " + device : device;
-  e.text = who + " " + rule.counter +
+  e.text = device_label(source, device) + " " + rule.counter +
            (run ? " held for " + format_number(measured) + " reads in a row" : " reached " + format_number(measured)) +
            " during " + join_windows(e.refs) + ": " + rule.means;
   return f;
@@ -112,6 +130,11 @@ std::optional<Finding> gauge_finding(const std::string& host, const std::string&
 }  // namespace
 
 std::vector<Finding> telemetry_findings(const json& records, const TelemetryOptions& options) {
+  // The (source, counter) pairs a growth rule judges: only their windows are listed in the evidence.
+  std::set<std::pair<std::string, std::string>> ruled;
+  for (const TelemetryRule& rule : options.rules) {
+    if (rule.stat == "growth") ruled.emplace(rule.source, rule.counter);
+  }
   std::map<DeviceKey, DeviceTotals> totals;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const json& record = records[i];
@@ -144,14 +167,15 @@ std::vector<Finding> telemetry_findings(const json& records, const TelemetryOpti
           const double run = gauge.number("longest_nonzero_run");
           total.max = total.windows.empty() ? max : std::max(total.max, max);
           total.nonzero_run = std::max(total.nonzero_run, run);
-          total.windows.emplace_back(window, max);
-          total.runs.emplace_back(window, run);
+          total.windows.push_back({window, max, run});
         }
       }
       for (const auto& [counter, value] : deltas.items()) {
         if (!value.is_number() || value.get<double>() < 0) dev.fail("deltas." + counter, "not a count");
         t.growth[counter] += value.get<double>();
-        t.windows[counter].push_back(window + " (+" + count_text(value.get<double>()) + ")");
+        if (ruled.contains({source, counter})) {
+          t.windows[counter].push_back(window + " (+" + count_text(value.get<double>()) + ")");
+        }
         if (first.is_object() && first.contains(counter) && first.at(counter).is_string() &&
             !t.first_step.contains(counter)) {
           t.first_step[counter] = first.at(counter).get<std::string>();
@@ -175,20 +199,14 @@ std::vector<Finding> telemetry_findings(const json& records, const TelemetryOpti
       const double measured =
           per_s > 0.0 ? (t.watched_s > 0.0 ? grew->second / t.watched_s * per_s : 0.0) : grew->second;
       if (measured <= rule.above) continue;
-      Finding f;
-      f.component = component_of(host, source, device, rails);
-      f.status = rule.status == "fail" ? VerdictStatus::kFail : VerdictStatus::kWarn;
+      Finding f = rule_finding(host, source, device, rule, rails);
       Evidence& e = f.evidence;
-      e.source = "telemetry";
       e.metric = source + " " + rule.counter;
       e.measured = measured;
-      e.expected = rule.above;
       e.expected_from = "telemetry rule: at most " + format_number(rule.above) +
                         (per_s > 0.0 ? " per " + rule.per : std::string(" over the run"));
       e.refs = t.windows.at(rule.counter);
-      e.status = f.status;
-      const std::string who = device.empty() ? source : source == "gpu" ? "GPU " + device : device;
-      e.text = who + " " + rule.counter + " +" + count_text(grew->second) +
+      e.text = device_label(source, device) + " " + rule.counter + " +" + count_text(grew->second) +
                (per_s > 0.0 ? " (" + format_number(measured) + " per " + rule.per + " over " +
                                   format_number(t.watched_s) + " s watched)"
                             : "") +
@@ -220,22 +238,23 @@ struct IntervalTelemetry {
   double sent = 0.0;                 ///< TCP segments sent
 };
 
-std::map<std::string, IntervalTelemetry> interval_telemetry(const json& records, int interval) {
-  std::map<std::string, IntervalTelemetry> hosts;
+// Each interval of `wanted`: its hosts' telemetry, read in one pass over the records.
+std::map<int, std::map<std::string, IntervalTelemetry>> interval_telemetry(const json& records,
+                                                                           const std::set<int>& wanted) {
+  std::map<int, std::map<std::string, IntervalTelemetry>> intervals;
   for (const json& r : records) {
     if (!r.is_object() || !is_kind(r.value("kind", ""), LineType::kTelemetry)) continue;
-    if (!r.contains("interval") || !r.at("interval").is_number_integer() || r.at("interval").get<int>() != interval) {
-      continue;
-    }
-    IntervalTelemetry& t = hosts[r.value("host", "")];
+    if (!r.contains("interval") || !r.at("interval").is_number_integer()) continue;
+    const int interval = r.at("interval").get<int>();
+    if (!wanted.contains(interval)) continue;
+    IntervalTelemetry& t = intervals[interval][r.value("host", "")];
     const json devices = r.value("devices", json::array());
     for (const json& d : devices) {
       if (!d.is_object()) continue;
       const json deltas = d.value("deltas", json::object());
       const json gauges = d.value("gauges", json::object());
       const std::string source = d.value("source", "");
-      const std::string device = d.value("device", "");
-      const std::string who = source == "gpu" ? "GPU " + device : device;
+      const std::string who = device_label(source, d.value("device", ""));
       for (const auto& [counter, value] : deltas.items()) {
         if (!value.is_number()) continue;
         const double grew = value.get<double>();
@@ -259,7 +278,7 @@ std::map<std::string, IntervalTelemetry> interval_telemetry(const json& records,
       }
     }
   }
-  return hosts;
+  return intervals;
 }
 
 std::string explanation_for(const std::string& host, int interval,
@@ -300,14 +319,20 @@ std::string explanation_for(const std::string& host, int interval,
 }  // namespace
 
 void explain_soak_findings(std::vector<Finding>& findings, const json& records) {
-  std::map<int, std::map<std::string, IntervalTelemetry>> by_interval;
+  auto explained = [](const Finding& f) {
+    return f.evidence.source == "soak" && f.evidence.interval >= 0 && f.status >= VerdictStatus::kWarn;
+  };
+  std::set<int> wanted;
+  for (const Finding& f : findings) {
+    if (explained(f)) wanted.insert(f.evidence.interval);
+  }
+  if (wanted.empty()) return;
+  const auto by_interval = interval_telemetry(records, wanted);
   for (Finding& f : findings) {
-    Evidence& e = f.evidence;
-    if (e.source != "soak" || e.interval < 0 || f.status < VerdictStatus::kWarn) continue;
-    auto it = by_interval.find(e.interval);
-    if (it == by_interval.end()) it = by_interval.emplace(e.interval, interval_telemetry(records, e.interval)).first;
-    if (it->second.empty()) continue;
-    e.explanation = explanation_for(f.component.host, e.interval, it->second);
+    if (!explained(f)) continue;
+    const auto it = by_interval.find(f.evidence.interval);
+    if (it == by_interval.end()) continue;
+    f.evidence.explanation = explanation_for(f.component.host, f.evidence.interval, it->second);
   }
 }
 

@@ -42,16 +42,19 @@ void CounterGrowth::add(const CounterSnapshot& next, const std::string& step) {
   ++reads_;
   unread_.insert(next.unread.begin(), next.unread.end());
   add_gauges(next);
+  // Devices or counters missing from this read keep their last value, so a read that failed once does not
+  // look like a reset on the next.
   for (const auto& [device, counters] : next.counters) {
-    const auto before_device = last_.counters.find(device);
+    std::map<std::string, std::uint64_t>& last = last_.counters[device];
     for (const auto& [name, value] : counters) {
-      std::uint64_t previous = 0;
-      const bool from_zero = next.counted_from_zero.contains({device, name});
-      if (before_device != last_.counters.end() && before_device->second.contains(name)) {
-        previous = before_device->second.at(name);
-      } else if (!from_zero) {
-        continue;  // a device or counter that appeared: counted from here
+      const auto before = last.find(name);
+      const bool known = before != last.end();
+      if (!known && !next.counted_from_zero.contains({device, name})) {
+        last.emplace(name, value);  // a device or counter that appeared: counted from here
+        continue;
       }
+      const std::uint64_t previous = known ? before->second : 0;
+      last[name] = value;
       const bool reset = value < previous;
       const std::uint64_t grew = reset ? value : value - previous;
       if (reset) resets_[device].insert(name);
@@ -59,11 +62,6 @@ void CounterGrowth::add(const CounterSnapshot& next, const std::string& step) {
       growth_[device][name] += grew;
       if (!analysis::is_traffic_counter(name)) first_grew_in_[device].emplace(name, step);
     }
-  }
-  // Devices or counters missing from this read keep their last value, so a read that failed once does not
-  // look like a reset on the next.
-  for (const auto& [device, counters] : next.counters) {
-    for (const auto& [name, value] : counters) last_.counters[device][name] = value;
   }
 }
 

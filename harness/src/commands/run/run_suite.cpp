@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "railcheck/analysis/baseline.h"
 #include "railcheck/analysis/soak_drift.h"
@@ -220,14 +221,24 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
     hooks.interval_ends = [&](int) { telemetry.close(); };
     // Judged to decide (fail-early) or to show the worst part so far (the progress line), not reported: the
     // verdicts come once, at the end.
+    // Fail-early judges at an interval's end; the progress line at the next one's start would judge the same
+    // stream again, so it takes that judgement when there is one.
+    std::optional<std::vector<analysis::Verdict>> judged_at_interval_end;
     auto judge_so_far = [&] {
+      if (judged_at_interval_end) return *std::exchange(judged_at_interval_end, std::nullopt);
       VerdictCapture capture;
       judge_run(dir / "results.jsonl", judge_inputs, capture);
       return capture.judged;
     };
-    hooks.failed_so_far = [&] { return analysis::exit_code_of(judge_so_far()) != kExitHealthy; };
+    hooks.failed_so_far = [&] {
+      std::vector<analysis::Verdict> verdicts = judge_so_far();
+      const bool failed = analysis::exit_code_of(verdicts) != kExitHealthy;
+      if (progress.enabled()) judged_at_interval_end = std::move(verdicts);
+      return failed;
+    };
     hooks.interval_begins = [&](int interval, double elapsed_s) {
       if (progress.enabled()) progress.set_context(soak_progress(*suite.soak, interval, elapsed_s, judge_so_far));
+      judged_at_interval_end.reset();
       telemetry.open("interval " + std::to_string(interval));
     };
     const SoakOutcome soak = run_soak(*suite.soak, bootstrap, stamped, hooks, outputs);
