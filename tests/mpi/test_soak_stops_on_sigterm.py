@@ -1,6 +1,7 @@
 """A soak stopped by SIGTERM (what Slurm sends at a time limit or scancel, and Kubernetes at an eviction) ends
 after the test it arrived in: every interval's records stay in the stream, tagged with their interval; the
-verdicts and results.json are written; the exit code is the verdicts' (0 here). Bad soak input is one line,
+verdicts and results.json are written; each interval keeps one record per test, size and placement (its median
+pass, with the summary of every pass); the exit code is the verdicts' (0 here). Bad soak input is one line,
 exit 2."""
 import json
 import os
@@ -63,6 +64,19 @@ intervals = sorted({r["interval"] for r in records if "interval" in r})
 expect(all("interval" in r for r in records), "every record of the soak names its interval")
 expect(len(intervals) >= 3, "at least 3 intervals of 2 s in 9 s (got %s)" % intervals)
 expect(intervals == list(range(len(intervals))), "intervals 0..N-1 without a gap: %s" % intervals)
+# One record per interval and placement (the interval's median pass), standing for every pass of it.
+import re
+keys = [(r["interval"], r["in_place"]) for r in records]
+expect(len(keys) == len(set(keys)), "one record per interval and placement, not one per pass")
+expect(all(r["passes"]["of"] == "busbw_gbps" and r["passes"]["count"] >= 1 for r in records),
+       "every soak record carries its passes")
+expect(all(r["passes"]["min"] <= r["busbw_gbps"] <= r["passes"]["max"] for r in records),
+       "each record's busbw lies between its passes' min and max")
+passes = int(re.search(r"\((\d+) pass\(es\)\)", output).group(1))
+counted = sum(r["passes"]["count"] for r in records if not r["in_place"])
+expect(passes - 1 <= counted <= passes,
+       "the records stand for every pass the soak ran (%d of %d; the one SIGTERM cut short may be missing)" %
+       (counted, passes))
 expect(any(line["type"] == "verdicts" for line in lines), "the verdicts were streamed after the stop")
 telemetry = [line for line in lines if line["type"] == "telemetry"]
 windows = sorted(t["interval"] for t in telemetry)

@@ -220,23 +220,30 @@ TEST(InProcessRun, ASizeThatCannotFitEndsEveryRankBeforeAnyRecord) {
 // Acceptance of the one sink interface: a new output format is one class and one registration line
 // (test::standard_sinks_and adds CaptureSink with SinkRegistry::add), and it hears everything a run says.
 // A soak of 4 intervals on 3 thread ranks: every collective and p2p record names its interval, each interval
-// has records of every test, the soak's end is noted, and the verdicts come once, at the end.
+// has one record of every test (standing for all its passes), the soak's end is noted, and the verdicts come
+// once, at the end.
 TEST(InProcessSoak, EveryRecordNamesItsIntervalAndTheVerdictsComeOnceAtTheEnd) {
   test::ScratchDir dir("soak");
   auto captured = std::make_shared<Captured>();
   CollectiveTestSpec spec = test::all_reduce_spec(64 * 1024, 3);
   Suite suite = test::suite_of("soak-test", {spec});
   suite.p2p_tests.push_back(test::loopback_p2p(16 * 1024, 5, 0));
-  suite.soak = SoakPlan{600.0, 0.01, 4, false};  // 4 intervals of one pass each
+  suite.soak = SoakPlan{600.0, 0.01, 4, false};  // 4 intervals of 10 ms: a few passes each
   const test::SuiteRun run = test::run_suite_on_threads({"n0", "n1", "n2"}, test::request_for(suite, dir.path()),
                                                         test::standard_sinks_and(captured));
   test::expect_no_errors(run.outcomes);
   EXPECT_EQ(run.exit_codes, std::vector<int>(3, 0));
   std::map<int, std::set<std::string>> kinds_per_interval;
+  std::map<std::pair<int, bool>, int> collective_records;  // (interval, in place) -> records
+  int passes_recorded = 0;
   for (const auto& r : captured->records_of<CollectiveRecord>()) {
     ASSERT_TRUE(r.interval) << "a collective record without its interval";
     kinds_per_interval[*r.interval].insert("collective");
+    ++collective_records[{*r.interval, r.in_place}];
+    ASSERT_TRUE(r.passes) << "a soak's record stands for its interval's passes";
+    passes_recorded += r.passes->count;
   }
+  for (const auto& [key, n] : collective_records) EXPECT_EQ(n, 1) << "one record per interval and placement";
   for (const auto& r : captured->records_of<P2pRecord>()) {
     ASSERT_TRUE(r.interval) << "a p2p record without its interval";
     kinds_per_interval[*r.interval].insert("p2p");
@@ -248,11 +255,12 @@ TEST(InProcessSoak, EveryRecordNamesItsIntervalAndTheVerdictsComeOnceAtTheEnd) {
   EXPECT_EQ(captured->verdicts.size(), 1u);
   bool noted = false;
   for (const auto& [level, text] : captured->notes) {
-    if (text.find("soak: 4 interval(s)") != std::string::npos &&
+    if (text.find("soak: 4 interval(s) (" + std::to_string(passes_recorded) + " pass(es))") != std::string::npos &&
         text.find("ended by its interval count") != std::string::npos)
       noted = true;
   }
-  EXPECT_TRUE(noted) << "the soak's end is noted";
+  EXPECT_TRUE(noted) << "the soak's end is noted, and its records stand for every pass it ran (" << passes_recorded
+                     << ")";
 }
 
 // --fail-early: a rank whose results are wrong fails its GPU after the first interval, and the soak stops there

@@ -29,6 +29,14 @@ void read_when(const FieldReader& r, Sample& s) {
     if (s.interval < 0) r.fail("interval", "must be >= 0");
   }
   if (r.has("start_unix_s")) s.start_unix_s = r.number("start_unix_s");
+  // A soak's interval record (schema 1.3) stands for its passes: the first of them began the interval's share.
+  if (r.has("passes")) {
+    const json& passes = r.get("passes");
+    if (!passes.is_object() || !passes.contains("start_unix_s") || !passes.at("start_unix_s").is_number()) {
+      r.fail("passes", "must be an object with a number \"start_unix_s\"");
+    }
+    s.start_unix_s = passes.at("start_unix_s").get<double>();
+  }
 }
 
 void add_p2p(const FieldReader& r, Samples& out) {

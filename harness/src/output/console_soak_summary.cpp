@@ -29,13 +29,25 @@ void SoakSummary::add(const Record& record) {
       record);
 }
 
+bool SoakSummary::add_figure(Line& l, std::optional<double> figure, const std::optional<PassSummary>& passes) {
+  if (figure) l.values.push_back(*figure);
+  l.passes += passes ? passes->count : 1;
+  std::optional<double> worst = figure;
+  if (passes && (l.higher_is_better ? passes->min : passes->max))
+    worst = l.higher_is_better ? passes->min : passes->max;
+  if (!worst) return false;
+  const bool is_worst = !l.lowest || (l.higher_is_better ? *worst < *l.lowest : *worst > *l.lowest);
+  if (is_worst) l.lowest = worst;
+  return is_worst;
+}
+
 void SoakSummary::add(const CollectiveRecord& r) {
   if (r.status == RecordStatus::kSkipped) return;
   Line& l =
       line(r.test_name + " " + analysis::format_size_text(r.size_bytes) + (r.in_place ? " in-place" : " out-of-place"),
            "busbw_gbps", true);
-  l.values.push_back(r.busbw_gbps);
   if (r.wrong_elements > 0) l.wrong += r.wrong_elements;
+  if (r.status == RecordStatus::kOk) add_figure(l, r.busbw_gbps, r.passes);
 }
 
 void SoakSummary::add(const P2pRecord& r) {
@@ -44,15 +56,10 @@ void SoakSummary::add(const P2pRecord& r) {
   Line& l = line((r.test.empty() ? std::string("p2p") : r.test) + " " + std::string(key_of(r.op)) + " " +
                      analysis::format_size_text(r.size_bytes),
                  latency ? "lat_us" : "bw_gbps", !latency);
-  if (!r.ok) {
-    ++l.failed;
-    return;
-  }
-  const double value = latency ? (r.lat ? r.lat->typical_us : 0.0) : r.bw_gbps;
-  const bool worst = l.values.empty() || (latency ? value > l.lowest : value < l.lowest);
-  l.values.push_back(value);
-  if (worst) {
-    l.lowest = value;
+  l.failed += r.passes ? r.passes->failed : (r.ok ? 0 : 1);
+  std::optional<double> value;
+  if (r.ok) value = latency ? (r.lat ? r.lat->typical_us : 0.0) : r.bw_gbps;
+  if (add_figure(l, value, r.passes)) {
     l.lowest_where = r.src_host + "(" + r.src_nic + ") -> " + r.dst_host + "(" + r.dst_nic + ")";
   }
 }
@@ -62,7 +69,7 @@ void SoakSummary::add(const GpuCheckRecord& r) {
   const bool gemm = r.tflops.has_value();
   Line& l = line(r.test_key + " " + r.host + (r.device ? " GPU " + std::to_string(*r.device) : std::string()),
                  gemm ? "tflops" : "bw_gbps", true);
-  l.values.push_back(gemm ? *r.tflops : r.bw_gbps.value_or(0.0));
+  add_figure(l, gemm ? *r.tflops : r.bw_gbps.value_or(0.0), std::nullopt);
   if (r.wrong > 0) l.wrong += r.wrong;
 }
 
@@ -81,12 +88,11 @@ std::vector<std::string> SoakSummary::take_lines(BandwidthUnit unit) {
       }
       return analysis::format_value(value, l.metric);
     };
-    if (l.values.empty()) {
+    if (!l.lowest) {
       text += "nothing measured";
     } else {
-      const auto [low, high] = std::minmax_element(l.values.begin(), l.values.end());
-      text += "median " + figure(analysis::median(l.values)) + ", " + (l.higher_is_better ? "lowest " : "highest ") +
-              figure(l.higher_is_better ? *low : *high) + " over " + std::to_string(l.values.size());
+      if (!l.values.empty()) text += "median " + figure(analysis::median(l.values)) + ", ";
+      text += (l.higher_is_better ? "lowest " : "highest ") + figure(*l.lowest) + " over " + std::to_string(l.passes);
     }
     if (!l.lowest_where.empty()) text += " (" + l.lowest_where + ")";
     if (l.wrong > 0) text += ", " + std::to_string(l.wrong) + " WRONG";

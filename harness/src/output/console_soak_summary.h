@@ -26,16 +26,20 @@ class SoakSummary {
 
  private:
   struct Line {
-    std::string label;           ///< "all_reduce 1 MiB out-of-place", "soak_links p2p bw 1 MiB"
-    std::string metric;          ///< unit for format_value ("busbw_gbps", "lat_us", "tflops")
-    std::vector<double> values;  ///< every record's figure
-    std::int64_t wrong = 0;      ///< elements (collectives) or checks (GPU) found wrong
-    int failed = 0;              ///< p2p transfers in error
-    std::string lowest_where;    ///< p2p: the link with the lowest bandwidth (highest latency)
-    double lowest = 0.0;
+    std::string label;             ///< "all_reduce 1 MiB out-of-place", "soak_links p2p bw 1 MiB"
+    std::string metric;            ///< unit for format_value ("busbw_gbps", "lat_us", "tflops")
+    std::vector<double> values;    ///< every record's figure (a soak's record: its interval's median pass)
+    int passes = 0;                ///< the passes those records stand for
+    std::int64_t wrong = 0;        ///< elements (collectives) or checks (GPU) found wrong
+    int failed = 0;                ///< p2p transfers in error
+    std::string lowest_where;      ///< p2p: the link with the lowest bandwidth (highest latency)
+    std::optional<double> lowest;  ///< the worst pass
     bool higher_is_better = true;
   };
   Line& line(const std::string& label, const std::string& metric, bool higher_is_better);
+  /// Adds a record's figure (none: its interval's median pass failed), the passes it stands for and its worst
+  /// measured pass; true when that pass is the line's worst.
+  static bool add_figure(Line& l, std::optional<double> figure, const std::optional<PassSummary>& passes);
   void add(const CollectiveRecord& r);
   void add(const P2pRecord& r);
   void add(const GpuCheckRecord& r);

@@ -61,6 +61,7 @@ nlohmann::json to_json(const CollectiveRecord& r) {
   if (!r.timing_warning.empty()) j["timing_warning"] = r.timing_warning;
   if (r.cpu_time_us) j["cpu_time_us"] = *r.cpu_time_us;
   if (r.interval) j["interval"] = *r.interval;
+  if (r.passes) j["passes"] = to_json(*r.passes);
   nlohmann::json ranks = nlohmann::json::array();
   for (const RankResult& rank : r.ranks) {
     nlohmann::json entry = {{"rank", rank.rank},
@@ -74,6 +75,19 @@ nlohmann::json to_json(const CollectiveRecord& r) {
   }
   j["ranks"] = std::move(ranks);
   return j;
+}
+
+SoakFold soak_fold(const CollectiveRecord& r) {
+  const bool wrong = r.status == RecordStatus::kWrong;
+  SoakFold f;
+  f.key = "collective|" + r.test_name + "|" + r.test_key + "|" + r.group + "|" + std::to_string(r.nranks) + "|" +
+          std::to_string(r.size_bytes) + "|" + std::to_string(r.count) + "|" + (r.in_place ? "in" : "out") +
+          (r.status == RecordStatus::kSkipped ? "|skipped" : "");
+  f.figure_name = "busbw_gbps";
+  if (r.status == RecordStatus::kOk) f.figure = r.busbw_gbps;
+  f.failed = wrong;
+  f.streams_alone = wrong;
+  return f;
 }
 
 }  // namespace railcheck

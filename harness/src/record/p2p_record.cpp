@@ -90,6 +90,7 @@ nlohmann::json to_json(const P2pRecord& r) {
   }
   if (r.cq_mod) j["cq_mod"] = *r.cq_mod;
   if (r.interval) j["interval"] = *r.interval;
+  if (r.passes) j["passes"] = to_json(*r.passes);
   j["loss"] = nullptr;
   if (r.ok && r.loss) {
     j["loss"] = {{"source", r.loss->source},     {"sent", r.loss->sent},     {"retransmitted", r.loss->retransmitted},
@@ -134,6 +135,7 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   if (j.contains("peak_bw_gbps") && !j.at("peak_bw_gbps").is_null()) r.peak_bw_gbps = j.at("peak_bw_gbps");
   if (j.contains("cq_mod")) r.cq_mod = j.at("cq_mod").get<int>();
   if (j.contains("interval")) r.interval = j.at("interval").get<int>();
+  if (j.contains("passes")) r.passes = pass_summary_from_json(j.at("passes"));
   if (j.contains("loss") && !j.at("loss").is_null()) {
     const auto& l = j.at("loss");
     r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted"), l.value("spurious", std::uint64_t{0}),
@@ -187,6 +189,19 @@ std::string format_link_matrix(const std::vector<P2pRecord>& records, const std:
     out += "\n";
   }
   return out;
+}
+
+SoakFold soak_fold(const P2pRecord& r) {
+  SoakFold f;
+  f.key = "p2p|" + r.test + "|" + r.phase + "|" + std::string(key_of(r.op)) + "|" + r.transfer + "|" +
+          std::to_string(r.round) + "|" + std::to_string(r.src_rank) + ">" + std::to_string(r.dst_rank) + "|" +
+          r.src_nic + ">" + r.dst_nic + "|" + std::to_string(r.rail) + "|" + std::to_string(r.size_bytes);
+  const bool latency = r.op == P2pOp::kLatency;
+  f.figure_name = latency ? "lat_us.typical" : "bw_gbps";
+  f.higher_is_better = !latency;
+  if (r.ok && (!latency || r.lat)) f.figure = latency ? r.lat->typical_us : r.bw_gbps;
+  f.failed = !r.ok;
+  return f;
 }
 
 }  // namespace railcheck

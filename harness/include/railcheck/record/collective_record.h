@@ -11,15 +11,17 @@
 #include "railcheck/collectives/collective_kind.h"
 #include "railcheck/collectives/data_type.h"
 #include "railcheck/plan/test_spec.h"
+#include "railcheck/record/pass_summary.h"
 #include "railcheck/record/stats.h"
 
 namespace railcheck {
 
 /// Results format version; bump the major on incompatible changes (results-schema/results.schema.json).
+/// 1.3 added "passes" (a soak records one record per interval, the median pass, with a summary of the passes).
 /// 1.1 added, all optional to readers: "kind" on collective records, start_unix_s / end_unix_s on every record,
 /// p99_9_us in time statistics, timing_warning, the "thread" backend and "note" lines, "timing" and "blocking"
 /// on collective records.
-inline constexpr const char* kResultsSchemaVersion = "1.2";
+inline constexpr const char* kResultsSchemaVersion = "1.3";
 
 enum class RecordStatus { kOk, kWrong, kSkipped };
 std::string_view name_of(RecordStatus status);
@@ -65,12 +67,16 @@ struct CollectiveRecord {
   double busbw_gbps = 0.0;
   std::int64_t wrong_elements = -1;  ///< total over ranks; -1 when not checked
   std::vector<RankResult> ranks;
-  double start_unix_s = 0.0;    ///< rank 0's wall clock when the timed loop began (0 for a skipped record)
-  double end_unix_s = 0.0;      ///< rank 0's wall clock when every rank's numbers had arrived
-  std::string timing_warning;   ///< why the timings may include more than the calls ("" clean), any rank's
-  std::optional<int> interval;  ///< a soak's interval (0-based) it was measured in; unset outside a soak
+  double start_unix_s = 0.0;          ///< rank 0's wall clock when the timed loop began (0 for a skipped record)
+  double end_unix_s = 0.0;            ///< rank 0's wall clock when every rank's numbers had arrived
+  std::string timing_warning;         ///< why the timings may include more than the calls ("" clean), any rank's
+  std::optional<int> interval;        ///< a soak's interval (0-based) it was measured in; unset outside a soak
+  std::optional<PassSummary> passes;  ///< a soak: this is the interval's median pass of `passes.count`
 };
 
 nlohmann::json to_json(const CollectiveRecord& record);
+/// Keyed by test, group, size and placement (and status: skipped passes fold apart); figure busbw; a pass
+/// found wrong streams alone and counts as failed.
+SoakFold soak_fold(const CollectiveRecord& record);
 
 }  // namespace railcheck

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "railcheck/plan/p2p_options.h"
+#include "railcheck/record/pass_summary.h"
 
 namespace railcheck {
 
@@ -73,11 +74,15 @@ struct P2pRecord {
   std::optional<LatencyStats> lat;     ///< latency op: one-way latency (round trip / 2)
   std::optional<LossStats> loss;       ///< bandwidth ops where the transport counts retransmits (the sender's)
   std::optional<int> interval;         ///< a soak's interval (0-based) it was measured in; unset outside a soak
+  std::optional<PassSummary> passes;   ///< a soak: this is the interval's median pass of `passes.count`
 };
 
 /// The record as results.json keeps it (results-schema: $defs/p2p_record); "kind": "p2p".
 nlohmann::json to_json(const P2pRecord& record);
 P2pRecord p2p_record_from_json(const nlohmann::json& json);
+/// Keyed by test, phase, op, round, pair, NICs and size; figure bw_gbps (latency: lat_us.typical, lower
+/// better); a failed transfer measured nothing and counts as failed.
+SoakFold soak_fold(const P2pRecord& record);
 
 /// Link matrix for one op and rail: rows sources, columns destinations, in `hosts` order. Bandwidth ops show
 /// bandwidth in `unit`, latency shows typical us; "-" unmeasured, "ERR" failed. First-pass records only

@@ -13,6 +13,7 @@
 #include "railcheck/analysis/soak_drift.h"
 #include "railcheck/core/error.h"
 #include "railcheck/output/interval_stamp.h"
+#include "railcheck/output/interval_summary.h"
 #include "railcheck/output/output_dir.h"
 #include "railcheck/output/summary_sink.h"
 #include "railcheck/p2p/p2p_suite_test.h"
@@ -183,8 +184,10 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
     const BufferBudget budget = agreed_buffer_budget(bootstrap, *collective);
     for (const CollectiveTestSpec& spec : suite.tests) require_buffers_fit(spec, collective->size(), budget);
   }
-  // Records pass through the stamp, which in a soak names each record's interval.
-  IntervalStamp stamped(outputs);
+  // Records pass through the stamp, which in a soak names each record's interval, then the interval summary,
+  // which in a soak keeps one record per test, size and part per interval.
+  IntervalSummary summarized(outputs);
+  IntervalStamp stamped(summarized);
   const RunContext context{bootstrap, *collective, steps, stamped};
   Runner runner(context, common.runner);
   // Each host's counters around every test (a soak: every interval), recorded by rank 0.
@@ -218,7 +221,10 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   if (suite.soak) {
     SoakHooks hooks;
     hooks.pass = one_pass;
-    hooks.interval_ends = [&](int) { telemetry.close(); };
+    hooks.interval_ends = [&](int) {
+      summarized.flush();  // before anything judges the stream
+      telemetry.close();
+    };
     // Judged to decide (fail-early) or to show the worst part so far (the progress line), not reported: the
     // verdicts come once, at the end.
     // Fail-early judges at an interval's end; the progress line at the next one's start would judge the same
@@ -241,7 +247,17 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
       judged_at_interval_end.reset();
       telemetry.open("interval " + std::to_string(interval));
     };
-    const SoakOutcome soak = run_soak(*suite.soak, bootstrap, stamped, hooks, outputs);
+    const SoakOutcome soak = [&] {
+      try {
+        return run_soak(*suite.soak, bootstrap, stamped, hooks, outputs);
+      } catch (...) {  // the interval under way is measured data: on disk before the error ends the run
+        try {
+          summarized.flush();
+        } catch (...) {
+        }
+        throw;
+      }
+    }();
     if (root) {
       outputs.note(NoteLevel::kInfo, "soak: " + describe(soak));
       const analysis::SoakOptions& judged = suite.analysis.soak;
