@@ -21,8 +21,8 @@ packages=(
   build-essential cmake ninja-build git pkg-config
   openmpi-bin libopenmpi-dev libpmix-dev
   libibverbs-dev rdma-core ibverbs-utils
-  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-jsonschema
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libpugixml-dev
+  python3 python3-jsonschema libxml2-utils prometheus prometheus-node-exporter
   iproute2 iperf3 nftables procps psmisc slurm-wlm munge
 )
 

@@ -22,9 +22,11 @@ def main():
     doc = json.load(open(a.results))
     starts = {}
     for r in doc["records"]:
-        if "interval" in r and r.get("start_unix_s") and r.get("kind") != "telemetry":
+        # A soak record is its interval's median pass; its passes began at passes.start_unix_s.
+        start = r.get("passes", {}).get("start_unix_s") or r.get("start_unix_s")
+        if "interval" in r and start and r.get("kind") != "telemetry":
             i = r["interval"]
-            starts[i] = min(starts.get(i, r["start_unix_s"]), r["start_unix_s"])
+            starts[i] = min(starts.get(i, start), start)
     for i in sorted(starts):
         print(f"  interval {i}: from +{starts[i] - a.started_at:.1f} s")
     print(f"  cap at +{a.capped_at - a.started_at:.1f} s")

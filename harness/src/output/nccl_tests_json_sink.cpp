@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "railcheck/core/error.h"
+#include "railcheck/output/atomic_file.h"
 #include "railcheck/record/wall_clock.h"
 
 extern char** environ;  // NOLINT: POSIX
@@ -200,20 +201,13 @@ void NcclTestsJsonSink::add_row(const CollectiveRecord* out_of_place, const Coll
 }
 
 void NcclTestsJsonSink::write() const {
-  std::filesystem::path temporary = path_;
-  temporary += ".tmp";
   Json shown = head_;
   shown["config"] = config_;
   shown["results"] = results_;
   for (const auto& [key, value] : footer_.items()) shown[key] = value;
-  {
-    std::ofstream file(temporary, std::ios::trunc);
-    file << shown.dump(2) << '\n';
-    if (!file.flush()) throw Error("cannot write the nccl-tests JSON file " + temporary.string());
+  if (const std::string error = write_file_atomically(path_, shown.dump(2) + "\n"); !error.empty()) {
+    throw Error("cannot write the nccl-tests JSON file " + path_.string() + ": " + error);
   }
-  std::error_code error;
-  std::filesystem::rename(temporary, path_, error);
-  if (error) throw Error("cannot write the nccl-tests JSON file " + path_.string() + ": " + error.message());
 }
 
 }  // namespace railcheck

@@ -2,7 +2,9 @@
 
 #include "railcheck/output/console_sink.h"
 #include "railcheck/output/jsonl_sink.h"
+#include "railcheck/output/junit_sink.h"
 #include "railcheck/output/nccl_tests_json_sink.h"
+#include "railcheck/output/prometheus_sink.h"
 #include "railcheck/output/results_document_sink.h"
 
 namespace railcheck {
@@ -19,6 +21,16 @@ SinkRegistry SinkRegistry::standard() {
                   const auto file = c.files.find("nccl_tests_json");
                   if (file == c.files.end()) return nullptr;
                   return std::make_unique<NcclTestsJsonSink>(file->second, c.out);
+                }});
+  registry.add({"junit", [](const SinkContext& c) -> std::unique_ptr<OutputSink> {
+                  const auto file = c.files.find("junit");
+                  if (file == c.files.end()) return nullptr;
+                  return std::make_unique<JunitSink>(file->second);
+                }});
+  registry.add({"prometheus", [](const SinkContext& c) -> std::unique_ptr<OutputSink> {
+                  const auto file = c.files.find("prometheus");
+                  if (file == c.files.end()) return nullptr;
+                  return std::make_unique<PrometheusSink>(file->second);
                 }});
   registry.add({"console", [](const SinkContext& c) { return std::make_unique<ConsoleSink>(c.out, c.err, c.dir); }});
   return registry;

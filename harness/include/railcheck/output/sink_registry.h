@@ -33,8 +33,8 @@ struct SinkKind {
 
 class SinkRegistry {
  public:
-  /// jsonl (results.jsonl), results_json (results.json from the stream), nccl_tests_json (-J, only when asked
-  /// for in SinkContext::files), console, in that order.
+  /// jsonl (results.jsonl), results_json (results.json from the stream), nccl_tests_json (-J), junit (--junit)
+  /// and prometheus (--prom), the last three only when asked for in SinkContext::files, then console.
   static SinkRegistry standard();
 
   /// Adds a kind after the others (a later sink sees every call after the earlier ones).

@@ -10,6 +10,7 @@
 #include "railcheck/analysis/samples.h"
 #include "railcheck/core/error.h"
 #include "railcheck/input/json_input.h"
+#include "railcheck/output/atomic_file.h"
 #include "railcheck/output/sink.h"
 
 namespace railcheck {
@@ -71,17 +72,12 @@ void check_tolerances(const analysis::BaselineOptions& t) {
   }
 }
 
-// Writes through a temporary file and a rename, so a reader never sees half a baseline.
+// Written whole or not at all: a reader never sees half a baseline.
 void write_baseline(const std::string& path, const Baseline& baseline) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << analysis::to_json(baseline).dump(2) << '\n';
-    if (!out) throw InputError("-o " + path + ": cannot write; choose a writable path");
+  if (const std::string error = write_file_atomically(path, analysis::to_json(baseline).dump(2) + "\n");
+      !error.empty()) {
+    throw InputError("-o " + path + ": " + error + "; choose a writable path");
   }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) throw InputError("-o " + path + ": cannot write (" + ec.message() + "); choose a writable path");
 }
 
 int count_samples(const Baseline& baseline) {

@@ -45,6 +45,14 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--telemetry-exclude", common.telemetry.exclude,
                  "interfaces and RDMA devices the sampler leaves alone (shell patterns; replaces the default list "
                  "of container and VM interfaces and lo)");
+  app.add_option_function<std::string>(
+      "--junit", [&common](const std::string& file) { common.output_files["junit"] = file; },
+      "also write a JUnit XML report (FILE.xml): one testcase per judged component, failures with evidence and "
+      "action");
+  app.add_option_function<std::string>(
+      "--prom", [&common](const std::string& file) { common.output_files["prometheus"] = file; },
+      "also write the verdicts and figures as Prometheus metrics for node_exporter's textfile collector "
+      "(FILE.prom, replaced atomically)");
   app.add_option("--debug-corrupt-rank", common.faults.corrupt_rank,
                  "testing the checker: corrupt this rank's results after each check pass");
   app.add_option("--debug-flip-bit-rank", common.faults.flip_bit_rank,

@@ -8,6 +8,7 @@
 
 #include "railcheck/core/error.h"
 #include "railcheck/core/exit_codes.h"
+#include "railcheck/output/atomic_file.h"
 #include "railcheck/topology/local_discovery.h"
 #include "railcheck/topology/node_check.h"
 #include "railcheck/topology/node_topology.h"
@@ -16,17 +17,11 @@
 namespace railcheck {
 namespace {
 
-// Writes `document` to `path` through a temporary file and a rename, so a reader never sees half of it.
+// Written whole or not at all: a reader never sees half of it.
 void write_json(const std::string& path, const nlohmann::json& document) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << document.dump(2) << '\n';
-    if (!out) throw InputError("--json " + path + ": cannot write; choose a writable path");
+  if (const std::string error = write_file_atomically(path, document.dump(2) + "\n"); !error.empty()) {
+    throw InputError("--json " + path + ": " + error + "; choose a writable path");
   }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) throw InputError("--json " + path + ": cannot write (" + ec.message() + "); choose a writable path");
 }
 
 }  // namespace
