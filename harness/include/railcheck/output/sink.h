@@ -4,7 +4,8 @@
 // format). Measurement code never prints.
 //
 // Calls come in this order on rank 0's main thread: begin_run, then any of begin_test / record / note /
-// end_test, then verdicts (when the run was judged), then end_run. watchdog() is the exception: it comes from
+// end_test, then verdicts (when the run was judged) and the notes of what the run did about them (--act
+// drain), then end_run. watchdog() is the exception: it comes from
 // the watchdog's thread while the main thread may be stuck anywhere, and is the last call a job ended by the
 // watchdog makes. Every hook is optional (a sink overrides what it formats).
 #pragma once

@@ -53,6 +53,14 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
       "--prom", [&common](const std::string& file) { common.output_files["prometheus"] = file; },
       "also write the verdicts and figures as Prometheus metrics for node_exporter's textfile collector "
       "(FILE.prom, replaced atomically)");
+  app.add_option_function<std::string>(
+         "--act", [&common](const std::string&) { common.act_drain = true; },
+         "what the run does about its failing nodes: drain (Slurm: scontrol drain with reason \"railcheck: <part> "
+         "...\", never a node someone else drained; needs Slurm operator rights)")
+      ->check(CLI::IsMember({"drain"}));
+  app.add_option("--max-drain", common.max_drain,
+                 "--act drain: most nodes to drain; more failing nodes drain none (default: a quarter of the hosts)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--debug-corrupt-rank", common.faults.corrupt_rank,
                  "testing the checker: corrupt this rank's results after each check pass");
   app.add_option("--debug-flip-bit-rank", common.faults.flip_bit_rank,

@@ -12,6 +12,7 @@
 #include "railcheck/analysis/baseline.h"
 #include "railcheck/analysis/soak_drift.h"
 #include "railcheck/core/error.h"
+#include "railcheck/fleet/node_actions.h"
 #include "railcheck/output/interval_stamp.h"
 #include "railcheck/output/interval_summary.h"
 #include "railcheck/output/output_dir.h"
@@ -110,12 +111,41 @@ Prepared prepare(const SuiteRunRequest& request, const Bootstrap& bootstrap) {
   return p;
 }
 
-// Keeps the verdicts a judgement hands its sink.
+// Keeps the verdicts a judgement hands its sink, and hands them on to `next` when there is one.
 class VerdictCapture final : public OutputSink {
  public:
-  void verdicts(const VerdictReport& report) override { judged = report.verdicts; }
+  explicit VerdictCapture(OutputSink* next = nullptr) : next_(next) {}
+  void verdicts(const VerdictReport& report) override {
+    judged = report.verdicts;
+    if (next_ != nullptr) next_->verdicts(report);
+  }
   std::vector<analysis::Verdict> judged;
+
+ private:
+  OutputSink* next_;
 };
+
+// --act drain: the failing nodes out of Slurm's scheduling, said on the console and in the stream's notes. A
+// failure to drain is a warning: the verdicts and results stand.
+void act_on_verdicts(const CommonOptions& common, const RunManifest& manifest,
+                     const std::vector<analysis::Verdict>& verdicts, OutputSink& outputs) {
+  if (!common.act_drain) return;
+  fleet::DrainOptions options;
+  options.run_id = manifest.slurm_job_id.empty() ? manifest.start_time : manifest.slurm_job_id;
+  options.max_nodes = common.max_drain;
+  fleet::SystemProgramRunner runner;
+  fleet::SlurmNodes slurm(runner);
+  std::ostringstream said;
+  try {
+    fleet::drain_failing_nodes(verdicts, manifest.hosts.size(), options, /*apply=*/true, slurm, said);
+  } catch (const Error& e) {
+    outputs.note(NoteLevel::kWarning, std::string("--act drain: ") + e.what());
+  }
+  std::istringstream lines(said.str());
+  for (std::string line; std::getline(lines, line);) {
+    outputs.note(NoteLevel::kInfo, line.rfind("# ", 0) == 0 ? line.substr(2) : line);
+  }
+}
 
 // The progress line's context in a soak: the interval, the time left, the worst part so far (rank 0, on a
 // terminal; judging re-reads the stream, so only a person watching pays for it).
@@ -276,7 +306,9 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
 
   int exit_code = kExitHealthy;
   if (root) {
-    const int verdict_code = judge_run(dir / "results.jsonl", judge_inputs, outputs);
+    VerdictCapture judged(&outputs);
+    const int verdict_code = judge_run(dir / "results.jsonl", judge_inputs, judged);
+    act_on_verdicts(common, manifest, judged.judged, outputs);
     RunSummary totals = summary->summary();
     totals.exit_code = std::max(totals.exit_code, verdict_code);
     manifest.end_time = utc_now_iso8601();

@@ -31,6 +31,8 @@ struct CommonOptions {
   int expect_gpus = -1;            ///< --expect-gpus: GPUs each host must show (wins over the suite's); -1 not given
   BackendOptions backend_options;  ///< -x: the NCCL communicator's CTA policy
   telemetry::TelemetryOptions telemetry;  ///< --no-telemetry, --telemetry-period, --telemetry-exclude
+  bool act_drain = false;                 ///< --act drain: rank 0 drains the failing nodes in Slurm after judging
+  std::optional<int> max_drain;           ///< --max-drain
 };
 
 /// One suite run: the suite (a file, the embedded quick suite, or one sweep from flags) and its options.
