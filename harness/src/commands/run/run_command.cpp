@@ -53,6 +53,13 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
       "--prom", [&common](const std::string& file) { common.output_files["prometheus"] = file; },
       "also write the verdicts and figures as Prometheus metrics for node_exporter's textfile collector "
       "(FILE.prom, replaced atomically)");
+  app.add_option("--expect-ranks", common.expect_ranks,
+                 "the world size the job asked for: any other ends the run before measuring (exit 2), naming the "
+                 "hosts seen (a launcher that ignored its host list runs every rank on one host)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--expect-hosts", common.expect_hosts,
+                 "the distinct hosts the job asked for: any other count ends the run before measuring (exit 2)")
+      ->check(CLI::PositiveNumber);
   app.add_option_function<std::string>(
          "--act", [&common](const std::string&) { common.act_drain = true; },
          "what the run does about its failing nodes: drain (Slurm: scontrol drain with reason \"railcheck: <part> "

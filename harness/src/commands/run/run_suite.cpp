@@ -85,6 +85,24 @@ BisectionExpectation bisection_expectation(const Suite& suite, const CollectiveT
   return {entry->expected, "baseline " + baseline->source};
 }
 
+// The job is the one asked for: Open MPI 5 under mpi-operator ignores the orte_* variables it sets and starts
+// every rank on the launcher, and a wrong hostfile does the same. The same answer on every rank.
+void check_world(const CommonOptions& common, const Bootstrap& bootstrap) {
+  const std::vector<std::string>& hosts = bootstrap.hosts();
+  const bool ranks_wrong = common.expect_ranks > 0 && bootstrap.size() != common.expect_ranks;
+  const bool hosts_wrong = common.expect_hosts > 0 && static_cast<int>(hosts.size()) != common.expect_hosts;
+  if (!ranks_wrong && !hosts_wrong) return;
+  std::string seen;
+  for (const std::string& h : hosts) seen += (seen.empty() ? "" : ", ") + h;
+  throw InputError("the job has " + std::to_string(bootstrap.size()) + " rank(s) on " + std::to_string(hosts.size()) +
+                   " host(s) (" + seen + "), asked for " +
+                   (common.expect_ranks > 0 ? std::to_string(common.expect_ranks) + " rank(s)" : std::string()) +
+                   (common.expect_ranks > 0 && common.expect_hosts > 0 ? " on " : "") +
+                   (common.expect_hosts > 0 ? std::to_string(common.expect_hosts) + " host(s)" : std::string()) +
+                   "; nothing measured: check the launcher's host list (mpirun --hostfile, Open MPI 5 ignores "
+                   "OMPI_MCA_orte_* settings)");
+}
+
 // Everything checked before anything is measured, the same on every rank.
 struct Prepared {
   std::optional<analysis::Baseline> baseline;
@@ -171,6 +189,7 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   const CommonOptions& common = request.common;
   const Suite& suite = request.suite;
   const BackendChoice choice = choose_backend(common.backend, bootstrap, common.faults.pretend_gpu_rank);
+  check_world(common, bootstrap);
   const Prepared prepared = prepare(request, bootstrap);
   const std::filesystem::path dir = prepare_output_dir(common.output_dir, bootstrap);
   const bool root = bootstrap.rank() == 0;
