@@ -20,12 +20,17 @@
 #   RAILCHECK_PROFILE      the node class's hardware profile               (required)
 #   RAILCHECK_PROFILE_DIR  a directory of per-node profiles: <node>.json there wins over RAILCHECK_PROFILE
 #   RAILCHECK_HEALTH_LOG   where each check's output goes                  (/var/log/railcheck-health.log)
+#   SLURM_CONF             where slurm.conf is, when not in Slurm's default place
 set -uo pipefail
 mode=${1:-healthcheck}
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}
 defaults=${RAILCHECK_DEFAULTS:-/etc/default/railcheck}
+# Every assignment there is exported (slurmd gives a HealthCheckProgram almost no environment: a cluster whose
+# slurm.conf is not in the default place sets SLURM_CONF there too).
+set -a
 # shellcheck source=/dev/null
 [ -r "$defaults" ] && . "$defaults"
+set +a
 bin=${RAILCHECK_BIN:-railcheck}
 log=${RAILCHECK_HEALTH_LOG:-/var/log/railcheck-health.log}
 node=${SLURMD_NODENAME:-$(hostname -s)}

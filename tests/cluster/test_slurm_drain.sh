@@ -20,7 +20,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=$(realpath "$1") suite=$(realpath "$2") sbatch_file=$(realpath "$3") schema=${4:-}
 xsd=$(cd "$here/../fixtures/junit" && pwd)/junit-10.xsd
 hosts=$("$here/netns_cluster.sh" nodes | wc -l)
-fail() { echo "FAIL: $*"; sinfo -N -o '%N %T %E' || true; exit 1; }
+fail() {
+  echo "FAIL: $*"; sinfo -N -o '%N %T %E' || true
+  [ -f "$RC_CLUSTER_WORK/healthcheck/health.log" ] && tail -30 "$RC_CLUSTER_WORK/healthcheck/health.log"
+  exit 1
+}
 node_state() { sinfo -h -N -n "$1" -o %T; }
 node_reason() { sinfo -h -N -n "$1" -o %E; }
 wait_state() {   # wait_state NODE STATE: up to 30 s
@@ -116,6 +120,7 @@ RAILCHECK_BIN=$bin
 RAILCHECK_PROFILE=$hc/host-only.json
 RAILCHECK_PROFILE_DIR=$hc/profiles
 RAILCHECK_HEALTH_LOG=$hc/health.log
+SLURM_CONF=$SLURM_CONF
 DEFAULTS
 # What a site installs is the script itself; this one only says where the test's settings file is (slurmd
 # gives a HealthCheckProgram no environment of its own).

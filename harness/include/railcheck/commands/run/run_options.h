@@ -31,8 +31,8 @@ struct CommonOptions {
   int expect_gpus = -1;            ///< --expect-gpus: GPUs each host must show (wins over the suite's); -1 not given
   BackendOptions backend_options;  ///< -x: the NCCL communicator's CTA policy
   telemetry::TelemetryOptions telemetry;  ///< --no-telemetry, --telemetry-period, --telemetry-exclude
-  int expect_ranks = -1;  ///< --expect-ranks: the world size the job asked for (-1: not checked)
-  int expect_hosts = -1;  ///< --expect-hosts: the distinct hosts the job asked for (-1: not checked)
+  int expect_ranks = -1;                  ///< --expect-ranks: the world size the job asked for (-1: not checked)
+  int expect_hosts = -1;                  ///< --expect-hosts: the distinct hosts the job asked for (-1: not checked)
   bool act_drain = false;                 ///< --act drain: rank 0 drains the failing nodes in Slurm after judging
   std::optional<int> max_drain;           ///< --max-drain
 };
