@@ -3,6 +3,7 @@ find_package(MPI REQUIRED COMPONENTS CXX)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(pugixml REQUIRED)  # JUnit XML
+find_package(CURL REQUIRED)  # the Kubernetes API (railcheck label)
 find_package(Threads REQUIRED)
 
 set(RAILCHECK_HAVE_CUDA OFF)

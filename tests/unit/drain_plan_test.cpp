@@ -6,8 +6,10 @@
 #include <map>
 #include <sstream>
 
+#include "railcheck/core/error.h"
 #include "railcheck/fleet/drain_plan.h"
 #include "railcheck/fleet/node_actions.h"
+#include "railcheck/fleet/node_labels.h"
 #include "railcheck/fleet/program_runner.h"
 #include "railcheck/fleet/slurm_nodes.h"
 
@@ -208,6 +210,50 @@ TEST(SystemProgramRunner, ATimeLimitAMissingProgramAndAFailureAreSaid) {
   r = quick.run({"sh", "-c", "echo one >&2; echo two >&2; exit 3"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.describe(), "exit 3: one; two");
+}
+
+}  // namespace
+}  // namespace railcheck::fleet
+
+namespace railcheck::fleet {
+namespace {
+
+TEST(NodeLabels, OnlyRailchecksOwnPrefixIsAccepted) {
+  EXPECT_NO_THROW(check_label_prefix("railcheck.io/"));
+  EXPECT_NO_THROW(check_label_prefix("railcheck.example.com/"));
+  for (const char* bad :
+       {"node.kubernetes.io/", "railcheck.k8s.io/", "nvidia.com/", "railcheck.io", "Railcheck.io/", ""}) {
+    EXPECT_THROW(check_label_prefix(bad), InputError) << bad;
+  }
+}
+
+TEST(NodeLabels, ValuesAreWhatKubernetesAccepts) {
+  EXPECT_EQ(label_value("2026-12-07T04:22:40Z"), "2026-12-07T04-22-40Z");
+  EXPECT_EQ(label_value("NIC eth0 (rail 0) pair_matrix"), "NIC-eth0--rail-0--pair_matrix");
+  EXPECT_EQ(label_value("(x)"), "x");
+  EXPECT_EQ(label_value(std::string(80, 'a')).size(), 63u);
+}
+
+TEST(NodeLabels, APatchKeepsForeignTaintsAndCarriesTheResourceVersion) {
+  const nlohmann::json node = {
+      {"metadata", {{"resourceVersion", "7"}, {"labels", {{"team", "ml"}}}}},
+      {"spec",
+       {{"taints",
+         nlohmann::json::array({{{"key", "gpu"}, {"effect", "NoSchedule"}},
+                                {{"key", "railcheck.io/unhealthy"}, {"value", "old"}, {"effect", "NoSchedule"}}})}}}};
+  LabelOptions options;
+  options.taint = true;
+  NodeLabelPlan plan;
+  plan.labels["railcheck.io/verdict"] = "pass";
+  plan.labels["railcheck.io/part"] = std::nullopt;
+  const nlohmann::json patch = node_patch(node, plan, options);
+  EXPECT_EQ(patch.at("metadata").at("resourceVersion"), "7");
+  EXPECT_TRUE(patch.at("metadata").at("labels").at("railcheck.io/part").is_null()) << "removes our old label";
+  EXPECT_FALSE(patch.at("metadata").at("labels").contains("team")) << "never names a foreign label";
+  ASSERT_EQ(patch.at("spec").at("taints").size(), 1u);
+  EXPECT_EQ(patch.at("spec").at("taints")[0].at("key"), "gpu");
+  options.taint = false;
+  EXPECT_FALSE(node_patch(node, plan, options).contains("spec")) << "without --taint, taints are left alone";
 }
 
 }  // namespace

@@ -60,11 +60,14 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--expect-hosts", common.expect_hosts,
                  "the distinct hosts the job asked for: any other count ends the run before measuring (exit 2)")
       ->check(CLI::PositiveNumber);
-  app.add_option_function<std::string>(
-         "--act", [&common](const std::string&) { common.act_drain = true; },
-         "what the run does about its failing nodes: drain (Slurm: scontrol drain with reason \"railcheck: <part> "
-         "...\", never a node someone else drained; needs Slurm operator rights)")
-      ->check(CLI::IsMember({"drain"}));
+  app.add_option("--act", common.act,
+                 "what the run does about its verdicts: drain (Slurm: scontrol drain the failing nodes, reason "
+                 "\"railcheck: <part> ...\"; needs Slurm operator rights), label (Kubernetes: railcheck.io/ labels "
+                 "on every judged node) or taint (label, and taint failing nodes NoSchedule); never touches what "
+                 "someone else set")
+      ->check(CLI::IsMember({"drain", "label", "taint"}));
+  app.add_option("--label-prefix", common.label_prefix,
+                 "--act label / taint: railcheck's label and taint prefix (default railcheck.io/)");
   app.add_option("--max-drain", common.max_drain,
                  "--act drain: most nodes to drain; more failing nodes drain none (default: a quarter of the hosts)")
       ->check(CLI::NonNegativeNumber);

@@ -13,6 +13,7 @@
 #include "railcheck/analysis/soak_drift.h"
 #include "railcheck/core/error.h"
 #include "railcheck/fleet/node_actions.h"
+#include "railcheck/fleet/node_labels.h"
 #include "railcheck/output/interval_stamp.h"
 #include "railcheck/output/interval_summary.h"
 #include "railcheck/output/output_dir.h"
@@ -143,21 +144,31 @@ class VerdictCapture final : public OutputSink {
   OutputSink* next_;
 };
 
-// --act drain: the failing nodes out of Slurm's scheduling, said on the console and in the stream's notes. A
-// failure to drain is a warning: the verdicts and results stand.
+// --act: the failing nodes out of Slurm's scheduling, or the verdicts on Kubernetes' nodes, said on the console
+// and in the stream's notes. A failure to act is a warning: the verdicts and results stand.
 void act_on_verdicts(const CommonOptions& common, const RunManifest& manifest,
                      const std::vector<analysis::Verdict>& verdicts, OutputSink& outputs) {
-  if (!common.act_drain) return;
-  fleet::DrainOptions options;
-  options.run_id = manifest.slurm_job_id.empty() ? manifest.start_time : manifest.slurm_job_id;
-  options.max_nodes = common.max_drain;
-  fleet::SystemProgramRunner runner;
-  fleet::SlurmNodes slurm(runner);
+  if (common.act.empty()) return;
+  const std::string run_id = manifest.slurm_job_id.empty() ? manifest.start_time : manifest.slurm_job_id;
   std::ostringstream said;
   try {
-    fleet::drain_failing_nodes(verdicts, manifest.hosts.size(), options, /*apply=*/true, slurm, said);
+    if (common.act == "drain") {
+      fleet::DrainOptions options;
+      options.run_id = run_id;
+      options.max_nodes = common.max_drain;
+      fleet::SystemProgramRunner runner;
+      fleet::SlurmNodes slurm(runner);
+      fleet::drain_failing_nodes(verdicts, manifest.hosts.size(), options, /*apply=*/true, slurm, said);
+    } else {
+      fleet::LabelOptions options;
+      options.prefix = common.label_prefix;
+      options.taint = common.act == "taint";
+      options.run_id = run_id;
+      const auto api = fleet::make_kube_api(fleet::in_cluster_connection());
+      fleet::label_nodes(fleet::plan_labels(verdicts, options), options, /*apply=*/true, *api, said);
+    }
   } catch (const Error& e) {
-    outputs.note(NoteLevel::kWarning, std::string("--act drain: ") + e.what());
+    outputs.note(NoteLevel::kWarning, "--act " + common.act + ": " + e.what());
   }
   std::istringstream lines(said.str());
   for (std::string line; std::getline(lines, line);) {
@@ -190,6 +201,7 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
   const Suite& suite = request.suite;
   const BackendChoice choice = choose_backend(common.backend, bootstrap, common.faults.pretend_gpu_rank);
   check_world(common, bootstrap);
+  if (common.act == "label" || common.act == "taint") fleet::check_label_prefix(common.label_prefix);
   const Prepared prepared = prepare(request, bootstrap);
   const std::filesystem::path dir = prepare_output_dir(common.output_dir, bootstrap);
   const bool root = bootstrap.rank() == 0;

@@ -33,8 +33,9 @@ struct CommonOptions {
   telemetry::TelemetryOptions telemetry;  ///< --no-telemetry, --telemetry-period, --telemetry-exclude
   int expect_ranks = -1;                  ///< --expect-ranks: the world size the job asked for (-1: not checked)
   int expect_hosts = -1;                  ///< --expect-hosts: the distinct hosts the job asked for (-1: not checked)
-  bool act_drain = false;                 ///< --act drain: rank 0 drains the failing nodes in Slurm after judging
-  std::optional<int> max_drain;           ///< --max-drain
+  std::string act;  ///< --act: what rank 0 does about the verdicts: "drain" (Slurm), "label" or "taint" (Kubernetes)
+  std::string label_prefix = "railcheck.io/";  ///< --label-prefix (label, taint)
+  std::optional<int> max_drain;                ///< --max-drain
 };
 
 /// One suite run: the suite (a file, the embedded quick suite, or one sweep from flags) and its options.
