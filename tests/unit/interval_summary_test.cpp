@@ -70,6 +70,7 @@ TEST(IntervalSummary, FivePassesBecomeTheirMedianPassWithCountMinMeanMaxAndTheir
   EXPECT_DOUBLE_EQ(*r.passes->min, 1.0);
   EXPECT_DOUBLE_EQ(*r.passes->mean, 3.0);
   EXPECT_DOUBLE_EQ(*r.passes->max, 5.0);
+  EXPECT_DOUBLE_EQ(*r.passes->median, 3.0);
   EXPECT_DOUBLE_EQ(r.passes->start_unix_s, 100.0) << "the first pass's start";
   EXPECT_DOUBLE_EQ(r.passes->end_unix_s, 104.5) << "the last pass's end";
   const nlohmann::json j = to_json(out.records[0]);
@@ -84,6 +85,8 @@ TEST(IntervalSummary, AnEvenCountTakesTheLowerMiddlePass) {
   summary.flush();
   ASSERT_EQ(out.records.size(), 1u);
   EXPECT_DOUBLE_EQ(std::get<CollectiveRecord>(out.records[0]).busbw_gbps, 2.0);
+  EXPECT_DOUBLE_EQ(*std::get<CollectiveRecord>(out.records[0]).passes->median, 2.5)
+      << "the analysis judges by the true median: one slow pass of two does not make the interval slow";
 }
 
 TEST(IntervalSummary, EachPlacementSizeAndPairIsItsOwnRecordInTheOrderFirstMeasured) {
@@ -146,10 +149,12 @@ TEST(IntervalSummary, FailedTransfersRankWorstSoAMostlyFailedIntervalIsRecordedB
   EXPECT_EQ(mostly_failed.passes->failed, 3);
   EXPECT_DOUBLE_EQ(*mostly_failed.passes->min, 5.0) << "min / mean / max over the passes that measured";
   EXPECT_DOUBLE_EQ(*mostly_failed.passes->mean, 5.0);
+  EXPECT_DOUBLE_EQ(*mostly_failed.passes->median, 0.0) << "5, 0, 0, 5, 0: failures count as 0";
   const auto& once_failed = std::get<P2pRecord>(out.records[1]);
   EXPECT_TRUE(once_failed.ok);
   EXPECT_DOUBLE_EQ(once_failed.bw_gbps, 8.0) << "of 0 (failed), 8 and 9: 8";
   EXPECT_EQ(once_failed.passes->failed, 1);
+  EXPECT_DOUBLE_EQ(*once_failed.passes->median, 8.0);
 }
 
 TEST(IntervalSummary, LatencyRanksLowerAsBetterAndSummarizesTheTypicalLatency) {
@@ -174,6 +179,7 @@ TEST(IntervalSummary, LatencyRanksLowerAsBetterAndSummarizesTheTypicalLatency) {
   EXPECT_DOUBLE_EQ(*r.passes->min, 10.0);
   EXPECT_DOUBLE_EQ(*r.passes->max, 30.0);
   EXPECT_EQ(r.passes->failed, 1);
+  EXPECT_DOUBLE_EQ(*r.passes->median, 20.0) << "a failed ping-pong is left out of a latency's median";
 }
 
 TEST(IntervalSummary, ARecordOfTheNextIntervalHandsOnTheLastOne) {

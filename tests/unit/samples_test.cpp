@@ -34,6 +34,29 @@ json collective(std::string status, bool in_place) {
           {"ranks", json::array({{{"host", "n1"}}, {{"host", "n2"}}, {{"host", "n1"}}})}};
 }
 
+// A soak's interval record (schema 1.3) is judged by the median of its passes, not its own (lower middle) pass;
+// its interval began with its first pass.
+TEST(SamplesFromRecords, ASoakIntervalRecordIsJudgedByItsPassesMedianAndFirstStart) {
+  json link = p2p("bw", "n1", "n3", 0.5);
+  link["interval"] = 4;
+  link["start_unix_s"] = 120.0;
+  link["passes"] = {{"of", "bw_gbps"}, {"count", 2},     {"failed", 0},           {"min", 0.5},         {"mean", 0.75},
+                    {"max", 1.0},      {"median", 0.75}, {"start_unix_s", 100.0}, {"end_unix_s", 130.0}};
+  json group = collective("ok", false);
+  group["interval"] = 4;
+  group["passes"] = link["passes"];
+  group["passes"]["median"] = 1.25;
+  const Samples s = samples_from_records(json::array({link, group}));
+  ASSERT_EQ(s.links.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.links[0].value, 0.75);
+  EXPECT_DOUBLE_EQ(s.links[0].start_unix_s, 100.0);
+  EXPECT_EQ(s.links[0].interval, 4);
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.groups[0].value, 1.25);
+  link["passes"]["median"] = -1;
+  EXPECT_THROW(samples_from_records(json::array({link})), std::invalid_argument);
+}
+
 TEST(SamplesFromRecords, P2pBandwidthBecomesALinkSampleWithItsEnds) {
   const Samples s = samples_from_records(json::array({p2p("bw", "n1", "n3", 0.61)}));
   ASSERT_EQ(s.links.size(), 1u);

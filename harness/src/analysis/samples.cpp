@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -19,6 +20,18 @@ double measured_number(const FieldReader& r, const json& value, const std::strin
     r.fail(field, "must be a finite number >= 0, got " + value.dump());
   }
   return value.get<double>();
+}
+
+// A soak's interval record (schema 1.3) is judged by the median of the passes it stands for, when it says.
+std::optional<double> passes_median(const FieldReader& r) {
+  if (!r.has("passes")) return std::nullopt;
+  const json& passes = r.get("passes");
+  if (!passes.is_object() || !passes.contains("median")) return std::nullopt;
+  if (!passes.at("median").is_number() || !std::isfinite(passes.at("median").get<double>()) ||
+      passes.at("median").get<double>() < 0) {
+    r.fail("passes.median", "must be a finite number >= 0, got " + passes.at("median").dump());
+  }
+  return passes.at("median").get<double>();
 }
 
 // A soak's interval and the measurement's start, where the record has them.
@@ -64,7 +77,7 @@ void add_p2p(const FieldReader& r, Samples& out) {
       if (!lat.is_object() || !lat.contains("typical") || !lat.contains("p99")) {
         r.fail("lat_us", "must be an object with numbers \"typical\" and \"p99\"");
       }
-      s.value = measured_number(r, lat.at("typical"), "lat_us.typical");
+      s.value = passes_median(r).value_or(measured_number(r, lat.at("typical"), "lat_us.typical"));
       tail.value = measured_number(r, lat.at("p99"), "lat_us.p99");
     }
     out.links.push_back(std::move(s));
@@ -74,6 +87,10 @@ void add_p2p(const FieldReader& r, Samples& out) {
   s.metric = "p2p." + op + " bw_gbps";
   s.directional = op == "bw";
   if (s.ok) s.value = measured_number(r, r.get("bw_gbps"), "bw_gbps");
+  if (const std::optional<double> median = passes_median(r)) {  // the interval's passes, failures as 0
+    s.value = *median;
+    s.ok = s.ok || *median > 0;
+  }
   // Retransmits: only where the transport counted them (TCP_INFO on the sending side).
   if (s.ok && r.has("loss") && !r.get("loss").is_null()) {
     const json& loss = r.get("loss");
@@ -99,7 +116,7 @@ void add_collective(const FieldReader& r, Samples& out) {
   g.size_bytes = r.size("size_bytes");
   const bool in_place = r.get("in_place").is_boolean() && r.get("in_place").get<bool>();
   g.metric = r.string("test_key") + (in_place ? " busbw_gbps_in_place" : " busbw_gbps");
-  g.value = measured_number(r, r.get("busbw_gbps"), "busbw_gbps");
+  g.value = passes_median(r).value_or(measured_number(r, r.get("busbw_gbps"), "busbw_gbps"));
   std::set<std::string> hosts;
   const json& ranks = r.array("ranks");
   for (std::size_t i = 0; i < ranks.size(); ++i) {

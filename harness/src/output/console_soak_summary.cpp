@@ -47,7 +47,8 @@ void SoakSummary::add(const CollectiveRecord& r) {
       line(r.test_name + " " + analysis::format_size_text(r.size_bytes) + (r.in_place ? " in-place" : " out-of-place"),
            "busbw_gbps", true);
   if (r.wrong_elements > 0) l.wrong += r.wrong_elements;
-  if (r.status == RecordStatus::kOk) add_figure(l, r.busbw_gbps, r.passes);
+  if (r.status == RecordStatus::kOk)
+    add_figure(l, r.passes && r.passes->median ? *r.passes->median : r.busbw_gbps, r.passes);
 }
 
 void SoakSummary::add(const P2pRecord& r) {
@@ -59,6 +60,7 @@ void SoakSummary::add(const P2pRecord& r) {
   l.failed += r.passes ? r.passes->failed : (r.ok ? 0 : 1);
   std::optional<double> value;
   if (r.ok) value = latency ? (r.lat ? r.lat->typical_us : 0.0) : r.bw_gbps;
+  if (r.passes && r.passes->median) value = r.passes->median;  // the interval's passes
   if (add_figure(l, value, r.passes)) {
     l.lowest_where = r.src_host + "(" + r.src_nic + ") -> " + r.dst_host + "(" + r.dst_nic + ")";
   }

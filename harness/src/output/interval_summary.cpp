@@ -62,6 +62,18 @@ Record summarize_passes(const std::vector<Record>& passes, int wrong) {
     }
   }
   if (measured > 0) s.mean = sum / measured;
+  std::vector<double> counted;  // failed transfers as 0 where higher is better, left out where lower is
+  for (const SoakFold& f : folds) {
+    if (f.figure)
+      counted.push_back(*f.figure);
+    else if (f.failed && higher_is_better)
+      counted.push_back(0.0);
+  }
+  if (!counted.empty()) {
+    std::sort(counted.begin(), counted.end());
+    const std::size_t n = counted.size();
+    s.median = n % 2 == 1 ? counted[n / 2] : (counted[n / 2 - 1] + counted[n / 2]) / 2.0;
+  }
   std::visit(
       [&](auto& r) {
         if constexpr (requires { r.passes; }) r.passes = s;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <utility>
 
 #include "railcheck/analysis/robust_stats.h"
@@ -302,7 +303,12 @@ void PrometheusSink::begin_run(const RunManifest& manifest) {
 }
 
 void PrometheusSink::record(const Record& record) {
-  analysis::Samples s = analysis::samples_from_records(nlohmann::json::array({to_json(record)}));
+  analysis::Samples s;
+  try {
+    s = analysis::samples_from_records(nlohmann::json::array({to_json(record)}));
+  } catch (const std::invalid_argument&) {  // a figure the analysis cannot read (not finite): not a metric either
+    return;
+  }
   auto append = [](auto& to, auto& from) { to.insert(to.end(), from.begin(), from.end()); };
   append(samples_.units, s.units);
   append(samples_.links, s.links);

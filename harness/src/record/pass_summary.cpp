@@ -11,6 +11,7 @@ nlohmann::json to_json(const PassSummary& s) {
   if (s.min) j["min"] = *s.min;
   if (s.mean) j["mean"] = *s.mean;
   if (s.max) j["max"] = *s.max;
+  if (s.median) j["median"] = *s.median;
   return j;
 }
 
@@ -24,6 +25,7 @@ PassSummary pass_summary_from_json(const nlohmann::json& j) {
   if (j.contains("min")) s.min = j.at("min").get<double>();
   if (j.contains("mean")) s.mean = j.at("mean").get<double>();
   if (j.contains("max")) s.max = j.at("max").get<double>();
+  if (j.contains("median")) s.median = j.at("median").get<double>();
   return s;
 }
 

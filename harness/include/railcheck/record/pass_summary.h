@@ -15,8 +15,12 @@ struct PassSummary {
   int failed = 0;  ///< of those, transfers that failed (p2p) or results found wrong (collectives: their records
                    ///< stream on their own as well)
   std::optional<double> min, mean, max;  ///< over the passes that measured (absent when none did)
-  double start_unix_s = 0.0;             ///< the first pass's start
-  double end_unix_s = 0.0;               ///< the last pass's end
+  /// The median of every pass's figure, the middle two averaged for an even count; a failed transfer counts as
+  /// 0 where higher is better (bandwidth) and is left out where lower is (latency). What the analysis judges
+  /// the interval by (the record itself is one real pass, the lower middle one). Absent when nothing counts.
+  std::optional<double> median;
+  double start_unix_s = 0.0;  ///< the first pass's start
+  double end_unix_s = 0.0;    ///< the last pass's end
 };
 
 /// How a soak folds one pass of a kind it repeats (output/interval_summary.h); each such kind's file defines
