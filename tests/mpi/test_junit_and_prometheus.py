@@ -71,6 +71,21 @@ expect(len(fail_series) >= 1 and any('component="gpu"' in l and 'gpu="2"' in l f
 expect(value_of(lines, "railcheck_run_exit_code") == 1, "exit code 1 in the textfile")
 expect(value_of(lines, "railcheck_last_success_timestamp_seconds") is None, "no success yet, no last-success time")
 
+# 1b. The same reports from the saved run: railcheck analyze --junit / --prom.
+saved_junit, saved_prom = os.path.join(out, "saved.xml"), os.path.join(out, "saved.prom")
+analyzed = subprocess.run([os.environ["RAILCHECK_BIN"], "analyze", os.path.join(out, "bad", "results.json"),
+                           "--junit", saved_junit, "--prom", saved_prom], capture_output=True, text=True)
+expect(analyzed.returncode == 1, "analyze of the failing run exits 1, got %d: %s" % (analyzed.returncode,
+                                                                                  analyzed.stderr))
+check = subprocess.run(["xmllint", "--noout", "--schema", XSD, saved_junit], capture_output=True, text=True)
+expect(check.returncode == 0, "analyze's JUnit file validates: " + check.stderr)
+expect(any(c.get("classname") == "railcheck.gpu" and c.get("name").endswith("GPU 2") and c.find("failure") is not None
+           for c in ET.parse(saved_junit).getroot().findall("./testsuite/testcase")), "and fails GPU 2")
+check = subprocess.run(["promtool", "check", "metrics"], stdin=open(saved_prom), capture_output=True, text=True)
+expect(check.returncode == 0 and not check.stdout.strip(), "analyze's textfile passes promtool: " + check.stdout)
+expect(re.search(r'railcheck_verdict\{component="gpu",[^}]*gpu="2"[^}]*state="fail"\} 1', open(saved_prom).read()),
+       "and holds the failing GPU's verdict")
+
 # 2. A healthy run sets the last success; 3. a failing one keeps it.
 good = run([], "good")
 expect(good.returncode == 0, "the healthy run exits 0, got %d" % good.returncode)

@@ -15,6 +15,7 @@
 #include "railcheck/output/results_document_sink.h"
 #include "railcheck/output/sink_registry.h"
 #include "railcheck/record/collective_record.h"
+#include "railcheck/record/manifest.h"
 #include "railcheck/record/record.h"
 #include "source_tree.h"
 
@@ -233,6 +234,38 @@ TEST_F(ResultsSchemaFields, RecordRankAndSummaryFieldsMatchTheSchema) {
   expect_matches(j.at("ranks")[0].at("time"), "time_stats");
   expect_matches(to_json(RunSummary{}), "summary");
   expect_matches(to_json(manifest()), "manifest");
+}
+
+}  // namespace
+}  // namespace railcheck
+
+namespace railcheck {
+namespace {
+
+TEST(ManifestJson, ASavedManifestReadsBackItsIdentityHostsAndGpus) {
+  RunManifest m;
+  m.railcheck_version = "0.1.0";
+  m.suite = "acceptance";
+  m.backend = "nccl";
+  m.start_time = "2026-12-07T03:00:00Z";
+  m.slurm_job_id = "4711";
+  m.hosts = {"node1", "node2"};
+  RankEntry r;
+  r.info.rank = 1;
+  r.info.host = "node2";
+  r.info.local_rank = 3;
+  r.gpu = GpuDescription{3, "H200", "GPU-1234", "0000:1b:00.0"};
+  m.ranks.push_back(r);
+  const RunManifest back = manifest_from_json(to_json(m));
+  EXPECT_EQ(back.suite, "acceptance");
+  EXPECT_EQ(back.slurm_job_id, "4711");
+  EXPECT_EQ(back.hosts, m.hosts);
+  ASSERT_EQ(back.ranks.size(), 1u);
+  EXPECT_EQ(back.ranks[0].info.local_rank, 3);
+  ASSERT_TRUE(back.ranks[0].gpu);
+  EXPECT_EQ(back.ranks[0].gpu->uuid, "GPU-1234");
+  EXPECT_TRUE(manifest_from_json(nlohmann::json::object({{"slurm_job_id", nullptr}})).slurm_job_id.empty());
+  EXPECT_TRUE(manifest_from_json(nullptr).hosts.empty());
 }
 
 }  // namespace

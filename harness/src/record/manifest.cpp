@@ -55,6 +55,56 @@ std::string single_cpu_note(const RunManifest& m) {
          "ppr:N:node:PE=C; Slurm: --cpus-per-task=C).\n";
 }
 
+namespace {
+
+std::string text_at(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int int_at(const nlohmann::json& j, const char* key, int fallback) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int>() : fallback;
+}
+
+}  // namespace
+
+RunManifest manifest_from_json(const nlohmann::json& j) {
+  RunManifest m;
+  if (!j.is_object()) return m;
+  m.railcheck_version = text_at(j, "railcheck_version");
+  m.git_revision = text_at(j, "git_revision");
+  m.command_line = text_at(j, "command_line");
+  m.suite = text_at(j, "suite");
+  m.backend = text_at(j, "backend");
+  m.backend_reason = text_at(j, "backend_reason");
+  m.start_time = text_at(j, "start_time");
+  m.end_time = text_at(j, "end_time");
+  m.slurm_job_id = text_at(j, "slurm_job_id");
+  if (j.contains("hosts") && j.at("hosts").is_array()) {
+    for (const nlohmann::json& h : j.at("hosts")) {
+      if (h.is_string()) m.hosts.push_back(h.get<std::string>());
+    }
+  }
+  if (j.contains("ranks") && j.at("ranks").is_array()) {
+    for (const nlohmann::json& r : j.at("ranks")) {
+      if (!r.is_object()) continue;
+      RankEntry entry;
+      entry.info.rank = int_at(r, "rank", 0);
+      entry.info.host = text_at(r, "host");
+      entry.info.local_rank = int_at(r, "local_rank", 0);
+      entry.info.local_size = int_at(r, "local_size", 1);
+      if (r.contains("gpu") && r.at("gpu").is_object()) {
+        const nlohmann::json& g = r.at("gpu");
+        entry.gpu =
+            GpuDescription{int_at(g, "device", -1), text_at(g, "name"), text_at(g, "uuid"), text_at(g, "pci_bus_id")};
+      }
+      m.ranks.push_back(std::move(entry));
+    }
+  }
+  return m;
+}
+
 nlohmann::json to_json(const RunManifest& m) {
   nlohmann::json ranks = nlohmann::json::array();
   for (const RankEntry& entry : m.ranks) {

@@ -56,6 +56,9 @@ struct RunManifest {
 };
 
 nlohmann::json to_json(const RunManifest& manifest);
+/// The manifest of a saved run (results.json's "manifest"): identity, hosts and ranks with their GPUs; absent or
+/// null fields stay empty, so a file of any 1.x version reads. For reports made from a saved run.
+RunManifest manifest_from_json(const nlohmann::json& json);
 
 /// The fields every measuring command shares: version, git revision, compiler, command line, suite (or
 /// command) name, start time, MPI versions, Slurm job id, hosts and ranks (without GPUs). Callers add the

@@ -20,6 +20,9 @@ CommandSpec analyze_command_spec() {
         sub.add_option("--suite", options.suite_path,
                        "take the analysis thresholds from this suite instead of the run's");
         sub.add_option("-o,--output", options.output_path, "also write the verdicts as JSON to this file");
+        sub.add_option("--junit", options.junit_path, "also write the verdicts as a JUnit report (FILE.xml)");
+        sub.add_option("--prom", options.prom_path,
+                       "also write the verdicts and figures as a Prometheus textfile (FILE.prom)");
         sub.add_option("--expect-gpus", options.expect_gpus,
                        "GPUs each host must show (from the run's manifest); fewer fails the node")
             ->check(CLI::NonNegativeNumber);

@@ -15,6 +15,8 @@ struct AnalyzeOptions {
   std::string suite_path;     ///< optional suite whose "analysis" thresholds replace the run's recorded ones
   std::string output_path;    ///< optional: write {"verdicts": [...]} here
   int expect_gpus = -1;       ///< GPUs each host must show; -1: as the run (or --suite) said
+  std::string junit_path;     ///< --junit: the verdicts as a JUnit report (output/junit_sink.h)
+  std::string prom_path;      ///< --prom: the verdicts and figures as a Prometheus textfile (output/prometheus_sink.h)
 };
 
 /// Returns 0 (no component failed) or 1 (a component failed); throws InputError naming the file and field for
