@@ -21,12 +21,8 @@ std::vector<analysis::Verdict> verdicts_of(const nlohmann::json& document, const
   return analysis::judge_results(document, path, analysis::recorded_thresholds(document, path), nullptr);
 }
 
-std::string run_id_of(const nlohmann::json& manifest) {
-  for (const char* key : {"slurm_job_id", "start_time"}) {  // either may be null or absent
-    const auto it = manifest.find(key);
-    if (it != manifest.end() && it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
-  }
-  return "";
+std::string run_id_of(const RunManifest& manifest) {
+  return manifest.slurm_job_id.empty() ? manifest.start_time : manifest.slurm_job_id;
 }
 
 }  // namespace railcheck::fleet

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "railcheck/core/error.h"
+
 namespace railcheck {
 
 std::string write_file_atomically(const std::filesystem::path& path, std::string_view text) noexcept {
@@ -30,6 +32,18 @@ std::string write_file_atomically(const std::filesystem::path& path, std::string
     return error;
   } catch (const std::exception& e) {  // allocation
     return std::string("cannot write ") + path.string() + ": " + e.what();
+  }
+}
+
+void check_output_file(const std::string& flag, const std::filesystem::path& file, const std::string& extension,
+                       const std::string& why, const std::string& where) {
+  if (file.extension() != extension) {
+    throw InputError(flag + " " + file.string() + ": " + why + "; name it " + file.stem().string() + extension);
+  }
+  const std::filesystem::path dir = file.parent_path().empty() ? "." : file.parent_path();
+  if (::access(dir.c_str(), W_OK) != 0) {
+    throw InputError(flag + " " + file.string() + ": cannot write in " + dir.string() +
+                     " (missing or not writable); choose a writable directory" + (where.empty() ? "" : ", " + where));
   }
 }
 

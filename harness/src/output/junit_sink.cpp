@@ -1,7 +1,5 @@
 #include "railcheck/output/junit_sink.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <sstream>
 
@@ -155,17 +153,17 @@ std::string junit_document(const RunManifest& manifest, const std::vector<analys
   return out.str();
 }
 
-JunitSink::JunitSink(std::filesystem::path file) : file_(std::move(file)) {
-  if (file_.extension() != ".xml") {
-    throw InputError("--junit " + file_.string() + ": a JUnit report's name ends in .xml (GitLab reads only those); " +
-                     "name it " + file_.stem().string() + ".xml");
-  }
-  const std::filesystem::path dir = file_.parent_path().empty() ? "." : file_.parent_path();
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw InputError("--junit " + file_.string() + ": cannot write in " + dir.string() +
-                     " (missing or not writable); choose a writable directory");
+void check_junit_file(const std::filesystem::path& file) {
+  check_output_file("--junit", file, ".xml", "a JUnit report's name ends in .xml (GitLab reads only those)", "");
+}
+
+void write_junit_file(const std::filesystem::path& file, const std::string& document) {
+  if (const std::string error = write_file_atomically(file, document); !error.empty()) {
+    throw Error("--junit " + file.string() + ": " + error);
   }
 }
+
+JunitSink::JunitSink(std::filesystem::path file) : file_(std::move(file)) { check_junit_file(file_); }
 
 void JunitSink::begin_run(const RunManifest& manifest) {
   const std::lock_guard lock(mutex_);
@@ -193,10 +191,7 @@ void JunitSink::end_run(const RunManifest& manifest, const RunSummary& summary) 
 
 void JunitSink::write(const RunManifest& manifest, const RunSummary* summary, const WatchdogReport* stuck) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  const std::string text = junit_document(manifest, verdicts_ ? &*verdicts_ : nullptr, summary, stuck, seconds);
-  if (const std::string error = write_file_atomically(file_, text); !error.empty()) {
-    throw Error("--junit " + file_.string() + ": " + error);
-  }
+  write_junit_file(file_, junit_document(manifest, verdicts_ ? &*verdicts_ : nullptr, summary, stuck, seconds));
 }
 
 }  // namespace railcheck

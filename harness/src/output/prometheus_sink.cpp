@@ -1,7 +1,5 @@
 #include "railcheck/output/prometheus_sink.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -283,19 +281,25 @@ std::optional<double> last_success_in(const std::string& previous_text) {
   return std::nullopt;
 }
 
-PrometheusSink::PrometheusSink(std::filesystem::path file) : file_(std::move(file)) {
-  if (file_.extension() != ".prom") {
-    throw InputError("--prom " + file_.string() +
-                     ": node_exporter's textfile collector reads only names ending in .prom; name it " +
-                     file_.stem().string() + ".prom");
-  }
-  const std::filesystem::path dir = file_.parent_path().empty() ? "." : file_.parent_path();
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw InputError("--prom " + file_.string() + ": cannot write in " + dir.string() +
-                     " (missing or not writable); choose the collector's directory, e.g. "
-                     "/var/lib/prometheus/node-exporter");
+void check_prometheus_file(const std::filesystem::path& file) {
+  check_output_file("--prom", file, ".prom", "node_exporter's textfile collector reads only names ending in .prom",
+                    "e.g. the collector's /var/lib/prometheus/node-exporter");
+}
+
+void write_prometheus_file(const std::filesystem::path& file, const RunManifest& manifest,
+                           const analysis::Samples& samples, const std::vector<analysis::Verdict>& verdicts,
+                           const RunSummary& summary, double ended_unix_s, double seconds) {
+  std::ifstream previous(file);
+  std::stringstream text;
+  if (previous) text << previous.rdbuf();
+  const std::string document =
+      prometheus_text(manifest, samples, verdicts, summary, ended_unix_s, seconds, last_success_in(text.str()));
+  if (const std::string error = write_file_atomically(file, document); !error.empty()) {
+    throw Error("--prom " + file.string() + ": " + error);
   }
 }
+
+PrometheusSink::PrometheusSink(std::filesystem::path file) : file_(std::move(file)) { check_prometheus_file(file_); }
 
 void PrometheusSink::begin_run(const RunManifest& manifest) {
   (void)manifest;
@@ -318,15 +322,8 @@ void PrometheusSink::record(const Record& record) {
 void PrometheusSink::verdicts(const VerdictReport& report) { verdicts_ = report.verdicts; }
 
 void PrometheusSink::end_run(const RunManifest& manifest, const RunSummary& summary) {
-  std::ifstream previous(file_);
-  std::stringstream text;
-  if (previous) text << previous.rdbuf();
   const double now = unix_now_s();
-  const std::string document =
-      prometheus_text(manifest, samples_, verdicts_, summary, now, now - started_unix_s_, last_success_in(text.str()));
-  if (const std::string error = write_file_atomically(file_, document); !error.empty()) {
-    throw Error("--prom " + file_.string() + ": " + error);
-  }
+  write_prometheus_file(file_, manifest, samples_, verdicts_, summary, now, now - started_unix_s_);
 }
 
 }  // namespace railcheck

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "railcheck/analysis/verdict.h"
+#include "railcheck/record/manifest.h"
 
 namespace railcheck::fleet {
 
@@ -15,6 +16,6 @@ namespace railcheck::fleet {
 std::vector<analysis::Verdict> verdicts_of(const nlohmann::json& document, const std::string& path);
 
 /// The run's id in a reason or label: its Slurm job, else its start time.
-std::string run_id_of(const nlohmann::json& manifest);
+std::string run_id_of(const RunManifest& manifest);
 
 }  // namespace railcheck::fleet

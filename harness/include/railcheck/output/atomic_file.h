@@ -13,4 +13,10 @@ namespace railcheck {
 /// one. Returns why it could not ("" when written); the temporary file is removed on failure. Never throws.
 std::string write_file_atomically(const std::filesystem::path& path, std::string_view text) noexcept;
 
+/// Checked before a run measures anything, for a file it writes at its end: InputError naming `flag` and `file`
+/// unless the name ends in `extension` (`why`: who reads only those) and its directory exists and is writable
+/// (`where`: a suggestion for the directory, "" none).
+void check_output_file(const std::string& flag, const std::filesystem::path& file, const std::string& extension,
+                       const std::string& why, const std::string& where);
+
 }  // namespace railcheck

@@ -46,4 +46,9 @@ class JunitSink final : public OutputSink {
 std::string junit_document(const RunManifest& manifest, const std::vector<analysis::Verdict>* verdicts,
                            const RunSummary* summary, const WatchdogReport* stuck, double seconds);
 
+/// --junit's checks, before anything is measured: InputError unless `file` ends in .xml in a writable directory.
+void check_junit_file(const std::filesystem::path& file);
+/// Writes `document` to `file` atomically; Error naming --junit and the file when it cannot.
+void write_junit_file(const std::filesystem::path& file, const std::string& document);
+
 }  // namespace railcheck

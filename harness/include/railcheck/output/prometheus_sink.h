@@ -59,4 +59,12 @@ std::string prometheus_text(const RunManifest& manifest, const analysis::Samples
 /// railcheck_last_success_timestamp_seconds from an earlier file's text; nullopt when it has none.
 std::optional<double> last_success_in(const std::string& previous_text);
 
+/// --prom's checks, before anything is measured: InputError unless `file` ends in .prom in a writable directory.
+void check_prometheus_file(const std::filesystem::path& file);
+/// prometheus_text written to `file` atomically, carrying the last success of the file it replaces; Error naming
+/// --prom and the file when it cannot.
+void write_prometheus_file(const std::filesystem::path& file, const RunManifest& manifest,
+                           const analysis::Samples& samples, const std::vector<analysis::Verdict>& verdicts,
+                           const RunSummary& summary, double ended_unix_s, double seconds);
+
 }  // namespace railcheck

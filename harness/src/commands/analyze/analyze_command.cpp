@@ -13,7 +13,6 @@
 #include "railcheck/core/error.h"
 #include "railcheck/core/exit_codes.h"
 #include "railcheck/input/json_input.h"
-#include "railcheck/output/atomic_file.h"
 #include "railcheck/output/junit_sink.h"
 #include "railcheck/output/prometheus_sink.h"
 #include "railcheck/plan/suite.h"
@@ -59,23 +58,13 @@ void write_reports(const AnalyzeOptions& options, const json& doc, const std::ve
   const double start = unix_time_of(manifest.start_time).value_or(0.0);
   const double end = unix_time_of(manifest.end_time).value_or(start);
   if (!options.junit_path.empty()) {
-    JunitSink check(options.junit_path);  // the name and directory checks of a run's --junit
-    if (const std::string e = write_file_atomically(
-            options.junit_path, junit_document(manifest, &verdicts, &summary, nullptr, end - start));
-        !e.empty()) {
-      throw InputError("--junit " + options.junit_path + ": " + e);
-    }
+    check_junit_file(options.junit_path);
+    write_junit_file(options.junit_path, junit_document(manifest, &verdicts, &summary, nullptr, end - start));
   }
   if (!options.prom_path.empty()) {
-    PrometheusSink check(options.prom_path);
-    std::ifstream previous(options.prom_path);
-    std::stringstream text;
-    if (previous) text << previous.rdbuf();
-    const std::string document = prometheus_text(manifest, analysis::samples_from_records(doc.at("records")), verdicts,
-                                                 summary, end, end - start, last_success_in(text.str()));
-    if (const std::string e = write_file_atomically(options.prom_path, document); !e.empty()) {
-      throw InputError("--prom " + options.prom_path + ": " + e);
-    }
+    check_prometheus_file(options.prom_path);
+    write_prometheus_file(options.prom_path, manifest, analysis::samples_from_records(doc.at("records")), verdicts,
+                          summary, end, end - start);
   }
 }
 

@@ -13,15 +13,13 @@ namespace railcheck {
 int run_drain_command(const DrainCommandOptions& options, const CommandEnv& env) {
   const nlohmann::json document = analysis::read_results_file(options.results_path);
   const std::vector<analysis::Verdict> verdicts = fleet::verdicts_of(document, options.results_path);
-  const nlohmann::json manifest = document.value("manifest", nlohmann::json::object());
-  const std::size_t hosts =
-      manifest.contains("hosts") && manifest.at("hosts").is_array() ? manifest.at("hosts").size() : 0;
+  const RunManifest manifest = manifest_from_json(document.value("manifest", nlohmann::json::object()));
   fleet::DrainOptions drain;
   drain.run_id = fleet::run_id_of(manifest);
   drain.max_nodes = options.max_nodes;
   fleet::SystemProgramRunner runner;
   fleet::SlurmNodes slurm(runner);
-  const auto plan = fleet::drain_failing_nodes(verdicts, hosts, drain, options.apply, slurm, env.out);
+  const auto plan = fleet::drain_failing_nodes(verdicts, manifest.hosts.size(), drain, options.apply, slurm, env.out);
   const bool over = std::any_of(plan.begin(), plan.end(),
                                 [](const fleet::NodePlan& p) { return p.action == fleet::NodeAction::kOverLimit; });
   return over ? kExitDegraded : kExitHealthy;

@@ -13,7 +13,7 @@ int run_label_command(const LabelCommandOptions& options, const CommandEnv& env)
   fleet::LabelOptions label;
   label.prefix = options.label_prefix;
   label.taint = options.taint;
-  label.run_id = fleet::run_id_of(document.value("manifest", nlohmann::json::object()));
+  label.run_id = fleet::run_id_of(manifest_from_json(document.value("manifest", nlohmann::json::object())));
   const auto plans = fleet::plan_labels(fleet::verdicts_of(document, options.results_path), label);
   const auto api = fleet::make_kube_api(fleet::in_cluster_connection());
   fleet::label_nodes(plans, label, options.apply, *api, env.out);

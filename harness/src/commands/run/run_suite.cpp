@@ -14,6 +14,7 @@
 #include "railcheck/core/error.h"
 #include "railcheck/fleet/node_actions.h"
 #include "railcheck/fleet/node_labels.h"
+#include "railcheck/fleet/run_verdicts.h"
 #include "railcheck/output/interval_stamp.h"
 #include "railcheck/output/interval_summary.h"
 #include "railcheck/output/output_dir.h"
@@ -149,7 +150,7 @@ class VerdictCapture final : public OutputSink {
 void act_on_verdicts(const CommonOptions& common, const RunManifest& manifest,
                      const std::vector<analysis::Verdict>& verdicts, OutputSink& outputs) {
   if (common.act.empty()) return;
-  const std::string run_id = manifest.slurm_job_id.empty() ? manifest.start_time : manifest.slurm_job_id;
+  const std::string run_id = fleet::run_id_of(manifest);
   std::ostringstream said;
   try {
     if (common.act == "drain") {
