@@ -177,7 +177,8 @@ void ConsoleSink::end_run(const RunManifest&, const RunSummary& s) {
   out_ << "#\n";
   if (!results_dir_.empty()) {
     out_ << "# results: " << (results_dir_ / "results.json").string()
-         << " (streamed: " << (results_dir_ / "results.jsonl").string() << ")\n";
+         << " (streamed: " << (results_dir_ / "results.jsonl").string()
+         << "; report: " << (results_dir_ / "results.html").string() << ")\n";
   }
   out_.flush();
 }

@@ -1,6 +1,7 @@
 #include "railcheck/output/sink_registry.h"
 
 #include "railcheck/output/console_sink.h"
+#include "railcheck/output/html_report_sink.h"
 #include "railcheck/output/jsonl_sink.h"
 #include "railcheck/output/junit_sink.h"
 #include "railcheck/output/nccl_tests_json_sink.h"
@@ -17,6 +18,7 @@ SinkRegistry SinkRegistry::standard() {
   registry.add({"results_json", [](const SinkContext& c) {
                   return std::make_unique<ResultsDocumentSink>(c.dir / "results.jsonl", c.dir / "results.json");
                 }});
+  registry.add({"html", [](const SinkContext& c) { return std::make_unique<HtmlReportSink>(c.dir, c.err); }});
   registry.add({"nccl_tests_json", [](const SinkContext& c) -> std::unique_ptr<OutputSink> {
                   const auto file = c.files.find("nccl_tests_json");
                   if (file == c.files.end()) return nullptr;

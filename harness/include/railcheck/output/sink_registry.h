@@ -33,7 +33,8 @@ struct SinkKind {
 
 class SinkRegistry {
  public:
-  /// jsonl (results.jsonl), results_json (results.json from the stream), nccl_tests_json (-J), junit (--junit)
+  /// jsonl (results.jsonl), results_json (results.json from the stream), html (results.html from results.json),
+  /// nccl_tests_json (-J), junit (--junit)
   /// and prometheus (--prom), the last three only when asked for in SinkContext::files, then console.
   static SinkRegistry standard();
 

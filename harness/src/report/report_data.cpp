@@ -1,0 +1,342 @@
+#include "railcheck/report/report_data.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+#include <tuple>
+
+#include "railcheck/analysis/analyze.h"
+#include "railcheck/analysis/telemetry_rules.h"
+#include "railcheck/core/error.h"
+
+namespace railcheck::report {
+namespace {
+
+using nlohmann::json;
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+bool is_collective(const json& record) { return record.value("kind", std::string("collective")) == "collective"; }
+
+double number_at(const json& object, const char* key, double fallback = 0.0) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+std::vector<analysis::Verdict> run_verdicts(const json& document, const std::string& source, bool& recorded) {
+  recorded = document.contains("verdicts") && document.at("verdicts").is_array();
+  if (!recorded) {
+    return analysis::judge_results(document, source, analysis::recorded_thresholds(document, source), nullptr);
+  }
+  std::vector<analysis::Verdict> verdicts;
+  for (std::size_t i = 0; i < document.at("verdicts").size(); ++i) {
+    try {
+      verdicts.push_back(analysis::verdict_from_json(document.at("verdicts").at(i)));
+    } catch (const std::exception& e) {
+      throw InputError(source + ": verdicts[" + std::to_string(i) + "]: " + e.what() +
+                       "; is this a railcheck results file of schema 1.x?");
+    }
+  }
+  return verdicts;
+}
+
+void mark_hosts(RunView& view) {
+  for (const analysis::Verdict& v : view.verdicts) {
+    if (v.component.kind == analysis::ComponentKind::kLink) continue;  // a cable is not its nodes
+    if (v.status == analysis::VerdictStatus::kFail) view.failing_hosts.insert(v.component.host);
+  }
+  for (const analysis::Verdict& v : view.verdicts) {
+    if (v.component.kind == analysis::ComponentKind::kLink || v.status != analysis::VerdictStatus::kWarn) continue;
+    if (!view.failing_hosts.contains(v.component.host)) view.warning_hosts.insert(v.component.host);
+  }
+}
+
+// Whether a failing link verdict covers the direction src -> dst on `rail`.
+bool failing_link(const std::vector<analysis::Verdict>& verdicts, const std::string& src, const std::string& dst,
+                  int rail) {
+  for (const analysis::Verdict& v : verdicts) {
+    const analysis::ComponentId& c = v.component;
+    if (c.kind != analysis::ComponentKind::kLink || v.status != analysis::VerdictStatus::kFail || c.rail != rail) {
+      continue;
+    }
+    const bool forward = c.host == src && c.peer_host == dst;
+    const bool backward = c.host == dst && c.peer_host == src;
+    if ((forward && v.direction != "b_to_a") || (backward && v.direction != "a_to_b")) return true;
+  }
+  return false;
+}
+
+bool heatmap_metric(const std::string& metric) {
+  return metric.ends_with(" bw_gbps") || metric == "p2p.lat lat_us.typical";
+}
+
+void add_matrices(RunView& view, const analysis::Samples& samples) {
+  using Key = std::tuple<std::string, std::string, int>;  // test, metric, rail
+  struct Acc {
+    std::size_t size = 0;
+    bool higher = true;
+    std::map<std::pair<std::string, std::string>, std::vector<const analysis::LinkSample*>> cells;
+  };
+  std::map<Key, Acc> matrices;
+  for (const analysis::LinkSample& s : samples.links) {
+    if (s.retest || !heatmap_metric(s.metric)) continue;
+    Acc& acc = matrices[{s.test, s.metric, s.rail}];
+    acc.size = s.size_bytes;
+    acc.higher = s.higher_is_better;
+    acc.cells[{s.host_a, s.host_b}].push_back(&s);
+  }
+  for (auto& [key, acc] : matrices) {
+    LinkMatrix m;
+    std::tie(m.test, m.metric, m.rail) = key;
+    m.size_bytes = acc.size;
+    m.higher_is_better = acc.higher;
+    m.hosts = view.hosts;
+    std::vector<double> measured;
+    for (const auto& [pair, list] : acc.cells) {
+      LinkCell cell;
+      std::tie(cell.src, cell.dst) = pair;
+      std::vector<double> values;
+      for (const analysis::LinkSample* s : list) {
+        if (s->ok) {
+          values.push_back(s->value);
+        } else {
+          ++cell.failed;
+          if (cell.error.empty()) cell.error = s->error;
+        }
+      }
+      cell.samples = static_cast<int>(values.size());
+      cell.value = median(values);
+      if (cell.samples > 0) measured.push_back(cell.value);
+      cell.failing_link = failing_link(view.verdicts, cell.src, cell.dst, m.rail);
+      for (const std::string* h : {&cell.src, &cell.dst}) {
+        if (std::find(m.hosts.begin(), m.hosts.end(), *h) == m.hosts.end()) m.hosts.push_back(*h);
+      }
+      m.cells.push_back(std::move(cell));
+    }
+    m.reference = median(measured);
+    view.matrices.push_back(std::move(m));
+  }
+}
+
+// The figure a collective record stands for: a soak interval's median pass, else the record's own.
+double record_busbw(const json& r) {
+  const auto passes = r.find("passes");
+  if (passes != r.end() && passes->is_object() && passes->contains("median")) return number_at(*passes, "median");
+  return number_at(r, "busbw_gbps");
+}
+
+void add_collectives(RunView& view, const json& records) {
+  using Key = std::tuple<std::string, std::string, std::string, bool>;  // test, test_key, group, in place
+  std::map<Key, std::map<std::size_t, std::vector<const json*>>> series;
+  std::map<Key, int> nranks;
+  for (const json& r : records) {
+    if (!is_collective(r) || r.value("status", "") == "skipped") continue;
+    const Key key{r.value("test", ""), r.value("test_key", ""), r.value("group", "world"), r.value("in_place", false)};
+    series[key][r.value("size_bytes", std::size_t{0})].push_back(&r);
+    nranks[key] = r.value("nranks", 0);
+  }
+  for (const auto& [key, sizes] : series) {
+    SizeSeries s;
+    std::tie(s.test, s.test_key, s.group, s.in_place) = key;
+    s.nranks = nranks[key];
+    for (const auto& [size, list] : sizes) {
+      SizePoint p;
+      p.size_bytes = size;
+      p.count = list.front()->value("count", std::int64_t{0});
+      std::vector<double> time, algbw, busbw;
+      for (const json* r : list) {
+        time.push_back(number_at(*r, "time_us"));
+        algbw.push_back(number_at(*r, "algbw_gbps"));
+        busbw.push_back(record_busbw(*r));
+        p.wrong_elements += std::max<std::int64_t>(0, r->value("wrong_elements", std::int64_t{0}));
+      }
+      p.time_us = median(time);
+      p.algbw_gbps = median(algbw);
+      p.busbw_gbps = median(busbw);
+      p.records = static_cast<int>(list.size());
+      s.points.push_back(p);
+    }
+    // The ranks at the largest size, as the last record of it measured them.
+    const json& last = *sizes.rbegin()->second.back();
+    RankSpread spread{s.test, s.test_key, s.group, s.in_place, sizes.rbegin()->first, {}};
+    const json ranks = last.value("ranks", json::array());
+    for (const json& rank : ranks) {
+      if (!rank.is_object()) continue;
+      spread.ranks.push_back({rank.value("rank", 0), rank.value("host", ""), number_at(rank, "time_us"),
+                              rank.value("wrong_elements", std::int64_t{0})});
+    }
+    if (!spread.ranks.empty()) view.spreads.push_back(std::move(spread));
+    view.collectives.push_back(std::move(s));
+  }
+}
+
+TimelinePoint point_of(const json& r, double value) {
+  TimelinePoint p;
+  p.interval = r.value("interval", 0);
+  p.value = p.low = p.high = value;
+  p.start_unix_s = number_at(r, "start_unix_s");
+  const auto passes = r.find("passes");
+  if (passes != r.end() && passes->is_object()) {
+    p.low = number_at(*passes, "min", value);
+    p.high = number_at(*passes, "max", value);
+    p.start_unix_s = number_at(*passes, "start_unix_s", p.start_unix_s);
+  }
+  return p;
+}
+
+void add_collective_timelines(RunView& view, const json& records) {
+  // At each collective's largest size: the line of its communicator over the intervals.
+  std::map<std::tuple<std::string, std::string>, std::size_t> largest;
+  for (const json& r : records) {
+    if (!is_collective(r) || !r.contains("interval") || r.value("status", "") == "skipped" ||
+        r.value("in_place", false)) {
+      continue;
+    }
+    auto& size = largest[{r.value("test_key", ""), r.value("group", "world")}];
+    size = std::max(size, r.value("size_bytes", std::size_t{0}));
+  }
+  for (const auto& [key, size] : largest) {
+    const auto& [test_key, group] = key;
+    Timeline line;
+    line.chart = test_key + " busbw_gbps @ " + size_label(size);
+    line.name = group;
+    for (const json& r : records) {
+      if (!is_collective(r) || !r.contains("interval") || r.value("test_key", "") != test_key ||
+          r.value("group", "world") != group || r.value("size_bytes", std::size_t{0}) != size ||
+          r.value("status", "") == "skipped" || r.value("in_place", false)) {
+        continue;
+      }
+      line.points.push_back(point_of(r, record_busbw(r)));
+    }
+    std::sort(line.points.begin(), line.points.end(),
+              [](const TimelinePoint& a, const TimelinePoint& b) { return a.interval < b.interval; });
+    view.timelines.push_back(std::move(line));
+  }
+}
+
+void add_link_timelines(RunView& view, const analysis::Samples& samples) {
+  // Each host's median link bandwidth per interval, per test, metric and rail.
+  using Key = std::tuple<std::string, std::string, int>;
+  std::map<Key, std::map<std::string, std::map<int, std::vector<const analysis::LinkSample*>>>> lines;
+  for (const analysis::LinkSample& s : samples.links) {
+    if (s.interval < 0 || s.retest || !s.metric.ends_with(" bw_gbps")) continue;
+    auto& hosts = lines[{s.test, s.metric, s.rail}];
+    hosts[s.host_a][s.interval].push_back(&s);
+    if (s.host_b != s.host_a) hosts[s.host_b][s.interval].push_back(&s);
+  }
+  for (const auto& [key, hosts] : lines) {
+    const auto& [test, metric, rail] = key;
+    for (const auto& [host, intervals] : hosts) {
+      Timeline line;
+      line.chart = (test.empty() ? std::string() : test + ": ") + metric + " rail " + std::to_string(rail) +
+                   ", each host's median link";
+      line.name = host;
+      line.host = host;
+      for (const auto& [interval, list] : intervals) {
+        std::vector<double> values;
+        TimelinePoint p;
+        p.interval = interval;
+        p.start_unix_s = list.front()->start_unix_s;
+        for (const analysis::LinkSample* s : list) {
+          values.push_back(s->ok ? s->value : 0.0);
+          if (s->start_unix_s > 0 && (p.start_unix_s == 0 || s->start_unix_s < p.start_unix_s)) {
+            p.start_unix_s = s->start_unix_s;
+          }
+        }
+        p.value = median(values);
+        p.low = *std::min_element(values.begin(), values.end());
+        p.high = *std::max_element(values.begin(), values.end());
+        line.points.push_back(p);
+      }
+      view.timelines.push_back(std::move(line));
+    }
+  }
+}
+
+void add_telemetry(RunView& view, const json& records) {
+  for (const json& r : records) {
+    if (r.value("kind", "") != "telemetry" || !r.contains("interval")) continue;
+    TelemetryNote note;
+    note.interval = r.value("interval", 0);
+    note.host = r.value("host", "");
+    note.start_unix_s = number_at(r, "start_unix_s");
+    const json devices = r.value("devices", json::array());
+    for (const json& d : devices) {
+      if (!d.is_object()) continue;
+      const std::string source = d.value("source", "");
+      // A loaded host resends TCP segments all the time: the analysis judges that as a share against the other
+      // hosts (telemetry_rules.h), so its raw growth here would only bury what matters.
+      if (source == "tcp") continue;
+      const std::string device = source == "gpu" ? "gpu " + d.value("device", "") : d.value("device", "");
+      const std::string where = device.empty() ? source : device;
+      const json deltas = d.value("deltas", json::object());
+      const json gauges = d.value("gauges", json::object());
+      for (const auto& [counter, delta] : deltas.items()) {
+        if (analysis::is_traffic_counter(counter) || !delta.is_number()) continue;
+        note.counters.push_back(where + " " + counter + " +" + std::to_string(delta.get<std::int64_t>()));
+      }
+      for (const auto& [gauge, stats] : gauges.items()) {
+        if (!gauge.starts_with("clocks_event_") || !stats.is_object()) continue;
+        const int run = stats.value("longest_nonzero_run", 0);
+        if (run > 0) note.counters.push_back(where + " " + gauge + " held " + std::to_string(run) + " reads");
+      }
+    }
+    if (!note.counters.empty()) view.telemetry.push_back(std::move(note));
+  }
+}
+
+}  // namespace
+
+std::string size_label(std::size_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int unit = 0;
+  double value = static_cast<double>(bytes);
+  while (value >= 1024.0 && unit < 4) {
+    value /= 1024.0;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text,
+                value == static_cast<double>(static_cast<std::int64_t>(value)) ? "%.0f %s" : "%.1f %s", value,
+                kUnits[unit]);
+  return text;
+}
+
+RunView make_run_view(const json& document, const std::string& source) {
+  RunView view;
+  view.source = source;
+  view.manifest = document.value("manifest", json::object());
+  view.summary = document.value("summary", json());
+  const json& records = document.at("records");
+  view.records = records.size();
+  view.verdicts = run_verdicts(document, source, view.verdicts_recorded);
+  const json hosts = view.manifest.value("hosts", json::array());
+  for (const json& h : hosts) {
+    if (h.is_string()) view.hosts.push_back(h.get<std::string>());
+  }
+  mark_hosts(view);
+  analysis::Samples samples;
+  try {
+    samples = analysis::samples_from_records(records);
+  } catch (const std::exception& e) {
+    throw InputError(source + ": malformed record (" + e.what() + "); is this a railcheck results file of schema 1.x?");
+  }
+  try {
+    add_matrices(view, samples);
+    add_collectives(view, records);
+    add_collective_timelines(view, records);
+    add_link_timelines(view, samples);
+    add_telemetry(view, records);
+  } catch (const json::exception& e) {
+    throw InputError(source + ": malformed record (" + e.what() + "); is this a railcheck results file of schema 1.x?");
+  }
+  return view;
+}
+
+}  // namespace railcheck::report
