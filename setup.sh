@@ -23,6 +23,7 @@ packages=(
   libibverbs-dev rdma-core ibverbs-utils
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libpugixml-dev libcurl4-openssl-dev
   python3 python3-jsonschema python3-yaml python3-kubernetes libxml2-utils prometheus prometheus-node-exporter
+  chromium python3-pil
   iproute2 iperf3 nftables procps psmisc slurm-wlm munge
 )
 

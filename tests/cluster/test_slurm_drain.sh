@@ -9,6 +9,8 @@
 #   3. node3 drained by an admin first: `railcheck drain results.json --apply` keeps the admin's reason, and
 #      `railcheck resume --apply` leaves it drained;
 #   4. node3 drained by railcheck and node2 by an admin: `railcheck resume --apply` brings back node3 only;
+#   1b. the job's results.html in headless Chromium (check_html_report.py): node3's heatmap cells marked in the
+#      DOM and on screen, verdicts first, no request leaves the page (issue #16, acceptance 4);
 #   5. slurm/railcheck-healthcheck.sh as slurmd's HealthCheckProgram (every 2 s): node3, whose profile does not
 #      match (8 GPUs), is drained by the health check with its reason, the others stay idle; node3's profile
 #      fixed, the health check resumes it; an admin's drain of node3 is not resumed by it.
@@ -34,6 +36,9 @@ wait_state() {   # wait_state NODE STATE: up to 30 s
 admin_drain() { scontrol update nodename="$1" state=drain reason="$2"; wait_state "$1" drained; }
 admin_resume() { scontrol update nodename="$1" state=resume; wait_state "$1" idle; }
 trap '"$here/fault.sh" clear node3 || true' EXIT
+for tool in chromium xmllint; do
+  command -v "$tool" >/dev/null || { echo "SKIP: '$tool' not installed (./setup.sh installs it)"; exit 77; }
+done
 
 # 1. The acceptance job finds node3 and drains it.
 for k in $(seq 1 "$hosts"); do wait_state "node$k" idle; done
@@ -65,6 +70,10 @@ cases = ET.parse(sys.argv[1]).getroot().findall("./testsuite/testcase")
 node3 = [c for c in cases if c.get("classname") == "railcheck.node" and c.get("name") == "node3"]
 sys.exit(0 if node3 and node3[0].find("failure") is not None else 1)
 PY
+
+# 1b. The report the job wrote beside its results, as a person opens it.
+"$here/check_html_report.py" "$RAILCHECK_RESULTS_ROOT/$job/results.html" --bad-host node3 \
+  --out "${RC_ARTIFACTS:-$RC_CLUSTER_WORK}/html-report" || fail "results.html (check_html_report.py)"
 
 all=$(sbatch --parsable -N "$hosts" --output=/dev/null --wrap true)
 sleep 0.5

@@ -1,7 +1,7 @@
 """--junit and --prom: the reports CI and dashboards read. A run whose rank 2 returns wrong results writes a JUnit
 file that validates against Jenkins xunit's junit-10.xsd (xmllint --schema) with a <failure> for that GPU, and a
 Prometheus textfile that `promtool check metrics` accepts and a real prometheus-node-exporter serves, with the
-failing GPU's one-hot verdict; the last-success time survives a failing run and moves on a healthy one; a run the
+failing GPU's one-hot verdict, and results.html fails it first; the last-success time survives a failing run and moves on a healthy one; a run the
 watchdog ends leaves a JUnit <error>; bad names and directories are one-line input errors."""
 import os
 import re
@@ -71,6 +71,12 @@ expect(len(fail_series) >= 1 and any('component="gpu"' in l and 'gpu="2"' in l f
 expect(value_of(lines, "railcheck_run_exit_code") == 1, "exit code 1 in the textfile")
 expect(value_of(lines, "railcheck_last_success_timestamp_seconds") is None, "no success yet, no last-success time")
 
+with open(os.path.join(out, "bad", "results.html")) as f:
+    page = f.read()
+failing_parts = re.findall(r'<tr class="row-fail" data-status="fail" data-host="[^"]*" data-part="([^"]*)"', page)
+expect(any(p.endswith("GPU 2") for p in failing_parts) and page.find("row-fail") < page.find("<svg"),
+       "results.html fails GPU 2 before any chart: %s" % (failing_parts,))
+
 # 1b. The same reports from the saved run: railcheck analyze --junit / --prom.
 saved_junit, saved_prom = os.path.join(out, "saved.xml"), os.path.join(out, "saved.prom")
 analyzed = subprocess.run([os.environ["RAILCHECK_BIN"], "analyze", os.path.join(out, "bad", "results.json"),
@@ -101,6 +107,16 @@ lines = prom_lines()
 expect(value_of(lines, "railcheck_last_success_timestamp_seconds") == success,
        "a failing run keeps the last success time of the healthy one")
 expect(value_of(lines, "railcheck_last_run_timestamp_seconds") > success, "and moves the last run time")
+# The healthy run and the failing one side by side: railcheck report OLD NEW.
+compare_html = os.path.join(out, "good-vs-bad2.html")
+report = subprocess.run([os.environ["RAILCHECK_BIN"], "report", os.path.join(out, "good", "results.json"),
+                         os.path.join(out, "bad2", "results.json"), "-o", compare_html], capture_output=True, text=True)
+expect(report.returncode == 0 and compare_html in report.stdout, "railcheck report OLD NEW writes the page: %s %s" %
+       (report.stdout, report.stderr))
+with open(compare_html) as f:
+    newly = re.findall(r'<tr data-change="newly_failing" data-host="[^"]*"><td>newly_failing</td>\s*<td>([^<]*)</td>',
+                       f.read())
+expect(any(part.endswith("GPU 1") for part in newly), "the side-by-side page names GPU 1 newly failing: %s" % newly)
 
 # 4. A real node_exporter serves the file.
 port_finder = socket.socket()

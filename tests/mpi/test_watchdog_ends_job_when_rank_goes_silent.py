@@ -1,6 +1,6 @@
 """A rank that stops reporting (its process frozen by SIGSTOP, as a hung host or a host whose link went down
 looks to the others) ends the job within seconds, long before the step's timeout: exit 3, the rank named as
-silent, the records measured before it kept."""
+silent, the records measured before it kept, and results.html written from them."""
 import json
 import os
 import signal
@@ -54,4 +54,8 @@ expect(lines[-1]["type"] == "watchdog", "the stream ends with the watchdog's rec
 expect([r["rank"] for r in lines[-1]["lost_ranks"]] == [3], "the record names rank 3: %s" % lines[-1]["lost_ranks"])
 expect(lines[-1]["lost_ranks"][0]["silent_s"] > 10, "rank 3 was silent for more than 10 s when named")
 expect(any(line["type"] == "record" for line in lines), "the record measured before the freeze is kept")
+with open(os.path.join(out, "results.html")) as f:
+    page = f.read()
+expect("the run did not finish" in page and "<svg" in page and "judged here" in page,
+       "results.html was written from the stream before the job ended, saying the run did not finish")
 print("PASS: job ended %.1f s after rank 3 froze" % took)

@@ -165,13 +165,13 @@ void verdict_table(HtmlWriter& out, const RunView& run) {
     for (const json& p : run.summary.at("problems")) out.element("li", p.is_string() ? p.get<std::string>() : p.dump());
     out.close();
   }
-  if (run.verdicts.empty()) {
-    out.element("p", "No verdicts: nothing in this run could be judged.", {{"class", "note"}});
-    return;
-  }
   if (!run.verdicts_recorded) {
     out.element("p", "The file holds no verdicts (a run cut short): judged here with the thresholds it recorded.",
                 {{"class", "note"}});
+  }
+  if (run.verdicts.empty()) {
+    out.element("p", "No verdicts: nothing in this run could be judged.", {{"class", "note"}});
+    return;
   }
   if (bad.empty()) {
     out.element("p", "Every judged part passes.");
