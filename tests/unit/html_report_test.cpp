@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -242,6 +243,40 @@ TEST(HtmlReport, TheFailingHostsCellsAreMarkedInItsHeatmapAndNoOtherCell) {
   const auto bars = select(doc, "//svg[@class='bars']/rect[@data-host='node3']");
   ASSERT_EQ(bars.size(), 1u);
   EXPECT_TRUE(has_class(bars[0], "failing-host"));
+}
+
+TEST(RailMarks, ANicMarksItsOwnRailAGpuOrANodeOfItsOwnEveryRail) {
+  using analysis::VerdictStatus;
+  std::vector<analysis::Verdict> verdicts;
+  for (const json& v : {verdict(analysis::make_nic("node7", "mlx5_3", 3), VerdictStatus::kFail, "slow"),
+                        verdict(analysis::make_node("node7"), VerdictStatus::kFail, "1 of 8 parts fail"),
+                        verdict(analysis::make_gpu("node2", 5), VerdictStatus::kWarn, "slow GPU"),
+                        verdict(analysis::make_node("node2"), VerdictStatus::kWarn, "1 of 8 parts warn"),
+                        verdict(analysis::make_node("node9"), VerdictStatus::kFail, "4 GPUs, expected 8"),
+                        verdict(analysis::make_nic("node4", "eth9", -1), VerdictStatus::kFail, "carrier lost")}) {
+    verdicts.push_back(analysis::verdict_from_json(v));
+  }
+  const RailMarks rail3 = rail_marks(verdicts, 3), rail0 = rail_marks(verdicts, 0);
+  EXPECT_EQ(rail3.failing, (std::set<std::string>{"node4", "node7", "node9"}));
+  EXPECT_EQ(rail0.failing, (std::set<std::string>{"node4", "node9"}));  // node7's NIC is on rail 3 only
+  EXPECT_EQ(rail0.warning, std::set<std::string>{"node2"});
+  EXPECT_EQ(rail3.warning, std::set<std::string>{"node2"});
+}
+
+TEST(HtmlReport, AOneWayFailingLinkMarksThatDirectionsCellOnly) {
+  json run = degraded_run();
+  for (json& r : run["records"]) r["bw_gbps"] = 1.0;
+  analysis::Verdict link = analysis::verdict_from_json(
+      verdict(analysis::make_link("node1", "eth0", "node4", "eth0", 0), analysis::VerdictStatus::kFail, "one way"));
+  link.direction = "b_to_a";  // node4 -> node1
+  run["verdicts"] = json::array({analysis::to_json(link)});
+  const pugi::xml_document doc = parse(render_report(make_run_view(run, "results.json")));
+  const auto marked = select(doc, "//svg[@class='heatmap']/rect[contains(@class,'failing-link')]");
+  ASSERT_EQ(marked.size(), 1u);
+  EXPECT_STREQ(marked[0].attribute("data-src").value(), "node4");
+  EXPECT_STREQ(marked[0].attribute("data-dst").value(), "node1");
+  EXPECT_STREQ(marked[0].attribute("stroke-width").value(), "4");
+  EXPECT_TRUE(select(doc, "//svg[@class='heatmap']/rect[contains(@class,'failing-host')]").empty());
 }
 
 TEST(HtmlReport, NothingInThePageCanMakeARequestOrRunAScript) {

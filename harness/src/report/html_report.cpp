@@ -204,10 +204,18 @@ void verdict_table(HtmlWriter& out, const RunView& run) {
     out.close();
   }
   if (!good.empty()) {
+    // Thousands of passing links say nothing a person reads: counted, and listed only when few.
+    constexpr std::size_t kMaxListedLinks = 200;
+    const auto links = std::count_if(
+        good.begin(), good.end(), [](const Verdict* v) { return v->component.kind == analysis::ComponentKind::kLink; });
+    const bool list_links = static_cast<std::size_t>(links) <= kMaxListedLinks;
     out.open("details");
-    out.element("summary", std::to_string(good.size()) + " parts pass or were skipped");
+    out.element("summary",
+                std::to_string(good.size()) + " parts pass or were skipped" +
+                    (list_links ? "" : " (" + std::to_string(links) + " links among them, not listed here)"));
     out.open("table", {{"class", "verdicts"}});
     for (const Verdict* v : good) {
+      if (!list_links && v->component.kind == analysis::ComponentKind::kLink) continue;
       out.open("tr", {{"data-status", std::string(analysis::key_of(v->status))}, {"data-host", v->component.host}});
       out.open("td");
       status_badge(out, v->status);
@@ -226,9 +234,12 @@ std::string matrix_title(const LinkMatrix& m) {
          std::to_string(m.rail);
 }
 
-constexpr std::size_t kMaxMatrixHosts = 128;  // beyond: one bar per host, not n^2 cells
+// Beyond this many hosts, one bar per host instead of n^2 cells: a 64-host matrix is already 4096 cells per
+// rail and metric (docs/bench.md: the report of 64 hosts x 8 rails).
+constexpr std::size_t kMaxMatrixHosts = 64;
 
 void link_section(HtmlWriter& out, const RunView& run, const LinkMatrix& m) {
+  const RailMarks marks = rail_marks(run.verdicts, m.rail);
   out.element("h3", matrix_title(m));
   int most = 0;
   for (const LinkCell& c : m.cells) most = std::max(most, c.samples + c.failed);
@@ -251,7 +262,7 @@ void link_section(HtmlWriter& out, const RunView& run, const LinkMatrix& m) {
       std::sort(values.begin(), values.end());
       const double mid = values[values.size() / 2];
       bars.push_back({host, mid, host + ": median of " + std::to_string(values.size()) + " links " + figure(mid), host,
-                      run.failing_hosts.contains(host)});
+                      marks.failing.contains(host)});
     }
     std::sort(bars.begin(), bars.end(),
               [&](const Bar& a, const Bar& b) { return m.higher_is_better ? a.value < b.value : a.value > b.value; });
@@ -269,7 +280,7 @@ void link_section(HtmlWriter& out, const RunView& run, const LinkMatrix& m) {
                   "), green at 100 %, amber at 70 %, red at 40 % and below; black: failed; outlined red: a "
                   "failing host's links (thick: a failing link). Hover a cell for its numbers.",
               {{"class", "note"}});
-  heatmap(out, m, run.failing_hosts, run.warning_hosts);
+  heatmap(out, m, marks.failing, marks.warning);
 }
 
 LineChart size_chart(const std::vector<std::pair<const SizeSeries*, std::string>>& series) {

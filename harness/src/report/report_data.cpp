@@ -57,19 +57,18 @@ void mark_hosts(RunView& view) {
   }
 }
 
-// Whether a failing link verdict covers the direction src -> dst on `rail`.
-bool failing_link(const std::vector<analysis::Verdict>& verdicts, const std::string& src, const std::string& dst,
-                  int rail) {
+using Direction = std::tuple<std::string, std::string, int>;  // src, dst, rail
+
+// The directions failing link verdicts cover: both ways, or the one their direction names.
+std::set<Direction> failing_directions(const std::vector<analysis::Verdict>& verdicts) {
+  std::set<Direction> out;
   for (const analysis::Verdict& v : verdicts) {
     const analysis::ComponentId& c = v.component;
-    if (c.kind != analysis::ComponentKind::kLink || v.status != analysis::VerdictStatus::kFail || c.rail != rail) {
-      continue;
-    }
-    const bool forward = c.host == src && c.peer_host == dst;
-    const bool backward = c.host == dst && c.peer_host == src;
-    if ((forward && v.direction != "b_to_a") || (backward && v.direction != "a_to_b")) return true;
+    if (c.kind != analysis::ComponentKind::kLink || v.status != analysis::VerdictStatus::kFail) continue;
+    if (v.direction != "b_to_a") out.insert({c.host, c.peer_host, c.rail});
+    if (v.direction != "a_to_b") out.insert({c.peer_host, c.host, c.rail});
   }
-  return false;
+  return out;
 }
 
 bool heatmap_metric(const std::string& metric) {
@@ -84,6 +83,7 @@ void add_matrices(RunView& view, const analysis::Samples& samples) {
     std::map<std::pair<std::string, std::string>, std::vector<const analysis::LinkSample*>> cells;
   };
   std::map<Key, Acc> matrices;
+  const std::set<Direction> failing = failing_directions(view.verdicts);
   for (const analysis::LinkSample& s : samples.links) {
     if (s.retest || !heatmap_metric(s.metric)) continue;
     Acc& acc = matrices[{s.test, s.metric, s.rail}];
@@ -113,7 +113,7 @@ void add_matrices(RunView& view, const analysis::Samples& samples) {
       cell.samples = static_cast<int>(values.size());
       cell.value = median(values);
       if (cell.samples > 0) measured.push_back(cell.value);
-      cell.failing_link = failing_link(view.verdicts, cell.src, cell.dst, m.rail);
+      cell.failing_link = failing.contains({cell.src, cell.dst, m.rail});
       for (const std::string* h : {&cell.src, &cell.dst}) {
         if (std::find(m.hosts.begin(), m.hosts.end(), *h) == m.hosts.end()) m.hosts.push_back(*h);
       }
@@ -292,6 +292,31 @@ void add_telemetry(RunView& view, const json& records) {
 }
 
 }  // namespace
+
+RailMarks rail_marks(const std::vector<analysis::Verdict>& verdicts, int rail) {
+  using analysis::ComponentKind;
+  using analysis::VerdictStatus;
+  std::set<std::string> has_parts;  // hosts with a GPU or NIC verdict below pass: their node verdict is a rollup
+  for (const analysis::Verdict& v : verdicts) {
+    if ((v.component.kind == ComponentKind::kGpu || v.component.kind == ComponentKind::kNic) &&
+        v.status >= VerdictStatus::kWarn) {
+      has_parts.insert(v.component.host);
+    }
+  }
+  RailMarks marks;
+  for (const VerdictStatus status : {VerdictStatus::kFail, VerdictStatus::kWarn}) {
+    std::set<std::string>& out = status == VerdictStatus::kFail ? marks.failing : marks.warning;
+    for (const analysis::Verdict& v : verdicts) {
+      if (v.status != status) continue;
+      const analysis::ComponentId& c = v.component;
+      const bool marks_rail = (c.kind == ComponentKind::kNic && (c.rail == rail || c.rail < 0)) ||
+                              c.kind == ComponentKind::kGpu ||
+                              (c.kind == ComponentKind::kNode && !has_parts.contains(c.host));
+      if (marks_rail && !(status == VerdictStatus::kWarn && marks.failing.contains(c.host))) out.insert(c.host);
+    }
+  }
+  return marks;
+}
 
 std::string size_label(std::size_t bytes) {
   static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};

@@ -70,6 +70,7 @@ void heatmap(HtmlWriter& out, const LinkMatrix& matrix, const std::set<std::stri
   std::map<std::pair<std::string, std::string>, const LinkCell*> cells;
   for (const LinkCell& c : matrix.cells) cells[{c.src, c.dst}] = &c;
   const bool bandwidth = matrix.higher_is_better;
+  const std::string label_size = std::to_string(std::clamp(cell, 7, 12));  // labels no taller than a row
   const std::string unit = bandwidth ? " GB/s" : " us";
 
   out.open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
@@ -98,14 +99,14 @@ void heatmap(HtmlWriter& out, const LinkMatrix& matrix, const std::set<std::stri
     row.insert(row.end(), {{"x", std::to_string(left - 6)},
                            {"y", std::to_string(top + i * cell + cell / 2 + 4)},
                            {"text-anchor", "end"},
-                           {"font-size", "12"}});
+                           {"font-size", label_size}});
     out.element("text", host + mark, row);
     std::vector<Attribute> column = host_mark(host);
     const int cx = left + i * cell + cell / 2 + 4;
     column.insert(column.end(),
                   {{"x", std::to_string(cx)},
                    {"y", std::to_string(top - 6)},
-                   {"font-size", "12"},
+                   {"font-size", label_size},
                    {"transform", "rotate(-60 " + std::to_string(cx) + " " + std::to_string(top - 6) + ")"}});
     out.element("text", host + mark, column);
   }
@@ -116,6 +117,8 @@ void heatmap(HtmlWriter& out, const LinkMatrix& matrix, const std::set<std::stri
       const auto found = cells.find({src, dst});
       const LinkCell* c = found == cells.end() ? nullptr : found->second;
       const bool host_failing = failing.contains(src) || failing.contains(dst);
+      const bool host_warning = !host_failing && (warning.contains(src) || warning.contains(dst));
+      const bool link_failing = c != nullptr && c->failing_link;
       std::string fill = "#f0f0f0", tip = src + " \u2192 " + dst + ": not measured";
       std::string value;
       if (c != nullptr && c->samples == 0) {
@@ -134,11 +137,15 @@ void heatmap(HtmlWriter& out, const LinkMatrix& matrix, const std::set<std::stri
       }
       std::string cls = "cell";
       if (host_failing) cls += " failing-host";
-      if (c != nullptr && c->failing_link) cls += " failing-link";
-      if (c != nullptr && c->failing_link)
+      if (host_warning) cls += " warning-host";
+      if (link_failing) cls += " failing-link";
+      if (link_failing) {
         tip += " \u2014 FAILING LINK";
-      else if (host_failing)
+      } else if (host_failing) {
         tip += " \u2014 " + std::string(failing.contains(src) ? src : dst) + " FAILS";
+      } else if (host_warning) {
+        tip += " \u2014 " + std::string(warning.contains(src) ? src : dst) + " WARNS";
+      }
       if (i == j) fill = "#ffffff";
       std::vector<Attribute> rect = {{"class", cls},
                                      {"x", std::to_string(left + j * cell)},
@@ -147,13 +154,13 @@ void heatmap(HtmlWriter& out, const LinkMatrix& matrix, const std::set<std::stri
                                      {"height", std::to_string(cell - 1)},
                                      {"fill", fill},
                                      {"data-src", src},
-                                     {"data-dst", dst},
-                                     {"data-rail", std::to_string(matrix.rail)},
-                                     {"data-value", value}};
-      if (c != nullptr && c->failing_link) {
+                                     {"data-dst", dst}};
+      if (link_failing) {
         rect.insert(rect.end(), {{"stroke", kFailColour}, {"stroke-width", "4"}});
       } else if (host_failing) {
         rect.insert(rect.end(), {{"stroke", kFailColour}, {"stroke-width", "2"}});
+      } else if (host_warning) {
+        rect.insert(rect.end(), {{"stroke", kWarnColour}, {"stroke-width", "1"}});
       }
       out.open("rect", rect).element("title", tip).close();
       if (c != nullptr && cell >= 40 && !value.empty()) {

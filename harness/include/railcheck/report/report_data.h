@@ -120,6 +120,14 @@ struct RunView {
   std::size_t records = 0;
 };
 
+/// The hosts a rail's heatmap marks: those with a failing (warning) NIC on that rail or on no known rail, a
+/// failing (warning) GPU, or a failing (warning) node verdict of their own with no NIC or GPU behind it. A host
+/// whose only bad part is its NIC on another rail is not marked here.
+struct RailMarks {
+  std::set<std::string> failing, warning;
+};
+RailMarks rail_marks(const std::vector<analysis::Verdict>& verdicts, int rail);
+
 /// The view of a results document (analysis::parse_results' shape). Throws InputError naming `source`, the
 /// record and the field when a record is malformed.
 RunView make_run_view(const nlohmann::json& document, const std::string& source);

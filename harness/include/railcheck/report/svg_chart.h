@@ -21,10 +21,11 @@ std::string ratio_colour(double ratio);
 inline constexpr const char* kFailColour = "#d00000";  ///< a failing host's or link's mark
 inline constexpr const char* kWarnColour = "#e08a00";
 
-/// The matrix as rows (source host) by columns (destination host). Every cell: <rect class="cell"
-/// data-src data-dst data-rail data-value> with a <title>; a cell of a failing host (row or column) gets class
-/// "failing-host" and a red outline, a failing link's cell class "failing-link" and a thicker one; the failing
-/// hosts' row and column labels are red with data-host. `failing` / `warning`: hosts to mark.
+/// The matrix as rows (source host) by columns (destination host) in an <svg class="heatmap" data-test
+/// data-metric data-rail>. Every cell: <rect class="cell" data-src data-dst> with a <title>; a cell of a failing host
+/// (row or column) gets class "failing-host" and a red outline, a failing link's cell class "failing-link" and a
+/// thicker one, a warning host's cell class "warning-host" and a thin amber one; the failing hosts' row and column
+/// labels are red with data-host. `failing` / `warning`: hosts to mark.
 void heatmap(HtmlWriter& out, const LinkMatrix& matrix, const std::set<std::string>& failing,
              const std::set<std::string>& warning);
 
