@@ -398,6 +398,35 @@ TEST(HtmlReport, TwoRunsSideBySideNameWhatNewlyFails) {
   EXPECT_EQ(select(doc, "//div[@data-side]").size(), 2u);
 }
 
+TEST(HtmlReport, SingleGpuChecksAreATableWithTheFailingGpuMarked) {
+  json run = degraded_run();
+  json records = json::array();
+  for (const std::string& host : {"node1", "node2"}) {
+    for (int device = 0; device < 4; ++device) {
+      const double gbps = host == std::string("node2") && device == 2 ? 900.0 : 3000.0;
+      records.push_back({{"kind", "gpu_check"},
+                         {"test_key", "gpu.hbm_copy"},
+                         {"host", host},
+                         {"device", device},
+                         {"size_bytes", 1 << 30},
+                         {"bw_gbps", gbps},
+                         {"tflops", nullptr},
+                         {"status", "ok"},
+                         {"wrong", 0}});
+    }
+  }
+  run["records"] = records;
+  run["verdicts"] = json::array({verdict(analysis::make_gpu("node2", 2), analysis::VerdictStatus::kFail, "slow HBM")});
+  const pugi::xml_document doc = parse(render_report(make_run_view(run, "results.json")));
+  const auto rows = select(doc, "//table[@class='gpu-checks']/tr[@data-gpu]");
+  ASSERT_EQ(rows.size(), 8u);
+  const auto failing = select(doc, "//table[@class='gpu-checks']/tr[@class='row-fail']");
+  ASSERT_EQ(failing.size(), 1u);
+  EXPECT_STREQ(failing[0].attribute("data-host").value(), "node2");
+  EXPECT_STREQ(failing[0].attribute("data-gpu").value(), "2");
+  EXPECT_STREQ(doc.select_node("//table[@class='gpu-checks']/tr[@class='row-fail']/td[3]").node().text().get(), "900");
+}
+
 TEST(HtmlReport, ManyHostsGetOneBarPerHostInsteadOfAMatrix) {
   json run = degraded_run();
   json records = json::array();

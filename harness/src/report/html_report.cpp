@@ -428,11 +428,44 @@ void soak_section(HtmlWriter& out, const RunView& run) {
   }
 }
 
+// Hosts down, GPUs across: each GPU's single-GPU checks, a failing or warning GPU's row marked.
+void gpu_check_section(HtmlWriter& out, const RunView& run) {
+  std::set<std::string> metrics;
+  for (const GpuChecks& g : run.gpu_checks) {
+    for (const auto& [metric, value] : g.values) metrics.insert(metric);
+  }
+  std::map<std::pair<std::string, int>, VerdictStatus> status;
+  for (const Verdict& v : run.verdicts) {
+    if (v.component.kind == analysis::ComponentKind::kGpu) status[{v.component.host, v.component.gpu}] = v.status;
+  }
+  out.open("table", {{"class", "gpu-checks"}});
+  out.open("tr").element("th", "GPU").element("th", "verdict");
+  for (const std::string& m : metrics) out.element("th", m);
+  out.close();
+  for (const GpuChecks& g : run.gpu_checks) {
+    const auto found = status.find({g.host, g.gpu});
+    const VerdictStatus s = found == status.end() ? VerdictStatus::kPass : found->second;
+    const std::string key(analysis::key_of(s));
+    out.open("tr", {{"class", "row-" + key}, {"data-host", g.host}, {"data-gpu", std::to_string(g.gpu)}});
+    out.element("td", g.host + " GPU " + std::to_string(g.gpu));
+    out.open("td");
+    if (found != status.end()) status_badge(out, s);
+    out.close();
+    for (const std::string& m : metrics) {
+      const auto value = g.values.find(m);
+      out.element("td", value == g.values.end() ? "" : figure(value->second), {{"class", "num"}});
+    }
+    out.close();
+  }
+  out.close();
+}
+
 void contents(HtmlWriter& out, const RunView& run) {
   out.open("p", {{"class", "note"}});
   out.text("Sections: verdicts");
   if (!run.matrices.empty()) out.text(" \u00b7 links per rail");
   if (!run.collectives.empty()) out.text(" \u00b7 bandwidth against size \u00b7 ranks' spread");
+  if (!run.gpu_checks.empty()) out.text(" \u00b7 single-GPU checks");
   if (!run.timelines.empty()) out.text(" \u00b7 soak timelines");
   out.close();
 }
@@ -463,6 +496,11 @@ void one_run_sections(HtmlWriter& out, const RunView& run) {
     for (const RankSpread& s : run.spreads) {
       if (!s.in_place) spread_section(out, run, s);
     }
+  }
+  if (!run.gpu_checks.empty()) {
+    out.element("h2", "Single-GPU checks", {{"id", "gpus"}});
+    out.element("p", "each GPU's median per check (bandwidth in GB/s, GEMM in TFLOP/s)", {{"class", "note"}});
+    gpu_check_section(out, run);
   }
   if (!run.timelines.empty()) {
     out.element("h2", "Soak timelines", {{"id", "soak"}});

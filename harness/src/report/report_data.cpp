@@ -259,6 +259,18 @@ void add_link_timelines(RunView& view, const analysis::Samples& samples) {
   }
 }
 
+void add_gpu_checks(RunView& view, const analysis::Samples& samples) {
+  std::map<std::pair<std::string, int>, std::map<std::string, std::vector<double>>> gpus;
+  for (const analysis::UnitSample& u : samples.units) {
+    if (u.unit.kind == analysis::ComponentKind::kGpu) gpus[{u.unit.host, u.unit.gpu}][u.metric].push_back(u.value);
+  }
+  for (const auto& [gpu, metrics] : gpus) {
+    GpuChecks checks{gpu.first, gpu.second, {}};
+    for (const auto& [metric, values] : metrics) checks.values[metric] = median(values);
+    view.gpu_checks.push_back(std::move(checks));
+  }
+}
+
 void add_telemetry(RunView& view, const json& records) {
   for (const json& r : records) {
     if (r.value("kind", "") != "telemetry" || !r.contains("interval")) continue;
@@ -358,6 +370,7 @@ RunView make_run_view(const json& document, const std::string& source) {
     add_collective_timelines(view, records);
     add_link_timelines(view, samples);
     add_telemetry(view, records);
+    add_gpu_checks(view, samples);
   } catch (const json::exception& e) {
     throw InputError(source + ": malformed record (" + e.what() + "); is this a railcheck results file of schema 1.x?");
   }

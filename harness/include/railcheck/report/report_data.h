@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -102,6 +103,13 @@ struct TelemetryNote {
   std::vector<std::string> counters;  ///< "eth0 carrier_changes +2", "gpu 0 clocks_event_hw_slowdown held 3 reads"
 };
 
+/// One GPU's single-GPU checks (gpu-check records): each metric's median, by metric.
+struct GpuChecks {
+  std::string host;
+  int gpu = 0;
+  std::map<std::string, double> values;  ///< "gpu.hbm_copy bw_gbps" -> 2900.5
+};
+
 /// One run as the report shows it.
 struct RunView {
   std::string source;       ///< the file it was read from
@@ -117,6 +125,7 @@ struct RunView {
   std::vector<RankSpread> spreads;
   std::vector<Timeline> timelines;
   std::vector<TelemetryNote> telemetry;
+  std::vector<GpuChecks> gpu_checks;  ///< by host and GPU
   std::size_t records = 0;
 };
 
