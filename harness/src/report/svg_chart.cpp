@@ -40,6 +40,34 @@ std::string mix(int r1, int g1, int b1, int r2, int g2, int b2, double t) {
   return "#" + hex2(lerp(r1, r2)) + hex2(lerp(g1, g2)) + hex2(lerp(b1, b2));
 }
 
+// <svg class=...> of the given size, drawn in its own pixels.
+void open_svg(HtmlWriter& out, const char* cls, int width, int height) {
+  out.open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
+                   {"class", cls},
+                   {"width", std::to_string(width)},
+                   {"height", std::to_string(height)},
+                   {"viewBox", "0 0 " + std::to_string(width) + " " + std::to_string(height)},
+                   {"role", "img"}});
+}
+
+// Horizontal grid lines from x `left` to `right` at each tick, labelled left of the axis.
+template <typename ToY>
+void y_grid(HtmlWriter& out, const std::vector<double>& ticks, int left, int right, ToY py) {
+  for (const double t : ticks) {
+    out.empty("line", {{"x1", std::to_string(left)},
+                       {"x2", std::to_string(right)},
+                       {"y1", number(py(t))},
+                       {"y2", number(py(t))},
+                       {"stroke", "#ddd"}});
+    out.element("text", figure(t),
+                {{"x", std::to_string(left - 6)},
+                 {"y", number(py(t) + 4)},
+                 {"text-anchor", "end"},
+                 {"font-size", "11"},
+                 {"fill", "#444"}});
+  }
+}
+
 }  // namespace
 
 std::string figure(double value) {
@@ -205,25 +233,8 @@ void line_chart(HtmlWriter& out, const LineChart& chart) {
   auto px = [&](double x) { return left + (x_of_value(x) - x_min) / (x_max - x_min) * (width - left - right); };
   auto py = [&](double y) { return top + (1.0 - y / y_top) * (height - top - bottom); };
 
-  out.open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
-                   {"class", "chart"},
-                   {"width", std::to_string(width)},
-                   {"height", std::to_string(height)},
-                   {"viewBox", "0 0 " + std::to_string(width) + " " + std::to_string(height)},
-                   {"role", "img"}});
-  for (const double t : ticks) {
-    out.empty("line", {{"x1", std::to_string(left)},
-                       {"x2", std::to_string(width - right)},
-                       {"y1", number(py(t))},
-                       {"y2", number(py(t))},
-                       {"stroke", "#ddd"}});
-    out.element("text", figure(t),
-                {{"x", std::to_string(left - 6)},
-                 {"y", number(py(t) + 4)},
-                 {"text-anchor", "end"},
-                 {"font-size", "11"},
-                 {"fill", "#444"}});
-  }
+  open_svg(out, "chart", width, height);
+  y_grid(out, ticks, left, width - right, py);
   std::vector<double> x_ticks = chart.x_ticks;
   if (x_ticks.empty()) {
     std::set<double> xs;
@@ -341,25 +352,8 @@ void bar_chart(HtmlWriter& out, const std::vector<Bar>& bars, const std::string&
   const std::vector<double> ticks = y_ticks(y_max * 1.05);
   const double y_top = ticks.back();
   auto py = [&](double y) { return top + (1.0 - y / y_top) * plot; };
-  out.open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
-                   {"class", "bars"},
-                   {"width", std::to_string(width)},
-                   {"height", std::to_string(height)},
-                   {"viewBox", "0 0 " + std::to_string(width) + " " + std::to_string(height)},
-                   {"role", "img"}});
-  for (const double t : ticks) {
-    out.empty("line", {{"x1", std::to_string(left)},
-                       {"x2", std::to_string(width - 16)},
-                       {"y1", number(py(t))},
-                       {"y2", number(py(t))},
-                       {"stroke", "#ddd"}});
-    out.element("text", figure(t),
-                {{"x", std::to_string(left - 6)},
-                 {"y", number(py(t) + 4)},
-                 {"text-anchor", "end"},
-                 {"font-size", "11"},
-                 {"fill", "#444"}});
-  }
+  open_svg(out, "bars", width, height);
+  y_grid(out, ticks, left, width - 16, py);
   out.element("text", y_label,
               {{"x", "14"},
                {"y", std::to_string(top + plot / 2)},
