@@ -1,0 +1,53 @@
+// Stages of flows for fabric-scale localization (issue #18): in a stage every endpoint sends one flow and
+// receives one, and no directed link carries two, so a slow flow is a slow part on its path, never contention.
+// The tier-aware shift plan for a regular two-tier fabric: a cross-leaf shift, an intra-leaf shift (which tells
+// a leaf's link to a NIC from the spine's link to that leaf), and a second cross-leaf shift with another leaf
+// offset (which tells a leaf's uplink from the downlink its flows met in the first). Before any traffic, the
+// identifiability report says which directed links the plan can tell apart and which it leaves grouped.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "railcheck/fabric/fabric.h"
+#include "railcheck/fabric/two_tier.h"
+
+namespace railcheck::fabric {
+
+struct Flow {
+  int src = 0, dst = 0;  ///< endpoints
+};
+
+struct Stage {
+  std::string name;  ///< "cross-leaf +1/+1", "intra-leaf +1"
+  std::vector<Flow> flows;
+};
+
+/// The directed links a flow from one endpoint to another crosses.
+using RouteOracle = std::function<std::vector<int>(int src, int dst)>;
+
+/// Endpoint (leaf L, place j) sends to (L + leaf_shift, j + place_shift), both modulo their counts. Empty when
+/// the shift sends every endpoint to itself.
+Stage shift_stage(const TwoTierFabric& fabric, int leaf_shift, int place_shift);
+
+/// The tier-aware plan for two tiers: cross-leaf (+1, +1), intra-leaf (0, +1), cross-leaf again (+2, +3) (+1 with
+/// two leaves only, which cannot split a leaf's uplink from the downlink it always feeds: the report says so).
+/// Stages with no flow (one host per leaf has no intra-leaf peer) are left out.
+std::vector<Stage> tiered_plan(const TwoTierFabric& fabric);
+
+/// How many flows of `stage` cross each directed link (indexed like Fabric::links()).
+std::vector<int> link_loads(const Fabric& fabric, const Stage& stage, const RouteOracle& route);
+
+/// Which directed links a plan tells apart: links crossed by exactly the same flows of every stage form one class
+/// (a slow flow set points at the class, not at one of its links).
+struct Identifiability {
+  std::vector<std::vector<int>> classes;  ///< every covered link in exactly one class, classes by first link
+  std::vector<int> uncovered;             ///< links no flow crosses: the plan says nothing about them
+  std::size_t singletons() const;         ///< classes of one link: named alone when slow
+  std::size_t largest() const;
+};
+
+Identifiability identifiability(const Fabric& fabric, const std::vector<Stage>& plan, const RouteOracle& route);
+
+}  // namespace railcheck::fabric

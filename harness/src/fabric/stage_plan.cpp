@@ -1,0 +1,82 @@
+#include "railcheck/fabric/stage_plan.h"
+
+#include <algorithm>
+#include <map>
+
+namespace railcheck::fabric {
+namespace {
+
+int modulo(int value, int n) { return ((value % n) + n) % n; }
+
+}  // namespace
+
+Stage shift_stage(const TwoTierFabric& fabric, int leaf_shift, int place_shift) {
+  const int leaves = fabric.leaves(), places = fabric.shape().nodes_per_su;
+  Stage stage;
+  const int dl = modulo(leaf_shift, leaves), dp = modulo(place_shift, places);
+  stage.name =
+      (dl == 0 ? "intra-leaf +" + std::to_string(dp) : "cross-leaf +" + std::to_string(dl) + "/+" + std::to_string(dp));
+  if (dl == 0 && dp == 0) return stage;
+  for (int leaf = 0; leaf < leaves; ++leaf) {
+    for (int place = 0; place < places; ++place) {
+      stage.flows.push_back(
+          {fabric.endpoint(leaf, place), fabric.endpoint((leaf + dl) % leaves, (place + dp) % places)});
+    }
+  }
+  return stage;
+}
+
+std::vector<Stage> tiered_plan(const TwoTierFabric& fabric) {
+  std::vector<Stage> plan;
+  const bool several_leaves = fabric.leaves() > 1;
+  if (several_leaves) plan.push_back(shift_stage(fabric, 1, 1));
+  plan.push_back(shift_stage(fabric, 0, 1));
+  if (several_leaves) plan.push_back(shift_stage(fabric, fabric.leaves() > 2 ? 2 : 1, 3));
+  std::erase_if(plan, [](const Stage& s) { return s.flows.empty(); });
+  return plan;
+}
+
+std::vector<int> link_loads(const Fabric& fabric, const Stage& stage, const RouteOracle& route) {
+  std::vector<int> loads(fabric.links().size(), 0);
+  for (const Flow& flow : stage.flows) {
+    for (const int link : route(flow.src, flow.dst)) ++loads.at(static_cast<std::size_t>(link));
+  }
+  return loads;
+}
+
+std::size_t Identifiability::singletons() const {
+  return static_cast<std::size_t>(
+      std::count_if(classes.begin(), classes.end(), [](const std::vector<int>& c) { return c.size() == 1; }));
+}
+
+std::size_t Identifiability::largest() const {
+  std::size_t most = 0;
+  for (const std::vector<int>& c : classes) most = std::max(most, c.size());
+  return most;
+}
+
+Identifiability identifiability(const Fabric& fabric, const std::vector<Stage>& plan, const RouteOracle& route) {
+  // A link's signature: the (stage, flow) pairs that cross it, in plan order.
+  std::vector<std::vector<std::pair<int, int>>> signature(fabric.links().size());
+  for (std::size_t s = 0; s < plan.size(); ++s) {
+    for (std::size_t f = 0; f < plan[s].flows.size(); ++f) {
+      for (const int link : route(plan[s].flows[f].src, plan[s].flows[f].dst)) {
+        signature.at(static_cast<std::size_t>(link)).emplace_back(static_cast<int>(s), static_cast<int>(f));
+      }
+    }
+  }
+  Identifiability out;
+  std::map<std::vector<std::pair<int, int>>, std::size_t> class_of;
+  for (std::size_t link = 0; link < signature.size(); ++link) {
+    if (signature[link].empty()) {
+      out.uncovered.push_back(static_cast<int>(link));
+      continue;
+    }
+    const auto [it, added] = class_of.try_emplace(signature[link], out.classes.size());
+    if (added) out.classes.emplace_back();
+    out.classes[it->second].push_back(static_cast<int>(link));
+  }
+  return out;
+}
+
+}  // namespace railcheck::fabric

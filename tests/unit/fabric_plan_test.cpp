@@ -1,0 +1,155 @@
+// Fabric-scale localization's model and plan (issue #18): the fabric's directed links, the two-tier fabric's
+// destination-mod-k routes, the tier-aware shift plan (every endpoint one flow out and one in, no directed link
+// loaded twice), and the identifiability report that says, before any traffic, which links the plan can name.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "railcheck/fabric/fabric.h"
+#include "railcheck/fabric/stage_plan.h"
+#include "railcheck/fabric/two_tier.h"
+
+namespace railcheck::fabric {
+namespace {
+
+RouteOracle oracle(const TwoTierFabric& f) {
+  return [&f](int src, int dst) { return f.route(src, dst); };
+}
+
+TEST(Fabric, ACableIsTwoDirectedLinksEachTheOthersReverse) {
+  Fabric f;
+  const int leaf = f.add_device({"leaf-0", Tier::kLeaf, "", "", 0});
+  const int nic = f.add_device({"node1/mlx5_0", Tier::kNic, "node1", "mlx5_0", 0});
+  f.add_cable(nic, 1, leaf, 7);
+  ASSERT_EQ(f.links().size(), 2u);
+  EXPECT_EQ(f.cables(), 1u);
+  EXPECT_EQ(*f.link_between(nic, leaf), 0);
+  EXPECT_EQ(*f.link_between(leaf, nic), 1);
+  EXPECT_EQ(f.reverse(0), 1);
+  EXPECT_EQ(f.describe(0), "node1/mlx5_0 -> leaf-0:7");
+  EXPECT_EQ(f.describe(1), "leaf-0:7 -> node1/mlx5_0");
+  EXPECT_THROW(f.add_cable(nic, 1, leaf, 8), std::invalid_argument);  // the NIC's port is taken
+  EXPECT_THROW(f.add_device({"leaf-0", Tier::kLeaf, "", "", 1}), std::invalid_argument);
+  EXPECT_THROW(f.add_cable(leaf, 2, leaf, 3), std::invalid_argument);
+}
+
+TEST(TwoTierFabric, RoutesWalkFromTheSourceNicToTheDestinationNicOverCabledLinks) {
+  const TwoTierFabric f({.sus = 2, .rails = 2, .nodes_per_su = 4, .spines = 2, .parallel = 2});
+  EXPECT_EQ(f.endpoints(), 16);
+  EXPECT_EQ(f.leaves(), 4);
+  EXPECT_EQ(f.fabric().cables(), 4u * 4 + 16);  // leaf uplinks, NIC cables
+  for (int src = 0; src < f.endpoints(); ++src) {
+    for (int dst = 0; dst < f.endpoints(); ++dst) {
+      if (src == dst) continue;
+      const std::vector<int> path = f.route(src, dst);
+      ASSERT_EQ(path.size(), f.leaf_of(src) == f.leaf_of(dst) ? 2u : 4u);
+      EXPECT_EQ(f.fabric().links()[path.front()].from, f.nic_device(src));
+      EXPECT_EQ(f.fabric().links()[path.back()].to, f.nic_device(dst));
+      for (std::size_t i = 1; i < path.size(); ++i) {
+        EXPECT_EQ(f.fabric().links()[path[i - 1]].to, f.fabric().links()[path[i]].from);
+      }
+    }
+  }
+}
+
+TEST(TwoTierFabric, AShapeThatCannotCarryItsHostsIsRefusedNamingTheField) {
+  EXPECT_THROW(TwoTierFabric({.sus = 0}), std::invalid_argument);
+  try {
+    TwoTierFabric({.sus = 2, .rails = 1, .nodes_per_su = 8, .spines = 2, .parallel = 2});
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("nodes_per_su"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TieredPlan, EveryEndpointSendsAndReceivesOneFlowAndNoDirectedLinkCarriesTwo) {
+  for (const TwoTierShape shape :
+       {TwoTierShape{2, 2, 4, 4, 1}, TwoTierShape{4, 8, 8, 4, 2}, TwoTierShape{3, 1, 5, 7, 1},
+        TwoTierShape{1, 2, 4, 4, 1}, TwoTierShape{8, 1, 1, 1, 1}}) {
+    const TwoTierFabric f(shape);
+    const std::vector<Stage> plan = tiered_plan(f);
+    ASSERT_FALSE(plan.empty());
+    for (const Stage& stage : plan) {
+      std::vector<int> sends(f.endpoints(), 0), receives(f.endpoints(), 0);
+      for (const Flow& flow : stage.flows) {
+        EXPECT_NE(flow.src, flow.dst);
+        ++sends[flow.src];
+        ++receives[flow.dst];
+      }
+      for (int e = 0; e < f.endpoints(); ++e) {
+        EXPECT_EQ(sends[e], 1) << stage.name << " endpoint " << e;
+        EXPECT_EQ(receives[e], 1) << stage.name << " endpoint " << e;
+      }
+      const std::vector<int> loads = link_loads(f.fabric(), stage, oracle(f));
+      EXPECT_LE(*std::max_element(loads.begin(), loads.end()), 1) << stage.name;
+    }
+  }
+}
+
+TEST(Identifiability, TheThreeStagePlanNamesEveryDirectedLinkAloneFromFourLeavesTo256) {
+  // 256 leaves: 32 SUs x 8 rails x 32 hosts, 16 spines with 2 cables to each leaf (32,768 directed links).
+  for (const TwoTierShape shape : {TwoTierShape{2, 2, 4, 4, 1}, TwoTierShape{4, 8, 8, 4, 2},
+                                   TwoTierShape{3, 1, 4, 4, 1}, TwoTierShape{32, 8, 32, 16, 2}}) {
+    const TwoTierFabric f(shape);
+    const std::vector<Stage> plan = tiered_plan(f);
+    ASSERT_EQ(plan.size(), 3u);
+    const Identifiability id = identifiability(f.fabric(), plan, oracle(f));
+    EXPECT_TRUE(id.uncovered.empty()) << f.leaves() << " leaves";
+    EXPECT_EQ(id.singletons(), f.fabric().links().size()) << f.leaves() << " leaves";
+    EXPECT_EQ(id.largest(), 1u);
+  }
+}
+
+TEST(Identifiability, UplinksNoDestinationRoutesOverAreReportedUncovered) {
+  // 7 spines for 5 hosts per leaf: destination-mod-k never uses uplinks 5 and 6 (nor their downlinks).
+  const TwoTierFabric f({.sus = 3, .rails = 1, .nodes_per_su = 5, .spines = 7, .parallel = 1});
+  const Identifiability id = identifiability(f.fabric(), tiered_plan(f), oracle(f));
+  EXPECT_EQ(id.uncovered.size(), 3u * 2 * 2);  // 3 leaves x 2 unused cables x 2 directions
+  for (const int link : id.uncovered) {
+    const DirectedLink& l = f.fabric().links()[link];
+    const std::set<Tier> ends = {f.fabric().device(l.from).tier, f.fabric().device(l.to).tier};
+    EXPECT_EQ(ends, (std::set<Tier>{Tier::kLeaf, Tier::kSpine})) << f.fabric().describe(link);
+    const int leaf_port = f.fabric().device(l.from).tier == Tier::kLeaf ? l.from_port : l.to_port;
+    EXPECT_GT(leaf_port, 5 + 5) << "uplinks 5 and 6 are ports 11 and 12: " << f.fabric().describe(link);
+  }
+  EXPECT_EQ(id.largest(), 1u);
+}
+
+TEST(Identifiability, CrossLeafStagesAloneLeaveALeafsLinkToANicWithTheSpineLinkThatFeedsIt) {
+  const TwoTierFabric f({.sus = 2, .rails = 2, .nodes_per_su = 4, .spines = 4, .parallel = 1});
+  const std::vector<Stage> naive = {shift_stage(f, 1, 1), shift_stage(f, 2, 3)};
+  const Identifiability id = identifiability(f.fabric(), naive, oracle(f));
+  EXPECT_EQ(id.largest(), 2u);
+  for (const std::vector<int>& group : id.classes) {
+    if (group.size() < 2) continue;
+    std::set<Tier> tiers;  // the destination's down path: spine -> leaf and leaf -> NIC
+    for (const int link : group) tiers.insert(f.fabric().device(f.fabric().links()[link].from).tier);
+    EXPECT_EQ(tiers, (std::set<Tier>{Tier::kSpine, Tier::kLeaf})) << f.fabric().describe(group[0]);
+  }
+}
+
+TEST(Identifiability, WithTwoLeavesAnUplinkAndTheDownlinkItAlwaysFeedsStayOneClass) {
+  // Every flow up leaf 0's uplink u comes down leaf 1's downlink u: no end-to-end plan can tell them apart.
+  const TwoTierFabric f({.sus = 1, .rails = 2, .nodes_per_su = 4, .spines = 4, .parallel = 1});
+  const Identifiability id = identifiability(f.fabric(), tiered_plan(f), oracle(f));
+  EXPECT_TRUE(id.uncovered.empty());
+  EXPECT_EQ(id.largest(), 2u);
+  std::size_t pairs = 0;
+  for (const std::vector<int>& group : id.classes) {
+    if (group.size() != 2) continue;
+    ++pairs;
+    const bool up_first = f.fabric().device(f.fabric().links()[group[0]].from).tier == Tier::kLeaf;
+    const DirectedLink& a = f.fabric().links()[group[up_first ? 0 : 1]];  // leaf -> spine
+    const DirectedLink& b = f.fabric().links()[group[up_first ? 1 : 0]];  // spine -> leaf
+    EXPECT_EQ(f.fabric().device(a.from).tier, Tier::kLeaf) << f.fabric().describe(group[0]);
+    EXPECT_EQ(f.fabric().device(a.to).tier, Tier::kSpine);
+    EXPECT_EQ(a.to, b.from) << "the pair meets at one spine";
+    EXPECT_NE(a.from, b.to) << "and goes on to the other leaf";
+  }
+  EXPECT_EQ(pairs, 2u * 4);  // each leaf's 4 uplinks
+}
+
+}  // namespace
+}  // namespace railcheck::fabric
