@@ -8,7 +8,9 @@
 #include <stdexcept>
 
 #include "railcheck/fabric/fabric.h"
+#include "railcheck/fabric/fabric_trial.h"
 #include "railcheck/fabric/stage_plan.h"
+#include "railcheck/fabric/tomography.h"
 #include "railcheck/fabric/two_tier.h"
 
 namespace railcheck::fabric {
@@ -149,6 +151,104 @@ TEST(Identifiability, WithTwoLeavesAnUplinkAndTheDownlinkItAlwaysFeedsStayOneCla
     EXPECT_NE(a.from, b.to) << "and goes on to the other leaf";
   }
   EXPECT_EQ(pairs, 2u * 4);  // each leaf's 4 uplinks
+}
+
+}  // namespace
+}  // namespace railcheck::fabric
+
+namespace railcheck::fabric {
+namespace {
+
+// The plan's outcome when exactly `faulty` links are slow (no noise).
+std::vector<std::vector<bool>> outcome(const TwoTierFabric& f, const std::vector<Stage>& plan,
+                                       const std::set<int>& faulty) {
+  std::vector<std::vector<bool>> slow;
+  for (const Stage& stage : plan) {
+    slow.emplace_back();
+    for (const Flow& flow : stage.flows) {
+      const std::vector<int> path = f.route(flow.src, flow.dst);
+      slow.back().push_back(std::any_of(path.begin(), path.end(), [&](int l) { return faulty.contains(l); }));
+    }
+  }
+  return slow;
+}
+
+std::set<int> named_links(const TomographyResult& r) {
+  std::set<int> out;
+  for (const NamedFault& fault : r.faults) out.insert(fault.links.begin(), fault.links.end());
+  return out;
+}
+
+TEST(BooleanTomography, EachKindOfDirectedLinkSlowAloneIsNamedAloneWithTheFlowsThatShowIt) {
+  const TwoTierFabric f({.sus = 2, .rails = 2, .nodes_per_su = 4, .spines = 4, .parallel = 1});
+  const std::vector<Stage> plan = tiered_plan(f);
+  const RouteOracle route = [&f](int s, int d) { return f.route(s, d); };
+  for (int link = 0; link < static_cast<int>(f.fabric().links().size()); ++link) {
+    const TomographyResult r = boolean_tomography(f.fabric(), plan, outcome(f, plan, {link}), route);
+    ASSERT_EQ(r.faults.size(), 1u) << f.fabric().describe(link);
+    EXPECT_EQ(r.faults[0].links, std::vector<int>{link})
+        << f.fabric().describe(link) << " named as " << f.fabric().describe(r.faults[0].links[0]);
+    EXPECT_GE(r.faults[0].flows.size(), 2u) << "at least two slow flows, in different stages";
+    EXPECT_TRUE(r.unexplained.empty());
+  }
+}
+
+TEST(BooleanTomography, AHealthyFabricNamesNothingAndALoneSlowFlowIsLeftUnexplained) {
+  const TwoTierFabric f({.sus = 2, .rails = 2, .nodes_per_su = 4, .spines = 4, .parallel = 1});
+  const std::vector<Stage> plan = tiered_plan(f);
+  const RouteOracle route = [&f](int s, int d) { return f.route(s, d); };
+  std::vector<std::vector<bool>> slow = outcome(f, plan, {});
+  EXPECT_TRUE(boolean_tomography(f.fabric(), plan, slow, route).faults.empty());
+  slow[0][5] = true;  // one measurement noise made slow: no link has more slow flows than healthy ones
+  const TomographyResult r = boolean_tomography(f.fabric(), plan, slow, route);
+  EXPECT_TRUE(r.faults.empty());
+  ASSERT_EQ(r.unexplained.size(), 1u);
+  EXPECT_EQ(r.unexplained[0], (FlowRef{0, 5}));
+}
+
+TEST(BooleanTomography, TwoLeavesNameTheUplinkAndItsDownlinkAsOneOfTwo) {
+  const TwoTierFabric f({.sus = 1, .rails = 2, .nodes_per_su = 4, .spines = 4, .parallel = 1});
+  const std::vector<Stage> plan = tiered_plan(f);
+  const int uplink = *f.fabric().link_between(*f.fabric().find("leaf-su0-r0"), *f.fabric().find("spine-2"));
+  const TomographyResult r =
+      boolean_tomography(f.fabric(), plan, outcome(f, plan, {uplink}), [&f](int s, int d) { return f.route(s, d); });
+  ASSERT_EQ(r.faults.size(), 1u);
+  EXPECT_EQ(r.faults[0].links.size(), 2u);
+  EXPECT_TRUE(std::count(r.faults[0].links.begin(), r.faults[0].links.end(), uplink));
+}
+
+TEST(FabricTrial, At8192NicsTheThreeStagesNameEveryInjectedLinkAloneWithoutNoise) {
+  // 32 SUs x 32 hosts x 8 rails (8,192 NICs, 256 leaves, 16 spines x 2 cables): 32,768 directed links.
+  const TwoTierFabric f({.sus = 32, .rails = 8, .nodes_per_su = 32, .spines = 16, .parallel = 2});
+  for (const int faults : {0, 1, 10}) {
+    FabricTrialScore total;
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      const FabricTrialScore s = run_trial(f, {.faults = faults, .noise = 0.0, .repeats = 1, .seed = seed});
+      EXPECT_EQ(s.stages, 3);
+      total.injected += s.injected;
+      total.named_alone += s.named_alone;
+      total.false_names += s.false_names;
+      total.names += s.names;
+    }
+    EXPECT_EQ(total.named_alone, total.injected) << faults << " faults";
+    EXPECT_EQ(total.false_names, 0) << faults << " faults";
+    EXPECT_EQ(total.names, total.injected) << faults << " faults";
+  }
+}
+
+TEST(FabricTrial, OnePercentNoiseIsOutvotedByRunningThePlanThreeTimes) {
+  const TwoTierFabric f({.sus = 32, .rails = 8, .nodes_per_su = 32, .spines = 16, .parallel = 2});
+  FabricTrialScore total;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const FabricTrialScore s = run_trial(f, {.faults = 10, .noise = 0.01, .repeats = 3, .seed = seed});
+    EXPECT_EQ(s.stages, 9);
+    total.injected += s.injected;
+    total.named_alone += s.named_alone;
+    total.false_names += s.false_names;
+    total.names += s.names;
+  }
+  EXPECT_GE(total.named_alone, total.injected * 99 / 100);
+  EXPECT_LE(total.false_names, total.names / 100);
 }
 
 }  // namespace

@@ -1,0 +1,34 @@
+// One simulated localization on a two-tier fabric (issue #18): faults put on random directed links, the
+// tier-aware plan run (repeated under noise), each flow slow when its path crosses a fault (flipped with the
+// noise's probability), the boolean tomography's names scored against what was injected. Seeded: the same trial
+// gives the same score.
+#pragma once
+
+#include <cstdint>
+
+#include "railcheck/fabric/tomography.h"
+#include "railcheck/fabric/two_tier.h"
+
+namespace railcheck::fabric {
+
+struct FabricTrial {
+  int faults = 1;      ///< distinct directed links made slow
+  double noise = 0.0;  ///< chance that a flow's outcome is flipped (a healthy flow measured slow, or back)
+  int repeats = 1;     ///< times the plan is run (independent noise each time)
+  std::uint64_t seed = 1;
+  TomographyOptions solver;
+};
+
+struct FabricTrialScore {
+  int stages = 0;
+  int injected = 0;
+  int named_alone = 0;     ///< injected links named as a class of their own
+  int named_in_group = 0;  ///< injected links inside a named class of several (the plan cannot split them)
+  int names = 0;           ///< classes named
+  int false_names = 0;     ///< named classes with no injected link in them
+  int unexplained = 0;     ///< slow flows left unexplained
+};
+
+FabricTrialScore run_trial(const TwoTierFabric& fabric, const FabricTrial& trial);
+
+}  // namespace railcheck::fabric

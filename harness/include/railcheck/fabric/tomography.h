@@ -1,0 +1,43 @@
+// Boolean network tomography over a stage plan (issue #18): which directed links explain the slow flows. A link
+// most of whose flows were healthy is exonerated (its slow ones are another part's doing, or noise); the others
+// are candidates, grouped into the plan's identifiability classes; then, greedily, the class whose slow flows
+// not yet explained outnumber its healthy flows the most is named, until every slow flow is explained or no
+// candidate's slow flows outnumber its healthy ones (what is left is noise, or a part outside the model).
+// A class of one link names it; a larger class is "one of {...}", which the plan cannot split.
+#pragma once
+
+#include <vector>
+
+#include "railcheck/fabric/stage_plan.h"
+
+namespace railcheck::fabric {
+
+/// One flow of the plan: its stage and its index in that stage.
+struct FlowRef {
+  int stage = 0, flow = 0;
+  auto operator<=>(const FlowRef&) const = default;
+};
+
+struct TomographyOptions {
+  /// A link is a candidate when at least this share of the flows over it were slow (0.5: a majority; a link whose
+  /// flows were all slow is always one). 1/n of a link's n flows slow is contention-free evidence against
+  /// another link on that flow's path, not against this one.
+  double slow_share = 0.5;
+};
+
+struct NamedFault {
+  std::vector<int> links;      ///< the class: one directed link, or several the plan cannot tell apart
+  std::vector<FlowRef> flows;  ///< the slow flows it explains (its evidence)
+};
+
+struct TomographyResult {
+  std::vector<NamedFault> faults;    ///< in the order named (the one explaining most slow flows first)
+  std::vector<FlowRef> unexplained;  ///< slow flows no candidate explains (noise, or a part outside the model)
+};
+
+/// `slow[s][f]`: whether flow f of stage s of `plan` was slow. Pure.
+TomographyResult boolean_tomography(const Fabric& fabric, const std::vector<Stage>& plan,
+                                    const std::vector<std::vector<bool>>& slow, const RouteOracle& route,
+                                    const TomographyOptions& options = {});
+
+}  // namespace railcheck::fabric

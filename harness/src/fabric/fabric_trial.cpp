@@ -1,0 +1,50 @@
+#include "railcheck/fabric/fabric_trial.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+namespace railcheck::fabric {
+
+FabricTrialScore run_trial(const TwoTierFabric& fabric, const FabricTrial& trial) {
+  const auto links = static_cast<int>(fabric.fabric().links().size());
+  if (trial.faults < 0 || trial.faults > links) throw std::invalid_argument("faults must be from 0 to the link count");
+  std::mt19937_64 random(trial.seed);
+  std::set<int> faulty;
+  std::uniform_int_distribution<int> pick(0, links - 1);
+  while (static_cast<int>(faulty.size()) < trial.faults) faulty.insert(pick(random));
+
+  const RouteOracle route = [&fabric](int src, int dst) { return fabric.route(src, dst); };
+  std::vector<Stage> plan;
+  for (int r = 0; r < std::max(trial.repeats, 1); ++r) {
+    for (Stage& s : tiered_plan(fabric)) plan.push_back(std::move(s));
+  }
+  std::bernoulli_distribution flip(trial.noise);
+  std::vector<std::vector<bool>> slow(plan.size());
+  for (std::size_t s = 0; s < plan.size(); ++s) {
+    for (const Flow& flow : plan[s].flows) {
+      const std::vector<int> path = route(flow.src, flow.dst);
+      bool is_slow = std::any_of(path.begin(), path.end(), [&](int l) { return faulty.contains(l); });
+      if (trial.noise > 0 && flip(random)) is_slow = !is_slow;
+      slow[s].push_back(is_slow);
+    }
+  }
+  const TomographyResult result = boolean_tomography(fabric.fabric(), plan, slow, route, trial.solver);
+  FabricTrialScore score;
+  score.stages = static_cast<int>(plan.size());
+  score.injected = trial.faults;
+  score.names = static_cast<int>(result.faults.size());
+  score.unexplained = static_cast<int>(result.unexplained.size());
+  for (const NamedFault& named : result.faults) {
+    const auto hits = std::count_if(named.links.begin(), named.links.end(), [&](int l) { return faulty.contains(l); });
+    if (hits == 0) ++score.false_names;
+    if (named.links.size() == 1)
+      score.named_alone += static_cast<int>(hits);
+    else
+      score.named_in_group += static_cast<int>(hits);
+  }
+  return score;
+}
+
+}  // namespace railcheck::fabric
