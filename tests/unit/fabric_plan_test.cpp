@@ -1,6 +1,6 @@
-// Fabric-scale localization's model and plan (issue #18): the fabric's directed links, the two-tier fabric's
-// destination-mod-k routes, the tier-aware shift plan (every endpoint one flow out and one in, no directed link
-// loaded twice), and the identifiability report that says, before any traffic, which links the plan can name.
+// Fabric-scale localization's model and plan (issue #18): the fabric's directed links, the two- and three-tier
+// fabrics' destination-based routes, the tier-aware shift plan (every endpoint one flow out and one in, no directed
+// link loaded twice), and the identifiability report that says, before any traffic, which links the plan can name.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include "railcheck/fabric/fabric.h"
 #include "railcheck/fabric/fabric_trial.h"
 #include "railcheck/fabric/stage_plan.h"
+#include "railcheck/fabric/three_tier.h"
 #include "railcheck/fabric/tomography.h"
 #include "railcheck/fabric/two_tier.h"
 
@@ -249,6 +250,78 @@ TEST(FabricTrial, OnePercentNoiseIsOutvotedByRunningThePlanThreeTimes) {
   }
   EXPECT_GE(total.named_alone, total.injected * 99 / 100);
   EXPECT_LE(total.false_names, total.names / 100);
+}
+
+}  // namespace
+}  // namespace railcheck::fabric
+
+namespace railcheck::fabric {
+namespace {
+
+TEST(ThreeTierFabric, RoutesClimbOnlyAsHighAsTheyMustAndWalkCabledLinks) {
+  const ThreeTierFabric f(
+      {.pods = 3, .leaves_per_pod = 4, .hosts_per_leaf = 2, .spines_per_pod = 3, .cores_per_group = 5, .rails = 2});
+  EXPECT_EQ(f.endpoints(), 3 * 4 * 2);
+  for (int src = 0; src < f.endpoints(); ++src) {
+    for (int dst = 0; dst < f.endpoints(); ++dst) {
+      if (src == dst) continue;
+      const std::vector<int> path = f.route(src, dst);
+      const int hosts = 2, leaves = 4;
+      const std::size_t expected = src / hosts == dst / hosts                         ? 2u   // same leaf
+                                   : src / (hosts * leaves) == dst / (hosts * leaves) ? 4u   // same pod
+                                                                                      : 6u;  // over a core
+      ASSERT_EQ(path.size(), expected) << src << " -> " << dst;
+      EXPECT_EQ(f.fabric().links()[path.front()].from, f.nic_device(src));
+      EXPECT_EQ(f.fabric().links()[path.back()].to, f.nic_device(dst));
+      for (std::size_t i = 1; i < path.size(); ++i) {
+        EXPECT_EQ(f.fabric().links()[path[i - 1]].to, f.fabric().links()[path[i]].from);
+      }
+    }
+  }
+  EXPECT_THROW(ThreeTierFabric({.pods = 2, .leaves_per_pod = 4, .hosts_per_leaf = 4, .spines_per_pod = 2}),
+               std::invalid_argument);
+}
+
+TEST(ThreeTierPlan, FourStagesLoadNoDirectedLinkTwiceAndNameEveryLinkOfA1024NodeFabricAlone) {
+  // 1,024 hosts x 8 rails: 8 pods of 32 leaves of 32 NICs, 32 spines per pod, 32 x 32 cores (49,152 links).
+  for (const ThreeTierShape shape :
+       {ThreeTierShape{4, 4, 4, 4, 4, 1}, ThreeTierShape{5, 6, 3, 4, 7, 2}, ThreeTierShape{8, 32, 32, 32, 32, 8}}) {
+    const ThreeTierFabric f(shape);
+    const std::vector<Stage> plan = f.tiered_plan();
+    ASSERT_EQ(plan.size(), 4u);
+    for (const Stage& stage : plan) {
+      std::vector<int> sends(f.endpoints(), 0), receives(f.endpoints(), 0);
+      for (const Flow& flow : stage.flows) ++sends[flow.src], ++receives[flow.dst];
+      EXPECT_EQ(std::count(sends.begin(), sends.end(), 1), f.endpoints()) << stage.name;
+      EXPECT_EQ(std::count(receives.begin(), receives.end(), 1), f.endpoints()) << stage.name;
+      const std::vector<int> loads = link_loads(f.fabric(), stage, routes_of(f));
+      EXPECT_LE(*std::max_element(loads.begin(), loads.end()), 1) << stage.name;
+    }
+    if (shape.spines_per_pod == shape.hosts_per_leaf && shape.cores_per_group == shape.leaves_per_pod) {
+      const Identifiability id = identifiability(f.fabric(), plan, routes_of(f));
+      EXPECT_TRUE(id.uncovered.empty());
+      EXPECT_EQ(id.singletons(), f.fabric().links().size()) << f.endpoints() << " NICs";
+    }
+  }
+}
+
+TEST(FabricTrial, At1024NodesFourStagesNameOneToThreeHundredFaultsWithoutNoise) {
+  const ThreeTierFabric f({8, 32, 32, 32, 32, 8});
+  for (const int faults : {1, 10, 100, 300}) {
+    FabricTrialScore total;
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      const FabricTrialScore s = run_trial(f, {.faults = faults, .noise = 0.0, .repeats = 1, .seed = seed});
+      EXPECT_EQ(s.stages, 4);
+      total.injected += s.injected;
+      total.named_alone += s.named_alone;
+      total.false_names += s.false_names;
+      total.names += s.names;
+    }
+    EXPECT_GE(total.named_alone, total.injected * 99 / 100) << faults << " faults";
+    EXPECT_LE(total.false_names, total.names / 100) << faults << " faults";
+  }
+  // A healthy fabric names nothing.
+  EXPECT_EQ(run_trial(f, {.faults = 0, .noise = 0.0, .repeats = 1, .seed = 1}).names, 0);
 }
 
 }  // namespace

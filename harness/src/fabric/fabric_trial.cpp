@@ -5,9 +5,11 @@
 #include <set>
 #include <stdexcept>
 
+#include "railcheck/fabric/stage_plan.h"
+
 namespace railcheck::fabric {
 
-FabricTrialScore run_trial(const TwoTierFabric& fabric, const FabricTrial& trial) {
+FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial) {
   const auto links = static_cast<int>(fabric.fabric().links().size());
   if (trial.faults < 0 || trial.faults > links) throw std::invalid_argument("faults must be from 0 to the link count");
   std::mt19937_64 random(trial.seed);
@@ -18,7 +20,7 @@ FabricTrialScore run_trial(const TwoTierFabric& fabric, const FabricTrial& trial
   const RouteOracle route = [&fabric](int src, int dst) { return fabric.route(src, dst); };
   std::vector<Stage> plan;
   for (int r = 0; r < std::max(trial.repeats, 1); ++r) {
-    for (Stage& s : tiered_plan(fabric)) plan.push_back(std::move(s));
+    for (Stage& s : fabric.tiered_plan()) plan.push_back(std::move(s));
   }
   std::bernoulli_distribution flip(trial.noise);
   std::vector<std::vector<bool>> slow(plan.size());

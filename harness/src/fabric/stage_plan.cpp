@@ -26,14 +26,10 @@ Stage shift_stage(const TwoTierFabric& fabric, int leaf_shift, int place_shift) 
   return stage;
 }
 
-std::vector<Stage> tiered_plan(const TwoTierFabric& fabric) {
-  std::vector<Stage> plan;
-  const bool several_leaves = fabric.leaves() > 1;
-  if (several_leaves) plan.push_back(shift_stage(fabric, 1, 1));
-  plan.push_back(shift_stage(fabric, 0, 1));
-  if (several_leaves) plan.push_back(shift_stage(fabric, fabric.leaves() > 2 ? 2 : 1, 3));
-  std::erase_if(plan, [](const Stage& s) { return s.flows.empty(); });
-  return plan;
+std::vector<Stage> tiered_plan(const RoutedFabric& fabric) { return fabric.tiered_plan(); }
+
+RouteOracle routes_of(const RoutedFabric& fabric) {
+  return [&fabric](int src, int dst) { return fabric.route(src, dst); };
 }
 
 std::vector<int> link_loads(const Fabric& fabric, const Stage& stage, const RouteOracle& route) {

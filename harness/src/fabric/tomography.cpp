@@ -43,7 +43,7 @@ TomographyResult boolean_tomography(const Fabric& fabric, const std::vector<Stag
     // link is evidence that it is fine (a slow leaf -> NIC link and the spine link feeding it share two slow
     // flows, but only the leaf link also carries the healthy intra-leaf one).
     const std::vector<int>* best = nullptr;
-    int best_score = 0;
+    int best_score = options.min_margin - 1;
     for (const auto& [sig, members] : classes) {
       const auto l = static_cast<std::size_t>(members.front());
       const std::vector<FlowRef>& flows = slow_flows_of[l];

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "railcheck/fabric/stage_plan.h"
+
 namespace railcheck::fabric {
 
 TwoTierFabric::TwoTierFabric(TwoTierShape shape) : shape_(shape) {
@@ -62,6 +64,16 @@ std::vector<int> TwoTierFabric::route(int src, int dst) const {
   }
   path.push_back(*fabric_.link_between(leaves_[dst_leaf], dst_nic));
   return path;
+}
+
+std::vector<Stage> TwoTierFabric::tiered_plan() const {
+  std::vector<Stage> plan;
+  const bool several_leaves = leaves() > 1;
+  if (several_leaves) plan.push_back(shift_stage(*this, 1, 1));
+  plan.push_back(shift_stage(*this, 0, 1));
+  if (several_leaves) plan.push_back(shift_stage(*this, leaves() > 2 ? 2 : 1, 3));
+  std::erase_if(plan, [](const Stage& s) { return s.flows.empty(); });
+  return plan;
 }
 
 }  // namespace railcheck::fabric

@@ -1,4 +1,4 @@
-// One simulated localization on a two-tier fabric (issue #18): faults put on random directed links, the
+// One simulated localization on a routed fabric (issue #18): faults put on random directed links, the
 // tier-aware plan run (repeated under noise), each flow slow when its path crosses a fault (flipped with the
 // noise's probability), the boolean tomography's names scored against what was injected. Seeded: the same trial
 // gives the same score.
@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
+#include "railcheck/fabric/routed_fabric.h"
 #include "railcheck/fabric/tomography.h"
-#include "railcheck/fabric/two_tier.h"
 
 namespace railcheck::fabric {
 
@@ -29,6 +29,6 @@ struct FabricTrialScore {
   int unexplained = 0;     ///< slow flows left unexplained
 };
 
-FabricTrialScore run_trial(const TwoTierFabric& fabric, const FabricTrial& trial);
+FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial);
 
 }  // namespace railcheck::fabric

@@ -10,19 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "railcheck/fabric/fabric.h"
+#include "railcheck/fabric/routed_fabric.h"
 #include "railcheck/fabric/two_tier.h"
 
 namespace railcheck::fabric {
-
-struct Flow {
-  int src = 0, dst = 0;  ///< endpoints
-};
-
-struct Stage {
-  std::string name;  ///< "cross-leaf +1/+1", "intra-leaf +1"
-  std::vector<Flow> flows;
-};
 
 /// The directed links a flow from one endpoint to another crosses.
 using RouteOracle = std::function<std::vector<int>(int src, int dst)>;
@@ -31,10 +22,13 @@ using RouteOracle = std::function<std::vector<int>(int src, int dst)>;
 /// the shift sends every endpoint to itself.
 Stage shift_stage(const TwoTierFabric& fabric, int leaf_shift, int place_shift);
 
-/// The tier-aware plan for two tiers: cross-leaf (+1, +1), intra-leaf (0, +1), cross-leaf again (+2, +3) (+1 with
-/// two leaves only, which cannot split a leaf's uplink from the downlink it always feeds: the report says so).
+/// `fabric.tiered_plan()`. For two tiers: cross-leaf (+1, +1), intra-leaf (0, +1), cross-leaf again (+2, +3) (+1
+/// with two leaves only, which cannot split a leaf's uplink from the downlink it always feeds: the report says so).
 /// Stages with no flow (one host per leaf has no intra-leaf peer) are left out.
-std::vector<Stage> tiered_plan(const TwoTierFabric& fabric);
+std::vector<Stage> tiered_plan(const RoutedFabric& fabric);
+
+/// The fabric's routes as a RouteOracle.
+RouteOracle routes_of(const RoutedFabric& fabric);
 
 /// How many flows of `stage` cross each directed link (indexed like Fabric::links()).
 std::vector<int> link_loads(const Fabric& fabric, const Stage& stage, const RouteOracle& route);

@@ -23,6 +23,9 @@ struct TomographyOptions {
   /// flows were all slow is always one). 1/n of a link's n flows slow is contention-free evidence against
   /// another link on that flow's path, not against this one.
   double slow_share = 0.5;
+  /// A class is named only when its unexplained slow flows outnumber its healthy flows by at least this much: 1
+  /// without noise; more under noise, where a healthy link with few flows can show a slow majority by chance.
+  int min_margin = 1;
 };
 
 struct NamedFault {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "railcheck/fabric/fabric.h"
+#include "railcheck/fabric/routed_fabric.h"
 
 namespace railcheck::fabric {
 
@@ -23,24 +23,26 @@ struct TwoTierShape {
   int parallel = 1;  ///< cables between each leaf and each spine
 };
 
-class TwoTierFabric {
+class TwoTierFabric final : public RoutedFabric {
  public:
   /// Throws std::invalid_argument naming the field for a shape with nothing in it, or fewer uplinks than hosts
   /// per leaf (a leaf that could not carry every host's flow at once).
   explicit TwoTierFabric(TwoTierShape shape);
 
-  const Fabric& fabric() const { return fabric_; }
+  const Fabric& fabric() const override { return fabric_; }
   const TwoTierShape& shape() const { return shape_; }
   /// Endpoints are the NICs, numbered leaf by leaf: endpoint = leaf * nodes_per_su + place.
-  int endpoints() const { return static_cast<int>(nics_.size()); }
+  int endpoints() const override { return static_cast<int>(nics_.size()); }
   int leaves() const { return static_cast<int>(leaves_.size()); }
-  int nic_device(int endpoint) const { return nics_.at(static_cast<std::size_t>(endpoint)); }
+  int nic_device(int endpoint) const override { return nics_.at(static_cast<std::size_t>(endpoint)); }
   int leaf_of(int endpoint) const { return endpoint / shape_.nodes_per_su; }
   int place_of(int endpoint) const { return endpoint % shape_.nodes_per_su; }
   int endpoint(int leaf, int place) const { return leaf * shape_.nodes_per_su + place; }
 
   /// The directed links a flow from `src` to `dst` crosses, in order (NIC -> leaf [-> spine -> leaf] -> NIC).
-  std::vector<int> route(int src, int dst) const;
+  std::vector<int> route(int src, int dst) const override;
+  /// Cross-leaf +1/+1, intra-leaf +1, cross-leaf +2/+3 (+1/+3 with two leaves); stages without a flow left out.
+  std::vector<Stage> tiered_plan() const override;
 
  private:
   TwoTierShape shape_;
