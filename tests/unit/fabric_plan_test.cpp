@@ -222,15 +222,8 @@ TEST(FabricTrial, At8192NicsTheThreeStagesNameEveryInjectedLinkAloneWithoutNoise
   // 32 SUs x 32 hosts x 8 rails (8,192 NICs, 256 leaves, 16 spines x 2 cables): 32,768 directed links.
   const TwoTierFabric f({.sus = 32, .rails = 8, .nodes_per_su = 32, .spines = 16, .parallel = 2});
   for (const int faults : {0, 1, 10}) {
-    FabricTrialScore total;
-    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-      const FabricTrialScore s = run_trial(f, {.faults = faults, .noise = 0.0, .repeats = 1, .seed = seed});
-      EXPECT_EQ(s.stages, 3);
-      total.injected += s.injected;
-      total.named_alone += s.named_alone;
-      total.false_names += s.false_names;
-      total.names += s.names;
-    }
+    const FabricTrialScore total = run_trials(f, {.faults = faults, .noise = 0.0, .repeats = 1, .seed = 1}, 5);
+    EXPECT_EQ(total.stages, 3);
     EXPECT_EQ(total.named_alone, total.injected) << faults << " faults";
     EXPECT_EQ(total.false_names, 0) << faults << " faults";
     EXPECT_EQ(total.names, total.injected) << faults << " faults";
@@ -239,15 +232,8 @@ TEST(FabricTrial, At8192NicsTheThreeStagesNameEveryInjectedLinkAloneWithoutNoise
 
 TEST(FabricTrial, OnePercentNoiseIsOutvotedByRunningThePlanThreeTimes) {
   const TwoTierFabric f({.sus = 32, .rails = 8, .nodes_per_su = 32, .spines = 16, .parallel = 2});
-  FabricTrialScore total;
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    const FabricTrialScore s = run_trial(f, {.faults = 10, .noise = 0.01, .repeats = 3, .seed = seed});
-    EXPECT_EQ(s.stages, 9);
-    total.injected += s.injected;
-    total.named_alone += s.named_alone;
-    total.false_names += s.false_names;
-    total.names += s.names;
-  }
+  const FabricTrialScore total = run_trials(f, {.faults = 10, .noise = 0.01, .repeats = 3, .seed = 1}, 5);
+  EXPECT_EQ(total.stages, 9);
   EXPECT_GE(total.named_alone, total.injected * 99 / 100);
   EXPECT_LE(total.false_names, total.names / 100);
 }
@@ -308,15 +294,8 @@ TEST(ThreeTierPlan, FourStagesLoadNoDirectedLinkTwiceAndNameEveryLinkOfA1024Node
 TEST(FabricTrial, At1024NodesFourStagesNameOneToThreeHundredFaultsWithoutNoise) {
   const ThreeTierFabric f({8, 32, 32, 32, 32, 8});
   for (const int faults : {1, 10, 100, 300}) {
-    FabricTrialScore total;
-    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-      const FabricTrialScore s = run_trial(f, {.faults = faults, .noise = 0.0, .repeats = 1, .seed = seed});
-      EXPECT_EQ(s.stages, 4);
-      total.injected += s.injected;
-      total.named_alone += s.named_alone;
-      total.false_names += s.false_names;
-      total.names += s.names;
-    }
+    const FabricTrialScore total = run_trials(f, {.faults = faults, .noise = 0.0, .repeats = 1, .seed = 1}, 5);
+    EXPECT_EQ(total.stages, 4);
     EXPECT_GE(total.named_alone, total.injected * 99 / 100) << faults << " faults";
     EXPECT_LE(total.false_names, total.names / 100) << faults << " faults";
   }

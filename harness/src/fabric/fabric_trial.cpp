@@ -49,4 +49,19 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
   return score;
 }
 
+FabricTrialScore run_trials(const RoutedFabric& fabric, FabricTrial trial, int trials) {
+  FabricTrialScore total;
+  for (int i = 0; i < trials; ++i, ++trial.seed) {
+    const FabricTrialScore s = run_trial(fabric, trial);
+    total.stages = std::max(total.stages, s.stages);
+    total.injected += s.injected;
+    total.named_alone += s.named_alone;
+    total.named_in_group += s.named_in_group;
+    total.names += s.names;
+    total.false_names += s.false_names;
+    total.unexplained += s.unexplained;
+  }
+  return total;
+}
+
 }  // namespace railcheck::fabric

@@ -31,4 +31,7 @@ struct FabricTrialScore {
 
 FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial);
 
+/// `trials` trials with seeds trial.seed, trial.seed + 1, ..., their counts summed (stages: the most any had).
+FabricTrialScore run_trials(const RoutedFabric& fabric, FabricTrial trial, int trials);
+
 }  // namespace railcheck::fabric
