@@ -1,0 +1,30 @@
+// `railcheck fabric-sim`: fabric-scale localization simulated on a generated three-tier fat tree (issue #18):
+// the tier-aware plan's link loads and identifiability, then seeded trials with faults on random directed links,
+// localized by the boolean tomography; prints recall, precision and stages per fault count (docs/fabric.md). No MPI.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "railcheck/commands/command.h"
+#include "railcheck/fabric/three_tier.h"
+
+namespace railcheck {
+
+struct FabricSimOptions {
+  fabric::ThreeTierShape shape{8, 32, 32, 32, 32, 8};  ///< --pods ... --rails: 1,024 hosts x 8 rails by default
+  std::vector<int> faults = {1, 10, 100};              ///< --faults: one row each
+  double noise = 0.0;                                  ///< --noise: chance a flow's outcome is flipped
+  int repeats = 1;                                     ///< --repeats: times the plan is run
+  int trials = 10;                                     ///< --trials per row
+  std::uint64_t seed = 1;                              ///< --seed of the first trial
+  int min_margin = 1;                                  ///< --margin: the solver's TomographyOptions::min_margin
+};
+
+/// Prints the plan's report and one row per fault count. 0; InputError (exit 2) for a shape that cannot be
+/// built or a fault count above the link count.
+int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& env);
+
+CommandSpec fabric_sim_command_spec();
+
+}  // namespace railcheck

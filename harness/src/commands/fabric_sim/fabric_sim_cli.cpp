@@ -1,0 +1,41 @@
+// The flags of `railcheck fabric-sim`.
+#include <CLI/CLI.hpp>
+
+#include "railcheck/commands/fabric_sim/fabric_sim_command.h"
+
+namespace railcheck {
+
+CommandSpec fabric_sim_command_spec() {
+  return {"fabric-sim",
+          {},
+          "fabric-scale localization on a simulated three-tier fat tree: the tier-aware plan's link loads and "
+          "what it can tell apart, then random slow directed links named by boolean tomography: recall, "
+          "precision, stages (no MPI; docs/fabric.md)",
+          [](CLI::App& sub) {
+            auto command = std::make_unique<OptionsCommand<FabricSimOptions>>(&run_fabric_sim_command);
+            FabricSimOptions& o = command->options();
+            sub.add_option("--pods", o.shape.pods, "pods")->capture_default_str();
+            sub.add_option("--leaves-per-pod", o.shape.leaves_per_pod, "leaves in a pod")->capture_default_str();
+            sub.add_option("--hosts-per-leaf", o.shape.hosts_per_leaf, "NICs on a leaf")->capture_default_str();
+            sub.add_option("--spines-per-pod", o.shape.spines_per_pod, "spines in a pod (each leaf cabled to each)")
+                ->capture_default_str();
+            sub.add_option("--cores-per-group", o.shape.cores_per_group,
+                           "cores each spine is cabled to (spine a of every pod to core group a)")
+                ->capture_default_str();
+            sub.add_option("--rails", o.shape.rails, "rails (leaf l of a pod serves rail l mod rails)")
+                ->capture_default_str();
+            sub.add_option("--faults", o.faults, "slow directed links per trial, one row each")
+                ->delimiter(',')
+                ->capture_default_str();
+            sub.add_option("--noise", o.noise, "chance that a flow's outcome is measured wrong")->capture_default_str();
+            sub.add_option("--repeats", o.repeats, "times the plan is run")->capture_default_str();
+            sub.add_option("--trials", o.trials, "seeded trials per row")->capture_default_str();
+            sub.add_option("--seed", o.seed, "seed of the first trial")->capture_default_str();
+            sub.add_option("--margin", o.min_margin,
+                           "the solver names a class whose slow flows outnumber its healthy ones by this much")
+                ->capture_default_str();
+            return command;
+          }};
+}
+
+}  // namespace railcheck

@@ -1,0 +1,73 @@
+#include "railcheck/commands/fabric_sim/fabric_sim_command.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+
+#include "railcheck/core/error.h"
+#include "railcheck/fabric/fabric_trial.h"
+#include "railcheck/fabric/stage_plan.h"
+
+namespace railcheck {
+
+int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& env) {
+  if (options.trials < 1 || options.repeats < 1 || options.min_margin < 1) {
+    throw InputError("--trials, --repeats and --margin must be at least 1");
+  }
+  if (!(options.noise >= 0.0 && options.noise < 0.5)) {
+    throw InputError("--noise " + std::to_string(options.noise) + ": give a chance from 0 to below 0.5, such as 0.01");
+  }
+  const fabric::ThreeTierFabric built = [&] {
+    try {
+      return fabric::ThreeTierFabric(options.shape);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(std::string("fabric shape: ") + e.what());
+    }
+  }();
+  const auto links = built.fabric().links().size();
+  const std::vector<fabric::Stage> plan = built.tiered_plan();
+  int most = 0;
+  for (const fabric::Stage& stage : plan) {
+    const std::vector<int> loads = fabric::link_loads(built.fabric(), stage, fabric::routes_of(built));
+    most = std::max(most, *std::max_element(loads.begin(), loads.end()));
+  }
+  const fabric::Identifiability id = fabric::identifiability(built.fabric(), plan, fabric::routes_of(built));
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "# fabric: %d NICs, %zu directed links; plan: %zu stages, at most %d flow(s) on a directed link; "
+                "%zu of %zu links named alone, largest class %zu, %zu uncovered\n",
+                built.endpoints(), links, plan.size(), most, id.singletons(), links, id.largest(), id.uncovered.size());
+  env.out << line;
+  std::snprintf(line, sizeof line, "# noise %.3g, plan run %d time(s), margin %d, %d trial(s) per row from seed %llu\n",
+                options.noise, options.repeats, options.min_margin, options.trials,
+                static_cast<unsigned long long>(options.seed));
+  env.out << line;
+  env.out << "#  faults  stages  recall  in_group  precision  false/trial  unexplained/trial  s/trial\n";
+  for (const int faults : options.faults) {
+    if (faults < 0 || static_cast<std::size_t>(faults) > links) {
+      throw InputError("--faults " + std::to_string(faults) + ": give 0 to " + std::to_string(links) +
+                       " (the fabric's directed links)");
+    }
+    fabric::FabricTrial trial;
+    trial.faults = faults;
+    trial.noise = options.noise;
+    trial.repeats = options.repeats;
+    trial.seed = options.seed;
+    trial.solver.min_margin = options.min_margin;
+    const auto start = std::chrono::steady_clock::now();
+    const fabric::FabricTrialScore s = fabric::run_trials(built, trial, options.trials);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double injected = std::max(s.injected, 1);
+    std::snprintf(line, sizeof line, "%9d %7d %7.3f %9.3f %10.3f %12.2f %18.1f %8.2f\n", faults, s.stages,
+                  s.injected ? s.named_alone / injected : 1.0,
+                  s.injected ? (s.named_alone + s.named_in_group) / injected : 1.0,
+                  s.names ? 1.0 - static_cast<double>(s.false_names) / s.names : 1.0,
+                  static_cast<double>(s.false_names) / options.trials,
+                  static_cast<double>(s.unexplained) / options.trials, seconds / options.trials);
+    env.out << line;
+  }
+  return 0;
+}
+
+}  // namespace railcheck
