@@ -22,6 +22,7 @@ struct Device {
   std::string host;  ///< NIC: its host
   std::string nic;   ///< NIC: its device name ("mlx5_3")
   int rail = -1;     ///< NIC and rail-aligned leaf: the rail; -1 none
+  std::string name;  ///< what the device calls itself (an InfiniBand NodeDescription); "" none
 };
 
 /// One direction of a cable: from a device's port to the peer's port.

@@ -1,0 +1,101 @@
+// Fabric topology input (issue #18): railcheck's topology file read and written back, and `ibnetdiscover`'s
+// output imported, on hand-written golden files (tests/fixtures/fabric), with errors that name the file and line.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "railcheck/core/error.h"
+#include "railcheck/fabric/ibnetdiscover_import.h"
+#include "railcheck/fabric/three_tier.h"
+#include "railcheck/fabric/topology_file.h"
+#include "source_tree.h"
+
+namespace railcheck::fabric {
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream file(test::source_path("tests/fixtures/fabric/" + name));
+  std::stringstream text;
+  text << file.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << name;
+  return text.str();
+}
+
+TEST(IbnetdiscoverImport, TheTwoLeafFabricBecomesTheHandWrittenTopologyFile) {
+  const Fabric f = import_ibnetdiscover(fixture("two_leaf.ibnetdiscover"), "two_leaf.ibnetdiscover");
+  EXPECT_EQ(write_topology(f), fixture("two_leaf.topo"));
+  EXPECT_EQ(f.devices().size(), 7u);
+  EXPECT_EQ(f.cables(), 6u);  // each cable is listed from both of its ends
+  EXPECT_EQ(f.device(*f.find("S-0002c90200000003")).tier, Tier::kSpine);
+  const Device& nic = f.device(*f.find("H-0002c90300000031"));
+  EXPECT_EQ(nic.host, "node3");
+  EXPECT_EQ(nic.nic, "mlx5_0");
+  EXPECT_EQ(f.describe(*f.link_between(*f.find("S-0002c90200000002"), *f.find("S-0002c90200000003"))),
+            "S-0002c90200000002:21 -> S-0002c90200000003:2");
+}
+
+TEST(IbnetdiscoverImport, APortCabledToTwoPeersOrAPortLineWithoutANodeIsAnErrorNamingTheLine) {
+  std::string two_peers = fixture("two_leaf.ibnetdiscover");
+  const std::string wrong = "[1]\t\"S-0002c90200000001\"[21]";  // the spine's port 1, seen from leaf-b's port 21
+  const auto at = two_peers.find("[1]\t\"S-0002c90200000001\"[21]");
+  ASSERT_NE(at, std::string::npos);
+  two_peers.replace(at, wrong.size(), "[1]\t\"S-0002c90200000002\"[22]");
+  try {
+    import_ibnetdiscover(two_peers, "bad.txt");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.txt:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("is cabled to both"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(import_ibnetdiscover("[1]\t\"S-0002c90200000001\"[1]\n", "orphan.txt"), InputError);
+  EXPECT_THROW(import_ibnetdiscover("# nothing here\n", "empty.txt"), InputError);
+}
+
+TEST(TopologyFile, ReadsBackToTheSameFabricGeneratedOrHandWritten) {
+  const std::string golden = fixture("two_leaf.topo");
+  EXPECT_EQ(write_topology(parse_topology(golden, "two_leaf.topo")), golden);
+  const ThreeTierFabric generated({3, 4, 2, 3, 5, 2});
+  const std::string text = write_topology(generated.fabric());
+  const Fabric back = parse_topology(text, "generated.topo");
+  EXPECT_EQ(write_topology(back), text);
+  EXPECT_EQ(back.links().size(), generated.fabric().links().size());
+  EXPECT_EQ(back.device(generated.nic_device(5)).rail, generated.fabric().device(generated.nic_device(5)).rail);
+}
+
+TEST(TopologyFile, QuotedValuesKeepSpacesQuotesAndHashes) {
+  Fabric f;
+  f.add_device({"leaf 1", Tier::kLeaf, "", "", 2, "MF0;leaf \"a\" #1"});
+  f.add_device({"n1", Tier::kNic, "node 1", "mlx5_0", 2, ""});
+  f.add_cable(0, 3, 1, 1);
+  const std::string text = write_topology(f);
+  const Fabric back = parse_topology(text, "quoted.topo");
+  EXPECT_EQ(back.device(0).id, "leaf 1");
+  EXPECT_EQ(back.device(0).name, "MF0;leaf \"a\" #1");
+  EXPECT_EQ(back.device(1).host, "node 1");
+  EXPECT_EQ(write_topology(back), text);
+}
+
+TEST(TopologyFile, EveryMistakeIsAnInputErrorNamingTheFileAndLine) {
+  const std::string head = "# railcheck-topo v1\nswitch id=L tier=leaf\nnic id=N host=h dev=mlx5_0\n";
+  for (const auto& [text, expect] : std::vector<std::pair<std::string, std::string>>{
+           {head + "router id=R\n", "t.topo:4: unknown keyword 'router'"},
+           {head + "cable a=L:1 b=X:1\n", "t.topo:4: b=X:1: no device 'X'"},
+           {head + "cable a=L:1 b=N:1\ncable a=L:1 b=N:2\n", "t.topo:5: L port 1 has two cables"},
+           {head + "switch id=S tier=middle\n", "t.topo:4: tier=middle must be leaf, spine or core"},
+           {head + "switch id=S tier=spine name=\"open\n", "t.topo:4: the value of 'name' has no closing quote"},
+           {head + "nic id=M host=h\n", "t.topo:4: nic needs dev="},
+           {head + "switch id=L tier=leaf\n", "t.topo:4: device 'L' is given twice"},
+           {head + "cable a=L:x b=N:1\n", "t.topo:4: a port 'x' is not a number"},
+           {head + "switch id=S tier=leaf colour=blue\n", "t.topo:4: unknown field 'colour'"}}) {
+    try {
+      parse_topology(text, "t.topo");
+      ADD_FAILURE() << "no error for: " << text;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace railcheck::fabric
