@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "railcheck/core/error.h"
+#include "railcheck/fabric/iblinkinfo_import.h"
 #include "railcheck/fabric/ibnetdiscover_import.h"
 #include "railcheck/fabric/three_tier.h"
 #include "railcheck/fabric/topology_file.h"
@@ -50,6 +51,26 @@ TEST(IbnetdiscoverImport, APortCabledToTwoPeersOrAPortLineWithoutANodeIsAnErrorN
   }
   EXPECT_THROW(import_ibnetdiscover("[1]\t\"S-0002c90200000001\"[1]\n", "orphan.txt"), InputError);
   EXPECT_THROW(import_ibnetdiscover("# nothing here\n", "empty.txt"), InputError);
+}
+
+TEST(IblinkinfoImport, TheSameFabricAsIblinkinfoSeesItGivesTheSameTopologyFile) {
+  const Fabric f = import_iblinkinfo(fixture("two_leaf.iblinkinfo"), "two_leaf.iblinkinfo");
+  EXPECT_EQ(write_topology(f), fixture("two_leaf.topo"));  // unused ports (no peer) add nothing
+}
+
+TEST(IblinkinfoImport, ALineThatIsNotAPortLineOrAPortWithTwoPeersIsAnErrorNamingTheLine) {
+  try {
+    import_iblinkinfo(fixture("two_leaf.iblinkinfo") + "Switch 40 \"S-0002c90200000001\"\n", "links.txt");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("links.txt:11: not a port line"), std::string::npos) << e.what();
+  }
+  std::string twice = fixture("two_leaf.iblinkinfo");
+  twice +=
+      "0x0002c90200000003 \"MF0;spine-1:MQM8700/U1\" 4 1[  ] ==( 4X 53.125 Gbps Active/  LinkUp)==>  "
+      "0x0002c90200000002 3 22[  ] \"MF0;leaf-b:MQM8700/U1\" ( )\n";
+  EXPECT_THROW(import_iblinkinfo(twice, "links.txt"), InputError);
+  EXPECT_THROW(import_iblinkinfo("\n", "links.txt"), InputError);
 }
 
 TEST(TopologyFile, ReadsBackToTheSameFabricGeneratedOrHandWritten) {
