@@ -9,6 +9,7 @@
 #include "railcheck/fabric/iblinkinfo_import.h"
 #include "railcheck/fabric/ibnetdiscover_import.h"
 #include "railcheck/fabric/three_tier.h"
+#include "railcheck/fabric/topology_diff.h"
 #include "railcheck/fabric/topology_file.h"
 #include "source_tree.h"
 
@@ -71,6 +72,55 @@ TEST(IblinkinfoImport, ALineThatIsNotAPortLineOrAPortWithTwoPeersIsAnErrorNaming
       "0x0002c90200000002 3 22[  ] \"MF0;leaf-b:MQM8700/U1\" ( )\n";
   EXPECT_THROW(import_iblinkinfo(twice, "links.txt"), InputError);
   EXPECT_THROW(import_iblinkinfo("\n", "links.txt"), InputError);
+}
+
+// The golden plan with `from` replaced by `to` (each must be there once).
+std::string edited(std::vector<std::pair<std::string, std::string>> edits) {
+  std::string text = fixture("two_leaf.topo");
+  for (const auto& [from, to] : edits) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+std::vector<std::string> diff_lines(const std::string& found) {
+  std::vector<std::string> out;
+  for (const TopologyFinding& f :
+       diff_topology(parse_topology(fixture("two_leaf.topo"), "plan.topo"), parse_topology(found, "found.topo"))) {
+    out.push_back(std::string(key_of(f.change)) + ": " + f.text);
+  }
+  return out;
+}
+
+TEST(TopologyDiff, EachKindOfCablingMistakeIsAFindingNamingThePorts) {
+  EXPECT_TRUE(diff_lines(fixture("two_leaf.topo")).empty());
+  // node1's and node2's cables swapped on leaf-a
+  EXPECT_EQ(diff_lines(edited(
+                {{"S-0002c90200000001:1 b=H-0002c90300000011:1", "S-0002c90200000001:1 b=H-0002c90300000021:1"},
+                 {"S-0002c90200000001:2 b=H-0002c90300000021:1", "S-0002c90200000001:2 b=H-0002c90300000011:1"}})),
+            (std::vector<std::string>{
+                "miscabled: S-0002c90200000001:1 should go to H-0002c90300000011:1, goes to H-0002c90300000021:1",
+                "miscabled: H-0002c90300000011:1 should go to S-0002c90200000001:1, goes to S-0002c90200000001:2"}));
+  // leaf-b's uplink in the spine's port 3 instead of 2
+  EXPECT_EQ(diff_lines(edited({{"b=S-0002c90200000003:2", "b=S-0002c90200000003:3"}})),
+            (std::vector<std::string>{
+                "miscabled: S-0002c90200000002:21 should go to S-0002c90200000003:2, goes to S-0002c90200000003:3",
+                "missing_cable: S-0002c90200000003:2 should go to S-0002c90200000002:21; nothing is cabled to it"}));
+  // leaf-b's uplink unplugged
+  EXPECT_EQ(diff_lines(edited({{"cable a=S-0002c90200000002:21 b=S-0002c90200000003:2\n", ""}})),
+            (std::vector<std::string>{"missing_cable: cable S-0002c90200000002:21 - S-0002c90200000003:2 is in the "
+                                      "plan; both ports were found with nothing cabled"}));
+  // node4 gone (its adapter and cable), a cable the plan does not have
+  EXPECT_EQ(diff_lines(edited({{"nic id=H-0002c90300000041 host=node4 dev=mlx5_0 name=\"node4 mlx5_0\"\n", ""},
+                               {"cable a=S-0002c90200000002:2 b=H-0002c90300000041:1\n",
+                                "cable a=S-0002c90200000001:3 b=S-0002c90200000003:3\n"}})),
+            (std::vector<std::string>{
+                "missing_device: nic H-0002c90300000041 (node4 mlx5_0) is in the plan and was not found",
+                "missing_cable: cable S-0002c90200000002:2 - H-0002c90300000041:1: H-0002c90300000041 was not found",
+                "extra_cable: cable S-0002c90200000001:3 - S-0002c90200000003:3 was found; the plan leaves both ports "
+                "free"}));
 }
 
 TEST(TopologyFile, ReadsBackToTheSameFabricGeneratedOrHandWritten) {

@@ -7,8 +7,8 @@
 //   cable a=S-0002c90200000001:1 b=H-0002c90300000011:1
 //
 // tier is leaf, spine or core; a device is declared before a cable names it; a port is cabled once; '#' starts a
-// comment; a name, and any value with spaces, '#', '=' or quotes, is written in double quotes with \" and \\
-// escaped.
+// comment; a name, and any value with spaces, '#', '=' or quotes, is written in double quotes, with a quote or a
+// backslash inside escaped by a backslash.
 #pragma once
 
 #include <string>

@@ -1,0 +1,20 @@
+// Reading a fabric from a file (issue #18): railcheck's topology file, `ibnetdiscover` output or `iblinkinfo
+// --line --switches-only` output, told apart by their content unless the format is given.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "railcheck/fabric/fabric.h"
+
+namespace railcheck::fabric {
+
+/// "topo", "ibnetdiscover", "iblinkinfo", or "" (tell by the content: a `# railcheck-topo` line or a switch / nic /
+/// cable line is a topology file, a `Switch` or `Ca` header ibnetdiscover, `==(` link lines iblinkinfo).
+std::string detect_fabric_format(std::string_view text);
+
+/// The fabric in the file at `path`. Throws InputError naming the file when it cannot be read, its format cannot be
+/// told, `format` is none of the above, or its content is wrong (the importer's error, with the line).
+Fabric read_fabric_file(const std::string& path, const std::string& format = "");
+
+}  // namespace railcheck::fabric
