@@ -12,7 +12,7 @@ root=$(cd "$here/../.." && pwd)
 build=${1:?usage: $0 BUILD_DIR [SECONDS]}
 seconds=${2:-20}
 declare -A seeds=([suite]="$root/suites" [baseline]="$root/results-schema/examples" [profile]="$root/suites/profiles"
-                  [rail_override]="" [results]="")
+                  [rail_override]="" [results]="" [fabric]="$root/tests/fixtures/fabric")
 failed=() ran=0
 for bin in "$build"/tests/fuzz/fuzz_*; do
   [ -f "$bin" ] && [ -x "$bin" ] || continue

@@ -1,5 +1,6 @@
 #include "railcheck/fabric/topology_file.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -89,7 +90,9 @@ std::pair<int, int> endpoint(const Fabric& fabric, const std::string& text, cons
 
 // `value` as the file writes it: in double quotes when it must be (or `always`: a description).
 std::string quoted(const std::string& value, bool always = false) {
-  const bool plain = !always && !value.empty() && value.find_first_of(" \t#=\"\\") == std::string::npos;
+  const bool plain =
+      !always && !value.empty() && value.find_first_of(" \t#=\"\\") == std::string::npos &&
+      std::none_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (plain) return value;
   std::string out = "\"";
   for (const char c : value) {
