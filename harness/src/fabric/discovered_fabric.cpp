@@ -1,9 +1,28 @@
 #include "discovered_fabric.h"
 
+#include <algorithm>
 #include <map>
 #include <queue>
 
 namespace railcheck::fabric {
+
+std::size_t for_each_line(std::string_view text, const std::function<void(std::size_t, const std::string&)>& line) {
+  std::size_t number = 0, start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    line(++number, std::string(text.substr(start, end - start)));
+    start = end + 1;
+  }
+  return number;
+}
+
+int port_number(const std::string& digits, std::size_t line, const ImportError& fail) {
+  try {
+    return std::stoi(digits);
+  } catch (const std::exception&) {
+    throw fail(line, "port " + digits + " is not a port number");
+  }
+}
 
 Fabric build_discovered_fabric(std::vector<DiscoveredNode> nodes, const std::vector<DiscoveredPort>& ports,
                                const ImportError& fail, std::size_t last_line) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "railcheck/core/error.h"
@@ -27,8 +28,15 @@ struct DiscoveredPort {
   std::size_t line = 0;  ///< where it was listed, for errors
 };
 
+/// Calls `line(number, text)` for each line of `text` (numbered from 1, without its newline); returns the number
+/// of the last one.
+std::size_t for_each_line(std::string_view text, const std::function<void(std::size_t, const std::string&)>& line);
+
 /// The error an importer throws: "<source>:<line>: <what>; <how to produce the right input>".
 using ImportError = std::function<InputError(std::size_t line, const std::string& what)>;
+
+/// A port number as listed (digits), or fail(line, ...) when it does not fit an int.
+int port_number(const std::string& digits, std::size_t line, const ImportError& fail);
 
 /// Switches first, then NICs, each in the order of `nodes`; cables in the order first listed. A peer not in
 /// `nodes` becomes a device of the kind its "S-" / "H-" prefix says. Throws fail(...) for a port cabled to two

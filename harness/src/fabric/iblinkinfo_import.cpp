@@ -32,18 +32,13 @@ Fabric import_iblinkinfo(std::string_view text, const std::string& source) {
     std::size_t line = 0;
   };
   std::vector<Row> rows;
-  std::size_t line_number = 0, start = 0;
-  while (start < text.size()) {
-    const std::size_t end = std::min(text.find('\n', start), text.size());
-    const std::string line(text.substr(start, end - start));
-    start = end + 1;
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos || line.front() == '#') continue;
+  const std::size_t line_number = for_each_line(text, [&](std::size_t number, const std::string& line) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos || line.front() == '#') return;
     std::smatch m;
-    if (!std::regex_search(line, m, row)) throw fail(line_number, "not a port line: '" + line.substr(0, 60) + "'");
-    rows.push_back({guid(m[1]), m[2], m[4].matched ? guid(m[4]) : "", m[6], std::stoi(m[3]),
-                    m[5].matched ? std::stoi(m[5]) : 0, line_number});
-  }
+    if (!std::regex_search(line, m, row)) throw fail(number, "not a port line: '" + line.substr(0, 60) + "'");
+    rows.push_back({guid(m[1]), m[2], m[4].matched ? guid(m[4]) : "", m[6], port_number(m[3], number, fail),
+                    m[5].matched ? port_number(m[5], number, fail) : 0, number});
+  });
   if (rows.empty()) throw fail(line_number, "no port line found");
   std::set<std::string> switches;
   for (const Row& r : rows) switches.insert(r.node);

@@ -21,24 +21,20 @@ Fabric import_ibnetdiscover(std::string_view text, const std::string& source) {
     return InputError(source + ":" + std::to_string(line) + ": " + what +
                       "; give the output of `ibnetdiscover` (without -p or -l)");
   };
-  std::size_t line_number = 0, start = 0;
-  while (start < text.size()) {
-    const std::size_t end = std::min(text.find('\n', start), text.size());
-    const std::string line(text.substr(start, end - start));
-    start = end + 1;
-    ++line_number;
+  const std::size_t line_number = for_each_line(text, [&](std::size_t number, const std::string& line) {
     std::smatch m;
     if (std::regex_search(line, m, header)) {
       const std::string guid = m[2];
-      if (node_of.contains(guid)) throw fail(line_number, "node " + guid + " is listed twice");
+      if (node_of.contains(guid)) throw fail(number, "node " + guid + " is listed twice");
       node_of[guid] = nodes.size();
       current = nodes.size();
       nodes.push_back({guid, m[1] == "Switch", m[3]});
     } else if (std::regex_search(line, m, port_line)) {
-      if (!current) throw fail(line_number, "a port line before any Switch or Ca header");
-      ports.push_back({nodes[*current].id, std::stoi(m[1]), m[2], std::stoi(m[3]), line_number});
+      if (!current) throw fail(number, "a port line before any Switch or Ca header");
+      ports.push_back(
+          {nodes[*current].id, port_number(m[1], number, fail), m[2], port_number(m[3], number, fail), number});
     }
-  }
+  });
   if (nodes.empty()) throw fail(line_number, "no Switch or Ca node found");
   return build_discovered_fabric(std::move(nodes), ports, fail, line_number);
 }
