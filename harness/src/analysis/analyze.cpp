@@ -167,6 +167,22 @@ std::vector<Verdict> judge_results(const json& document, const std::string& sour
   }
 }
 
+std::vector<Verdict> recorded_or_judged_verdicts(const json& document, const std::string& source) {
+  if (!document.contains("verdicts") || !document.at("verdicts").is_array()) {
+    return judge_results(document, source, recorded_thresholds(document, source), nullptr);
+  }
+  std::vector<Verdict> verdicts;
+  for (std::size_t i = 0; i < document.at("verdicts").size(); ++i) {
+    try {
+      verdicts.push_back(verdict_from_json(document.at("verdicts")[i]));
+    } catch (const std::exception& e) {
+      throw InputError(source + ": verdicts[" + std::to_string(i) + "]: " + e.what() +
+                       "; is this a railcheck results file of schema 1.x?");
+    }
+  }
+  return verdicts;
+}
+
 AnalysisOptions recorded_thresholds(const json& document, const std::string& source) {
   if (document.contains("analysis") && document.at("analysis").contains("options")) {
     return parse_analysis_options(document.at("analysis").at("options"), source, "analysis.options");

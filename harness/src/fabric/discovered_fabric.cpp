@@ -6,16 +6,6 @@
 
 namespace railcheck::fabric {
 
-std::size_t for_each_line(std::string_view text, const std::function<void(std::size_t, const std::string&)>& line) {
-  std::size_t number = 0, start = 0;
-  while (start < text.size()) {
-    const std::size_t end = std::min(text.find('\n', start), text.size());
-    line(++number, std::string(text.substr(start, end - start)));
-    start = end + 1;
-  }
-  return number;
-}
-
 int port_number(const std::string& digits, std::size_t line, const ImportError& fail) {
   try {
     return std::stoi(digits);

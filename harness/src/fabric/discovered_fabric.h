@@ -6,11 +6,11 @@
 #include <cstddef>
 #include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "railcheck/core/error.h"
 #include "railcheck/fabric/fabric.h"
+#include "text_lines.h"
 
 namespace railcheck::fabric {
 
@@ -27,10 +27,6 @@ struct DiscoveredPort {
   int peer_port = 0;
   std::size_t line = 0;  ///< where it was listed, for errors
 };
-
-/// Calls `line(number, text)` for each line of `text` (numbered from 1, without its newline); returns the number
-/// of the last one.
-std::size_t for_each_line(std::string_view text, const std::function<void(std::size_t, const std::string&)>& line);
 
 /// The error an importer throws: "<source>:<line>: <what>; <how to produce the right input>".
 using ImportError = std::function<InputError(std::size_t line, const std::string& what)>;

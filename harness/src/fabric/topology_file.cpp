@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "railcheck/core/error.h"
+#include "text_lines.h"
 
 namespace railcheck::fabric {
 namespace {
@@ -106,16 +107,10 @@ std::string quoted(const std::string& value, bool always = false) {
 
 Fabric parse_topology(std::string_view text, const std::string& source) {
   Fabric fabric;
-  std::size_t line_number = 0;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find('\n', start), text.size());
-    const std::string_view raw = text.substr(start, end - start);
-    start = end + 1;
-    ++line_number;
+  for_each_line(text, [&](std::size_t line_number, const std::string& raw) {
     try {
       Line line = tokenize(raw);
-      if (line.keyword.empty()) continue;
+      if (line.keyword.empty()) return;
       if (line.keyword == "switch" || line.keyword == "nic") {
         Device d;
         d.id = take(line, "id", true);
@@ -153,8 +148,7 @@ Fabric parse_topology(std::string_view text, const std::string& source) {
       throw InputError(source + ":" + std::to_string(line_number) + ": " + e.what() +
                        "; see docs/fabric.md for the topology format");
     }
-    if (end == text.size()) break;
-  }
+  });
   return fabric;
 }
 

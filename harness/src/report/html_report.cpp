@@ -1,10 +1,11 @@
 #include "railcheck/report/html_report.h"
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <set>
 
+#include "railcheck/analysis/robust_stats.h"
+#include "railcheck/record/wall_clock.h"
 #include "railcheck/report/html_writer.h"
 #include "railcheck/report/svg_chart.h"
 
@@ -39,13 +40,7 @@ svg text { font-family: system-ui, sans-serif; }
 )";
 
 std::string utc(double unix_s) {
-  if (!(unix_s > 0)) return "";
-  const std::time_t t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return text;
+  return unix_s > 0 ? format_unix_time(unix_s, "%Y-%m-%d %H:%M:%S UTC", TimeZone::kUtc) : "";
 }
 
 std::string text_of(const json& object, const char* key) {
@@ -259,8 +254,7 @@ void link_section(HtmlWriter& out, const RunView& run, const LinkMatrix& m) {
     }
     std::vector<Bar> bars;
     for (auto& [host, values] : per_host) {
-      std::sort(values.begin(), values.end());
-      const double mid = values[values.size() / 2];
+      const double mid = analysis::median(values);
       bars.push_back({host, mid, host + ": median of " + std::to_string(values.size()) + " links " + figure(mid), host,
                       marks.failing.contains(host)});
     }

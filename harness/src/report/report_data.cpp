@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "railcheck/analysis/analyze.h"
+#include "railcheck/analysis/robust_stats.h"
 #include "railcheck/analysis/telemetry_rules.h"
 #include "railcheck/core/error.h"
 
@@ -15,35 +16,11 @@ namespace {
 
 using nlohmann::json;
 
-double median(std::vector<double> values) {
-  if (values.empty()) return 0.0;
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
 bool is_collective(const json& record) { return record.value("kind", std::string("collective")) == "collective"; }
 
 double number_at(const json& object, const char* key, double fallback = 0.0) {
   const auto it = object.find(key);
   return it != object.end() && it->is_number() ? it->get<double>() : fallback;
-}
-
-std::vector<analysis::Verdict> run_verdicts(const json& document, const std::string& source, bool& recorded) {
-  recorded = document.contains("verdicts") && document.at("verdicts").is_array();
-  if (!recorded) {
-    return analysis::judge_results(document, source, analysis::recorded_thresholds(document, source), nullptr);
-  }
-  std::vector<analysis::Verdict> verdicts;
-  for (std::size_t i = 0; i < document.at("verdicts").size(); ++i) {
-    try {
-      verdicts.push_back(analysis::verdict_from_json(document.at("verdicts").at(i)));
-    } catch (const std::exception& e) {
-      throw InputError(source + ": verdicts[" + std::to_string(i) + "]: " + e.what() +
-                       "; is this a railcheck results file of schema 1.x?");
-    }
-  }
-  return verdicts;
 }
 
 void mark_hosts(RunView& view) {
@@ -111,7 +88,7 @@ void add_matrices(RunView& view, const analysis::Samples& samples) {
         }
       }
       cell.samples = static_cast<int>(values.size());
-      cell.value = median(values);
+      cell.value = analysis::median(values);
       if (cell.samples > 0) measured.push_back(cell.value);
       cell.failing_link = failing.contains({cell.src, cell.dst, m.rail});
       for (const std::string* h : {&cell.src, &cell.dst}) {
@@ -119,7 +96,7 @@ void add_matrices(RunView& view, const analysis::Samples& samples) {
       }
       m.cells.push_back(std::move(cell));
     }
-    m.reference = median(measured);
+    m.reference = analysis::median(measured);
     view.matrices.push_back(std::move(m));
   }
 }
@@ -156,9 +133,9 @@ void add_collectives(RunView& view, const json& records) {
         busbw.push_back(record_busbw(*r));
         p.wrong_elements += std::max<std::int64_t>(0, r->value("wrong_elements", std::int64_t{0}));
       }
-      p.time_us = median(time);
-      p.algbw_gbps = median(algbw);
-      p.busbw_gbps = median(busbw);
+      p.time_us = analysis::median(time);
+      p.algbw_gbps = analysis::median(algbw);
+      p.busbw_gbps = analysis::median(busbw);
       p.records = static_cast<int>(list.size());
       s.points.push_back(p);
     }
@@ -249,7 +226,7 @@ void add_link_timelines(RunView& view, const analysis::Samples& samples) {
             p.start_unix_s = s->start_unix_s;
           }
         }
-        p.value = median(values);
+        p.value = analysis::median(values);
         p.low = *std::min_element(values.begin(), values.end());
         p.high = *std::max_element(values.begin(), values.end());
         line.points.push_back(p);
@@ -266,7 +243,7 @@ void add_gpu_checks(RunView& view, const analysis::Samples& samples) {
   }
   for (const auto& [gpu, metrics] : gpus) {
     GpuChecks checks{gpu.first, gpu.second, {}};
-    for (const auto& [metric, values] : metrics) checks.values[metric] = median(values);
+    for (const auto& [metric, values] : metrics) checks.values[metric] = analysis::median(values);
     view.gpu_checks.push_back(std::move(checks));
   }
 }
@@ -352,7 +329,8 @@ RunView make_run_view(const json& document, const std::string& source) {
   view.summary = document.value("summary", json());
   const json& records = document.at("records");
   view.records = records.size();
-  view.verdicts = run_verdicts(document, source, view.verdicts_recorded);
+  view.verdicts_recorded = document.contains("verdicts") && document.at("verdicts").is_array();
+  view.verdicts = analysis::recorded_or_judged_verdicts(document, source);
   const json hosts = view.manifest.value("hosts", json::array());
   for (const json& h : hosts) {
     if (h.is_string()) view.hosts.push_back(h.get<std::string>());

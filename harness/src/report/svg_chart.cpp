@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <map>
 
+#include "railcheck/analysis/robust_stats.h"
+
 namespace railcheck::report {
 namespace {
 
@@ -384,8 +386,7 @@ void bar_chart(HtmlWriter& out, const std::vector<Bar>& bars, const std::string&
     }
   }
   if (!values.empty()) {
-    std::sort(values.begin(), values.end());
-    const double mid = values[values.size() / 2];
+    const double mid = analysis::median(values);
     out.open("line", {{"x1", std::to_string(left)},
                       {"x2", std::to_string(width - 16)},
                       {"y1", number(py(mid))},

@@ -52,6 +52,10 @@ std::vector<Verdict> judge_results(const nlohmann::json& document, const std::st
 /// The thresholds a run recorded with its verdicts ("analysis.options"), or the defaults when it recorded none.
 AnalysisOptions recorded_thresholds(const nlohmann::json& document, const std::string& source);
 
+/// The verdicts a saved run recorded; a document without them (a killed run's stream) is judged again with the
+/// thresholds it recorded. Throws InputError naming `source` and the verdict that cannot be read.
+std::vector<Verdict> recorded_or_judged_verdicts(const nlohmann::json& document, const std::string& source);
+
 /// Verdicts as results.json keeps them (array of $defs/verdict).
 nlohmann::json verdicts_json(const std::vector<Verdict>& verdicts);
 

@@ -1,4 +1,5 @@
 #include "railcheck/commands/drain/drain_command.h"
+#include "railcheck/analysis/analyze.h"
 
 #include <algorithm>
 
@@ -12,7 +13,7 @@ namespace railcheck {
 
 int run_drain_command(const DrainCommandOptions& options, const CommandEnv& env) {
   const nlohmann::json document = analysis::read_results_file(options.results_path);
-  const std::vector<analysis::Verdict> verdicts = fleet::verdicts_of(document, options.results_path);
+  const std::vector<analysis::Verdict> verdicts = analysis::recorded_or_judged_verdicts(document, options.results_path);
   const RunManifest manifest = manifest_from_json(document.value("manifest", nlohmann::json::object()));
   fleet::DrainOptions drain;
   drain.run_id = fleet::run_id_of(manifest);
