@@ -122,7 +122,8 @@ TEST(Identifiability, UplinksNoDestinationRoutesOverAreReportedUncovered) {
 
 TEST(Identifiability, CrossLeafStagesAloneLeaveALeafsLinkToANicWithTheSpineLinkThatFeedsIt) {
   const TwoTierFabric f({.sus = 2, .rails = 2, .nodes_per_su = 4, .spines = 4, .parallel = 1});
-  const std::vector<Stage> naive = {shift_stage(f, 1, 1), shift_stage(f, 2, 3)};
+  const std::vector<Stage> naive = {shift_stage(f.leaves(), f.shape().nodes_per_su, 1, 1),
+                                    shift_stage(f.leaves(), f.shape().nodes_per_su, 2, 3)};
   const Identifiability id = identifiability(f.fabric(), naive, oracle(f));
   EXPECT_EQ(id.largest(), 2u);
   for (const std::vector<int>& group : id.classes) {

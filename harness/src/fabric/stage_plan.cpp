@@ -10,8 +10,7 @@ int modulo(int value, int n) { return ((value % n) + n) % n; }
 
 }  // namespace
 
-Stage shift_stage(const TwoTierFabric& fabric, int leaf_shift, int place_shift) {
-  const int leaves = fabric.leaves(), places = fabric.shape().nodes_per_su;
+Stage shift_stage(int leaves, int places, int leaf_shift, int place_shift) {
   Stage stage;
   const int dl = modulo(leaf_shift, leaves), dp = modulo(place_shift, places);
   stage.name =
@@ -19,11 +18,20 @@ Stage shift_stage(const TwoTierFabric& fabric, int leaf_shift, int place_shift) 
   if (dl == 0 && dp == 0) return stage;
   for (int leaf = 0; leaf < leaves; ++leaf) {
     for (int place = 0; place < places; ++place) {
-      stage.flows.push_back(
-          {fabric.endpoint(leaf, place), fabric.endpoint((leaf + dl) % leaves, (place + dp) % places)});
+      stage.flows.push_back({leaf * places + place, ((leaf + dl) % leaves) * places + (place + dp) % places});
     }
   }
   return stage;
+}
+
+std::vector<Stage> two_tier_shift_plan(int leaves, int places) {
+  std::vector<Stage> plan;
+  const bool several_leaves = leaves > 1;
+  if (several_leaves) plan.push_back(shift_stage(leaves, places, 1, 1));
+  plan.push_back(shift_stage(leaves, places, 0, 1));
+  if (several_leaves) plan.push_back(shift_stage(leaves, places, leaves > 2 ? 2 : 1, 3));
+  std::erase_if(plan, [](const Stage& s) { return s.flows.empty(); });
+  return plan;
 }
 
 std::vector<Stage> tiered_plan(const RoutedFabric& fabric) { return fabric.tiered_plan(); }

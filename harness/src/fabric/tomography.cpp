@@ -3,24 +3,36 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
+#include <string>
 
 namespace railcheck::fabric {
 
 TomographyResult boolean_tomography(const Fabric& fabric, const std::vector<Stage>& plan,
                                     const std::vector<std::vector<bool>>& slow, const RouteOracle& route,
                                     const TomographyOptions& options) {
-  const std::size_t links = fabric.links().size();
+  std::vector<std::vector<std::vector<int>>> routes(plan.size());
+  for (std::size_t s = 0; s < plan.size(); ++s) {
+    for (const Flow& flow : plan[s].flows) routes[s].push_back(route(flow.src, flow.dst));
+  }
+  return boolean_tomography(fabric.links().size(), routes, slow, options);
+}
+
+TomographyResult boolean_tomography(std::size_t links, const std::vector<std::vector<std::vector<int>>>& routes,
+                                    const std::vector<std::vector<bool>>& slow, const TomographyOptions& options) {
   std::vector<int> total(links, 0), slow_count(links, 0);
   std::vector<std::vector<FlowRef>> slow_flows_of(links);
   std::vector<std::vector<FlowRef>> signature(links);
   std::vector<FlowRef> all_slow;
-  for (std::size_t s = 0; s < plan.size(); ++s) {
-    for (std::size_t f = 0; f < plan[s].flows.size(); ++f) {
+  for (std::size_t s = 0; s < routes.size(); ++s) {
+    for (std::size_t f = 0; f < routes[s].size(); ++f) {
       const FlowRef ref{static_cast<int>(s), static_cast<int>(f)};
       const bool is_slow = slow.at(s).at(f);
       if (is_slow) all_slow.push_back(ref);
-      for (const int link : route(plan[s].flows[f].src, plan[s].flows[f].dst)) {
+      for (const int link : routes[s][f]) {
         const auto l = static_cast<std::size_t>(link);
+        if (l >= links)
+          throw std::out_of_range("flow route names link " + std::to_string(link) + " of " + std::to_string(links));
         ++total[l];
         signature[l].push_back(ref);
         if (is_slow) {

@@ -66,14 +66,6 @@ std::vector<int> TwoTierFabric::route(int src, int dst) const {
   return path;
 }
 
-std::vector<Stage> TwoTierFabric::tiered_plan() const {
-  std::vector<Stage> plan;
-  const bool several_leaves = leaves() > 1;
-  if (several_leaves) plan.push_back(shift_stage(*this, 1, 1));
-  plan.push_back(shift_stage(*this, 0, 1));
-  if (several_leaves) plan.push_back(shift_stage(*this, leaves() > 2 ? 2 : 1, 3));
-  std::erase_if(plan, [](const Stage& s) { return s.flows.empty(); });
-  return plan;
-}
+std::vector<Stage> TwoTierFabric::tiered_plan() const { return two_tier_shift_plan(leaves(), shape_.nodes_per_su); }
 
 }  // namespace railcheck::fabric

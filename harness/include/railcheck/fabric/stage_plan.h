@@ -11,16 +11,20 @@
 #include <vector>
 
 #include "railcheck/fabric/routed_fabric.h"
-#include "railcheck/fabric/two_tier.h"
 
 namespace railcheck::fabric {
 
 /// The directed links a flow from one endpoint to another crosses.
 using RouteOracle = std::function<std::vector<int>(int src, int dst)>;
 
-/// Endpoint (leaf L, place j) sends to (L + leaf_shift, j + place_shift), both modulo their counts. Empty when
+/// Over `leaves` leaves of `places` endpoints each, numbered leaf by leaf (endpoint = leaf * places + place):
+/// endpoint (leaf L, place j) sends to (L + leaf_shift, j + place_shift), both modulo their counts. Empty when
 /// the shift sends every endpoint to itself.
-Stage shift_stage(const TwoTierFabric& fabric, int leaf_shift, int place_shift);
+Stage shift_stage(int leaves, int places, int leaf_shift, int place_shift);
+
+/// The two-tier tier-aware plan over such a grid: cross-leaf (+1, +1), intra-leaf (0, +1), cross-leaf again
+/// (+2, +3) (+1 with two leaves); stages with no flow left out. What two-tier fabrics' tiered_plan() return.
+std::vector<Stage> two_tier_shift_plan(int leaves, int places);
 
 /// `fabric.tiered_plan()`. For two tiers: cross-leaf (+1, +1), intra-leaf (0, +1), cross-leaf again (+2, +3) (+1
 /// with two leaves only, which cannot split a leaf's uplink from the downlink it always feeds: the report says so).

@@ -43,4 +43,9 @@ TomographyResult boolean_tomography(const Fabric& fabric, const std::vector<Stag
                                     const std::vector<std::vector<bool>>& slow, const RouteOracle& route,
                                     const TomographyOptions& options = {});
 
+/// The same over routes already walked: `routes[s][f]` the directed links (indices below `links`) flow f of
+/// stage s crossed, as a run's flow records carry them. Pure.
+TomographyResult boolean_tomography(std::size_t links, const std::vector<std::vector<std::vector<int>>>& routes,
+                                    const std::vector<std::vector<bool>>& slow, const TomographyOptions& options = {});
+
 }  // namespace railcheck::fabric

@@ -1,0 +1,127 @@
+// The two-tier fabric read from a topology file and routed destination-mod-k (issue #18): what `railcheck run`'s
+// fabric test plans and judges with. Its routes are the generated fabric's, its plan is the shift plan, and on the
+// namespace testbed's file (tests/fixtures/fabric/testbed.topo) three stages name every directed link alone.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "railcheck/core/error.h"
+#include "railcheck/fabric/dmodk_fabric.h"
+#include "railcheck/fabric/stage_plan.h"
+#include "railcheck/fabric/tomography.h"
+#include "railcheck/fabric/topology_file.h"
+#include "railcheck/fabric/two_tier.h"
+#include "source_tree.h"
+
+namespace railcheck::fabric {
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream file(test::source_path("tests/fixtures/fabric/" + name));
+  std::stringstream text;
+  text << file.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << name;
+  return text.str();
+}
+
+DmodkTwoTierFabric testbed() {
+  return DmodkTwoTierFabric(parse_topology(fixture("testbed.topo"), "testbed.topo"), "testbed.topo");
+}
+
+std::vector<std::string> described(const Fabric& f, const std::vector<int>& path) {
+  std::vector<std::string> out;
+  for (const int link : path) out.push_back(f.describe(link));
+  return out;
+}
+
+TEST(DmodkTwoTierFabric, TheTestbedFileHasSixEndpointsOnThreeLeavesNumberedByLeafPort) {
+  const DmodkTwoTierFabric f = testbed();
+  EXPECT_EQ(f.endpoints(), 6);
+  EXPECT_EQ(f.leaves(), 3);
+  EXPECT_EQ(f.places(), 2);
+  EXPECT_EQ(f.endpoint_of("node1", "fab0"), 0);
+  EXPECT_EQ(f.endpoint_of("node4", "fab0"), 3);
+  EXPECT_EQ(f.endpoint_of("node4", "mlx5_0"), std::nullopt);
+  // node1 -> node4: place 1 on leaf2, so uplink 1 of leaf1 (port 4, spine2), down spine2's cable to leaf2.
+  EXPECT_EQ(described(f.fabric(), f.route(0, 3)),
+            (std::vector<std::string>{"node1/fab0 -> leaf1:1", "leaf1:4 -> spine2:1", "spine2:2 -> leaf2:4",
+                                      "leaf2:2 -> node4/fab0"}));
+  // Within a leaf a flow never leaves it.
+  EXPECT_EQ(described(f.fabric(), f.route(1, 0)),
+            (std::vector<std::string>{"node2/fab0 -> leaf1:2", "leaf1:1 -> node1/fab0"}));
+}
+
+TEST(DmodkTwoTierFabric, RoutesAreTheGeneratedFabricsOnceItIsWrittenToAFileAndReadBack) {
+  for (const TwoTierShape shape :
+       {TwoTierShape{3, 1, 2, 2, 1}, TwoTierShape{2, 2, 4, 2, 2}, TwoTierShape{4, 1, 3, 4, 1}}) {
+    const TwoTierFabric generated(shape);
+    const DmodkTwoTierFabric read(parse_topology(write_topology(generated.fabric()), "gen.topo"), "gen.topo");
+    ASSERT_EQ(read.endpoints(), generated.endpoints());
+    for (int src = 0; src < generated.endpoints(); ++src) {
+      ASSERT_EQ(generated.nic_device(src), read.nic_device(src));  // numbered the same way
+      for (int dst = 0; dst < generated.endpoints(); ++dst) {
+        if (src == dst) continue;
+        EXPECT_EQ(read.route(src, dst), generated.route(src, dst)) << src << " -> " << dst;
+      }
+    }
+    EXPECT_EQ(read.tiered_plan().size(), generated.tiered_plan().size());
+  }
+}
+
+TEST(DmodkTwoTierFabric, OnTheTestbedThreeStagesLoadNoLinkTwiceAndTellEveryDirectedLinkApart) {
+  const DmodkTwoTierFabric f = testbed();
+  const std::vector<Stage> plan = f.tiered_plan();
+  ASSERT_EQ(plan.size(), 3u);
+  const RouteOracle route = routes_of(f);
+  for (const Stage& stage : plan) {
+    EXPECT_EQ(stage.flows.size(), 6u) << stage.name;
+    for (const int load : link_loads(f.fabric(), stage, route)) EXPECT_LE(load, 1) << stage.name;
+  }
+  const Identifiability id = identifiability(f.fabric(), plan, route);
+  EXPECT_TRUE(id.uncovered.empty());
+  EXPECT_EQ(id.classes.size(), f.fabric().links().size());
+  EXPECT_EQ(id.largest(), 1u);
+}
+
+TEST(DmodkTwoTierFabric, EachSlowDirectedLinkOfTheTestbedIsNamedAloneFromItsFlows) {
+  const DmodkTwoTierFabric f = testbed();
+  const std::vector<Stage> plan = f.tiered_plan();
+  for (int bad = 0; bad < static_cast<int>(f.fabric().links().size()); ++bad) {
+    std::vector<std::vector<std::vector<int>>> routes(plan.size());
+    std::vector<std::vector<bool>> slow(plan.size());
+    for (std::size_t s = 0; s < plan.size(); ++s) {
+      for (const Flow& flow : plan[s].flows) {
+        routes[s].push_back(f.route(flow.src, flow.dst));
+        slow[s].push_back(std::find(routes[s].back().begin(), routes[s].back().end(), bad) != routes[s].back().end());
+      }
+    }
+    const TomographyResult result = boolean_tomography(f.fabric().links().size(), routes, slow);
+    ASSERT_EQ(result.faults.size(), 1u) << f.fabric().describe(bad);
+    EXPECT_EQ(result.faults[0].links, std::vector<int>{bad}) << f.fabric().describe(bad);
+    EXPECT_TRUE(result.unexplained.empty());
+  }
+}
+
+TEST(DmodkTwoTierFabric, AFabricOfAnotherShapeIsAnInputErrorNamingThePartAndTheFix) {
+  auto error_of = [](const std::string& text) {
+    try {
+      DmodkTwoTierFabric(parse_topology(text, "t.topo"), "t.topo");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  std::string uneven = fixture("testbed.topo");
+  uneven += "nic id=node7-fab0 host=node7 dev=fab0\ncable a=leaf1:5 b=node7-fab0:1\n";
+  EXPECT_NE(error_of(uneven).find("leaf leaf2 has 2 NICs and leaf leaf1 3"), std::string::npos) << error_of(uneven);
+  std::string core = fixture("testbed.topo") + "switch id=core1 tier=core\n";
+  EXPECT_NE(error_of(core).find("core1 is a core switch"), std::string::npos) << error_of(core);
+  std::string loose = fixture("testbed.topo") + "nic id=node9-fab0 host=node9 dev=fab0\n";
+  EXPECT_NE(error_of(loose).find("NIC node9-fab0 is not cabled to a leaf"), std::string::npos) << error_of(loose);
+  std::string half = fixture("testbed.topo") + "switch id=spine3 tier=spine\ncable a=leaf1:9 b=spine3:1\n";
+  EXPECT_NE(error_of(half).find("spine spine3 has no cable to leaf leaf2"), std::string::npos) << error_of(half);
+}
+
+}  // namespace
+}  // namespace railcheck::fabric
