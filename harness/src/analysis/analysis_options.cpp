@@ -89,6 +89,13 @@ FieldMap soak_fields(SoakOptions& o) {
           {"dip_noise_spreads", non_negative(o.dip_noise_spreads)}};
 }
 
+FieldMap fabric_fields(FabricOptions& o) {
+  return {{"slow_ratio", fraction(o.slow_ratio)},
+          {"loss_floor", fraction(o.loss_floor)},
+          {"slow_share", fraction(o.slow_share)},
+          {"min_margin", count(o.min_margin, 1)}};
+}
+
 FieldMap bisection_fields(BisectionOptions& o) {
   return {{"slow_tolerance", fraction(o.slow_tolerance)},
           {"min_group_nodes", count(o.min_group_nodes, 1)},
@@ -226,8 +233,10 @@ AnalysisOptions parse_analysis_options(const json& object, const std::string& so
       if (options.soak.fabric_share > 1.0) f.fail(at + ".fabric_share", "must be at most 1");
     } else if (key == "telemetry") {
       read_telemetry(value, at, f, options.telemetry);
+    } else if (key == "fabric") {
+      read_fields(value, at, f, fabric_fields(options.fabric));
     } else {
-      f.fail(at, "unknown field; known fields: inventory, fleet, pairs, baseline, bisection, soak, telemetry");
+      f.fail(at, "unknown field; known fields: inventory, fleet, pairs, baseline, bisection, soak, telemetry, fabric");
     }
   }
   return options;
@@ -243,7 +252,8 @@ json to_json(const AnalysisOptions& options) {
           {"baseline", write_fields(baseline_fields(copy.baseline))},
           {"bisection", write_fields(bisection_fields(copy.bisection))},
           {"soak", write_fields(soak_fields(copy.soak))},
-          {"telemetry", telemetry_json(copy.telemetry)}};
+          {"telemetry", telemetry_json(copy.telemetry)},
+          {"fabric", write_fields(fabric_fields(copy.fabric))}};
 }
 
 }  // namespace railcheck::analysis

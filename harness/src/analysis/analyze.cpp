@@ -6,6 +6,7 @@
 #include "field_reader.h"
 #include "railcheck/analysis/analysis_options.h"
 #include "railcheck/analysis/bisection_findings.h"
+#include "railcheck/analysis/fabric_flows.h"
 #include "railcheck/analysis/fleet_outliers.h"
 #include "railcheck/analysis/inventory.h"
 #include "railcheck/analysis/soak_drift.h"
@@ -130,6 +131,10 @@ std::vector<Finding> sample_findings(const Samples& all_samples, const AnalysisO
     const std::vector<LinkSample> retests = retest_links(samples);
     const std::vector<Finding> pairs = confirm(matrix, first, retests, options.pairs);
     findings.insert(findings.end(), pairs.begin(), pairs.end());
+  }
+  if (!samples.fabric_flows.empty()) {
+    const std::vector<Finding> fabric = fabric_findings(samples.fabric_flows, options.fabric);
+    findings.insert(findings.end(), fabric.begin(), fabric.end());
   }
   if (!samples.units.empty()) {
     const std::vector<Finding> fleet = fleet_outliers(samples.units, options.fleet);

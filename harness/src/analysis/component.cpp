@@ -17,12 +17,15 @@ std::string_view key_of(ComponentKind kind) {
       return "nic";
     case ComponentKind::kLink:
       return "link";
+    case ComponentKind::kFabricLink:
+      return "fabric_link";
   }
   return "node";
 }
 
 std::optional<ComponentKind> parse_component_kind(std::string_view text) {
-  for (ComponentKind kind : {ComponentKind::kNode, ComponentKind::kGpu, ComponentKind::kNic, ComponentKind::kLink}) {
+  for (ComponentKind kind : {ComponentKind::kNode, ComponentKind::kGpu, ComponentKind::kNic, ComponentKind::kLink,
+                             ComponentKind::kFabricLink}) {
     if (key_of(kind) == text) return kind;
   }
   return std::nullopt;
@@ -67,6 +70,14 @@ ComponentId make_link(std::string host_a, std::string nic_a, std::string host_b,
   return id;
 }
 
+ComponentId make_fabric_link(std::string from, std::string to) {
+  ComponentId id;
+  id.kind = ComponentKind::kFabricLink;
+  id.host = std::move(from);
+  id.peer_host = std::move(to);
+  return id;
+}
+
 std::string label(const ComponentId& id) {
   switch (id.kind) {
     case ComponentKind::kNode:
@@ -78,6 +89,8 @@ std::string label(const ComponentId& id) {
     case ComponentKind::kLink:
       return "link " + id.host + "(" + id.nic + ") <-> " + id.peer_host + "(" + id.peer_nic + ") rail " +
              std::to_string(id.rail);
+    case ComponentKind::kFabricLink:
+      return "fabric link " + id.host + " -> " + id.peer_host;
   }
   return id.host;
 }
@@ -99,6 +112,9 @@ nlohmann::json to_json(const ComponentId& id) {
       json["peer_host"] = id.peer_host;
       json["peer_nic"] = id.peer_nic;
       json["rail"] = id.rail;
+      break;
+    case ComponentKind::kFabricLink:
+      json["peer_host"] = id.peer_host;
       break;
   }
   return json;
@@ -140,6 +156,8 @@ ComponentId component_from_json(const nlohmann::json& json) {
     case ComponentKind::kLink:
       return make_link(host, string_field(json, "nic"), string_field(json, "peer_host"), string_field(json, "peer_nic"),
                        int_field(json, "rail"));
+    case ComponentKind::kFabricLink:
+      return make_fabric_link(host, string_field(json, "peer_host"));
   }
   return make_node(host);
 }

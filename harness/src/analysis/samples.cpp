@@ -52,7 +52,36 @@ void read_when(const FieldReader& r, Sample& s) {
   }
 }
 
+void add_fabric_flow(const FieldReader& r, Samples& out) {
+  FabricFlowSample s;
+  s.test = r.optional_string("test", "");
+  s.stage = r.integer("round");
+  s.src_host = r.string("src_host");
+  s.dst_host = r.string("dst_host");
+  s.src_nic = r.string("src_nic");
+  s.dst_nic = r.string("dst_nic");
+  s.rail = r.integer("rail");
+  s.size_bytes = r.size("size_bytes");
+  const json& route = r.array("route");
+  for (std::size_t i = 0; i < route.size(); ++i) {
+    if (!route[i].is_string()) r.fail("route[" + std::to_string(i) + "]", "must be a string naming a directed link");
+    s.route.push_back(route[i].get<std::string>());
+  }
+  if (s.route.empty()) r.fail("route", "must name at least one directed link");
+  s.ok = r.string("status") == "ok";
+  if (!s.ok) s.error = r.optional_string("error", "transfer failed");
+  if (s.ok) s.gbps = measured_number(r, r.get("bw_gbps"), "bw_gbps");
+  if (s.ok && r.has("loss") && r.get("loss").is_object() && r.get("loss").contains("rate")) {
+    s.loss_rate = measured_number(r, r.get("loss").at("rate"), "loss.rate");
+  }
+  out.fabric_flows.push_back(std::move(s));
+}
+
 void add_p2p(const FieldReader& r, Samples& out) {
+  if (r.optional_string("phase", "first") == "fabric") {
+    add_fabric_flow(r, out);
+    return;
+  }
   LinkSample s;
   read_when(r, s);
   s.test = r.optional_string("test", "");

@@ -117,8 +117,9 @@ std::string format_list(const std::vector<std::string>& names, std::size_t most)
 }
 
 std::string describe_direction(const ComponentId& component, std::string_view direction) {
-  const std::string a = component.host + "(" + component.nic + ")";
-  const std::string b = component.peer_host + "(" + component.peer_nic + ")";
+  const std::string a = component.nic.empty() ? component.host : component.host + "(" + component.nic + ")";
+  const std::string b =
+      component.peer_nic.empty() ? component.peer_host : component.peer_host + "(" + component.peer_nic + ")";
   if (direction == "a_to_b") return a + " -> " + b + " only";
   if (direction == "b_to_a") return b + " -> " + a + " only";
   if (direction == "tx") return "its transmit side (slow sending, not receiving)";
@@ -184,6 +185,12 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
                     : "") +
                ": re-seat or swap the cable, compare both switch ports' counters, re-test the pair with "
                "`railcheck p2p`; both nodes stay in service";
+      case ComponentKind::kFabricLink:
+        return "check the cable " + component.host + " -> " + component.peer_host +
+               " (slow this way: one fibre, lane or transceiver; look at " + component.host + "'s transmit and " +
+               component.peer_host + "'s receive counters): re-seat or replace the cable and its transceivers, " +
+               "check both switch ports (errors, link width and speed), then re-run the fabric test; the hosts "
+               "stay in service";
       case ComponentKind::kGpu:
         return "drain " + component.host + "; run `railcheck gpu-check` on GPU " + std::to_string(component.gpu) +
                "; replace the GPU if it repeats";
@@ -225,6 +232,9 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
       case ComponentKind::kLink:
         return "re-test: run `railcheck p2p` on the pair " + component.host + "(" + component.nic + ") <-> " +
                component.peer_host + "(" + component.peer_nic + ") on rail " + rail + "; check the cable if it repeats";
+      case ComponentKind::kFabricLink:
+        return "re-test: run the fabric test again; check the cable " + component.host + " -> " + component.peer_host +
+               " if it is named again";
       case ComponentKind::kGpu:
         return "re-test: run `railcheck gpu-check` on " + component.host + " GPU " + std::to_string(component.gpu) +
                "; drain the node if it repeats";

@@ -1,6 +1,7 @@
 // The analysis input: measurements flattened out of records, each naming the component(s) it describes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,15 +56,33 @@ struct GroupSample {
   double start_unix_s = 0.0;  ///< when it was measured (0: not recorded)
 };
 
+/// One flow of a fabric test's stage (a p2p record of phase "fabric"): judged by the fabric solver over the
+/// directed links of its route, never by the pair matrix.
+struct FabricFlowSample {
+  std::string test;
+  int stage = 0;
+  std::string src_host, dst_host;
+  std::string src_nic, dst_nic;
+  int rail = 0;
+  std::vector<std::string> route;  ///< the directed links it crossed ("leaf1:4 -> spine2:1")
+  std::size_t size_bytes = 0;
+  bool ok = true;  ///< false: the transfer failed (a bad flow)
+  std::string error;
+  double gbps = 0.0;
+  std::optional<double> loss_rate;  ///< the sender's retransmitted share, where the transport counted it
+};
+
 struct Samples {
   std::vector<UnitSample> units;
   std::vector<LinkSample> links;
   std::vector<GroupSample> groups;
+  std::vector<FabricFlowSample> fabric_flows;
 };
 
 /// Extracts samples from a results document's "records" array (collective and p2p records, results schema
 /// 1.x): p2p bandwidth (directional for "bw"), latency (typical and p99) and the TCP retransmit share
 /// ("p2p.bw retrans_rate", from "loss") as LinkSamples (within-node pairs too; "phase": "retest" marks re-tests);
+/// p2p records of phase "fabric" (a fabric test's flows, schema 1.4) as FabricFlowSamples;
 /// collectives' busbw as GroupSamples; single-GPU checks (gpu_check records) as UnitSamples of their GPU
 /// ("gpu.hbm_copy bw_gbps", "gpu.gemm.bf16 tflops"), judged against the fleet's GPUs. Skipped and failed
 /// records give nothing. A soak's records (with "interval") give samples with their interval and start time.

@@ -139,6 +139,16 @@ struct TelemetryOptions {
   };
 };
 
+/// A fabric test's flows (fabric_flows.h): which are bad, and how the solver names the links behind them.
+struct FabricOptions {
+  double slow_ratio = 0.5;    ///< a flow below this share of the test's median flow is slow (every flow of a stage
+                              ///< has a path of its own, so a healthy fabric gives every flow about the same rate)
+  double loss_floor = 0.005;  ///< a flow whose sender retransmitted more than this share of what it sent is bad
+                              ///< too: a lossy link can keep most of its rate on a short round trip
+  double slow_share = 0.5;    ///< the solver's candidate rule (tomography.h, TomographyOptions::slow_share)
+  int min_margin = 1;         ///< the solver's margin (TomographyOptions::min_margin)
+};
+
 struct AnalysisOptions {
   InventoryOptions inventory;
   OutlierOptions fleet;
@@ -147,6 +157,7 @@ struct AnalysisOptions {
   BisectionOptions bisection;
   SoakOptions soak;
   TelemetryOptions telemetry;
+  FabricOptions fabric;
 };
 
 }  // namespace railcheck::analysis

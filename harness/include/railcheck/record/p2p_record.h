@@ -47,7 +47,8 @@ std::string_view key_of(P2pOp op);  // "bw", "bw_bidir", "lat"
 
 struct P2pRecord {
   std::string test;             ///< suite entry name; empty for `railcheck p2p`
-  std::string phase = "first";  ///< "first" (all pairs) or "retest" (second pass over suspects)
+  std::string phase = "first";  ///< "first" (all pairs), "retest" (second pass over suspects) or "fabric" (a flow
+                                ///< of a fabric test's stage; round is the stage)
   P2pOp op = P2pOp::kBandwidth;
   std::string transport;          ///< tcp | verbs
   std::string transfer = "send";  ///< send | write | read (perftest's names); latency: send (ping-pong)
@@ -75,6 +76,8 @@ struct P2pRecord {
   std::optional<LossStats> loss;       ///< bandwidth ops where the transport counts retransmits (the sender's)
   std::optional<int> interval;         ///< a soak's interval (0-based) it was measured in; unset outside a soak
   std::optional<PassSummary> passes;   ///< a soak: this is the interval's median pass of `passes.count`
+  std::vector<std::string> route;      ///< a fabric flow: the directed links it crossed, as the topology's route
+                                       ///< oracle walks them ("node1/fab0 -> leaf1:1", "leaf1:4 -> spine2:1", ...)
 };
 
 /// The record as results.json keeps it (results-schema: $defs/p2p_record); "kind": "p2p".

@@ -1,0 +1,122 @@
+// A fabric test's verdicts from its flow records (issue #18): bad flows (slow, lossy, failed) on the namespace
+// testbed's plan name exactly the directed link behind them, with the flows as evidence; a healthy fabric with
+// noisy rates names nothing; a lone bad flow no link explains warns the pair instead.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "railcheck/analysis/fabric_flows.h"
+#include "railcheck/fabric/dmodk_fabric.h"
+#include "railcheck/fabric/topology_file.h"
+#include "source_tree.h"
+
+namespace railcheck::analysis {
+namespace {
+
+fabric::DmodkTwoTierFabric testbed() {
+  std::ifstream file(test::source_path("tests/fixtures/fabric/testbed.topo"));
+  std::stringstream text;
+  text << file.rdbuf();
+  return fabric::DmodkTwoTierFabric(fabric::parse_topology(text.str(), "testbed.topo"), "testbed.topo");
+}
+
+/// The plan's flows as a run records them, every flow at `healthy` GB/s times a seeded jitter of +-30 %, those
+/// over link `bad` (-1: none) changed by `spoil`.
+std::vector<FabricFlowSample> flows(const fabric::DmodkTwoTierFabric& f, int bad,
+                                    const std::function<void(FabricFlowSample&)>& spoil, unsigned seed = 1) {
+  std::mt19937 random(seed);
+  std::uniform_real_distribution<double> jitter(0.7, 1.3);
+  std::vector<FabricFlowSample> out;
+  const std::vector<fabric::Stage> plan = f.tiered_plan();
+  for (std::size_t s = 0; s < plan.size(); ++s) {
+    for (const fabric::Flow& flow : plan[s].flows) {
+      FabricFlowSample sample;
+      sample.test = "fabric_tcp";
+      sample.stage = static_cast<int>(s);
+      sample.src_host = f.fabric().device(f.nic_device(flow.src)).host;
+      sample.dst_host = f.fabric().device(f.nic_device(flow.dst)).host;
+      sample.src_nic = sample.dst_nic = "fab0";
+      sample.size_bytes = 1 << 20;
+      sample.gbps = 0.4 * jitter(random);
+      sample.loss_rate = 0.0;
+      bool crosses = false;
+      for (const int link : f.route(flow.src, flow.dst)) {
+        sample.route.push_back(f.fabric().describe(link));
+        crosses |= link == bad;
+      }
+      if (crosses) spoil(sample);
+      out.push_back(std::move(sample));
+    }
+  }
+  return out;
+}
+
+TEST(FabricFindings, EachSlowDirectedLinkOfTheTestbedFailsAloneWithItsFlowsAsEvidence) {
+  const fabric::DmodkTwoTierFabric f = testbed();
+  for (int bad = 0; bad < static_cast<int>(f.fabric().links().size()); ++bad) {
+    const auto findings =
+        fabric_findings(flows(
+                            f, bad, [](FabricFlowSample& s) { s.gbps = 0.02; }, static_cast<unsigned>(bad)),
+                        {});
+    ASSERT_EQ(findings.size(), 1u) << f.fabric().describe(bad);
+    const Finding& named = findings[0];
+    EXPECT_EQ(named.status, VerdictStatus::kFail);
+    EXPECT_EQ(label(named.component), "fabric link " + f.fabric().describe(bad));
+    EXPECT_EQ(named.evidence.source, "fabric");
+    EXPECT_EQ(named.evidence.direction, "a_to_b");
+    EXPECT_EQ(named.evidence.metric, "fabric.bw bw_gbps");
+    EXPECT_EQ(named.evidence.slow, named.evidence.total);
+    EXPECT_EQ(named.evidence.refs.size(), static_cast<std::size_t>(named.evidence.total));
+    EXPECT_NEAR(named.evidence.measured, 0.02, 1e-12);
+  }
+}
+
+TEST(FabricFindings, ALossyLinkThatKeepsItsRateIsNamedByTheRetransmitsOfItsFlows) {
+  const fabric::DmodkTwoTierFabric f = testbed();
+  const int bad = *f.fabric().link_between(*f.fabric().find("spine1"), *f.fabric().find("leaf3"));
+  const auto findings = fabric_findings(flows(f, bad, [](FabricFlowSample& s) { s.loss_rate = 0.021; }), {});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(label(findings[0].component), "fabric link spine1:3 -> leaf3:3");
+  EXPECT_EQ(findings[0].evidence.metric, "fabric.bw retrans_rate");
+  EXPECT_NEAR(findings[0].evidence.measured, 0.021, 1e-12);
+}
+
+TEST(FabricFindings, AFailedFlowCountsAsBadAndItsLinkIsNamed) {
+  const fabric::DmodkTwoTierFabric f = testbed();
+  const int bad = *f.fabric().link_between(*f.fabric().find("leaf2"), *f.fabric().find("spine2"));
+  const auto findings = fabric_findings(flows(f, bad,
+                                              [](FabricFlowSample& s) {
+                                                s.ok = false;
+                                                s.error = "connect timed out";
+                                              }),
+                                        {});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(label(findings[0].component), "fabric link leaf2:4 -> spine2:2");
+}
+
+TEST(FabricFindings, AHealthyFabricWithRatesScatteredByAThirdNamesNothingOverManySeeds) {
+  const fabric::DmodkTwoTierFabric f = testbed();
+  for (unsigned seed = 0; seed < 200; ++seed) {
+    EXPECT_TRUE(fabric_findings(flows(
+                                    f, -1, [](FabricFlowSample&) {}, seed),
+                                {})
+                    .empty())
+        << seed;
+  }
+}
+
+TEST(FabricFindings, ALoneSlowFlowNoLinkExplainsWarnsItsPairNotAFabricLink) {
+  const fabric::DmodkTwoTierFabric f = testbed();
+  std::vector<FabricFlowSample> all = flows(f, -1, [](FabricFlowSample&) {});
+  all[7].gbps = 0.01;  // one flow of the intra-leaf stage: each of its two links has other, healthy flows
+  const auto findings = fabric_findings(all, {});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].status, VerdictStatus::kWarn);
+  EXPECT_EQ(findings[0].component.kind, ComponentKind::kLink);
+  EXPECT_NE(findings[0].evidence.text.find("no fabric link explains"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace railcheck::analysis
