@@ -209,6 +209,12 @@ StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, const Stream
   return one_sided_stream(endpoint, buffers, plan);
 }
 
+long count_for_duration(const StreamTiming& warmup, long warm, double duration_s, int lanes) {
+  const double per_message = std::max(warmup.seconds / static_cast<double>(warm), 1e-9);
+  const long count = static_cast<long>(std::clamp(duration_s / per_message, static_cast<double>(warm), 1e8));
+  return (count + lanes - 1) / lanes * lanes;  // whole iterations on every QP
+}
+
 long agree_count(Endpoint& endpoint, PairBuffers& buffers, bool leader, long count, double stall_s) {
   if (leader) {
     const std::int64_t value = count;

@@ -98,10 +98,8 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
     const StreamTiming warmup = timed_stream(endpoint, buffers, plan_of(warm));
     long count = static_cast<long>(o.iters) * lanes;
     if (o.duration_s > 0) {
-      const double per_message = std::max(warmup.seconds / static_cast<double>(warm), 1e-9);
-      count = static_cast<long>(std::clamp(o.duration_s / per_message, static_cast<double>(warm), 1e8));
-      count = (count + lanes - 1) / lanes * lanes;  // whole iterations on every QP
-      count = agree_count(endpoint, buffers, leader, count, c.timeout_s);
+      count =
+          agree_count(endpoint, buffers, leader, count_for_duration(warmup, warm, o.duration_s, lanes), c.timeout_s);
     }
     const LossCounters before = endpoint.loss_counters();
     const StreamTiming t = timed_stream(endpoint, buffers, plan_of(count));
@@ -168,10 +166,20 @@ std::unique_ptr<Transport> open_transport(const P2pOptions& o, double timeout_s,
 
 }  // namespace
 
-P2pSession::P2pSession(const Bootstrap& bootstrap, P2pOptions options, double timeout_s)
+P2pSession::P2pSession(const Bootstrap& bootstrap, P2pOptions options, double timeout_s, const std::string& device)
     : bootstrap_(bootstrap), options_(std::move(options)), timeout_s_(timeout_s) {
   std::string skip;
   transport_ = open_transport(options_, timeout_s_, skip);
+  if (skip.empty() && !device.empty()) {
+    const auto& devices = transport_->devices();
+    const auto named = std::find_if(devices.begin(), devices.end(), [&](const NicInfo& n) { return n.name == device; });
+    if (named == devices.end()) {
+      skip = "no " + options_.transport + " device named " + device + " (up, with an address) among its " +
+             std::to_string(devices.size());
+    } else {
+      dev_ = static_cast<int>(named - devices.begin());
+    }
+  }
   // Any rank without a device: everyone skips, naming the first such rank.
   const auto skips = bootstrap_.allgather_strings(skip);
   for (std::size_t r = 0; r < skips.size(); ++r) {
@@ -179,7 +187,7 @@ P2pSession::P2pSession(const Bootstrap& bootstrap, P2pOptions options, double ti
     skip_ = "--transport " + options_.transport + ": " + peer_name(bootstrap_, static_cast<int>(r)) + ": " + skips[r];
     return;
   }
-  dev_ = bootstrap_.self().local_rank % static_cast<int>(transport_->devices().size());
+  if (device.empty()) dev_ = bootstrap_.self().local_rank % static_cast<int>(transport_->devices().size());
   my_nic_ = transport_->devices()[static_cast<std::size_t>(dev_)];
   // Every rank's device, "name|address", so records name both ends.
   for (const std::string& text : bootstrap_.allgather_strings(my_nic_.name + "|" + my_nic_.address)) {

@@ -19,7 +19,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kP2pTestFields =
-    "name, p2p, op, size, lat_size, iters, lat_iters, duration_s, streams, tx_depth, cq_mod, bidirectional, "
+    "name, p2p (or fabric), op, size, lat_size, iters, lat_iters, duration_s, streams, tx_depth, cq_mod, "
+    "bidirectional, "
     "within_node, "
     "ifname, "
     "subnet, sock_buf";
@@ -161,9 +162,17 @@ class SuiteReader {
   P2pTestSpec p2p_test(const json& object, const std::string& path) const {
     P2pTestSpec spec;
     P2pOptions& o = spec.options;
+    spec.fabric = object.contains("fabric");
+    if (spec.fabric) o.lat_iters = 0;  // bandwidth only
     for (const auto& [key, value] : object.items()) {
       const std::string at = path + "." + key;
-      if (key == "p2p") {
+      if (spec.fabric && (key == "lat_size" || key == "lat_iters" || key == "bidirectional" || key == "within_node" ||
+                          key == "ifname" || key == "subnet")) {
+        fail(at,
+             "does not apply to a fabric test (bandwidth of one-way flows over the devices the topology names); "
+             "remove it, or use a {\"p2p\": ...} test");
+      }
+      if (key == "p2p" || key == "fabric") {
         o.transport = string_field(value, at);
         if (o.transport != "tcp" && o.transport != "verbs")
           fail(at, "unknown transport '" + o.transport + "'; choose tcp or verbs");
@@ -211,7 +220,7 @@ class SuiteReader {
     if ((!o.ifnames.empty() || !o.subnet.empty()) && o.transport != "tcp") {
       fail(path, "ifname and subnet choose TCP devices; they do not apply to transport " + o.transport);
     }
-    if (spec.name.empty()) spec.name = "p2p_" + o.transport;
+    if (spec.name.empty()) spec.name = (spec.fabric ? "fabric_" : "p2p_") + o.transport;
     try {
       check_transfer(o, "op");
     } catch (const InputError& e) {
@@ -285,14 +294,16 @@ Suite parse_suite(std::string_view json_text, const std::string& source) {
   if (!tests.is_array() || tests.empty()) reader.fail("tests", "expected a non-empty array of tests");
   for (std::size_t i = 0; i < tests.size(); ++i) {
     const std::string path = "tests[" + std::to_string(i) + "]";
-    if (tests[i].is_object() && tests[i].contains("p2p")) {
-      if (tests[i].contains("collective")) reader.fail(path, "a test is either a collective or a p2p test, not both");
+    if (tests[i].is_object() && (tests[i].contains("p2p") || tests[i].contains("fabric"))) {
+      if (tests[i].contains("collective") || (tests[i].contains("p2p") && tests[i].contains("fabric"))) {
+        reader.fail(path, "a test is one of a collective, a p2p or a fabric test");
+      }
       suite.p2p_tests.push_back(reader.p2p_test(tests[i], path));
       continue;
     }
     if (!tests[i].is_object() || !tests[i].contains("collective")) {
       reader.fail(path, "each test needs at least {\"collective\": ...} (choose one of " + collective_choices() +
-                            ") or {\"p2p\": \"tcp\"|\"verbs\"}");
+                            "), {\"p2p\": \"tcp\"|\"verbs\"} or {\"fabric\": \"tcp\"|\"verbs\"}");
     }
     CollectiveTestSpec spec = defaults;
     reader.apply_test_fields(tests[i], path, spec);

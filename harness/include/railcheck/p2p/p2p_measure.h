@@ -54,6 +54,10 @@ struct StreamPlan {
 /// Throws Error naming the peer when nothing completes for `stall_s`.
 StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, const StreamPlan& plan);
 
+/// The operations a duration-based stream (-D) posts: `duration_s` at the warm-up's rate (`warm` operations in
+/// `warmup.seconds`), at least `warm`, at most 1e8, rounded up to whole iterations of `lanes` (QPs).
+long count_for_duration(const StreamTiming& warmup, long warm, double duration_s, int lanes);
+
 /// The message count both sides use: the leader's `count` (sent to the follower), so a duration-based run
 /// (-D) agrees on it without a second channel.
 long agree_count(Endpoint& endpoint, PairBuffers& buffers, bool leader, long count, double stall_s);

@@ -23,7 +23,9 @@ class P2pSession {
  public:
   /// Collective: opens the transport on every rank. When any rank has no device every rank agrees to skip
   /// and skip_reason() names the first such rank. Throws InputError for options the transport rejects.
-  P2pSession(const Bootstrap& bootstrap, P2pOptions options, double timeout_s);
+  /// `device`: the transport device this rank uses, by name (a fabric test's topology names it); empty: the
+  /// local rank's (modulo the devices it has). A rank without the named device is a skip naming it.
+  P2pSession(const Bootstrap& bootstrap, P2pOptions options, double timeout_s, const std::string& device = "");
   ~P2pSession();
 
   const std::string& skip_reason() const { return skip_; }
@@ -41,6 +43,13 @@ class P2pSession {
   /// What a pass of `rounds` rounds is, for a person: hosts, ranks, transport and its settings, columns.
   std::vector<std::string> describe(std::size_t rounds) const;
   const P2pOptions& options() const { return options_; }
+
+  // What a fabric test's stages (fabric_stages.h) drive directly: the open transport, this rank's device on it,
+  // every rank's device (name and address). Valid when skip_reason() is empty.
+  Transport& transport() { return *transport_; }
+  int device() const { return dev_; }
+  const NicInfo& nic_of(int rank) const { return nics_.at(static_cast<std::size_t>(rank)); }
+  double timeout_s() const { return timeout_s_; }
 
  private:
   const Bootstrap& bootstrap_;

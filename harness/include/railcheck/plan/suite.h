@@ -21,6 +21,10 @@ inline constexpr int kSuiteSchemaVersion = 1;
 struct P2pTestSpec {
   std::string name;  ///< record label ("test" field of its p2p records)
   P2pOptions options;
+  /// {"fabric": "tcp"|"verbs"}: a fabric test instead of every pair: the stages of the topology's plan
+  /// (`railcheck run --topology`), every endpoint sending one flow and receiving one at once, judged by the
+  /// fabric solver. Bandwidth only (no latency, no within-node pairs); the topology names each host's device.
+  bool fabric = false;
 };
 
 struct Suite {

@@ -122,6 +122,9 @@ class SuiteCommand final : public RunCommand {
       sub.add_flag("--fail-early", fail_early_, "stop after the first interval whose records fail a part");
     }
     sub.add_option("--baseline", request_.common.baseline_path, "judge the run against this baseline file too");
+    sub.add_option("--topology", request_.common.topology_path,
+                   "the fabric (railcheck-topo file, ibnetdiscover or iblinkinfo output) the suite's fabric tests "
+                   "plan their stages over and name links of (docs/fabric.md); without it they are skipped");
     sub.add_option("--profile", request_.common.profile,
                    "hardware profile of this cluster: a name (a baseline must match it) or a profile file such as "
                    "suites/profiles/dgx-h100.json (its name, and its GPU count as --expect-gpus)");

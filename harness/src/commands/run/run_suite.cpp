@@ -19,6 +19,7 @@
 #include "railcheck/output/interval_summary.h"
 #include "railcheck/output/output_dir.h"
 #include "railcheck/output/summary_sink.h"
+#include "railcheck/p2p/fabric_stages.h"
 #include "railcheck/p2p/p2p_suite_test.h"
 #include "railcheck/record/manifest.h"
 #include "railcheck/record/wall_clock.h"
@@ -108,6 +109,7 @@ void check_world(const CommonOptions& common, const Bootstrap& bootstrap) {
 // Everything checked before anything is measured, the same on every rank.
 struct Prepared {
   std::optional<analysis::Baseline> baseline;
+  std::unique_ptr<fabric::DmodkTwoTierFabric> topology;     ///< --topology, for the fabric tests
   std::vector<std::optional<BisectionExpectation>> bisect;  ///< per collective test
 };
 
@@ -122,6 +124,16 @@ Prepared prepare(const SuiteRunRequest& request, const Bootstrap& bootstrap) {
   if (!request.common.baseline_path.empty()) {
     p.baseline = analysis::load_baseline(request.common.baseline_path);
     analysis::check_profile(*p.baseline, request.common.profile);
+  }
+  if (!request.common.topology_path.empty()) {
+    const bool any_fabric = std::any_of(suite.p2p_tests.begin(), suite.p2p_tests.end(),
+                                        [](const P2pTestSpec& spec) { return spec.fabric; });
+    if (!any_fabric) {
+      throw InputError("--topology " + request.common.topology_path + ": suite " + suite.source +
+                       " has no fabric test to plan over it; add {\"fabric\": \"tcp\"} (or verbs) to its tests, "
+                       "or leave --topology out");
+    }
+    p.topology = load_run_fabric(request.common.topology_path);
   }
   for (const CollectiveTestSpec& spec : suite.tests) {
     p.bisect.push_back(spec.bisect.enabled ? std::optional(bisection_expectation(
@@ -275,7 +287,13 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
     }
     for (const P2pTestSpec& spec : suite.p2p_tests) {
       if (stop()) return;
-      watched(spec.name, [&] { run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, stamped); });
+      watched(spec.name, [&] {
+        if (spec.fabric) {
+          run_fabric_suite_test(spec, prepared.topology.get(), bootstrap, p2p_timeout_s, steps, stamped);
+        } else {
+          run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, stamped);
+        }
+      });
     }
   };
   const analysis::Baseline* baseline = prepared.baseline ? &*prepared.baseline : nullptr;

@@ -1,0 +1,313 @@
+#include "railcheck/p2p/fabric_stages.h"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <thread>
+
+#include "railcheck/core/error.h"
+#include "railcheck/fabric/fabric_input.h"
+#include "railcheck/fabric/stage_plan.h"
+#include "railcheck/p2p/p2p_measure.h"
+#include "railcheck/p2p/p2p_session.h"
+#include "railcheck/plan/sizes.h"
+#include "railcheck/record/record_kinds.h"
+
+namespace railcheck {
+namespace {
+
+std::string short_host(const std::string& host) { return host.substr(0, host.find('.')); }
+
+double now_unix_s() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
+}
+
+std::string peer_name(const Bootstrap& bootstrap, int rank) {
+  return "rank " + std::to_string(rank) + " on " + bootstrap.ranks()[static_cast<std::size_t>(rank)].host;
+}
+
+/// One side of one flow on this rank: the connection, its buffers, and what went wrong ("" nothing).
+struct FlowSide {
+  std::unique_ptr<Endpoint> endpoint;
+  std::unique_ptr<PairBuffers> buffers;
+  long count = 0;
+  std::string error;
+};
+
+/// Runs `work` on `side`, turning any exception into the side's error (once one failed, later steps are skipped).
+template <typename Work>
+void guarded(FlowSide& side, const Work& work) {
+  if (!side.error.empty()) return;
+  try {
+    work();
+  } catch (const std::exception& e) {
+    side.error = e.what();
+  }
+}
+
+StreamPlan stream_plan(const P2pOptions& o, bool sending, long count, double timeout_s) {
+  StreamPlan plan;
+  plan.op = transfer_of(o);
+  plan.bytes = o.size_bytes;
+  const bool reading = plan.op == TransferOp::kRead;
+  const bool posts = reading ? !sending : sending;  // read: the data's receiver posts
+  plan.mine = posts ? count : 0;
+  plan.theirs = posts ? 0 : count;
+  plan.depth = o.tx_depth * per_connection_lanes(o);
+  plan.stall_s = timeout_s;
+  return plan;
+}
+
+/// What rank 0 notes before any traffic: the plan and what it can tell apart.
+std::string plan_note(const std::string& test, const fabric::DmodkTwoTierFabric& topology,
+                      const std::vector<fabric::Stage>& plan) {
+  const fabric::Identifiability id = fabric::identifiability(topology.fabric(), plan, fabric::routes_of(topology));
+  std::size_t covered = 0;
+  for (const auto& c : id.classes) covered += c.size();
+  std::string text = test + ": " + std::to_string(topology.endpoints()) + " endpoints on " +
+                     std::to_string(topology.leaves()) + " leaves, " + std::to_string(plan.size()) + " stages (";
+  for (std::size_t s = 0; s < plan.size(); ++s) text += (s ? ", " : "") + plan[s].name;
+  text += "); of " + std::to_string(topology.fabric().links().size()) + " directed links " + std::to_string(covered) +
+          " covered, " + std::to_string(id.singletons()) + " told apart one by one, " +
+          std::to_string(id.classes.size() - id.singletons()) + " group(s) the plan cannot split (largest " +
+          std::to_string(id.largest()) + "), " + std::to_string(id.uncovered.size()) + " uncovered";
+  for (const auto& c : id.classes) {
+    if (c.size() < 2) continue;
+    text += "; grouped: ";
+    for (std::size_t i = 0; i < c.size() && i < 4; ++i) text += (i ? " | " : "") + topology.fabric().describe(c[i]);
+    if (c.size() > 4) text += " | ...";
+    break;  // the first group as an example; the verdicts name the rest when they matter
+  }
+  return text;
+}
+
+}  // namespace
+
+std::unique_ptr<fabric::DmodkTwoTierFabric> load_run_fabric(const std::string& path) {
+  return std::make_unique<fabric::DmodkTwoTierFabric>(fabric::read_fabric_file(path), path);
+}
+
+std::vector<int> endpoints_of_ranks(const fabric::DmodkTwoTierFabric& topology, const Bootstrap& bootstrap) {
+  std::vector<int> out;
+  for (const RankInfo& rank : bootstrap.ranks()) {
+    std::vector<int> mine;
+    for (int e = 0; e < topology.endpoints(); ++e) {
+      if (topology.fabric().device(topology.nic_device(e)).host == short_host(rank.host)) mine.push_back(e);
+    }
+    int chosen = -1;
+    for (const int e : mine) {
+      if (topology.fabric().device(topology.nic_device(e)).rail == rank.local_rank) chosen = e;
+    }
+    if (chosen < 0 && rank.local_rank < static_cast<int>(mine.size())) chosen = mine[rank.local_rank];
+    out.push_back(chosen);
+  }
+  return out;
+}
+
+void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFabric* topology,
+                           const Bootstrap& bootstrap, double timeout_s, Steps& steps, OutputSink& sink) {
+  const bool root = bootstrap.rank() == 0;
+  if (topology == nullptr) {
+    if (root) {
+      sink.note(NoteLevel::kSkip, spec.name +
+                                      ": a fabric test needs the fabric: give `--topology FILE` "
+                                      "(docs/fabric.md: railcheck-topo, ibnetdiscover or iblinkinfo output)");
+    }
+    return;
+  }
+  const fabric::Fabric& fab = topology->fabric();
+  const std::vector<int> endpoint_of = endpoints_of_ranks(*topology, bootstrap);
+  std::vector<int> rank_of(static_cast<std::size_t>(topology->endpoints()), -1);
+  for (std::size_t r = 0; r < endpoint_of.size(); ++r) {
+    if (endpoint_of[r] >= 0) rank_of[static_cast<std::size_t>(endpoint_of[r])] = static_cast<int>(r);
+  }
+  const int my_endpoint = endpoint_of[static_cast<std::size_t>(bootstrap.rank())];
+  const std::string my_device = my_endpoint >= 0 ? fab.device(topology->nic_device(my_endpoint)).nic : "";
+
+  std::optional<P2pSession> session;
+  {
+    const Steps::Scope step = steps.begin(StepKind::kSetup, spec.name + " transport set-up");
+    session.emplace(bootstrap, spec.options, timeout_s, my_device);
+  }
+  if (!session->skip_reason().empty()) {
+    if (root) sink.note(NoteLevel::kSkip, spec.name + ": " + session->skip_reason());
+    return;
+  }
+  // The plan, less the flows whose ends have no rank here.
+  std::vector<fabric::Stage> plan = topology->tiered_plan();
+  for (fabric::Stage& stage : plan) {
+    std::erase_if(stage.flows, [&](const fabric::Flow& f) {
+      return rank_of[static_cast<std::size_t>(f.src)] < 0 || rank_of[static_cast<std::size_t>(f.dst)] < 0;
+    });
+  }
+  std::erase_if(plan, [](const fabric::Stage& s) { return s.flows.empty(); });
+  if (root) {
+    std::vector<std::string> absent;
+    for (int e = 0; e < topology->endpoints(); ++e) {
+      if (rank_of[static_cast<std::size_t>(e)] < 0)
+        absent.push_back(fab.describe(fab.out_links(topology->nic_device(e)).front()));
+    }
+    if (!absent.empty()) {
+      std::string text = spec.name + ": " + std::to_string(absent.size()) + " of " +
+                         std::to_string(topology->endpoints()) +
+                         " endpoints have no rank in this job; their flows are "
+                         "left out (";
+      for (std::size_t i = 0; i < absent.size() && i < 8; ++i)
+        text += (i ? ", " : "") + absent[i].substr(0, absent[i].find(" -> "));
+      sink.note(NoteLevel::kWarning, text + (absent.size() > 8 ? ", ...)" : ")"));
+    }
+    if (plan.empty()) sink.note(NoteLevel::kSkip, spec.name + ": no flow of the plan has both ends in this job");
+  }
+  if (plan.empty()) return;
+  if (root) sink.note(NoteLevel::kInfo, plan_note(spec.name, *topology, plan));
+
+  const P2pOptions& o = spec.options;
+  TestStart start;
+  start.name = spec.name;
+  start.kind = LineType::kP2p;
+  start.nranks = bootstrap.size();
+  start.description = {
+      "railcheck fabric test: " + std::to_string(plan.size()) + " stages over " + o.transport +
+          ", every endpoint one flow out and one in at once, -s " + format_size(o.size_bytes) +
+          (o.duration_s > 0 ? ", -D " + seconds_text(o.duration_s) : ", -n " + std::to_string(o.iters)),
+      "round  src -> dst  rail  op  size  x iters  result"};
+  start.hosts = bootstrap.hosts();
+  start.unit = o.unit;
+  sink.begin_test(start);
+  Transport& transport = session->transport();
+  const int dev = session->device();
+  const int me = bootstrap.rank();
+  const int lanes = per_connection_lanes(o);
+  const long warm = static_cast<long>(o.tx_depth) * lanes;
+
+  for (std::size_t s = 0; s < plan.size(); ++s) {
+    const Steps::Scope step =
+        steps.begin(StepKind::kRound, spec.name + " stage " + std::to_string(s) + " (" + plan[s].name + ")");
+    const fabric::Flow* out_flow = nullptr;
+    const fabric::Flow* in_flow = nullptr;
+    for (const fabric::Flow& f : plan[s].flows) {
+      if (rank_of[static_cast<std::size_t>(f.src)] == me) out_flow = &f;
+      if (rank_of[static_cast<std::size_t>(f.dst)] == me) in_flow = &f;
+    }
+    const int dst_rank = out_flow ? rank_of[static_cast<std::size_t>(out_flow->dst)] : -1;
+    const int src_rank = in_flow ? rank_of[static_cast<std::size_t>(in_flow->src)] : -1;
+    FlowSide sending, receiving;
+    // Listen here, before two threads use the transport (verbs opens its device state on first use).
+    std::unique_ptr<ListenComm> listen;
+    std::string handle_bytes;
+    if (in_flow) {
+      guarded(receiving, [&] {
+        listen = transport.listen(dev);
+        const auto bytes = listen->handle().bytes();
+        handle_bytes.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      });
+    }
+    const auto handles = bootstrap.allgather_strings(handle_bytes);
+    auto set_up_receiving = [&] {
+      guarded(receiving, [&] {
+        receiving.endpoint = transport.accept(std::move(listen));
+        receiving.buffers = std::make_unique<PairBuffers>(*receiving.endpoint, o.size_bytes);
+        timed_stream(*receiving.endpoint, *receiving.buffers, stream_plan(o, false, warm, timeout_s));
+        receiving.count = agree_count(*receiving.endpoint, *receiving.buffers, false, 0, timeout_s);
+      });
+    };
+    auto set_up_sending = [&] {
+      guarded(sending, [&] {
+        const std::string& bytes = handles[static_cast<std::size_t>(dst_rank)];
+        if (bytes.empty()) throw Error(peer_name(bootstrap, dst_rank) + " could not listen; see its record");
+        const auto handle =
+            ListenHandle::from_bytes(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+        sending.endpoint = transport.connect(dev, handle, peer_name(bootstrap, dst_rank));
+        sending.buffers = std::make_unique<PairBuffers>(*sending.endpoint, o.size_bytes);
+        const StreamTiming warmup =
+            timed_stream(*sending.endpoint, *sending.buffers, stream_plan(o, true, warm, timeout_s));
+        const long count = o.duration_s > 0 ? count_for_duration(warmup, warm, o.duration_s, lanes)
+                                            : static_cast<long>(o.iters) * lanes;
+        sending.count = agree_count(*sending.endpoint, *sending.buffers, true, count, timeout_s);
+      });
+    };
+    {  // connect and warm up both sides at once: a ring of connects would wait on each other's accepts
+      std::jthread receiver([&] {
+        if (in_flow) set_up_receiving();
+      });
+      if (out_flow) set_up_sending();
+    }
+    bootstrap.quiet_barrier();  // the start barrier: every flow of the stage runs at the same time
+    P2pRecord record;
+    {
+      std::jthread receiver([&] {
+        if (in_flow) {
+          guarded(receiving, [&] {
+            timed_stream(*receiving.endpoint, *receiving.buffers, stream_plan(o, false, receiving.count, timeout_s));
+          });
+        }
+      });
+      if (out_flow) {
+        const NicInfo& mine = session->nic_of(me);
+        const NicInfo& theirs = session->nic_of(dst_rank);
+        record.test = spec.name;
+        record.phase = "fabric";
+        record.op = P2pOp::kBandwidth;
+        record.transport = o.transport;
+        record.transfer = std::string(name_of(transfer_of(o)));
+        record.round = static_cast<int>(s);
+        record.src_rank = me;
+        record.dst_rank = dst_rank;
+        record.src_host = bootstrap.ranks()[static_cast<std::size_t>(me)].host;
+        record.dst_host = bootstrap.ranks()[static_cast<std::size_t>(dst_rank)].host;
+        record.src_nic = mine.name;
+        record.dst_nic = theirs.name;
+        record.src_addr = mine.address;
+        record.dst_addr = theirs.address;
+        record.rail = std::max(0, fab.device(topology->nic_device(out_flow->src)).rail);
+        record.size_bytes = o.size_bytes;
+        record.streams = o.streams;
+        record.tx_depth = o.tx_depth;
+        record.cq_mod = cq_mod_of(o);
+        for (const int link : topology->route(out_flow->src, out_flow->dst)) record.route.push_back(fab.describe(link));
+        guarded(sending, [&] {
+          const LossCounters before = sending.endpoint->loss_counters();
+          const StreamTiming t =
+              timed_stream(*sending.endpoint, *sending.buffers, stream_plan(o, true, sending.count, timeout_s));
+          const LossCounters after = sending.endpoint->loss_counters();
+          record.iters = static_cast<int>(sending.count / lanes);
+          record.start_unix_s = t.start_unix_s;
+          record.end_unix_s = t.end_unix_s;
+          record.bw_gbps = static_cast<double>(sending.count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
+          if (before.known && after.known && after.source == before.source && after.sent >= before.sent &&
+              after.retransmitted >= before.retransmitted && after.spurious >= before.spurious &&
+              after.errors >= before.errors) {
+            record.loss = LossStats{after.source, after.sent - before.sent, after.retransmitted - before.retransmitted,
+                                    after.spurious - before.spurious, after.errors - before.errors};
+          }
+        });
+        if (!sending.error.empty()) {
+          record.ok = false;
+          record.error = sending.error;
+          record.start_unix_s = record.end_unix_s = now_unix_s();
+        }
+      }
+    }
+    // Connections close before the next stage opens its own.
+    sending = FlowSide{};
+    receiving = FlowSide{};
+    const std::string mine_json = out_flow ? nlohmann::json::array({to_json(record)}).dump() : "[]";
+    const auto gathered = bootstrap.gather_strings(mine_json, 0);
+    if (root) {
+      for (const std::string& text : gathered) {
+        for (const auto& j : nlohmann::json::parse(text)) sink.record(p2p_record_from_json(j));
+      }
+    }
+    bootstrap.barrier();
+  }
+  sink.end_test(start);
+}
+
+}  // namespace railcheck
