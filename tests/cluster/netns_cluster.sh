@@ -8,7 +8,8 @@
 #                             with_cluster.sh ran (its process group), Slurm/munge daemons (by pidfile),
 #                             every process left inside the host namespaces, the namespaces (and with them
 #                             their qdiscs and nft tables), the root-side veths (and their qdiscs), the bridge,
-#                             and $RC_RUN_DIR. Safe to run when nothing is up.
+#                             fabric_testbed.sh's switch namespaces (with their veths to the hosts) and
+#                             $RC_RUN_DIR. Safe to run when nothing is up.
 #   netns_cluster.sh nodes    Prints the host names, one a line.
 #
 # Needs root, iproute2. Names and addresses: see cluster_env.sh.
@@ -25,6 +26,11 @@ known_nodes() {
     ip -o link show 2>/dev/null | sed -n "s/^[0-9]*: ${RC_VETH_PREFIX}\([0-9]\+\)[@:].*/${RC_NODE_PREFIX}\1/p"
     ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${RC_NODE_PREFIX}[0-9]+\$" || true
   } | sort -u
+}
+
+# fabric_testbed.sh's switch namespaces (<prefix>leafL, <prefix>spineS).
+known_switches() {
+  ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${RC_FABRIC_PREFIX}(leaf|spine)[0-9]+\$" || true
 }
 
 # Sends TERM, then KILL after up to 1 s, to the given pids (ids only, never names).
@@ -84,7 +90,7 @@ down() {
   for veth in $(ip -o link show 2>/dev/null | sed -n "s/^[0-9]*: \(${RC_VETH_PREFIX}[0-9]\+\)[@:].*/\1/p"); do
     ip link del "$veth"
   done
-  for ns in $(known_nodes); do
+  for ns in $(known_nodes) $(known_switches); do
     if [ -e "/run/netns/$ns" ]; then ip netns del "$ns"; fi
   done
   if ip link show "$RC_BRIDGE" >/dev/null 2>&1; then ip link del "$RC_BRIDGE"; fi

@@ -5,7 +5,8 @@
 #   - node3's link capped with tc tbf (RC_SOAK_RATE_MBIT, 200) at the start of the soak's second minute: exit 1,
 #     the drift verdict names node3's NIC, with the interval the drop began in, the one the cap was put on in
 #     (or the next: a pass already under way when the cap came may finish fast), and nothing on another host;
-#   - the same soak with no fault: exit 0, nothing named (every part followed and steady);
+#   - the same soak with no fault, RC_HEALTHY_SOAK_SECONDS (60) long: exit 0, nothing named (every part
+#     followed and steady);
 #   - a short soak (RC_FLAP_SECONDS, 40) in which node2's cable flaps twice (fault.sh flap: carrier lost for 1 s,
 #     twice): exit 1, node2's NIC eth0 fails on telemetry evidence (netdev carrier_changes, read through
 #     netlink inside node2's namespace), and no other host's counters are blamed;
@@ -36,9 +37,9 @@ cat > "$suite" <<JSON
  ]}
 JSON
 
-soak() {  # soak OUTPUT_DIR -> railcheck's exit code; the console goes to OUTPUT_DIR.log
+soak() {  # soak OUTPUT_DIR [SUITE] -> railcheck's exit code; the console goes to OUTPUT_DIR.log
   local rc=0
-  "$here/cluster_mpirun.sh" -- "$bin" soak "$suite" --output-dir "$1" > "$1.log" 2>&1 || rc=$?
+  "$here/cluster_mpirun.sh" -- "$bin" soak "${2:-$suite}" --output-dir "$1" > "$1.log" 2>&1 || rc=$?
   grep -E '^# (VERDICT|verdicts|soak)' "$1.log" || true
   return $rc
 }
@@ -61,9 +62,12 @@ fi
 "$here/check_soak.py" "$RC_CLUSTER_WORK/degraded/results.json" --host node3 --capped-at "$capped" \
   --started-at "$start" || failures=$((failures + 1))
 
-echo "== healthy soak"
+healthy_seconds=${RC_HEALTHY_SOAK_SECONDS:-60}
+echo "== healthy soak, ${healthy_seconds} s"
+healthy_suite=$RC_CLUSTER_WORK/healthy.json
+sed -e "s/\"duration\": \"${seconds}s\"/\"duration\": \"${healthy_seconds}s\"/" "$suite" > "$healthy_suite"
 rc=0
-soak "$RC_CLUSTER_WORK/healthy" || rc=$?
+soak "$RC_CLUSTER_WORK/healthy" "$healthy_suite" || rc=$?
 if [ "$rc" != 0 ]; then
   echo "FAIL: the healthy soak exited $rc (expected 0)"; tail -30 "$RC_CLUSTER_WORK/healthy.log"; failures=$((failures + 1))
 fi

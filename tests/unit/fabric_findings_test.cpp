@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "railcheck/analysis/fabric_flows.h"
@@ -46,6 +47,7 @@ std::vector<FabricFlowSample> flows(const fabric::DmodkTwoTierFabric& f, int bad
         sample.route.push_back(f.fabric().describe(link));
         crosses |= link == bad;
       }
+      for (const int link : f.route(flow.dst, flow.src)) sample.return_route.push_back(f.fabric().describe(link));
       if (crosses) spoil(sample);
       out.push_back(std::move(sample));
     }
@@ -116,6 +118,57 @@ TEST(FabricFindings, ALoneSlowFlowNoLinkExplainsWarnsItsPairNotAFabricLink) {
   EXPECT_EQ(findings[0].status, VerdictStatus::kWarn);
   EXPECT_EQ(findings[0].component.kind, ComponentKind::kLink);
   EXPECT_NE(findings[0].evidence.text.find("no fabric link explains"), std::string::npos);
+}
+
+/// As a TCP run on the testbed measures a slow link: its own flows at the cap, the flows whose acknowledgements
+/// it carries slowed too (their ACKs queue behind its data), though far less.
+std::vector<FabricFlowSample> with_ack_shadow(const fabric::DmodkTwoTierFabric& f, const std::vector<int>& bad,
+                                              double capped, double shadowed, unsigned seed) {
+  std::vector<FabricFlowSample> all = flows(
+      f, -1, [](FabricFlowSample&) {}, seed);
+  for (FabricFlowSample& s : all) {
+    for (const int link : bad) {
+      const std::string name = f.fabric().describe(link);
+      if (std::find(s.route.begin(), s.route.end(), name) != s.route.end()) {
+        s.gbps = capped;
+      } else if (std::find(s.return_route.begin(), s.return_route.end(), name) != s.return_route.end()) {
+        s.gbps = std::min(s.gbps, shadowed);
+      }
+    }
+  }
+  return all;
+}
+
+TEST(FabricFindings, FlowsSlowedOnlyByTheirAcknowledgementsCrossingTheSlowLinkAreItsShadowNotAFault) {
+  const fabric::DmodkTwoTierFabric f = testbed();
+  for (int bad = 0; bad < static_cast<int>(f.fabric().links().size()); ++bad) {
+    const auto findings = fabric_findings(with_ack_shadow(f, {bad}, 0.024, 0.16, static_cast<unsigned>(bad)), {});
+    std::vector<std::string> failing;
+    for (const Finding& finding : findings) {
+      if (finding.status >= VerdictStatus::kWarn) failing.push_back(label(finding.component));
+    }
+    EXPECT_EQ(failing, std::vector<std::string>{"fabric link " + f.fabric().describe(bad)});
+    for (const Finding& finding : findings) {
+      if (finding.status == VerdictStatus::kPass) {
+        EXPECT_NE(finding.evidence.text.find("explained by fabric link " + f.fabric().describe(bad)), std::string::npos)
+            << finding.evidence.text;
+      }
+    }
+  }
+}
+
+TEST(FabricFindings, TwoLinksCappedAlikeAreBothNamedEvenWhereOnesAcknowledgementsCrossTheOther) {
+  const fabric::DmodkTwoTierFabric f = testbed();
+  // spine2 -> leaf1 carries the ACKs of node2's flows out over leaf1 -> spine1: both capped, both named.
+  const int down = *f.fabric().link_between(*f.fabric().find("spine2"), *f.fabric().find("leaf1"));
+  const int up = *f.fabric().link_between(*f.fabric().find("leaf1"), *f.fabric().find("spine1"));
+  const auto findings = fabric_findings(with_ack_shadow(f, {down, up}, 0.024, 0.16, 7), {});
+  std::set<std::string> failing;
+  for (const Finding& finding : findings) {
+    if (finding.status == VerdictStatus::kFail) failing.insert(label(finding.component));
+  }
+  EXPECT_EQ(failing, (std::set<std::string>{"fabric link " + f.fabric().describe(down),
+                                            "fabric link " + f.fabric().describe(up)}));
 }
 
 }  // namespace

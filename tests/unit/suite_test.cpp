@@ -264,6 +264,32 @@ TEST(ParseSuite, P2pOpNamesTheTransferAndTcpRefusesWriteAndRead) {
   input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "verbs", "op": "put"}]})", "tests[0].op");
 }
 
+TEST(ParseSuite, AFabricTestIsAP2pTestOfStagesWithoutLatencyAndRefusesPairOnlyFields) {
+  const Suite suite = parse_suite(
+      R"({"schema_version": 1, "name": "t",
+          "tests": [{"fabric": "tcp", "size": "1M", "duration_s": 0.5}, {"p2p": "tcp"}, {"fabric": "verbs"}]})",
+      "s.json");
+  ASSERT_EQ(suite.p2p_tests.size(), 3u);
+  EXPECT_TRUE(suite.p2p_tests[0].fabric);
+  EXPECT_EQ(suite.p2p_tests[0].name, "fabric_tcp");
+  EXPECT_EQ(suite.p2p_tests[0].options.lat_iters, 0);
+  EXPECT_EQ(suite.p2p_tests[0].options.duration_s, 0.5);
+  EXPECT_FALSE(suite.p2p_tests[1].fabric);
+  EXPECT_EQ(suite.p2p_tests[2].name, "fabric_verbs");
+  for (const char* field : {"lat_iters", "within_node", "bidirectional", "ifname"}) {
+    const std::string value = std::string(field) == "lat_iters" ? "5"
+                              : std::string(field) == "ifname"  ? "\"eth0\""
+                                                                : "true";
+    const std::string text = R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "tcp", ")" +
+                             std::string(field) + "\": " + value + "}]}";
+    EXPECT_NE(input_error(text, std::string("tests[0].") + field).find("does not apply to a fabric test"),
+              std::string::npos)
+        << field;
+  }
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "tcp", "p2p": "tcp"}]})", "tests[0]");
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "ib"}]})", "tests[0].fabric");
+}
+
 TEST(ParseSuite, ASoakObjectTakesDurationsAsTextOrSecondsAndRefusesWhatCannotRun) {
   const Suite suite = parse_suite(
       R"({"schema_version": 1, "name": "t", "soak": {"duration": "4h", "interval": 90, "fail_early": true},

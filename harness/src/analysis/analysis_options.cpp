@@ -93,7 +93,8 @@ FieldMap fabric_fields(FabricOptions& o) {
   return {{"slow_ratio", fraction(o.slow_ratio)},
           {"loss_floor", fraction(o.loss_floor)},
           {"slow_share", fraction(o.slow_share)},
-          {"min_margin", count(o.min_margin, 1)}};
+          {"min_margin", count(o.min_margin, 1)},
+          {"ack_shadow_ratio", positive(o.ack_shadow_ratio)}};
 }
 
 FieldMap bisection_fields(BisectionOptions& o) {

@@ -12,9 +12,9 @@ namespace {
 /// Why a flow is bad ("" healthy), for its evidence line.
 std::string badness(const FabricFlowSample& flow, double median_gbps, const FabricOptions& options) {
   if (!flow.ok) return "failed: " + flow.error;
-  if (flow.gbps < options.slow_ratio * median_gbps) return "slow";
-  if (flow.loss_rate && *flow.loss_rate > options.loss_floor) return "lossy";
-  return "";
+  const bool slow = flow.gbps < options.slow_ratio * median_gbps;
+  const bool lossy = flow.loss_rate && *flow.loss_rate > options.loss_floor;
+  return slow && lossy ? "slow, lossy" : slow ? "slow" : lossy ? "lossy" : "";
 }
 
 std::string describe_flow(const FabricFlowSample& flow) {
@@ -22,6 +22,14 @@ std::string describe_flow(const FabricFlowSample& flow) {
   if (!flow.ok) return text + "failed";
   text += format_value(flow.gbps, "bw_gbps");
   if (flow.loss_rate && *flow.loss_rate > 0) text += ", " + format_percent(*flow.loss_rate, 2) + " retransmitted";
+  return text;
+}
+
+/// The first `most` of `items` joined by "; " (flow descriptions have commas of their own).
+std::string joined(const std::vector<std::string>& items, std::size_t most) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size() && i < most; ++i) text += (i ? "; " : "") + items[i];
+  if (items.size() > most) text += "; ... (" + std::to_string(items.size()) + " in all)";
   return text;
 }
 
@@ -69,33 +77,89 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   solver.min_margin = options.min_margin;
   const fabric::TomographyResult result = fabric::boolean_tomography(link_name.size(), routes, bad, solver);
 
+  // What each named class stands on: the bad flows over its (first) link and their median rate (a failed flow 0).
+  struct Named {
+    const fabric::NamedFault* fault;
+    int link;
+    std::vector<fabric::FlowRef> bad_flows;
+    double bad_median = 0.0;
+    const Named* shadow_of = nullptr;  ///< the named link whose slowness this one's bad flows only echo
+  };
+  auto crosses = [&](const fabric::FlowRef& r, int link) {
+    const auto& route = routes[static_cast<std::size_t>(r.stage)][static_cast<std::size_t>(r.flow)];
+    return std::find(route.begin(), route.end(), link) != route.end();
+  };
+  auto flow_of = [&](const fabric::FlowRef& r) -> const FabricFlowSample& {
+    return *flow_at[static_cast<std::size_t>(r.stage)][static_cast<std::size_t>(r.flow)];
+  };
+  auto rate_of = [&](const fabric::FlowRef& r) { return flow_of(r).ok ? flow_of(r).gbps : 0.0; };
+  std::vector<Named> named;
+  for (const fabric::NamedFault& fault : result.faults) {
+    Named n{&fault, fault.links.front(), {}, 0.0, nullptr};
+    std::vector<double> rates;
+    for (std::size_t st = 0; st < routes.size(); ++st) {
+      for (std::size_t f = 0; f < routes[st].size(); ++f) {
+        const fabric::FlowRef r{static_cast<int>(st), static_cast<int>(f)};
+        if (!bad[st][f] || !crosses(r, n.link)) continue;
+        n.bad_flows.push_back(r);
+        rates.push_back(rate_of(r));
+      }
+    }
+    n.bad_median = rates.empty() ? 0.0 : median(rates);
+    named.push_back(std::move(n));
+  }
+  // A link slow one way also slows the flows whose acknowledgements it carries (TCP's ACK clock; RDMA RC's
+  // ACKs too, far less): their forward links then look bad. Such a link is the slower one's shadow when every
+  // bad flow over it sends its acknowledgements over that link and runs at least ack_shadow_ratio times faster.
+  auto acks_cross = [&](const fabric::FlowRef& r, const Named& root) {
+    const std::vector<std::string>& back = flow_of(r).return_route;
+    return std::find(back.begin(), back.end(), link_name[static_cast<std::size_t>(root.link)]) != back.end();
+  };
+  auto shadows = [&](const std::vector<fabric::FlowRef>& flows_, double rate, const Named& root) {
+    return rate > 0 && rate >= options.ack_shadow_ratio * root.bad_median &&
+           std::all_of(flows_.begin(), flows_.end(), [&](const fabric::FlowRef& r) { return acks_cross(r, root); });
+  };
+  std::vector<Named*> slowest_first;
+  for (Named& n : named) slowest_first.push_back(&n);
+  std::stable_sort(slowest_first.begin(), slowest_first.end(),
+                   [](const Named* a, const Named* b) { return a->bad_median < b->bad_median; });
+  for (Named* n : slowest_first) {
+    for (const Named* root : slowest_first) {
+      if (root == n) break;
+      if (root->shadow_of == nullptr && shadows(n->bad_flows, n->bad_median, *root)) {
+        n->shadow_of = root;
+        break;
+      }
+    }
+  }
+
   std::vector<Finding> findings;
   const std::string test = flows.front()->test;
-  for (const fabric::NamedFault& fault : result.faults) {
-    const int link = fault.links.front();
+  const std::string expected_from = "median of the " + std::to_string(flows.size()) + " flows of fabric test " + test;
+  for (const Named& n : named) {
+    const int link = n.link;
     Finding finding;
     finding.component = make_fabric_link(split_from(link_name[static_cast<std::size_t>(link)]),
                                          split_to(link_name[static_cast<std::size_t>(link)]));
-    finding.status = VerdictStatus::kFail;
+    finding.status = n.shadow_of ? VerdictStatus::kPass : VerdictStatus::kFail;
     Evidence& e = finding.evidence;
     e.source = "fabric";
     e.direction = "a_to_b";
     e.expected = median_gbps;
-    e.expected_from = "median of the " + std::to_string(flows.size()) + " flows of fabric test " + test;
-    std::vector<double> bad_rates;
+    e.expected_from = expected_from;
     bool lossy = false;
     double worst_loss = 0.0;
-    for (std::size_t s = 0; s < routes.size(); ++s) {
-      for (std::size_t f = 0; f < routes[s].size(); ++f) {
-        if (std::find(routes[s][f].begin(), routes[s][f].end(), link) == routes[s][f].end()) continue;
-        const FabricFlowSample& flow = *flow_at[s][f];
+    for (std::size_t st = 0; st < routes.size(); ++st) {
+      for (std::size_t f = 0; f < routes[st].size(); ++f) {
+        const fabric::FlowRef r{static_cast<int>(st), static_cast<int>(f)};
+        if (!crosses(r, link)) continue;
+        const FabricFlowSample& flow = flow_of(r);
         ++e.total;
         e.size_bytes = flow.size_bytes;
-        e.refs.push_back(describe_flow(flow) + (why[s][f].empty() ? " (healthy)" : " (" + why[s][f] + ")"));
-        if (!bad[s][f]) continue;
+        e.refs.push_back(describe_flow(flow) + (why[st][f].empty() ? " (healthy)" : " (" + why[st][f] + ")"));
+        if (!bad[st][f]) continue;
         ++e.slow;
-        bad_rates.push_back(flow.ok ? flow.gbps : 0.0);
-        if (why[s][f] == "lossy") lossy = true;
+        if (why[st][f].ends_with("lossy")) lossy = true;
         if (flow.loss_rate) worst_loss = std::max(worst_loss, *flow.loss_rate);
       }
     }
@@ -105,27 +169,45 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       e.expected = options.loss_floor;
       e.expected_from =
           "at most " + format_percent(options.loss_floor, 2) + " retransmitted (analysis.fabric.loss_floor)";
-      e.deviation = 0.0;
     } else {
       e.metric = "fabric.bw bw_gbps";
-      e.measured = bad_rates.empty() ? 0.0 : median(bad_rates);
+      e.measured = n.bad_median;
       e.deviation = median_gbps > 0 ? (e.measured - median_gbps) / median_gbps : 0.0;
     }
     e.text = label(finding.component) + ": " + std::to_string(e.slow) + " of " + std::to_string(e.total) +
-             " flows over it " + (lossy ? "lost packets" : "slow") + " (" + format_list(e.refs, 4) +
-             "); the fabric test's median flow " + format_value(median_gbps, "bw_gbps") +
-             "; every other link on their paths carried a healthy flow";
-    if (fault.links.size() > 1) {
+             " flows over it " + (lossy ? "lost packets" : "slow") + " (" + joined(e.refs, 4) +
+             "); the fabric test's median flow " + format_value(median_gbps, "bw_gbps");
+    if (n.shadow_of) {
+      e.text += "; explained by " +
+                label(make_fabric_link(split_from(link_name[static_cast<std::size_t>(n.shadow_of->link)]),
+                                       split_to(link_name[static_cast<std::size_t>(n.shadow_of->link)]))) +
+                ", which fails: these flows' acknowledgements cross it, and its own flows ran " +
+                format_value(n.shadow_of->bad_median, "bw_gbps");
+    } else {
+      e.text += "; every other link on their paths carried a healthy flow";
+      std::vector<std::string> echoes;
+      for (const Named& other : named) {
+        if (other.shadow_of == &n) echoes.push_back(link_name[static_cast<std::size_t>(other.link)]);
+      }
+      if (!echoes.empty()) {
+        e.text += "; it also slowed the flows whose acknowledgements it carries (over " + format_list(echoes, 4) + ")";
+      }
+    }
+    if (n.fault->links.size() > 1) {
       std::vector<std::string> others;
-      for (std::size_t i = 1; i < fault.links.size(); ++i) {
-        others.push_back(link_name[static_cast<std::size_t>(fault.links[i])]);
+      for (std::size_t i = 1; i < n.fault->links.size(); ++i) {
+        others.push_back(link_name[static_cast<std::size_t>(n.fault->links[i])]);
       }
       e.text += "; the plan cannot tell it from " + format_list(others, 8) + ": check those too";
     }
     findings.push_back(std::move(finding));
   }
   for (const fabric::FlowRef& ref : result.unexplained) {
-    const FabricFlowSample& flow = *flow_at[static_cast<std::size_t>(ref.stage)][static_cast<std::size_t>(ref.flow)];
+    const FabricFlowSample& flow = flow_of(ref);
+    const bool echo = std::any_of(named.begin(), named.end(), [&](const Named& root) {
+      return root.shadow_of == nullptr && shadows({ref}, rate_of(ref), root);
+    });
+    if (echo) continue;  // the acknowledgements of a failing link's flows: said on that link
     Finding finding;
     finding.component = make_link(flow.src_host, flow.src_nic, flow.dst_host, flow.dst_nic, flow.rail);
     finding.status = VerdictStatus::kWarn;
@@ -133,9 +215,9 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
     e.source = "fabric";
     e.metric = "fabric.bw bw_gbps";
     e.size_bytes = flow.size_bytes;
-    e.measured = flow.ok ? flow.gbps : 0.0;
+    e.measured = rate_of(ref);
     e.expected = median_gbps;
-    e.expected_from = "median of the " + std::to_string(flows.size()) + " flows of fabric test " + test;
+    e.expected_from = expected_from;
     e.deviation = median_gbps > 0 ? (e.measured - median_gbps) / median_gbps : 0.0;
     e.direction =
         finding.component.host == flow.src_host && finding.component.nic == flow.src_nic ? "a_to_b" : "b_to_a";

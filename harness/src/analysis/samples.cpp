@@ -68,6 +68,14 @@ void add_fabric_flow(const FieldReader& r, Samples& out) {
     s.route.push_back(route[i].get<std::string>());
   }
   if (s.route.empty()) r.fail("route", "must name at least one directed link");
+  if (r.has("return_route")) {
+    const json& back = r.array("return_route");
+    for (std::size_t i = 0; i < back.size(); ++i) {
+      if (!back[i].is_string())
+        r.fail("return_route[" + std::to_string(i) + "]", "must be a string naming a directed link");
+      s.return_route.push_back(back[i].get<std::string>());
+    }
+  }
   s.ok = r.string("status") == "ok";
   if (!s.ok) s.error = r.optional_string("error", "transfer failed");
   if (s.ok) s.gbps = measured_number(r, r.get("bw_gbps"), "bw_gbps");

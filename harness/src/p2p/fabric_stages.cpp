@@ -272,6 +272,9 @@ void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFa
         record.tx_depth = o.tx_depth;
         record.cq_mod = cq_mod_of(o);
         for (const int link : topology->route(out_flow->src, out_flow->dst)) record.route.push_back(fab.describe(link));
+        for (const int link : topology->route(out_flow->dst, out_flow->src)) {
+          record.return_route.push_back(fab.describe(link));
+        }
         guarded(sending, [&] {
           const LossCounters before = sending.endpoint->loss_counters();
           const StreamTiming t =

@@ -92,6 +92,7 @@ nlohmann::json to_json(const P2pRecord& r) {
   if (r.interval) j["interval"] = *r.interval;
   if (r.passes) j["passes"] = to_json(*r.passes);
   if (!r.route.empty()) j["route"] = r.route;
+  if (!r.return_route.empty()) j["return_route"] = r.return_route;
   j["loss"] = nullptr;
   if (r.ok && r.loss) {
     j["loss"] = {{"source", r.loss->source},     {"sent", r.loss->sent},     {"retransmitted", r.loss->retransmitted},
@@ -138,6 +139,7 @@ P2pRecord p2p_record_from_json(const nlohmann::json& j) {
   if (j.contains("interval")) r.interval = j.at("interval").get<int>();
   if (j.contains("passes")) r.passes = pass_summary_from_json(j.at("passes"));
   if (j.contains("route")) r.route = j.at("route").get<std::vector<std::string>>();
+  if (j.contains("return_route")) r.return_route = j.at("return_route").get<std::vector<std::string>>();
   if (j.contains("loss") && !j.at("loss").is_null()) {
     const auto& l = j.at("loss");
     r.loss = LossStats{l.at("source"), l.at("sent"), l.at("retransmitted"), l.value("spurious", std::uint64_t{0}),

@@ -64,7 +64,8 @@ struct FabricFlowSample {
   std::string src_host, dst_host;
   std::string src_nic, dst_nic;
   int rail = 0;
-  std::vector<std::string> route;  ///< the directed links it crossed ("leaf1:4 -> spine2:1")
+  std::vector<std::string> route;         ///< the directed links it crossed ("leaf1:4 -> spine2:1")
+  std::vector<std::string> return_route;  ///< the links its acknowledgements crossed (empty: not recorded)
   std::size_t size_bytes = 0;
   bool ok = true;  ///< false: the transfer failed (a bad flow)
   std::string error;

@@ -141,12 +141,16 @@ struct TelemetryOptions {
 
 /// A fabric test's flows (fabric_flows.h): which are bad, and how the solver names the links behind them.
 struct FabricOptions {
-  double slow_ratio = 0.5;    ///< a flow below this share of the test's median flow is slow (every flow of a stage
-                              ///< has a path of its own, so a healthy fabric gives every flow about the same rate)
-  double loss_floor = 0.005;  ///< a flow whose sender retransmitted more than this share of what it sent is bad
-                              ///< too: a lossy link can keep most of its rate on a short round trip
-  double slow_share = 0.5;    ///< the solver's candidate rule (tomography.h, TomographyOptions::slow_share)
-  int min_margin = 1;         ///< the solver's margin (TomographyOptions::min_margin)
+  double slow_ratio = 0.5;        ///< a flow below this share of the test's median flow is slow (every flow of a stage
+                                  ///< has a path of its own, so a healthy fabric gives every flow about the same rate)
+  double loss_floor = 0.005;      ///< a flow whose sender retransmitted more than this share of what it sent is bad
+                                  ///< too: a lossy link can keep most of its rate on a short round trip
+  double slow_share = 0.5;        ///< the solver's candidate rule (tomography.h, TomographyOptions::slow_share)
+  int min_margin = 1;             ///< the solver's margin (TomographyOptions::min_margin)
+  double ack_shadow_ratio = 2.0;  ///< a named link whose bad flows all send their acknowledgements over another
+                                  ///< named link and run at least this many times faster than that link's bad
+                                  ///< flows is its shadow (explained, not failed): a link slow one way slows
+                                  ///< the flows whose ACKs it carries too (TCP: the ACKs queue behind its data)
 };
 
 struct AnalysisOptions {

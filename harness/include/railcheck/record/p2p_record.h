@@ -69,15 +69,16 @@ struct P2pRecord {
   std::string error;          ///< when !ok: what failed, naming the peer
   double start_unix_s = 0.0;  ///< wall clock (system_clock) at the start and end of the timed part
   double end_unix_s = 0.0;
-  double bw_gbps = 0.0;                ///< bandwidth ops: GB/s (1e9 bytes/s); bidirectional: both directions summed
-  std::optional<double> peak_bw_gbps;  ///< perftest's BW peak (stream_peak.h), GB/s; one-way streams on a
-                                       ///< transport whose completions mean delivery (verbs) only
-  std::optional<LatencyStats> lat;     ///< latency op: one-way latency (round trip / 2)
-  std::optional<LossStats> loss;       ///< bandwidth ops where the transport counts retransmits (the sender's)
-  std::optional<int> interval;         ///< a soak's interval (0-based) it was measured in; unset outside a soak
-  std::optional<PassSummary> passes;   ///< a soak: this is the interval's median pass of `passes.count`
-  std::vector<std::string> route;      ///< a fabric flow: the directed links it crossed, as the topology's route
-                                       ///< oracle walks them ("node1/fab0 -> leaf1:1", "leaf1:4 -> spine2:1", ...)
+  double bw_gbps = 0.0;                   ///< bandwidth ops: GB/s (1e9 bytes/s); bidirectional: both directions summed
+  std::optional<double> peak_bw_gbps;     ///< perftest's BW peak (stream_peak.h), GB/s; one-way streams on a
+                                          ///< transport whose completions mean delivery (verbs) only
+  std::optional<LatencyStats> lat;        ///< latency op: one-way latency (round trip / 2)
+  std::optional<LossStats> loss;          ///< bandwidth ops where the transport counts retransmits (the sender's)
+  std::optional<int> interval;            ///< a soak's interval (0-based) it was measured in; unset outside a soak
+  std::optional<PassSummary> passes;      ///< a soak: this is the interval's median pass of `passes.count`
+  std::vector<std::string> route;         ///< a fabric flow: the directed links it crossed, as the topology's route
+                                          ///< oracle walks them ("node1/fab0 -> leaf1:1", "leaf1:4 -> spine2:1", ...)
+  std::vector<std::string> return_route;  ///< a fabric flow: the links its acknowledgements cross (dst -> src)
 };
 
 /// The record as results.json keeps it (results-schema: $defs/p2p_record); "kind": "p2p".

@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""check_fabric.py RESULTS_JSON [--expect "FROM -> TO"] [--schema SCHEMA] [--max-stages N] [--flows N]
+
+Issue #18, acceptance 1: a fabric test's results on the namespace testbed. With --expect, the run fails exactly
+one part, the fabric_link FROM -> TO (that direction), on fabric evidence, and warns about nothing; without, it
+fails and warns about nothing (a healthy fabric names nothing). Always: every fabric flow record has its route
+and its acknowledgements' route, the plan ran in at most --max-stages stages (3) with --flows flows (18), every
+flow of a healthy run measured. Prints the verdict lines it judged."""
+import argparse
+import json
+import sys
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--expect", default="")
+    ap.add_argument("--schema", default="")
+    ap.add_argument("--max-stages", type=int, default=3)
+    ap.add_argument("--flows", type=int, default=18)
+    args = ap.parse_args()
+    with open(args.results) as f:
+        doc = json.load(f)
+    problems = []
+    if args.schema:
+        import jsonschema
+        with open(args.schema) as f:
+            schema = json.load(f)
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+        problems += ["schema: %s at %s" % (e.message[:200], "/".join(map(str, e.absolute_path))) for e in errors[:5]]
+
+    flows = [r for r in doc["records"] if r.get("kind") == "p2p" and r.get("phase") == "fabric"]
+    stages = sorted({r["round"] for r in flows})
+    if len(flows) != args.flows:
+        problems.append("%d fabric flow records, expected %d" % (len(flows), args.flows))
+    if not stages or stages[-1] >= args.max_stages:
+        problems.append("stages %s: more than %d" % (stages, args.max_stages))
+    for r in flows:
+        if not r.get("route") or not r.get("return_route"):
+            problems.append("flow %s -> %s in stage %d has no route or return_route" % (r["src_host"], r["dst_host"], r["round"]))
+
+    verdicts = doc.get("verdicts", [])
+    bad = [v for v in verdicts if v["status"] in ("fail", "warn")]
+    for v in bad:
+        c = v["component"]
+        name = "%s -> %s" % (c["host"], c.get("peer_host", "")) if c["kind"] == "fabric_link" else c["host"]
+        print("  %s %s %s: %s" % (v["status"].upper(), c["kind"], name, v["evidence"][0]["text"][:300]))
+    if args.expect:
+        want_from, want_to = args.expect.split(" -> ")
+        fails = [v for v in bad if v["status"] == "fail"]
+        ok = (len(fails) == 1 and fails[0]["component"]["kind"] == "fabric_link"
+              and fails[0]["component"]["host"] == want_from and fails[0]["component"]["peer_host"] == want_to
+              and fails[0]["direction"] == "a_to_b" and fails[0]["evidence"][0]["source"] == "fabric")
+        if not ok:
+            problems.append("expected exactly one failing part, fabric link %s (a_to_b, fabric evidence); got %s"
+                            % (args.expect, [(v["component"]["kind"], v["component"]["host"],
+                                              v["component"].get("peer_host"), v["status"]) for v in bad]))
+        if len(bad) != len(fails):
+            problems.append("warnings beside the named link: %s" % [v["component"] for v in bad if v["status"] == "warn"])
+    else:
+        if bad:
+            problems.append("a healthy fabric named %d part(s)" % len(bad))
+        failed = [r for r in flows if r["status"] != "ok"]
+        if failed:
+            problems.append("%d flow(s) failed on a healthy fabric: %s" % (len(failed), failed[0].get("error")))
+    if problems:
+        for p in problems:
+            print("FAIL: " + p)
+        return 1
+    rates = sorted(r["bw_gbps"] for r in flows if r["status"] == "ok")
+    print("ok: %d flows in %d stages (GB/s min %.3f median %.3f max %.3f)%s" % (
+        len(flows), len(stages), rates[0], rates[len(rates) // 2], rates[-1],
+        ", named " + args.expect if args.expect else ", nothing named"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

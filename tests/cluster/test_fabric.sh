@@ -1,0 +1,56 @@
+#!/bin/bash
+# test_fabric.sh RAILCHECK_BIN SUITE [SCHEMA] - issue #18, acceptance 1 (inside with_cluster.sh --nodes 6): a
+# two-tier fabric of routed namespaces (fabric_testbed.sh: 3 leaves of 2 hosts, 2 spines, dmodk static routes)
+# between the 6 hosts; `railcheck run SUITE --topology <the testbed's topology>` (a fabric test, 3 stages) on a
+# healthy fabric names nothing, and with one direction of one cable slowed by tc tbf (a spine -> leaf, a leaf ->
+# spine, a NIC -> leaf and a leaf -> NIC link) or made lossy by nftables, names exactly that directed link; each
+# shape RC_FABRIC_REPEATS (3) times in a row. Judged by check_fabric.py.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=cluster_env.sh
+. "$here/cluster_env.sh"
+bin=${1:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
+suite=${2:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
+schema=${3:-}
+repeats=${RC_FABRIC_REPEATS:-3}
+rate=${RC_FABRIC_RATE:-200mbit}
+loss=${RC_FABRIC_LOSS_PCT:-3}
+schema_args=()
+[ -n "$schema" ] && [ -f "$schema" ] && schema_args=(--schema "$schema")
+
+"$here/fabric_testbed.sh" up 3 2 2
+"$here/fabric_testbed.sh" check
+topo="$RC_CLUSTER_WORK/testbed.topo"
+"$here/fabric_testbed.sh" topology > "$topo"
+
+run=0
+# One run: exit 0 (healthy) or 1 (a part fails), then check_fabric.py on its results.
+one_run() {  # EXPECT ("" healthy) DESCRIPTION
+  local expect=$1 what=$2 rc=0 out
+  run=$((run + 1))
+  out="$RC_CLUSTER_WORK/run$run"
+  "$here/cluster_mpirun.sh" -- "$bin" run "$suite" --topology "$topo" --output-dir "$out" > "$out.log" 2>&1 || rc=$?
+  local want=0
+  [ -n "$expect" ] && want=1
+  if [ "$rc" != "$want" ]; then
+    echo "FAIL: $what: railcheck exited $rc, expected $want"; tail -30 "$out.log"; exit 1
+  fi
+  echo "$what:"
+  "$here/check_fabric.py" "$out/results.json" ${expect:+--expect "$expect"} "${schema_args[@]}" ||
+    { tail -30 "$out.log"; exit 1; }
+}
+
+for i in $(seq 1 "$repeats"); do one_run "" "healthy fabric, run $i"; done
+
+shapes=("rate|spine2:1 -> leaf1:4" "rate|leaf3:3 -> spine1:3" "rate|node4/fab0 -> leaf2:2" "rate|leaf1:1 -> node1/fab0"
+        "loss|spine1:2 -> leaf2:3")
+[ -n "${RC_FABRIC_SHAPES:-}" ] && IFS=';' read -r -a shapes <<< "$RC_FABRIC_SHAPES"
+for shape in "${shapes[@]}"; do
+  kind=${shape%%|*} link=${shape#*|}
+  arg=$rate
+  [ "$kind" = loss ] && arg=$loss
+  "$here/fabric_fault.sh" "$kind" "$link" "$arg"
+  for i in $(seq 1 "$repeats"); do one_run "$link" "$kind $arg on $link, run $i"; done
+  "$here/fabric_fault.sh" clear "$link"
+done
+echo "PASS: test_fabric ($run runs)"
