@@ -4,13 +4,15 @@
 # between the 6 hosts; `railcheck run SUITE --topology <the testbed's topology>` (a fabric test, 3 stages) on a
 # healthy fabric names nothing, and with one direction of one cable slowed by tc tbf (a spine -> leaf, a leaf ->
 # spine, a NIC -> leaf and a leaf -> NIC link) or made lossy by nftables, names exactly that directed link; each
-# shape RC_FABRIC_REPEATS (3) times in a row. Judged by check_fabric.py.
+# shape RC_FABRIC_REPEATS (3) times in a row. Under `with_cluster.sh --slurm`, one more slow link through
+# `sbatch -N 6 slurm/acceptance.sbatch` (RAILCHECK_TOPOLOGY) on the real Slurm: ExitCode 1:0, that link named.
+# Judged by check_fabric.py.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster_env.sh
 . "$here/cluster_env.sh"
-bin=${1:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
-suite=${2:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}
+bin=$(realpath "${1:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}")
+suite=$(realpath "${2:?usage: $0 RAILCHECK_BIN SUITE [SCHEMA]}")  # sbatch runs in another directory
 schema=${3:-}
 repeats=${RC_FABRIC_REPEATS:-3}
 rate=${RC_FABRIC_RATE:-200mbit}
@@ -53,4 +55,23 @@ for shape in "${shapes[@]}"; do
   for i in $(seq 1 "$repeats"); do one_run "$link" "$kind $arg on $link, run $i"; done
   "$here/fabric_fault.sh" clear "$link"
 done
+if [ -n "${SLURM_CONF:-}" ]; then
+  link="leaf2:3 -> spine1:2"
+  "$here/fabric_fault.sh" rate "$link" "$rate"
+  export RAILCHECK_BIN=$bin RAILCHECK_SUITE=$suite RAILCHECK_RESULTS_ROOT=$RC_CLUSTER_WORK/slurm-results
+  export RAILCHECK_BACKEND=mpi RAILCHECK_TOPOLOGY=$topo
+  export OMPI_MCA_btl=tcp,self OMPI_MCA_btl_tcp_if_include=$RC_NET.0/24 OMPI_MCA_oob_tcp_if_include=$RC_NET.0/24
+  mkdir -p "$RAILCHECK_RESULTS_ROOT"
+  job=$(sbatch --parsable -N 6 --chdir="$RC_CLUSTER_WORK" --output="$RC_CLUSTER_WORK/job-%j.out" \
+    "$here/../../slurm/acceptance.sbatch")
+  "$here/slurm_wait_job.sh" "$job" 300 || true
+  "$here/fabric_fault.sh" clear "$link"
+  info=$(scontrol show job -o "$job")
+  grep -q ' ExitCode=1:0' <<< "$info" ||
+    { echo "FAIL: sbatch job $job: $(grep -o 'JobState=[A-Z]*' <<< "$info") $(grep -o 'ExitCode=[0-9:]*' <<< "$info"), expected ExitCode=1:0"
+      tail -30 "$RC_CLUSTER_WORK/job-$job.out"; exit 1; }
+  echo "rate $rate on $link through sbatch (job $job, ExitCode=1:0):"
+  "$here/check_fabric.py" "$RAILCHECK_RESULTS_ROOT/$job/results.json" --expect "$link" "${schema_args[@]}"
+  run=$((run + 1))
+fi
 echo "PASS: test_fabric ($run runs)"
