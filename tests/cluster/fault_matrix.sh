@@ -163,6 +163,24 @@ run_slurm_link_down() {  # run_slurm_link_down DIR -> 0 when every point holds
   return $ok
 }
 
+# After a wrong verdict, what the analysis saw (CI keeps the log, not the work dir): the p2p bandwidth records
+# that were re-tests or below half the median, one line each, prefixed so tests/failure_digest.py keeps them.
+p2p_evidence() {  # p2p_evidence WHAT RESULTS_JSON
+  /usr/bin/python3 - "$1" "$2" <<'PY' || true
+import json, statistics, sys
+what, path = sys.argv[1], sys.argv[2]
+recs = [r for r in json.load(open(path))["records"] if r.get("kind") == "p2p" and r.get("op") == "bw"]
+ok = [r["bw_gbps"] for r in recs if r["status"] == "ok"]
+median = statistics.median(ok) if ok else 0
+for r in recs:
+    if r.get("phase") == "retest" or r["status"] != "ok" or r["bw_gbps"] < median / 2:
+        loss = (r.get("loss") or {}).get("rate", 0)
+        print("  evidence of %s: %s %s round %d %s -> %s %s GB/s, %.2f%% retransmitted (median %.2f)" % (
+            what, r.get("test", ""), r.get("phase", "first"), r["round"], r["src_host"], r["dst_host"],
+            "%.3f" % r["bw_gbps"] if r["status"] == "ok" else "failed", 100 * loss, median))
+PY
+}
+
 failures=0
 summary=()
 for shape in $shapes; do
@@ -186,6 +204,7 @@ for shape in $shapes; do
     ok=1
     [ "$rc" = 1 ] || { echo "FAIL: $shape run $i exited $rc (expected 1)"; tail -20 "$dir.log"; ok=0; }
     judge "$shape" "$dir/results.json" || ok=0
+    [ "$ok" = 1 ] || p2p_evidence "$shape run $i" "$dir/results.json"
     if [ "$ok" = 1 ]; then outcomes+=(ok); else outcomes+=(FAIL); failures=$((failures + 1)); fi
   done
   summary+=("$(printf '%-10s %s' "$shape" "${outcomes[*]}")")

@@ -292,6 +292,30 @@ TEST(ThreeTierPlan, FourStagesLoadNoDirectedLinkTwiceAndNameEveryLinkOfA1024Node
   }
 }
 
+TEST(ThreeTierPlan, TheWidePlanAddsDistinctCrossPodStagesThatLoadNoLinkTwiceAndGiveCoreLinksAFlowEach) {
+  for (const ThreeTierShape shape :
+       {ThreeTierShape{4, 4, 4, 4, 4, 1}, ThreeTierShape{2, 4, 4, 4, 4, 1}, ThreeTierShape{8, 32, 32, 32, 32, 8}}) {
+    const ThreeTierFabric f(shape);
+    const std::vector<Stage> plan = f.wide_plan(8);
+    ASSERT_EQ(plan.size(), 8u);
+    std::set<std::string> names;
+    for (const Stage& stage : plan) {
+      EXPECT_TRUE(names.insert(stage.name).second) << "a stage repeats: " << stage.name;
+      EXPECT_EQ(stage.flows.size(), static_cast<std::size_t>(f.endpoints()));
+      const std::vector<int> loads = link_loads(f.fabric(), stage, routes_of(f));
+      EXPECT_LE(*std::max_element(loads.begin(), loads.end()), 1) << stage.name;
+    }
+    for (std::size_t s = 4; s < plan.size(); ++s) EXPECT_EQ(plan[s].name.rfind("cross-pod", 0), 0u) << plan[s].name;
+    // Every directed link is crossed by at least 6 of the 8 stages' flows (core links: the 6 cross-pod ones).
+    std::vector<int> total(f.fabric().links().size(), 0);
+    for (const Stage& stage : plan) {
+      const std::vector<int> loads = link_loads(f.fabric(), stage, routes_of(f));
+      for (std::size_t l = 0; l < loads.size(); ++l) total[l] += loads[l];
+    }
+    EXPECT_GE(*std::min_element(total.begin(), total.end()), 6) << f.endpoints() << " NICs";
+  }
+}
+
 TEST(FabricTrial, At1024NodesFourStagesNameOneToThreeHundredFaultsWithoutNoise) {
   const ThreeTierFabric f({8, 32, 32, 32, 32, 8});
   for (const int faults : {1, 10, 100, 300}) {

@@ -279,6 +279,36 @@ TEST(HtmlReport, AOneWayFailingLinkMarksThatDirectionsCellOnly) {
   EXPECT_TRUE(select(doc, "//svg[@class='heatmap']/rect[contains(@class,'failing-host')]").empty());
 }
 
+TEST(HtmlReport, AFabricTestsFlowsAreListedByStageWithTheFailingLinkInBoldOnItsFlowsOnly) {
+  json run = degraded_run();
+  run["records"] = json::array();
+  auto flow = [](const std::string& src, const std::string& dst, int stage, double gbps,
+                 const std::vector<std::string>& route) {
+    json r = p2p_bw(src, dst, gbps);
+    r["test"] = "fabric_tcp";
+    r["phase"] = "fabric";
+    r["round"] = stage;
+    r["route"] = route;
+    r["return_route"] = json::array({"x -> y"});
+    return r;
+  };
+  run["records"].push_back(flow("node1", "node4", 0, 0.02, {"node1/fab0 -> leaf1:1", "leaf1:4 -> spine2:1"}));
+  run["records"].push_back(flow("node2", "node3", 0, 0.7, {"node2/fab0 -> leaf1:2", "leaf1:3 -> spine1:1"}));
+  run["records"].push_back(flow("node1", "node2", 1, 0.8, {"node1/fab0 -> leaf1:1", "leaf1:2 -> node2/fab0"}));
+  run["verdicts"] = json::array({verdict(analysis::make_fabric_link("leaf1:4", "spine2:1"),
+                                         analysis::VerdictStatus::kFail, "2 of 2 flows slow")});
+  const pugi::xml_document doc = parse(render_report(make_run_view(run, "results.json")));
+  ASSERT_EQ(select(doc, "//h2[@id='fabric']").size(), 1u);
+  const auto rows = select(doc, "//table[@data-test='fabric_tcp']/tr[td]");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_TRUE(has_class(rows[0], "row-fail"));  // stage 0, over leaf1:4 -> spine2:1
+  EXPECT_TRUE(has_class(rows[1], "row-pass"));
+  EXPECT_TRUE(has_class(rows[2], "row-pass"));
+  const auto bold = select(doc, "//table[@data-test='fabric_tcp']//strong[@class='failing-link']");
+  ASSERT_EQ(bold.size(), 1u);
+  EXPECT_STREQ(bold[0].child_value(), "leaf1:4 -> spine2:1");
+}
+
 TEST(HtmlReport, NothingInThePageCanMakeARequestOrRunAScript) {
   json run = degraded_run();
   run["manifest"]["hosts"][0] = "<script src=\"http://evil.example/x.js\"></script>";

@@ -18,10 +18,9 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
   while (static_cast<int>(faulty.size()) < trial.faults) faulty.insert(pick(random));
 
   const RouteOracle route = [&fabric](int src, int dst) { return fabric.route(src, dst); };
+  const std::vector<Stage> once = trial.plan.empty() ? fabric.tiered_plan() : trial.plan;
   std::vector<Stage> plan;
-  for (int r = 0; r < std::max(trial.repeats, 1); ++r) {
-    for (Stage& s : fabric.tiered_plan()) plan.push_back(std::move(s));
-  }
+  for (int r = 0; r < std::max(trial.repeats, 1); ++r) plan.insert(plan.end(), once.begin(), once.end());
   std::bernoulli_distribution flip(trial.noise);
   std::vector<std::vector<bool>> slow(plan.size());
   for (std::size_t s = 0; s < plan.size(); ++s) {

@@ -120,6 +120,20 @@ Stage ThreeTierFabric::shift_stage(int pod_shift, int leaf_shift, int place_shif
   return stage;
 }
 
+std::vector<Stage> ThreeTierFabric::wide_plan(int stages) const {
+  std::vector<Stage> plan = tiered_plan();
+  // Pod shifts 2, 3, 4, ... cycling over the other pods (never 0 with two pods or more), leaf and place shifts
+  // growing; a shift that comes out the same as a stage already planned (small counts) is passed over.
+  const int pods = shape_.pods;
+  for (int k = 0; static_cast<int>(plan.size()) < stages && k < 256; ++k) {
+    const int pod_shift = pods > 1 ? 1 + (k + 1) % (pods - 1) : 0;
+    Stage stage = shift_stage(pod_shift, k + 3, 2 * k + 5 + k / shape_.leaves_per_pod);
+    const bool repeats = std::any_of(plan.begin(), plan.end(), [&](const Stage& s) { return s.name == stage.name; });
+    if (!stage.flows.empty() && !repeats) plan.push_back(std::move(stage));
+  }
+  return plan;
+}
+
 std::vector<Stage> ThreeTierFabric::tiered_plan() const {
   std::vector<Stage> plan = {shift_stage(1, 1, 1), shift_stage(0, 1, 3), shift_stage(0, 0, 1), shift_stage(3, 5, 7)};
   std::erase_if(plan, [](const Stage& s) { return s.flows.empty(); });

@@ -169,6 +169,8 @@ std::unique_ptr<Transport> open_transport(const P2pOptions& o, double timeout_s,
 P2pSession::P2pSession(const Bootstrap& bootstrap, P2pOptions options, double timeout_s, const std::string& device)
     : bootstrap_(bootstrap), options_(std::move(options)), timeout_s_(timeout_s) {
   std::string skip;
+  // A named TCP device is chosen as --ifname chooses it (a named loopback counts).
+  if (!device.empty() && options_.transport == "tcp") options_.ifnames = {device};
   transport_ = open_transport(options_, timeout_s_, skip);
   if (skip.empty() && !device.empty()) {
     const auto& devices = transport_->devices();

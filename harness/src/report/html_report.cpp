@@ -454,6 +454,41 @@ void gpu_check_section(HtmlWriter& out, const RunView& run) {
   out.close();
 }
 
+// Per fabric test, every flow by stage with its rate, retransmits and route; a flow over a failing fabric link is a
+// red row with that link in bold.
+void fabric_section(HtmlWriter& out, const RunView& run) {
+  std::map<std::string, std::vector<const analysis::FabricFlowSample*>> by_test;
+  for (const analysis::FabricFlowSample& f : run.fabric_flows) by_test[f.test].push_back(&f);
+  for (auto& [test, flows] : by_test) {
+    std::stable_sort(flows.begin(), flows.end(), [](const auto* a, const auto* b) { return a->stage < b->stage; });
+    out.element("h3", "fabric test " + test);
+    out.open("table", {{"class", "fabric-flows"}, {"data-test", test}});
+    out.open("tr").element("th", "stage").element("th", "flow").element("th", "GB/s").element("th", "retransmitted");
+    out.element("th", "route (directed links, in order)").close();
+    for (const analysis::FabricFlowSample* f : flows) {
+      const bool over_failing = std::any_of(f->route.begin(), f->route.end(), [&](const std::string& link) {
+        return run.failing_fabric_links.contains(link);
+      });
+      out.open("tr", {{"class", over_failing ? "row-fail" : "row-pass"}});
+      out.element("td", std::to_string(f->stage), {{"class", "num"}});
+      out.element("td", f->src_host + " -> " + f->dst_host);
+      out.element("td", f->ok ? figure(f->gbps) : "failed", {{"class", "num"}});
+      out.element("td", f->loss_rate ? figure(100.0 * *f->loss_rate) + " %" : "", {{"class", "num"}});
+      out.open("td");
+      for (std::size_t i = 0; i < f->route.size(); ++i) {
+        if (i > 0) out.text(" \u00b7 ");
+        if (run.failing_fabric_links.contains(f->route[i])) {
+          out.element("strong", f->route[i], {{"class", "failing-link"}});
+        } else {
+          out.text(f->route[i]);
+        }
+      }
+      out.close().close();
+    }
+    out.close();
+  }
+}
+
 void contents(HtmlWriter& out, const RunView& run) {
   out.open("p", {{"class", "note"}});
   out.text("Sections: verdicts");
@@ -461,6 +496,7 @@ void contents(HtmlWriter& out, const RunView& run) {
   if (!run.collectives.empty()) out.text(" \u00b7 bandwidth against size \u00b7 ranks' spread");
   if (!run.gpu_checks.empty()) out.text(" \u00b7 single-GPU checks");
   if (!run.timelines.empty()) out.text(" \u00b7 soak timelines");
+  if (!run.fabric_flows.empty()) out.text(" \u00b7 fabric stages");
   out.close();
 }
 
@@ -503,6 +539,14 @@ void one_run_sections(HtmlWriter& out, const RunView& run) {
                 "telemetry of that interval shows something besides traffic (hover for what).",
                 {{"class", "note"}});
     soak_section(out, run);
+  }
+  if (!run.fabric_flows.empty()) {
+    out.element("h2", "Fabric stages", {{"id", "fabric"}});
+    out.element("p",
+                "Every flow of a stage ran at once, each over links no other flow of the stage used; a red row "
+                "crossed a failing fabric link (bold).",
+                {{"class", "note"}});
+    fabric_section(out, run);
   }
 }
 

@@ -349,6 +349,12 @@ RunView make_run_view(const json& document, const std::string& source) {
     add_link_timelines(view, samples);
     add_telemetry(view, records);
     add_gpu_checks(view, samples);
+    view.fabric_flows = samples.fabric_flows;
+    for (const analysis::Verdict& v : view.verdicts) {
+      if (v.component.kind == analysis::ComponentKind::kFabricLink && v.status == analysis::VerdictStatus::kFail) {
+        view.failing_fabric_links.insert(v.component.host + " -> " + v.component.peer_host);
+      }
+    }
   } catch (const json::exception& e) {
     throw InputError(source + ": malformed record (" + e.what() + "); is this a railcheck results file of schema 1.x?");
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "railcheck/fabric/routed_fabric.h"
 #include "railcheck/fabric/tomography.h"
@@ -12,9 +13,10 @@
 namespace railcheck::fabric {
 
 struct FabricTrial {
-  int faults = 1;      ///< distinct directed links made slow
-  double noise = 0.0;  ///< chance that a flow's outcome is flipped (a healthy flow measured slow, or back)
-  int repeats = 1;     ///< times the plan is run (independent noise each time)
+  int faults = 1;           ///< distinct directed links made slow
+  double noise = 0.0;       ///< chance that a flow's outcome is flipped (a healthy flow measured slow, or back)
+  int repeats = 1;          ///< times the plan is run (independent noise each time)
+  std::vector<Stage> plan;  ///< the plan; empty: the fabric's tiered_plan()
   std::uint64_t seed = 1;
   TomographyOptions solver;
 };

@@ -38,6 +38,11 @@ class ThreeTierFabric final : public RoutedFabric {
   /// Cross-pod +1/+1/+1, intra-pod +1/+3, intra-leaf +1, cross-pod again +3/+5/+7 (each modulo its count);
   /// stages without a flow left out.
   std::vector<Stage> tiered_plan() const override;
+  /// The tiered plan grown to `stages` stages (at least its own) with more cross-pod shifts (+2/+3/+5,
+  /// +3/+4/+7, +4/+5/+9, ... modulo the counts, any that repeats a planned stage passed over: every one loads no
+  /// directed link twice), for measuring under noise: the core links, which only cross-pod flows cross, get a flow per
+  /// added stage, where running the plan again gives them two per four stages.
+  std::vector<Stage> wide_plan(int stages) const;
 
   /// Endpoint (pod p, leaf l, place j) sends to (p + pod_shift, l + leaf_shift, j + place_shift), each modulo its
   /// count; empty when every endpoint would send to itself.

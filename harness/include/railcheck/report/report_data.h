@@ -2,7 +2,7 @@
 // judged again the way `railcheck analyze` does when the file has none), the link matrices per test, metric
 // and rail, bandwidth against size per collective, the ranks' spread at each collective's largest size, and a
 // soak's timelines with the telemetry of each interval. Pure: the renderer draws these, nothing else reads
-// the document.
+// the document. A fabric test's flows are listed by stage with their routes.
 #pragma once
 
 #include <cstddef>
@@ -125,7 +125,9 @@ struct RunView {
   std::vector<RankSpread> spreads;
   std::vector<Timeline> timelines;
   std::vector<TelemetryNote> telemetry;
-  std::vector<GpuChecks> gpu_checks;  ///< by host and GPU
+  std::vector<GpuChecks> gpu_checks;                     ///< by host and GPU
+  std::vector<analysis::FabricFlowSample> fabric_flows;  ///< a fabric test's flows, in record order
+  std::set<std::string> failing_fabric_links;            ///< "leaf1:4 -> spine2:1" of failing fabric_link verdicts
   std::size_t records = 0;
 };
 

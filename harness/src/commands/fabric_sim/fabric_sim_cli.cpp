@@ -29,6 +29,9 @@ CommandSpec fabric_sim_command_spec() {
                 ->capture_default_str();
             sub.add_option("--noise", o.noise, "chance that a flow's outcome is measured wrong")->capture_default_str();
             sub.add_option("--repeats", o.repeats, "times the plan is run")->capture_default_str();
+            sub.add_option("--stages", o.stages,
+                           "widen the 4-stage plan to this many stages with more cross-pod shifts (for noise)")
+                ->capture_default_str();
             sub.add_option("--trials", o.trials, "seeded trials per row")->capture_default_str();
             sub.add_option("--seed", o.seed, "seed of the first trial")->capture_default_str();
             sub.add_option("--margin", o.min_margin,

@@ -15,6 +15,9 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
   if (options.trials < 1 || options.repeats < 1 || options.min_margin < 1) {
     throw InputError("--trials, --repeats and --margin must be at least 1");
   }
+  if (options.stages < 0 || options.stages > 64) {
+    throw InputError("--stages " + std::to_string(options.stages) + ": give 0 (the plan's own) to 64");
+  }
   if (!(options.noise >= 0.0 && options.noise < 0.5)) {
     throw InputError("--noise " + std::to_string(options.noise) + ": give a chance from 0 to below 0.5, such as 0.01");
   }
@@ -26,7 +29,7 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     }
   }();
   const auto links = built.fabric().links().size();
-  const std::vector<fabric::Stage> plan = built.tiered_plan();
+  const std::vector<fabric::Stage> plan = options.stages > 0 ? built.wide_plan(options.stages) : built.tiered_plan();
   int most = 0;
   for (const fabric::Stage& stage : plan) {
     const std::vector<int> loads = fabric::link_loads(built.fabric(), stage, fabric::routes_of(built));
@@ -53,6 +56,7 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     trial.faults = faults;
     trial.noise = options.noise;
     trial.repeats = options.repeats;
+    trial.plan = plan;
     trial.seed = options.seed;
     trial.solver.min_margin = options.min_margin;
     const auto start = std::chrono::steady_clock::now();

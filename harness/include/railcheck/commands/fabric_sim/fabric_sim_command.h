@@ -16,9 +16,10 @@ struct FabricSimOptions {
   std::vector<int> faults = {1, 10, 100};              ///< --faults: one row each
   double noise = 0.0;                                  ///< --noise: chance a flow's outcome is flipped
   int repeats = 1;                                     ///< --repeats: times the plan is run
-  int trials = 10;                                     ///< --trials per row
-  std::uint64_t seed = 1;                              ///< --seed of the first trial
-  int min_margin = 1;                                  ///< --margin: the solver's TomographyOptions::min_margin
+  int stages = 0;   ///< --stages: the tiered plan widened to this many stages (ThreeTierFabric::wide_plan); 0: its own
+  int trials = 10;  ///< --trials per row
+  std::uint64_t seed = 1;  ///< --seed of the first trial
+  int min_margin = 1;      ///< --margin: the solver's TomographyOptions::min_margin
 };
 
 /// Prints the plan's report and one row per fault count. 0; InputError (exit 2) for a shape that cannot be
