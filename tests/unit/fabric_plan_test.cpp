@@ -316,6 +316,35 @@ TEST(ThreeTierPlan, TheWidePlanAddsDistinctCrossPodStagesThatLoadNoLinkTwiceAndG
   }
 }
 
+TEST(BooleanTomography, ATieGoesToTheLinkWithFewerHealthyFlowsNotTheOneBelowItThatNoiseMadeLookWorse) {
+  // Link 0 (a core link) carries flows 2-5, all slow; link 1 (the spine -> leaf link below it) carries those and
+  // flows 0 and 1: one measured slow by chance, one healthy. Both score 4; link 0 has no healthy flow over it.
+  // (Link 1's flows come first, so without the tie rule it would be the one met first and named.)
+  const std::vector<std::vector<std::vector<int>>> routes = {{{1}, {1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}}};
+  const std::vector<std::vector<bool>> slow = {{true, false, true, true, true, true}};
+  TomographyOptions options;
+  options.min_margin = 3;
+  const TomographyResult result = boolean_tomography(2, routes, slow, options);
+  ASSERT_EQ(result.faults.size(), 1u);
+  EXPECT_EQ(result.faults[0].links, std::vector<int>{0});
+  EXPECT_EQ(result.unexplained, (std::vector<FlowRef>{{0, 0}}));
+}
+
+TEST(FabricTrial, At1024NodesEightStagesNameOneToAHundredFaultsUnderOnePercentFalseSlowNoise) {
+  // The plan run twice, the margin 3: a healthy core link (4 flows) is named only if all 4 were measured slow.
+  const ThreeTierFabric f({8, 32, 32, 32, 32, 8});
+  FabricTrial trial{.faults = 0, .noise = 0.01, .noise_model = NoiseModel::kFalseSlow, .repeats = 2, .seed = 1};
+  trial.solver.min_margin = 3;
+  EXPECT_EQ(run_trials(f, trial, 10).names, 0);  // a healthy fabric names nothing
+  for (const int faults : {1, 10, 100}) {
+    trial.faults = faults;
+    const FabricTrialScore total = run_trials(f, trial, 10);
+    EXPECT_EQ(total.stages, 8);
+    EXPECT_GE(total.named_alone, total.injected * 99 / 100) << faults << " faults";
+    EXPECT_LE(total.false_names, total.names / 100) << faults << " faults";
+  }
+}
+
 TEST(FabricTrial, At1024NodesFourStagesNameOneToThreeHundredFaultsWithoutNoise) {
   const ThreeTierFabric f({8, 32, 32, 32, 32, 8});
   for (const int faults : {1, 10, 100, 300}) {

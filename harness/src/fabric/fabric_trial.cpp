@@ -27,7 +27,9 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
     for (const Flow& flow : plan[s].flows) {
       const std::vector<int> path = route(flow.src, flow.dst);
       bool is_slow = std::any_of(path.begin(), path.end(), [&](int l) { return faulty.contains(l); });
-      if (trial.noise > 0 && flip(random)) is_slow = !is_slow;
+      if (trial.noise > 0 && flip(random) && (!is_slow || trial.noise_model == NoiseModel::kEitherWay)) {
+        is_slow = !is_slow;
+      }
       slow[s].push_back(is_slow);
     }
   }

@@ -54,16 +54,20 @@ TomographyResult boolean_tomography(std::size_t links, const std::vector<std::ve
     // The class whose unexplained slow flows outnumber its healthy flows the most: each healthy flow over a
     // link is evidence that it is fine (a slow leaf -> NIC link and the spine link feeding it share two slow
     // flows, but only the leaf link also carries the healthy intra-leaf one).
+    // On a tie, the class with fewer healthy flows: a link under a slow one shares all its slow flows, and one
+    // more flow of the lower link measured slow by chance ties them; the healthy flows left over it still speak.
     const std::vector<int>* best = nullptr;
-    int best_score = options.min_margin - 1;
+    int best_score = options.min_margin - 1, best_healthy = 0;
     for (const auto& [sig, members] : classes) {
       const auto l = static_cast<std::size_t>(members.front());
       const std::vector<FlowRef>& flows = slow_flows_of[l];
       const auto gain = static_cast<int>(
           std::count_if(flows.begin(), flows.end(), [&](const FlowRef& r) { return unexplained.contains(r); }));
-      const int score = gain - (total[l] - slow_count[l]);
-      if (score > best_score) {
+      const int healthy = total[l] - slow_count[l];
+      const int score = gain - healthy;
+      if (score > best_score || (best != nullptr && score == best_score && healthy < best_healthy)) {
         best_score = score;
+        best_healthy = healthy;
         best = &members;
       }
     }

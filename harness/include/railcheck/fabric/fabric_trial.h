@@ -12,9 +12,15 @@
 
 namespace railcheck::fabric {
 
+/// How noise changes a flow's outcome: either way (a healthy flow measured slow, a slow one measured healthy), or
+/// only healthy flows measured slow (a transient elsewhere; a flow over a link capped at a quarter of its speed
+/// cannot run at full speed, so the slow -> healthy flip is the pessimistic case).
+enum class NoiseModel { kEitherWay, kFalseSlow };
+
 struct FabricTrial {
-  int faults = 1;           ///< distinct directed links made slow
-  double noise = 0.0;       ///< chance that a flow's outcome is flipped (a healthy flow measured slow, or back)
+  int faults = 1;      ///< distinct directed links made slow
+  double noise = 0.0;  ///< chance that a flow's outcome is changed, as `noise_model` says
+  NoiseModel noise_model = NoiseModel::kEitherWay;
   int repeats = 1;          ///< times the plan is run (independent noise each time)
   std::vector<Stage> plan;  ///< the plan; empty: the fabric's tiered_plan()
   std::uint64_t seed = 1;

@@ -28,6 +28,16 @@ CommandSpec fabric_sim_command_spec() {
                 ->delimiter(',')
                 ->capture_default_str();
             sub.add_option("--noise", o.noise, "chance that a flow's outcome is measured wrong")->capture_default_str();
+            sub.add_option_function<std::string>(
+                "--noise-model",
+                [&o](const std::string& model) {
+                  if (model != "either-way" && model != "false-slow") {
+                    throw CLI::ValidationError("--noise-model", "choose either-way or false-slow");
+                  }
+                  o.false_slow_only = model == "false-slow";
+                },
+                "either-way (default: a healthy flow measured slow or a slow one healthy) or false-slow (only "
+                "healthy flows measured slow: a capped link cannot run a flow at full speed)");
             sub.add_option("--repeats", o.repeats, "times the plan is run")->capture_default_str();
             sub.add_option("--stages", o.stages,
                            "widen the 4-stage plan to this many stages with more cross-pod shifts (for noise)")

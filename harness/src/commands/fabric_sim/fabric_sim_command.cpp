@@ -42,9 +42,10 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
                 "%zu of %zu links named alone, largest class %zu, %zu uncovered\n",
                 built.endpoints(), links, plan.size(), most, id.singletons(), links, id.largest(), id.uncovered.size());
   env.out << line;
-  std::snprintf(line, sizeof line, "# noise %.3g, plan run %d time(s), margin %d, %d trial(s) per row from seed %llu\n",
-                options.noise, options.repeats, options.min_margin, options.trials,
-                static_cast<unsigned long long>(options.seed));
+  std::snprintf(line, sizeof line,
+                "# noise %.3g (%s), plan run %d time(s), margin %d, %d trial(s) per row from seed %llu\n",
+                options.noise, options.false_slow_only ? "false-slow" : "either way", options.repeats,
+                options.min_margin, options.trials, static_cast<unsigned long long>(options.seed));
   env.out << line;
   env.out << "#  faults  stages  recall  in_group  precision  false/trial  unexplained/trial  s/trial\n";
   for (const int faults : options.faults) {
@@ -55,6 +56,7 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     fabric::FabricTrial trial;
     trial.faults = faults;
     trial.noise = options.noise;
+    trial.noise_model = options.false_slow_only ? fabric::NoiseModel::kFalseSlow : fabric::NoiseModel::kEitherWay;
     trial.repeats = options.repeats;
     trial.plan = plan;
     trial.seed = options.seed;

@@ -15,7 +15,8 @@ struct FabricSimOptions {
   fabric::ThreeTierShape shape{8, 32, 32, 32, 32, 8};  ///< --pods ... --rails: 1,024 hosts x 8 rails by default
   std::vector<int> faults = {1, 10, 100};              ///< --faults: one row each
   double noise = 0.0;                                  ///< --noise: chance a flow's outcome is flipped
-  int repeats = 1;                                     ///< --repeats: times the plan is run
+  bool false_slow_only = false;  ///< --noise-model false-slow: only healthy flows measured slow (NoiseModel)
+  int repeats = 1;               ///< --repeats: times the plan is run
   int stages = 0;   ///< --stages: the tiered plan widened to this many stages (ThreeTierFabric::wide_plan); 0: its own
   int trials = 10;  ///< --trials per row
   std::uint64_t seed = 1;  ///< --seed of the first trial
