@@ -101,11 +101,10 @@ TEST(FabricFindings, AFailedFlowCountsAsBadAndItsLinkIsNamed) {
 TEST(FabricFindings, AHealthyFabricWithRatesScatteredByAThirdNamesNothingOverManySeeds) {
   const fabric::DmodkTwoTierFabric f = testbed();
   for (unsigned seed = 0; seed < 200; ++seed) {
-    EXPECT_TRUE(fabric_findings(flows(
-                                    f, -1, [](FabricFlowSample&) {}, seed),
-                                {})
-                    .empty())
-        << seed;
+    const auto found = fabric_findings(flows(
+                                           f, -1, [](FabricFlowSample&) {}, seed),
+                                       {});
+    EXPECT_TRUE(found.empty()) << seed << ": " << (found.empty() ? "" : found[0].evidence.text);
   }
 }
 
@@ -137,6 +136,32 @@ std::vector<FabricFlowSample> with_ack_shadow(const fabric::DmodkTwoTierFabric& 
     }
   }
   return all;
+}
+
+TEST(FabricFindings, ALinkAtFiftyEightPercentIsNotSlowButWarnsAsPartlySlowByTheGrayFit) {
+  const fabric::DmodkTwoTierFabric f = testbed();
+  const int gray = *f.fabric().link_between(*f.fabric().find("leaf2"), *f.fabric().find("spine1"));
+  const std::string name = f.fabric().describe(gray);
+  auto measured = [&](unsigned seed) {  // rates scattered by 5 %, the gray link's flows at 0.58 of theirs
+    std::vector<FabricFlowSample> all = flows(
+        f, -1, [](FabricFlowSample&) {}, seed);
+    for (FabricFlowSample& s : all) {
+      s.gbps = 0.4 + (s.gbps - 0.4) / 6;
+      if (std::find(s.route.begin(), s.route.end(), name) != s.route.end()) s.gbps *= 0.58;
+    }
+    return all;
+  };
+  for (unsigned seed = 0; seed < 20; ++seed) {
+    const auto findings = fabric_findings(measured(seed), {});
+    ASSERT_EQ(findings.size(), 1u) << "seed " << seed;
+    EXPECT_EQ(findings[0].status, VerdictStatus::kWarn);
+    EXPECT_EQ(label(findings[0].component), "fabric link leaf2:3 -> spine1:2");
+    EXPECT_EQ(findings[0].evidence.metric, "fabric.bw gray_factor");
+    EXPECT_LT(findings[0].evidence.measured, 0.65);
+  }
+  FabricOptions off;
+  off.gray_below = 0;
+  EXPECT_TRUE(fabric_findings(measured(1), off).empty());
 }
 
 TEST(FabricFindings, FlowsSlowedOnlyByTheirAcknowledgementsCrossingTheSlowLinkAreItsShadowNotAFault) {

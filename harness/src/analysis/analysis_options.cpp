@@ -94,7 +94,8 @@ FieldMap fabric_fields(FabricOptions& o) {
           {"loss_floor", fraction(o.loss_floor)},
           {"slow_share", fraction(o.slow_share)},
           {"min_margin", count(o.min_margin, 1)},
-          {"ack_shadow_ratio", positive(o.ack_shadow_ratio)}};
+          {"ack_shadow_ratio", positive(o.ack_shadow_ratio)},
+          {"gray_below", fraction(o.gray_below)}};
 }
 
 FieldMap bisection_fields(BisectionOptions& o) {

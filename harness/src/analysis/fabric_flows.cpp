@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "railcheck/analysis/robust_stats.h"
+#include "railcheck/fabric/gray_fit.h"
 #include "railcheck/fabric/tomography.h"
 
 namespace railcheck::analysis {
@@ -201,6 +203,62 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       e.text += "; the plan cannot tell it from " + format_list(others, 8) + ": check those too";
     }
     findings.push_back(std::move(finding));
+  }
+  // Gray links: partly slow, too little for the slow / healthy split (a lane down, a tired transceiver), fitted
+  // from the flows that were not bad. Links already named (or passed as a shadow) are left to that finding; a
+  // link whose below-par flows all send their acknowledgements over a failing named link is that link's echo.
+  if (options.gray_below > 0 && median_gbps > 0) {
+    std::vector<std::vector<int>> every_route;
+    std::vector<double> relative;
+    std::vector<fabric::FlowRef> refs;
+    for (std::size_t st = 0; st < routes.size(); ++st) {
+      for (std::size_t f = 0; f < routes[st].size(); ++f) {
+        if (bad[st][f]) continue;  // judged by the slow / healthy pass; one noisy flow must not make links gray
+        const fabric::FlowRef r{static_cast<int>(st), static_cast<int>(f)};
+        every_route.push_back(routes[st][f]);
+        relative.push_back(rate_of(r) / median_gbps);
+        refs.push_back(r);
+      }
+    }
+    const std::vector<double> factor = fabric::fit_gray_links(link_name.size(), every_route, relative);
+    std::set<int> mentioned;
+    for (const Named& n : named) mentioned.insert(n.fault->links.begin(), n.fault->links.end());
+    for (std::size_t l = 0; l < factor.size(); ++l) {
+      if (factor[l] >= options.gray_below || mentioned.contains(static_cast<int>(l))) continue;
+      std::vector<fabric::FlowRef> below;
+      for (std::size_t k = 0; k < refs.size(); ++k) {
+        if (crosses(refs[k], static_cast<int>(l)) && relative[k] < options.gray_below) below.push_back(refs[k]);
+      }
+      const bool echo = std::any_of(named.begin(), named.end(), [&](const Named& root) {
+        return root.shadow_of == nullptr &&
+               std::all_of(below.begin(), below.end(), [&](const fabric::FlowRef& r) { return acks_cross(r, root); });
+      });
+      if (echo && !below.empty()) continue;
+      Finding finding;
+      finding.component = make_fabric_link(split_from(link_name[l]), split_to(link_name[l]));
+      finding.status = VerdictStatus::kWarn;
+      Evidence& e = finding.evidence;
+      e.source = "fabric";
+      e.metric = "fabric.bw gray_factor";
+      e.direction = "a_to_b";
+      e.measured = factor[l];
+      e.expected = 1.0;
+      e.expected_from = "the gray fit of every flow's rate over the test's median (analysis.fabric.gray_below " +
+                        format_number(options.gray_below) + ")";
+      e.deviation = factor[l] - 1.0;
+      for (std::size_t k = 0; k < refs.size(); ++k) {
+        if (!crosses(refs[k], static_cast<int>(l))) continue;
+        ++e.total;
+        if (relative[k] < options.gray_below) ++e.slow;
+        e.size_bytes = flow_of(refs[k]).size_bytes;
+        e.refs.push_back(describe_flow(flow_of(refs[k])));
+      }
+      e.text = label(finding.component) + ": partly slow, about " + format_percent(factor[l], 0) +
+               " of normal speed by the fit of every flow (" + joined(e.refs, 4) + "; the test's median " +
+               format_value(median_gbps, "bw_gbps") +
+               "): too little for a slow flow, enough for a lane down or a tired transceiver";
+      findings.push_back(std::move(finding));
+    }
   }
   for (const fabric::FlowRef& ref : result.unexplained) {
     const FabricFlowSample& flow = flow_of(ref);

@@ -151,6 +151,8 @@ struct FabricOptions {
                                   ///< named link and run at least this many times faster than that link's bad
                                   ///< flows is its shadow (explained, not failed): a link slow one way slows
                                   ///< the flows whose ACKs it carries too (TCP: the ACKs queue behind its data)
+  double gray_below = 0.65;  ///< a link the gray fit (fabric/gray_fit.h) puts below this share of normal speed, and
+                             ///< the slow / healthy pass did not name, warns as partly slow; 0 turns the fit off
 };
 
 struct AnalysisOptions {
