@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "railcheck/core/error.h"
+#include "railcheck/fabric/cabling_csv_import.h"
 #include "railcheck/fabric/iblinkinfo_import.h"
 #include "railcheck/fabric/ibnetdiscover_import.h"
 #include "railcheck/fabric/three_tier.h"
@@ -165,6 +166,72 @@ TEST(TopologyFile, EveryMistakeIsAnInputErrorNamingTheFileAndLine) {
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
     }
+  }
+}
+
+TEST(CablingCsvImport, ThePlanWrittenByNameIsTheDiscoveredFabricOnceThatIsKeyedByName) {
+  const Fabric plan = import_cabling_csv(fixture("two_leaf_plan.csv"), "plan.csv");
+  ASSERT_EQ(plan.devices().size(), 7u);
+  EXPECT_EQ(plan.cables(), 6u);
+  const Device& nic = plan.device(*plan.find("node3/mlx5_0"));
+  EXPECT_EQ(nic.tier, Tier::kNic);
+  EXPECT_EQ(nic.host, "node3");
+  EXPECT_EQ(nic.nic, "mlx5_0");
+  EXPECT_EQ(nic.rail, 0);
+  EXPECT_EQ(plan.device(*plan.find("spine-1")).tier, Tier::kSpine);
+  EXPECT_EQ(plan.device(*plan.find("leaf-b")).tier, Tier::kLeaf);  // quoted, and its tier given on another row
+  const Fabric found = name_keyed(import_ibnetdiscover(fixture("two_leaf.ibnetdiscover"), "found"), "found");
+  EXPECT_TRUE(found.find("leaf-a"));  // "MF0;leaf-a:MQM8700/U1"
+  EXPECT_TRUE(found.find("node1/mlx5_0"));
+  EXPECT_TRUE(diff_topology(name_keyed(plan, "plan.csv"), found).empty());
+  // Two NIC cables swapped on leaf-a: both ports are miscabled findings naming the planned peer.
+  std::string swapped = fixture("two_leaf_plan.csv");
+  swapped.replace(swapped.find("leaf-a,1,node1"), 14, "leaf-a,1,node2");
+  swapped.replace(swapped.find("leaf-a,2,node2"), 14, "leaf-a,2,node1");
+  std::vector<std::string> texts;
+  for (const TopologyFinding& f : diff_topology(name_keyed(import_cabling_csv(swapped, "s.csv"), "s.csv"), found)) {
+    EXPECT_EQ(f.change, TopologyChange::kMiscabled) << f.text;
+    texts.push_back(f.text);
+  }
+  EXPECT_FALSE(texts.empty());
+}
+
+TEST(CablingCsvImport, EachMistakeInThePlanIsAnErrorNamingTheLineAndTheFix) {
+  auto error_of = [](const std::string& text) {
+    try {
+      import_cabling_csv(text, "plan.csv");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string header = "a_device,a_port,b_device,b_port,a_tier,b_tier\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"a_device,a_port,b_device\nx,1,y\n", "plan.csv:1: the header has no column b_port"},
+      {header + "leaf-a,1,node1/mlx5_0,1,leaf\n", "plan.csv:2: 5 fields, the header has 6"},
+      {header + "leaf-a,one,node1/mlx5_0,1,leaf,\n", "plan.csv:2: a_port 'one' is not a port number"},
+      {header + "leaf-a,1,node1/mlx5_0,1,,\n", "plan.csv:2: switch leaf-a has no tier"},
+      {header + "leaf-a,1,node1/mlx5_0,1,leaf,\nleaf-a,2,node2/mlx5_0,1,spine,\n",
+       "plan.csv:3: leaf-a is given tier spine here and leaf on line 2"},
+      {header + "leaf-a,1,node1/mlx5_0,1,leaf,\nleaf-a,1,node2/mlx5_0,1,leaf,\n", "plan.csv:3: "},
+      {header + "\"leaf-a,1,node1/mlx5_0,1,leaf,\n", "plan.csv:2: unterminated quote"},
+      {header + "leaf-a,1,node1,1,leaf,nic\n", "plan.csv:2: node1: a NIC port is named host/dev"},
+      {"# only a comment\n", "plan.csv: no header row"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_NE(error_of(text).find(expected), std::string::npos) << error_of(text) << "\nexpected: " << expected;
+  }
+}
+
+TEST(NameKeyed, TwoDevicesWithOneNameCannotBeMatchedByName) {
+  Fabric f;
+  f.add_device({"S-1", Tier::kLeaf, "", "", -1, "MF0;leaf-a:MQM8700/U1"});
+  f.add_device({"S-2", Tier::kLeaf, "", "", -1, "MF0;leaf-a:MQM8700/U2"});
+  try {
+    name_keyed(f, "found");
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("devices S-1 and S-2 are both named leaf-a"), std::string::npos) << e.what();
   }
 }
 

@@ -1,5 +1,5 @@
-// Line by line through a text file's contents: what the fabric readers (the topology file, the ibnetdiscover
-// and iblinkinfo importers) share, so their line numbers in errors count the same way.
+// Line by line through a text file's contents: what the fabric readers (the topology file, the ibnetdiscover,
+// iblinkinfo and cabling-plan CSV importers) share, so their line numbers in errors count the same way.
 #pragma once
 
 #include <algorithm>

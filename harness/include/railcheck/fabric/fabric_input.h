@@ -1,5 +1,5 @@
-// Reading a fabric from a file (issue #18): railcheck's topology file, `ibnetdiscover` output or `iblinkinfo
-// --line --switches-only` output, told apart by their content unless the format is given.
+// Reading a fabric from a file (issue #18): railcheck's topology file, `ibnetdiscover` output, `iblinkinfo
+// --line --switches-only` output or a cabling-plan CSV, told apart by their content unless the format is given.
 #pragma once
 
 #include <string>
@@ -9,8 +9,9 @@
 
 namespace railcheck::fabric {
 
-/// "topo", "ibnetdiscover", "iblinkinfo", or "" (tell by the content: a `# railcheck-topo` line or a switch / nic /
-/// cable line is a topology file, a `Switch` or `Ca` header ibnetdiscover, `==(` link lines iblinkinfo).
+/// "topo", "ibnetdiscover", "iblinkinfo", "csv", or "" (tell by the content: a `# railcheck-topo` line or a switch /
+/// nic / cable line is a topology file, a `Switch` or `Ca` header ibnetdiscover, `==(` link lines iblinkinfo, a
+/// header with an a_device column a cabling-plan CSV).
 std::string detect_fabric_format(std::string_view text);
 
 /// The fabric in the file at `path`. Throws InputError naming the file when it cannot be read, its format cannot be

@@ -1,9 +1,12 @@
 #include "railcheck/commands/fabric_diff/fabric_diff_command.h"
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "railcheck/core/error.h"
 #include "railcheck/core/exit_codes.h"
+#include "railcheck/fabric/cabling_csv_import.h"
 #include "railcheck/fabric/fabric_input.h"
 #include "railcheck/fabric/topology_diff.h"
 #include "railcheck/fabric/topology_file.h"
@@ -12,8 +15,19 @@
 namespace railcheck {
 
 int run_fabric_diff_command(const FabricDiffOptions& options, const CommandEnv& env) {
-  const fabric::Fabric plan = fabric::read_fabric_file(options.plan_path);
-  const fabric::Fabric found = fabric::read_fabric_file(options.found_path, options.from);
+  fabric::Fabric plan = fabric::read_fabric_file(options.plan_path);
+  fabric::Fabric found = fabric::read_fabric_file(options.found_path, options.from);
+  // A plan written by name (a cabling CSV, whose device ids are their names) is matched by name.
+  const bool csv_plan = [&] {
+    std::ifstream file(options.plan_path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return fabric::detect_fabric_format(text.str()) == "csv";
+  }();
+  if (options.by_name || csv_plan) {
+    plan = fabric::name_keyed(plan, options.plan_path);
+    found = fabric::name_keyed(found, options.found_path);
+  }
   const std::vector<fabric::TopologyFinding> findings = fabric::diff_topology(plan, found);
   std::map<std::string_view, int> counts;
   for (const fabric::TopologyFinding& f : findings) {

@@ -13,6 +13,7 @@ namespace railcheck {
 struct FabricDiffOptions {
   std::string plan_path, found_path;  ///< topology file, ibnetdiscover or iblinkinfo output (told by content)
   std::string from;                   ///< --from: FOUND's format when its content does not tell
+  bool by_name = false;               ///< --by-name: match devices by name (fabric::name_keyed); implied by a CSV plan
 };
 
 /// 0 the fabric matches its plan, 1 a finding (each printed), 2 bad input.
