@@ -6,28 +6,20 @@
 #include <fstream>
 #include <sstream>
 
+#include "fabric_fixtures.h"
 #include "railcheck/core/error.h"
 #include "railcheck/fabric/dmodk_fabric.h"
 #include "railcheck/fabric/stage_plan.h"
 #include "railcheck/fabric/tomography.h"
 #include "railcheck/fabric/topology_file.h"
 #include "railcheck/fabric/two_tier.h"
-#include "source_tree.h"
 
 namespace railcheck::fabric {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream file(test::source_path("tests/fixtures/fabric/" + name));
-  std::stringstream text;
-  text << file.rdbuf();
-  EXPECT_FALSE(text.str().empty()) << name;
-  return text.str();
-}
+std::string fixture(const std::string& name) { return test::fabric_fixture(name); }
 
-DmodkTwoTierFabric testbed() {
-  return DmodkTwoTierFabric(parse_topology(fixture("testbed.topo"), "testbed.topo"), "testbed.topo");
-}
+DmodkTwoTierFabric testbed() { return test::testbed_fabric(); }
 
 std::vector<std::string> described(const Fabric& f, const std::vector<int>& path) {
   std::vector<std::string> out;

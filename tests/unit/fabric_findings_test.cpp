@@ -8,20 +8,15 @@
 #include <set>
 #include <sstream>
 
+#include "fabric_fixtures.h"
 #include "railcheck/analysis/fabric_flows.h"
 #include "railcheck/fabric/dmodk_fabric.h"
 #include "railcheck/fabric/topology_file.h"
-#include "source_tree.h"
 
 namespace railcheck::analysis {
 namespace {
 
-fabric::DmodkTwoTierFabric testbed() {
-  std::ifstream file(test::source_path("tests/fixtures/fabric/testbed.topo"));
-  std::stringstream text;
-  text << file.rdbuf();
-  return fabric::DmodkTwoTierFabric(fabric::parse_topology(text.str(), "testbed.topo"), "testbed.topo");
-}
+fabric::DmodkTwoTierFabric testbed() { return test::testbed_fabric(); }
 
 /// The plan's flows as a run records them, every flow at `healthy` GB/s times a seeded jitter of +-30 %, those
 /// over link `bad` (-1: none) changed by `spoil`.

@@ -8,20 +8,15 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "fabric_fixtures.h"
 #include "railcheck/fabric/dmodk_fabric.h"
 #include "railcheck/fabric/gray_fit.h"
 #include "railcheck/fabric/topology_file.h"
-#include "source_tree.h"
 
 namespace railcheck::fabric {
 namespace {
 
-DmodkTwoTierFabric testbed() {
-  std::ifstream file(test::source_path("tests/fixtures/fabric/testbed.topo"));
-  std::stringstream text;
-  text << file.rdbuf();
-  return DmodkTwoTierFabric(parse_topology(text.str(), "testbed.topo"), "testbed.topo");
-}
+DmodkTwoTierFabric testbed() { return test::testbed_fabric(); }
 
 struct Measured {
   std::vector<std::vector<int>> routes;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fabric_fixtures.h"
 #include "railcheck/core/error.h"
 #include "railcheck/fabric/cabling_csv_import.h"
 #include "railcheck/fabric/iblinkinfo_import.h"
@@ -12,18 +13,11 @@
 #include "railcheck/fabric/three_tier.h"
 #include "railcheck/fabric/topology_diff.h"
 #include "railcheck/fabric/topology_file.h"
-#include "source_tree.h"
 
 namespace railcheck::fabric {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream file(test::source_path("tests/fixtures/fabric/" + name));
-  std::stringstream text;
-  text << file.rdbuf();
-  EXPECT_FALSE(text.str().empty()) << name;
-  return text.str();
-}
+std::string fixture(const std::string& name) { return test::fabric_fixture(name); }
 
 TEST(IbnetdiscoverImport, TheTwoLeafFabricBecomesTheHandWrittenTopologyFile) {
   const Fabric f = import_ibnetdiscover(fixture("two_leaf.ibnetdiscover"), "two_leaf.ibnetdiscover");
@@ -52,6 +46,17 @@ TEST(IbnetdiscoverImport, APortCabledToTwoPeersOrAPortLineWithoutANodeIsAnErrorN
     EXPECT_NE(std::string(e.what()).find("is cabled to both"), std::string::npos) << e.what();
   }
   EXPECT_THROW(import_ibnetdiscover("[1]\t\"S-0002c90200000001\"[1]\n", "orphan.txt"), InputError);
+  // A port listed as cabled to its own switch (found by fuzz_fabric: it escaped as std::invalid_argument).
+  std::string loop = fixture("two_leaf.ibnetdiscover");
+  loop.replace(loop.find("[1]\t\"H-0002c90300000031\"[1]"), 26, "[1]\t\"S-0002c90200000002\"[5]");
+  try {
+    import_ibnetdiscover(loop, "loop.txt");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("S-0002c90200000002 port 1 is listed as cabled to its own port 5"),
+              std::string::npos)
+        << e.what();
+  }
   EXPECT_THROW(import_ibnetdiscover("# nothing here\n", "empty.txt"), InputError);
 }
 

@@ -27,14 +27,6 @@ std::string describe_flow(const FabricFlowSample& flow) {
   return text;
 }
 
-/// The first `most` of `items` joined by "; " (flow descriptions have commas of their own).
-std::string joined(const std::vector<std::string>& items, std::size_t most) {
-  std::string text;
-  for (std::size_t i = 0; i < items.size() && i < most; ++i) text += (i ? "; " : "") + items[i];
-  if (items.size() > most) text += "; ... (" + std::to_string(items.size()) + " in all)";
-  return text;
-}
-
 std::string split_from(const std::string& link) { return link.substr(0, link.find(" -> ")); }
 std::string split_to(const std::string& link) {
   const auto at = link.find(" -> ");
@@ -177,7 +169,7 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       e.deviation = median_gbps > 0 ? (e.measured - median_gbps) / median_gbps : 0.0;
     }
     e.text = label(finding.component) + ": " + std::to_string(e.slow) + " of " + std::to_string(e.total) +
-             " flows over it " + (lossy ? "lost packets" : "slow") + " (" + joined(e.refs, 4) +
+             " flows over it " + (lossy ? "lost packets" : "slow") + " (" + format_list(e.refs, 4, "; ") +
              "); the fabric test's median flow " + format_value(median_gbps, "bw_gbps");
     if (n.shadow_of) {
       e.text += "; explained by " +
@@ -254,7 +246,7 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
         e.refs.push_back(describe_flow(flow_of(refs[k])));
       }
       e.text = label(finding.component) + ": partly slow, about " + format_percent(factor[l], 0) +
-               " of normal speed by the fit of every flow (" + joined(e.refs, 4) + "; the test's median " +
+               " of normal speed by the fit of every flow (" + format_list(e.refs, 4, "; ") + "; the test's median " +
                format_value(median_gbps, "bw_gbps") +
                "): too little for a slow flow, enough for a lane down or a tired transceiver";
       findings.push_back(std::move(finding));

@@ -109,10 +109,13 @@ std::string format_spreads(double spreads) {
   return text;
 }
 
-std::string format_list(const std::vector<std::string>& names, std::size_t most) {
+std::string format_list(const std::vector<std::string>& names, std::size_t most, std::string_view separator) {
   std::string text;
-  for (std::size_t i = 0; i < names.size() && i < most; ++i) text += (i ? "," : "") + names[i];
-  if (names.size() > most) text += ",... (" + std::to_string(names.size()) + ")";
+  for (std::size_t i = 0; i < names.size() && i < most; ++i) {
+    if (i > 0) text += separator;
+    text += names[i];
+  }
+  if (names.size() > most) text += std::string(separator) + "... (" + std::to_string(names.size()) + ")";
   return text;
 }
 

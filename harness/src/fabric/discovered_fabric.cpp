@@ -31,6 +31,10 @@ Fabric build_discovered_fabric(std::vector<DiscoveredNode> nodes, const std::vec
   std::vector<std::pair<End, End>> cables;
   for (const DiscoveredPort& p : ports) {
     const End a{p.id, p.port}, b{p.peer, p.peer_port};
+    if (p.peer == p.id) {
+      throw fail(p.line, p.id + " port " + std::to_string(p.port) + " is listed as cabled to its own port " +
+                             std::to_string(p.peer_port) + " (a loopback plug is not a fabric link)");
+    }
     for (const auto& [end, other] : {std::pair{a, b}, std::pair{b, a}}) {
       const auto it = peer_of.find(end);
       if (it != peer_of.end() && it->second != other) {

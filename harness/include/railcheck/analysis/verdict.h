@@ -103,6 +103,6 @@ std::string format_percent(double fraction, int decimals = 1);
 /// A deviation in robust spreads, one decimal: "4.4".
 std::string format_spreads(double spreads);
 /// Up to `most` names joined by commas, then ",... (N)" with the total when there are more.
-std::string format_list(const std::vector<std::string>& names, std::size_t most = 8);
+std::string format_list(const std::vector<std::string>& names, std::size_t most = 8, std::string_view separator = ",");
 
 }  // namespace railcheck::analysis
