@@ -32,9 +32,8 @@ TEST(DmodkTwoTierFabric, TheTestbedFileHasSixEndpointsOnThreeLeavesNumberedByLea
   EXPECT_EQ(f.endpoints(), 6);
   EXPECT_EQ(f.leaves(), 3);
   EXPECT_EQ(f.places(), 2);
-  EXPECT_EQ(f.endpoint_of("node1", "fab0"), 0);
-  EXPECT_EQ(f.endpoint_of("node4", "fab0"), 3);
-  EXPECT_EQ(f.endpoint_of("node4", "mlx5_0"), std::nullopt);
+  EXPECT_EQ(f.fabric().device(f.nic_device(0)).host, "node1");  // leaf1 port 1
+  EXPECT_EQ(f.fabric().device(f.nic_device(3)).host, "node4");  // leaf2 port 2
   // node1 -> node4: place 1 on leaf2, so uplink 1 of leaf1 (port 4, spine2), down spine2's cable to leaf2.
   EXPECT_EQ(described(f.fabric(), f.route(0, 3)),
             (std::vector<std::string>{"node1/fab0 -> leaf1:1", "leaf1:4 -> spine2:1", "spine2:2 -> leaf2:4",

@@ -62,20 +62,19 @@ void add_fabric_flow(const FieldReader& r, Samples& out) {
   s.dst_nic = r.string("dst_nic");
   s.rail = r.integer("rail");
   s.size_bytes = r.size("size_bytes");
-  const json& route = r.array("route");
-  for (std::size_t i = 0; i < route.size(); ++i) {
-    if (!route[i].is_string()) r.fail("route[" + std::to_string(i) + "]", "must be a string naming a directed link");
-    s.route.push_back(route[i].get<std::string>());
-  }
-  if (s.route.empty()) r.fail("route", "must name at least one directed link");
-  if (r.has("return_route")) {
-    const json& back = r.array("return_route");
-    for (std::size_t i = 0; i < back.size(); ++i) {
-      if (!back[i].is_string())
-        r.fail("return_route[" + std::to_string(i) + "]", "must be a string naming a directed link");
-      s.return_route.push_back(back[i].get<std::string>());
+  auto links_at = [&r](const std::string& field) {  // a list of directed link names
+    std::vector<std::string> links;
+    const json& list = r.array(field);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_string())
+        r.fail(field + "[" + std::to_string(i) + "]", "must be a string naming a directed link");
+      links.push_back(list[i].get<std::string>());
     }
-  }
+    return links;
+  };
+  s.route = links_at("route");
+  if (s.route.empty()) r.fail("route", "must name at least one directed link");
+  if (r.has("return_route")) s.return_route = links_at("return_route");
   s.ok = r.string("status") == "ok";
   if (!s.ok) s.error = r.optional_string("error", "transfer failed");
   if (s.ok) s.gbps = measured_number(r, r.get("bw_gbps"), "bw_gbps");

@@ -81,14 +81,6 @@ DmodkTwoTierFabric::DmodkTwoTierFabric(Fabric fabric, const std::string& source)
   }
 }
 
-std::optional<int> DmodkTwoTierFabric::endpoint_of(const std::string& host, const std::string& nic) const {
-  for (std::size_t e = 0; e < nics_.size(); ++e) {
-    const Device& device = fabric_.device(nics_[e]);
-    if (device.host == host && device.nic == nic) return static_cast<int>(e);
-  }
-  return std::nullopt;
-}
-
 std::vector<int> DmodkTwoTierFabric::route(int src, int dst) const {
   const Leaf& from = leaves_.at(static_cast<std::size_t>(src / places_));
   const Leaf& to = leaves_.at(static_cast<std::size_t>(dst / places_));

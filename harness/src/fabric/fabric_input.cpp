@@ -22,23 +22,30 @@ std::string detect_fabric_format(std::string_view text) {
   return "";
 }
 
-Fabric read_fabric_file(const std::string& path, const std::string& format) {
+std::string read_fabric_text(const std::string& path) {
   std::ifstream file(path);
   if (!file) throw InputError(path + ": cannot read the fabric file; check the path");
   std::stringstream buffer;
   buffer << file.rdbuf();
-  const std::string text = buffer.str();
+  return buffer.str();
+}
+
+Fabric parse_fabric_text(std::string_view text, const std::string& source, const std::string& format) {
   const std::string kind = format.empty() ? detect_fabric_format(text) : format;
-  if (kind == "topo") return parse_topology(text, path);
-  if (kind == "ibnetdiscover") return import_ibnetdiscover(text, path);
-  if (kind == "iblinkinfo") return import_iblinkinfo(text, path);
-  if (kind == "csv") return import_cabling_csv(text, path);
+  if (kind == "topo") return parse_topology(text, source);
+  if (kind == "ibnetdiscover") return import_ibnetdiscover(text, source);
+  if (kind == "iblinkinfo") return import_iblinkinfo(text, source);
+  if (kind == "csv") return import_cabling_csv(text, source);
   if (format.empty()) {
-    throw InputError(path +
+    throw InputError(source +
                      ": neither a railcheck topology file, ibnetdiscover or iblinkinfo output nor a cabling-plan "
                      "CSV; give --from topo|ibnetdiscover|iblinkinfo|csv if it is one of them");
   }
   throw InputError("--from " + format + ": give topo, ibnetdiscover, iblinkinfo or csv");
+}
+
+Fabric read_fabric_file(const std::string& path, const std::string& format) {
+  return parse_fabric_text(read_fabric_text(path), path, format);
 }
 
 }  // namespace railcheck::fabric

@@ -29,10 +29,6 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
-std::string peer_name(const Bootstrap& bootstrap, int rank) {
-  return "rank " + std::to_string(rank) + " on " + bootstrap.ranks()[static_cast<std::size_t>(rank)].host;
-}
-
 /// One side of one flow on this rank: the connection, its buffers, and what went wrong ("" nothing).
 struct FlowSide {
   std::unique_ptr<Endpoint> endpoint;
@@ -151,16 +147,15 @@ void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFa
   if (root) {
     std::vector<std::string> absent;
     for (int e = 0; e < topology->endpoints(); ++e) {
-      if (rank_of[static_cast<std::size_t>(e)] < 0)
-        absent.push_back(fab.describe(fab.out_links(topology->nic_device(e)).front()));
+      const fabric::Device& nic = fab.device(topology->nic_device(e));
+      if (rank_of[static_cast<std::size_t>(e)] < 0) absent.push_back(nic.host + "/" + nic.nic);
     }
     if (!absent.empty()) {
       std::string text = spec.name + ": " + std::to_string(absent.size()) + " of " +
                          std::to_string(topology->endpoints()) +
                          " endpoints have no rank in this job; their flows are "
                          "left out (";
-      for (std::size_t i = 0; i < absent.size() && i < 8; ++i)
-        text += (i ? ", " : "") + absent[i].substr(0, absent[i].find(" -> "));
+      for (std::size_t i = 0; i < absent.size() && i < 8; ++i) text += (i ? ", " : "") + absent[i];
       sink.note(NoteLevel::kWarning, text + (absent.size() > 8 ? ", ...)" : ")"));
     }
     if (plan.empty()) sink.note(NoteLevel::kSkip, spec.name + ": no flow of the plan has both ends in this job");
@@ -221,10 +216,10 @@ void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFa
     auto set_up_sending = [&] {
       guarded(sending, [&] {
         const std::string& bytes = handles[static_cast<std::size_t>(dst_rank)];
-        if (bytes.empty()) throw Error(peer_name(bootstrap, dst_rank) + " could not listen; see its record");
+        if (bytes.empty()) throw Error(rank_name(bootstrap, dst_rank) + " could not listen; see its record");
         const auto handle =
             ListenHandle::from_bytes(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
-        sending.endpoint = transport.connect(dev, handle, peer_name(bootstrap, dst_rank));
+        sending.endpoint = transport.connect(dev, handle, rank_name(bootstrap, dst_rank));
         sending.buffers = std::make_unique<PairBuffers>(*sending.endpoint, o.size_bytes);
         const StreamTiming warmup =
             timed_stream(*sending.endpoint, *sending.buffers, stream_plan(o, true, warm, timeout_s));
@@ -284,12 +279,7 @@ void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFa
           record.start_unix_s = t.start_unix_s;
           record.end_unix_s = t.end_unix_s;
           record.bw_gbps = static_cast<double>(sending.count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
-          if (before.known && after.known && after.source == before.source && after.sent >= before.sent &&
-              after.retransmitted >= before.retransmitted && after.spurious >= before.spurious &&
-              after.errors >= before.errors) {
-            record.loss = LossStats{after.source, after.sent - before.sent, after.retransmitted - before.retransmitted,
-                                    after.spurious - before.spurious, after.errors - before.errors};
-          }
+          record.loss = loss_between(before, after);
         });
         if (!sending.error.empty()) {
           record.ok = false;

@@ -209,6 +209,15 @@ StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, const Stream
   return one_sided_stream(endpoint, buffers, plan);
 }
 
+std::optional<LossStats> loss_between(const LossCounters& before, const LossCounters& after) {
+  if (!before.known || !after.known || after.source != before.source || after.sent < before.sent ||
+      after.retransmitted < before.retransmitted || after.spurious < before.spurious || after.errors < before.errors) {
+    return std::nullopt;
+  }
+  return LossStats{after.source, after.sent - before.sent, after.retransmitted - before.retransmitted,
+                   after.spurious - before.spurious, after.errors - before.errors};
+}
+
 long count_for_duration(const StreamTiming& warmup, long warm, double duration_s, int lanes) {
   const double per_message = std::max(warmup.seconds / static_cast<double>(warm), 1e-9);
   const long count = static_cast<long>(std::clamp(duration_s / per_message, static_cast<double>(warm), 1e8));

@@ -15,10 +15,6 @@
 namespace railcheck {
 namespace {
 
-std::string peer_name(const Bootstrap& bootstrap, int rank) {
-  return "rank " + std::to_string(rank) + " on " + bootstrap.ranks()[static_cast<std::size_t>(rank)].host;
-}
-
 // One side of one pair: the connection and every measurement of the pair, as records this side measured.
 struct PairContext {
   const P2pOptions& options;
@@ -118,12 +114,7 @@ std::vector<P2pRecord> measure_pair(const PairContext& c, Endpoint& endpoint, bo
       r.peak_bw_gbps = static_cast<double>(o.size_bytes) / *t.peak_seconds_per_op / 1e9;
     }
     r.cq_mod = cq_mod_of(o);
-    if (before.known && after.known && after.source == before.source && after.sent >= before.sent &&
-        after.retransmitted >= before.retransmitted && after.spurious >= before.spurious &&
-        after.errors >= before.errors) {
-      r.loss = LossStats{after.source, after.sent - before.sent, after.retransmitted - before.retransmitted,
-                         after.spurious - before.spurious, after.errors - before.errors};
-    }
+    r.loss = loss_between(before, after);
     out.push_back(r);
   };
   if (o.bidirectional) {
@@ -166,6 +157,10 @@ std::unique_ptr<Transport> open_transport(const P2pOptions& o, double timeout_s,
 
 }  // namespace
 
+std::string rank_name(const Bootstrap& bootstrap, int rank) {
+  return "rank " + std::to_string(rank) + " on " + bootstrap.ranks()[static_cast<std::size_t>(rank)].host;
+}
+
 P2pSession::P2pSession(const Bootstrap& bootstrap, P2pOptions options, double timeout_s, const std::string& device)
     : bootstrap_(bootstrap), options_(std::move(options)), timeout_s_(timeout_s) {
   std::string skip;
@@ -186,7 +181,7 @@ P2pSession::P2pSession(const Bootstrap& bootstrap, P2pOptions options, double ti
   const auto skips = bootstrap_.allgather_strings(skip);
   for (std::size_t r = 0; r < skips.size(); ++r) {
     if (skips[r].empty()) continue;
-    skip_ = "--transport " + options_.transport + ": " + peer_name(bootstrap_, static_cast<int>(r)) + ": " + skips[r];
+    skip_ = "--transport " + options_.transport + ": " + rank_name(bootstrap_, static_cast<int>(r)) + ": " + skips[r];
     return;
   }
   if (device.empty()) dev_ = bootstrap_.self().local_rank % static_cast<int>(transport_->devices().size());
@@ -265,10 +260,10 @@ std::vector<P2pRecord> P2pSession::run_rounds(const std::vector<PairRound>& plan
           endpoint = transport_->accept(std::move(listen));
         } else {
           const std::string& bytes = handles[static_cast<std::size_t>(peer)];
-          if (bytes.empty()) throw Error(peer_name(bootstrap_, peer) + " could not listen; see its record");
+          if (bytes.empty()) throw Error(rank_name(bootstrap_, peer) + " could not listen; see its record");
           const auto handle =
               ListenHandle::from_bytes(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
-          endpoint = transport_->connect(dev_, handle, peer_name(bootstrap_, peer));
+          endpoint = transport_->connect(dev_, handle, rank_name(bootstrap_, peer));
         }
         measured = measure_pair(context, *endpoint, is_a, my_nic_, their_nic);
       } catch (const Error& e) {

@@ -11,7 +11,6 @@
 // leave it. For a file written from a generated TwoTierFabric the routes are that fabric's.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,8 +30,6 @@ class DmodkTwoTierFabric final : public RoutedFabric {
   int nic_device(int endpoint) const override { return nics_.at(static_cast<std::size_t>(endpoint)); }
   int leaves() const { return static_cast<int>(leaves_.size()); }
   int places() const { return places_; }
-  /// The endpoint of the NIC `nic` of `host` (Device::host, Device::nic), if the fabric has it.
-  std::optional<int> endpoint_of(const std::string& host, const std::string& nic) const;
 
   std::vector<int> route(int src, int dst) const override;
   /// two_tier_shift_plan(leaves(), places()).

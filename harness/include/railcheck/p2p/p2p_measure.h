@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "railcheck/collectives/transport.h"
+#include "railcheck/record/p2p_record.h"
 
 namespace railcheck {
 
@@ -53,6 +54,10 @@ struct StreamPlan {
 ///   stall_s after it stops. Needs remote_window_bytes() >= bytes.
 /// Throws Error naming the peer when nothing completes for `stall_s`.
 StreamTiming timed_stream(Endpoint& endpoint, PairBuffers& buffers, const StreamPlan& plan);
+
+/// What a connection lost over a timed part: the counters' differences, when both readings are known, of the same
+/// source and none went backwards (a counter reset); nullopt otherwise.
+std::optional<LossStats> loss_between(const LossCounters& before, const LossCounters& after);
 
 /// The operations a duration-based stream (-D) posts: `duration_s` at the warm-up's rate (`warm` operations in
 /// `warmup.seconds`), at least `warm`, at most 1e8, rounded up to whole iterations of `lanes` (QPs).

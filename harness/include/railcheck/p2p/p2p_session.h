@@ -19,6 +19,9 @@
 
 namespace railcheck {
 
+/// "rank 3 on node4": how p2p errors and records name a peer.
+std::string rank_name(const Bootstrap& bootstrap, int rank);
+
 class P2pSession {
  public:
   /// Collective: opens the transport on every rank. When any rank has no device every rank agrees to skip

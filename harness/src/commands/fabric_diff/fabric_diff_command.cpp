@@ -1,8 +1,6 @@
 #include "railcheck/commands/fabric_diff/fabric_diff_command.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "railcheck/core/error.h"
 #include "railcheck/core/exit_codes.h"
@@ -15,16 +13,12 @@
 namespace railcheck {
 
 int run_fabric_diff_command(const FabricDiffOptions& options, const CommandEnv& env) {
-  fabric::Fabric plan = fabric::read_fabric_file(options.plan_path);
+  const std::string plan_text = fabric::read_fabric_text(options.plan_path);
+  const std::string plan_format = fabric::detect_fabric_format(plan_text);  // "": parse says what is wrong
+  fabric::Fabric plan = fabric::parse_fabric_text(plan_text, options.plan_path, plan_format);
   fabric::Fabric found = fabric::read_fabric_file(options.found_path, options.from);
   // A plan written by name (a cabling CSV, whose device ids are their names) is matched by name.
-  const bool csv_plan = [&] {
-    std::ifstream file(options.plan_path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return fabric::detect_fabric_format(text.str()) == "csv";
-  }();
-  if (options.by_name || csv_plan) {
+  if (options.by_name || plan_format == "csv") {
     plan = fabric::name_keyed(plan, options.plan_path);
     found = fabric::name_keyed(found, options.found_path);
   }
