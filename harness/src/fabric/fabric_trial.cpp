@@ -22,20 +22,35 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
   std::vector<Stage> plan;
   for (int r = 0; r < std::max(trial.repeats, 1); ++r) plan.insert(plan.end(), once.begin(), once.end());
   std::bernoulli_distribution flip(trial.noise);
-  std::vector<std::vector<bool>> slow(plan.size());
-  for (std::size_t s = 0; s < plan.size(); ++s) {
-    for (const Flow& flow : plan[s].flows) {
-      const std::vector<int> path = route(flow.src, flow.dst);
-      bool is_slow = std::any_of(path.begin(), path.end(), [&](int l) { return faulty.contains(l); });
+  Measured measured;
+  const auto measure = [&](Stage stage) {
+    std::vector<std::vector<int>> routes;
+    std::vector<bool> slow;
+    for (const Flow& flow : stage.flows) {
+      routes.push_back(route(flow.src, flow.dst));
+      bool is_slow = std::any_of(routes.back().begin(), routes.back().end(), [&](int l) { return faulty.contains(l); });
       if (trial.noise > 0 && flip(random) && (!is_slow || trial.noise_model == NoiseModel::kEitherWay)) {
         is_slow = !is_slow;
       }
-      slow[s].push_back(is_slow);
+      slow.push_back(is_slow);
     }
+    measured.stages.push_back(std::move(stage));
+    measured.routes.push_back(std::move(routes));
+    measured.slow.push_back(std::move(slow));
+  };
+  for (const Stage& stage : plan) measure(stage);
+  const auto solve = [&] {
+    return boolean_tomography(static_cast<std::size_t>(links), measured.routes, measured.slow, trial.solver);
+  };
+  TomographyResult result = solve();
+  for (int c = 0; c < trial.confirm_stages; ++c) {
+    ConfirmOptions confirm = trial.confirm;
+    confirm.seed = trial.seed * 1000003ULL + static_cast<std::uint64_t>(c);
+    measure(plan_confirm_stage(fabric, measured, result, trial.solver, confirm));
+    result = solve();
   }
-  const TomographyResult result = boolean_tomography(fabric.fabric(), plan, slow, route, trial.solver);
   FabricTrialScore score;
-  score.stages = static_cast<int>(plan.size());
+  score.stages = static_cast<int>(measured.stages.size());
   score.injected = trial.faults;
   score.names = static_cast<int>(result.faults.size());
   score.unexplained = static_cast<int>(result.unexplained.size());

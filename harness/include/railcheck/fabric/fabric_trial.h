@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "railcheck/fabric/confirm_stage.h"
 #include "railcheck/fabric/routed_fabric.h"
 #include "railcheck/fabric/tomography.h"
 
@@ -23,6 +24,9 @@ struct FabricTrial {
   NoiseModel noise_model = NoiseModel::kEitherWay;
   int repeats = 1;          ///< times the plan is run (independent noise each time)
   std::vector<Stage> plan;  ///< the plan; empty: the fabric's tiered_plan()
+  /// Confirmation stages after the plan (confirm_stage.h), each planned from the evidence so far.
+  int confirm_stages = 0;
+  ConfirmOptions confirm;
   std::uint64_t seed = 1;
   TomographyOptions solver;
 };

@@ -15,6 +15,9 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
   if (options.trials < 1 || options.repeats < 1 || options.min_margin < 1) {
     throw InputError("--trials, --repeats and --margin must be at least 1");
   }
+  if (options.confirm < 0 || options.confirm > 16) {
+    throw InputError("--confirm " + std::to_string(options.confirm) + ": give 0 to 16 confirmation stages");
+  }
   if (options.stages < 0 || options.stages > 64) {
     throw InputError("--stages " + std::to_string(options.stages) + ": give 0 (the plan's own) to 64");
   }
@@ -43,8 +46,9 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
                 built.endpoints(), links, plan.size(), most, id.singletons(), links, id.largest(), id.uncovered.size());
   env.out << line;
   std::snprintf(line, sizeof line,
-                "# noise %.3g (%s), plan run %d time(s), margin %d, %d trial(s) per row from seed %llu\n",
-                options.noise, options.false_slow_only ? "false-slow" : "either way", options.repeats,
+                "# noise %.3g (%s), plan run %d time(s) + %d confirmation stage(s), margin %d, %d trial(s) per row "
+                "from seed %llu\n",
+                options.noise, options.false_slow_only ? "false-slow" : "either way", options.repeats, options.confirm,
                 options.min_margin, options.trials, static_cast<unsigned long long>(options.seed));
   env.out << line;
   env.out << "#  faults  stages  recall  in_group  precision  false/trial  unexplained/trial  s/trial\n";
@@ -61,6 +65,7 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     trial.plan = plan;
     trial.seed = options.seed;
     trial.solver.min_margin = options.min_margin;
+    trial.confirm_stages = options.confirm;
     const auto start = std::chrono::steady_clock::now();
     const fabric::FabricTrialScore s = fabric::run_trials(built, trial, options.trials);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

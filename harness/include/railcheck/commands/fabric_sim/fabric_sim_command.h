@@ -21,6 +21,7 @@ struct FabricSimOptions {
   int trials = 10;  ///< --trials per row
   std::uint64_t seed = 1;  ///< --seed of the first trial
   int min_margin = 1;      ///< --margin: the solver's TomographyOptions::min_margin
+  int confirm = 0;         ///< --confirm: adaptive confirmation stages after the plan (confirm_stage.h)
 };
 
 /// Prints the plan's report and one row per fault count. 0; InputError (exit 2) for a shape that cannot be
