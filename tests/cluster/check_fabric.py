@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-"""check_fabric.py RESULTS_JSON [--expect "FROM -> TO"] [--schema SCHEMA] [--max-stages N] [--flows N]
+"""check_fabric.py RESULTS_JSON [--expect "FROM -> TO"] [--schema SCHEMA] [--max-stages N] [--flows N] [--confirmed]
 
 Issue #18, acceptance 1: a fabric test's results on the namespace testbed. With --expect, the run fails exactly
 one part, the fabric_link FROM -> TO (that direction), on fabric evidence, and warns about nothing; without, it
 fails and warns about nothing (a healthy fabric names nothing). Always: every fabric flow record has its route
 and its acknowledgements' route, the plan ran in at most --max-stages stages (3) with --flows flows (18), every
-flow of a healthy run measured. Prints the verdict lines it judged."""
+flow of a healthy run measured. --confirmed: confirmation stages followed the plan (legal ones, one of their flows over
+the --expect link). Prints the verdict lines it judged."""
 import argparse
 import json
 import sys
@@ -18,6 +19,9 @@ def main():
     ap.add_argument("--schema", default="")
     ap.add_argument("--max-stages", type=int, default=3)
     ap.add_argument("--flows", type=int, default=18)
+    ap.add_argument("--confirmed", action="store_true",
+                    help="the plan's stages (--flows flows) and then confirmation stages, each with every host at "
+                         "most one flow out and one in, one of them over the --expect link")
     args = ap.parse_args()
     with open(args.results) as f:
         doc = json.load(f)
@@ -31,8 +35,20 @@ def main():
 
     flows = [r for r in doc["records"] if r.get("kind") == "p2p" and r.get("phase") == "fabric"]
     stages = sorted({r["round"] for r in flows})
-    if len(flows) != args.flows:
-        problems.append("%d fabric flow records, expected %d" % (len(flows), args.flows))
+    plan_rounds = sorted({r["round"] for r in flows})[:3]
+    planned = [r for r in flows if r["round"] in plan_rounds] if args.confirmed else flows
+    if len(planned) != args.flows:
+        problems.append("%d fabric flow records in the plan's stages, expected %d" % (len(planned), args.flows))
+    if args.confirmed:
+        confirming = [r for r in flows if r["round"] not in plan_rounds]
+        if not confirming:
+            problems.append("no confirmation stage ran")
+        for stage in sorted({r["round"] for r in confirming}):
+            members = [r for r in confirming if r["round"] == stage]
+            if len({r["src_host"] for r in members}) != len(members) or len({r["dst_host"] for r in members}) != len(members):
+                problems.append("confirmation stage %d: a host sends or receives two flows" % stage)
+        if args.expect and not any(args.expect in r["route"] for r in confirming):
+            problems.append("no confirmation flow crosses %s" % args.expect)
     if not stages or stages[-1] >= args.max_stages:
         problems.append("stages %s: more than %d" % (stages, args.max_stages))
     for r in flows:

@@ -4,7 +4,8 @@
 # between the 6 hosts; `railcheck run SUITE --topology <the testbed's topology>` (a fabric test, 3 stages) on a
 # healthy fabric names nothing, and with one direction of one cable slowed by tc tbf (a spine -> leaf, a leaf ->
 # spine, a NIC -> leaf and a leaf -> NIC link) or made lossy by nftables, names exactly that directed link; each
-# shape RC_FABRIC_REPEATS (3) times in a row. Under `with_cluster.sh --slurm`, one more slow link through
+# shape RC_FABRIC_REPEATS (3) times in a row; the first shape once more with confirmation stages after the plan
+# (still exactly that link, the stages legal, one flow over it). Under `with_cluster.sh --slurm`, one more slow link through
 # `sbatch -N 6 slurm/acceptance.sbatch` (RAILCHECK_TOPOLOGY) on the real Slurm: ExitCode 1:0, that link named.
 # Judged by check_fabric.py.
 set -euo pipefail
@@ -53,6 +54,19 @@ for shape in "${shapes[@]}"; do
   [ "$kind" = loss ] && arg=$loss
   "$here/fabric_fault.sh" "$kind" "$link" "$arg"
   for i in $(seq 1 "$repeats"); do one_run "$link" "$kind $arg on $link, run $i"; done
+  if [ "$shape" = "${shapes[0]}" ]; then  # once: the same fault with confirmation stages after the plan
+    run=$((run + 1))
+    out="$RC_CLUSTER_WORK/run$run"
+    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["tests"][0]["confirm_stages"]=2
+json.dump(d, open(sys.argv[2], "w"))' "$suite" "$RC_CLUSTER_WORK/confirm.json"
+    rc=0
+    "$here/cluster_mpirun.sh" -- "$bin" run "$RC_CLUSTER_WORK/confirm.json" --topology "$topo" --output-dir "$out" \
+      > "$out.log" 2>&1 || rc=$?
+    [ "$rc" = 1 ] || { echo "FAIL: confirmation stages: railcheck exited $rc, expected 1"; tail -30 "$out.log"; exit 1; }
+    echo "$kind $arg on $link, with up to 2 confirmation stages:"
+    "$here/check_fabric.py" "$out/results.json" --expect "$link" --confirmed --max-stages 5 "${schema_args[@]}" ||
+      { tail -30 "$out.log"; exit 1; }
+  fi
   "$here/fabric_fault.sh" clear "$link"
 done
 if [ -n "${SLURM_CONF:-}" ]; then

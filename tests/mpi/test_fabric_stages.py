@@ -3,7 +3,8 @@
 A leaf-spine topology of this host's 4 ranks (2 leaves of 2 NICs, 2 spines, every NIC on `lo`, rail = local
 rank): the run plans 3 stages, notes what the plan can tell apart before any traffic, measures every flow of a
 stage at once (their timed parts overlap) and records each with its route and return route; the results
-validate against the schema. Without --topology the fabric test is a skip note; --topology with a suite that has
+validate against the schema. With confirmation stages, each is planned by rank 0 and is a legal stage, or
+none runs when nothing is in doubt. Without --topology the fabric test is a skip note; --topology with a suite that has
 no fabric test, a topology file that is not one, and one whose leaves differ are input errors naming the file.
 (Loopback has no fabric to fault: cluster.fabric injects faults on a namespace fabric.)
 """
@@ -56,6 +57,29 @@ for stage in range(3):
     expect(latest_start < earliest_end, "stage %d: the flows' timed parts overlap (a start barrier)" % stage)
 cross = [r for r in flows if r["round"] == 0]
 expect(all(len(r["route"]) == 4 for r in cross), "stage 0 crosses the spines: 4 links a flow")
+
+# Confirmation stages: rank 0 plans each from the flows so far and broadcasts it. On loopback nothing is slow as
+# a rule, so the first usually finds nothing in doubt (a note, no more stages); if a flow was slow by chance, the
+# stages that ran are legal ones: each rank at most one flow out and one in, after the plan's 3.
+confirming = os.path.join(out, "confirm.json")
+with open(suite) as f:
+    doc = json.load(f)
+doc["tests"][0]["confirm_stages"] = 2
+with open(confirming, "w") as f:
+    json.dump(doc, f)
+run = mpirun(["run", confirming, "--topology", topology, "--output-dir", os.path.join(out, "confirm")])
+expect(run.returncode in (0, 1), "the run with confirmation stages exits 0 or 1, got %d" % run.returncode)
+expect("+ up to 2 confirmation stage(s)" in run.stdout, "the test's header says confirmation stages may follow")
+flows = [r for r in records_of(load_results(os.path.join(out, "confirm")), "p2p") if r.get("phase") == "fabric"]
+rounds = sorted({r["round"] for r in flows})
+if "nothing left in doubt after 3 stages; no confirmation stage 1" in run.stdout:
+    expect(rounds == [0, 1, 2], "nothing in doubt: the plan's 3 stages only, got %s" % rounds)
+else:
+    expect(rounds[:3] == [0, 1, 2] and rounds[-1] <= 4, "3 plan stages and at most 2 more, got %s" % rounds)
+    for stage in rounds[3:]:
+        members = [r for r in flows if r["round"] == stage]
+        expect(len({r["src_rank"] for r in members}) == len(members), "confirmation: a rank sends at most one")
+        expect(len({r["dst_rank"] for r in members}) == len(members), "confirmation: a rank receives at most one")
 
 skip = mpirun(["run", suite, "--output-dir", os.path.join(out, "skip")])
 expect(skip.returncode == 0, "without --topology the run exits 0, got %d" % skip.returncode)

@@ -47,6 +47,12 @@ std::set<int> named(const TomographyResult& r) {
   return out;
 }
 
+ConfirmOptions seeded(int c) {
+  ConfirmOptions options;
+  options.seed = static_cast<std::uint64_t>(c);
+  return options;
+}
+
 void expect_legal(const RoutedFabric& f, const Stage& stage) {
   std::vector<int> sends(static_cast<std::size_t>(f.endpoints()), 0), receives(sends.size(), 0);
   for (const Flow& flow : stage.flows) {
@@ -75,7 +81,7 @@ TEST(ConfirmStage, EachEndpointSendsAndReceivesAtMostOneFlowAndNoDirectedLinkCar
     TomographyOptions options;
     options.min_margin = 3;
     for (int c = 0; c < 4; ++c) {
-      const Stage stage = plan_confirm_stage(*f, m, solve(*f, m, options), options, {.seed = static_cast<unsigned>(c)});
+      const Stage stage = plan_confirm_stage(*f, m, solve(*f, m, options), options, seeded(c));
       EXPECT_FALSE(stage.flows.empty()) << "20 faults and 1 % noise leave something in doubt";
       expect_legal(*f, stage);
       measure(*f, stage, faulty, m, flip);
@@ -110,7 +116,7 @@ TEST(ConfirmStage, ALeafToNicFaultWhoseIntraLeafFlowNoiseMadeHealthyIsNamedAfter
   ASSERT_EQ(named(solve(f, m, options)), std::set<int>{spine_to_leaf}) << "the plan alone names the spine link";
   int skipping = 0;
   for (int c = 0; c < 4; ++c) {
-    const Stage stage = plan_confirm_stage(f, m, solve(f, m, options), options, {.seed = static_cast<unsigned>(c)});
+    const Stage stage = plan_confirm_stage(f, m, solve(f, m, options), options, seeded(c));
     for (const Flow& flow : stage.flows) {
       const std::vector<int> route = f.route(flow.src, flow.dst);
       if (flow.dst == d && std::find(route.begin(), route.end(), spine_to_leaf) == route.end()) ++skipping;
@@ -138,7 +144,7 @@ TEST(ConfirmStage, ACoreLinkOneOfWhoseTwoFlowsNoiseMadeHealthyGetsMoreFlowsAndIs
   ASSERT_TRUE(solve(f, m, options).faults.empty());
   int over = 0;
   for (int c = 0; c < 4; ++c) {
-    const Stage stage = plan_confirm_stage(f, m, solve(f, m, options), options, {.seed = static_cast<unsigned>(c)});
+    const Stage stage = plan_confirm_stage(f, m, solve(f, m, options), options, seeded(c));
     for (const Flow& flow : stage.flows) {
       const std::vector<int> route = f.route(flow.src, flow.dst);
       over += static_cast<int>(std::count(route.begin(), route.end(), core_to_spine));

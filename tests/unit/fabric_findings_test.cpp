@@ -114,6 +114,29 @@ TEST(FabricFindings, ALoneSlowFlowNoLinkExplainsWarnsItsPairNotAFabricLink) {
   EXPECT_NE(findings[0].evidence.text.find("no fabric link explains"), std::string::npos);
 }
 
+TEST(FabricFindings, AFlowSlowedOnlyByItsAcknowledgementsCrossingALossyLinkIsThatLinksEchoNotAPairToRetest) {
+  // As cluster.fabric measured it: 3 % loss on spine1:2 -> leaf2:3, its own flows lossy at 0.26 GB/s, and a flow
+  // whose forward links all carried healthy flows but whose ACKs crossed the lossy link at 0.19 (median 0.45).
+  const fabric::DmodkTwoTierFabric f = testbed();
+  const int lossy = *f.fabric().link_between(*f.fabric().find("spine1"), *f.fabric().find("leaf2"));
+  const std::string name = f.fabric().describe(lossy);
+  std::vector<FabricFlowSample> all = flows(f, lossy, [](FabricFlowSample& s) {
+    s.loss_rate = 0.03;
+    s.gbps = 0.26;
+  });
+  int echoed = 0;
+  for (FabricFlowSample& s : all) {
+    const bool forward = std::find(s.route.begin(), s.route.end(), name) != s.route.end();
+    const bool acks = std::find(s.return_route.begin(), s.return_route.end(), name) != s.return_route.end();
+    if (!forward && acks && echoed++ == 0) s.gbps = 0.19;
+  }
+  ASSERT_EQ(echoed > 0, true) << "some flow sends its acknowledgements over " << name;
+  const auto findings = fabric_findings(all, {});
+  ASSERT_EQ(findings.size(), 1u) << findings.back().evidence.text;
+  EXPECT_EQ(findings[0].status, VerdictStatus::kFail);
+  EXPECT_EQ(label(findings[0].component), "fabric link " + name);
+}
+
 /// As a TCP run on the testbed measures a slow link: its own flows at the cap, the flows whose acknowledgements
 /// it carries slowed too (their ACKs queue behind its data), though far less.
 std::vector<FabricFlowSample> with_ack_shadow(const fabric::DmodkTwoTierFabric& f, const std::vector<int>& bad,

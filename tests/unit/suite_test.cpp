@@ -290,6 +290,22 @@ TEST(ParseSuite, AFabricTestIsAP2pTestOfStagesWithoutLatencyAndRefusesPairOnlyFi
   input_error(R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "ib"}]})", "tests[0].fabric");
 }
 
+TEST(ParseSuite, ConfirmStagesAreAFabricTestsFieldFromZeroToEight) {
+  const Suite suite = parse_suite(
+      R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "tcp", "confirm_stages": 4}, {"fabric": "tcp"}]})",
+      "s.json");
+  EXPECT_EQ(suite.p2p_tests[0].confirm_stages, 4);
+  EXPECT_EQ(suite.p2p_tests[1].confirm_stages, 0);
+  EXPECT_NE(input_error(R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "tcp", "confirm_stages": 1}]})",
+                        "tests[0].confirm_stages")
+                .find("fabric test only"),
+            std::string::npos);
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "tcp", "confirm_stages": 9}]})",
+              "tests[0].confirm_stages");
+  input_error(R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "tcp", "confirm_stages": -1}]})",
+              "tests[0].confirm_stages");
+}
+
 TEST(ParseSuite, ASoakObjectTakesDurationsAsTextOrSecondsAndRefusesWhatCannotRun) {
   const Suite suite = parse_suite(
       R"({"schema_version": 1, "name": "t", "soak": {"duration": "4h", "interval": 90, "fail_early": true},

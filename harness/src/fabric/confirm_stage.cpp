@@ -129,6 +129,9 @@ Stage plan_confirm_stage(const RoutedFabric& fabric, const Measured& measured, c
   for (std::size_t i = 0; i < keyed.size(); ++i) targets[i] = keyed[i].second;
   const std::vector<std::vector<int>> mates = leaf_mates(fabric);
 
+  const auto usable = [&](int endpoint) {
+    return options.usable.empty() || options.usable[static_cast<std::size_t>(endpoint)];
+  };
   Stage stage{"confirm", {}};
   std::vector<char> sending(static_cast<std::size_t>(fabric.endpoints()), 0);
   std::vector<char> receiving(sending.size(), 0);
@@ -149,7 +152,7 @@ Stage plan_confirm_stage(const RoutedFabric& fabric, const Measured& measured, c
       const std::vector<int>& on_leaf = mates[static_cast<std::size_t>(end)];
       end = on_leaf[std::uniform_int_distribution<std::size_t>(0, on_leaf.size() - 1)(random)];
       if (flow.src == flow.dst || sending[static_cast<std::size_t>(flow.src)] != 0 ||
-          receiving[static_cast<std::size_t>(flow.dst)] != 0) {
+          receiving[static_cast<std::size_t>(flow.dst)] != 0 || !usable(flow.src) || !usable(flow.dst)) {
         continue;
       }
       std::vector<int> route = fabric.route(flow.src, flow.dst);

@@ -4,9 +4,12 @@
 #include <cstdio>
 #include <exception>
 #include <optional>
+#include <sstream>
 #include <thread>
 
+#include "railcheck/analysis/fabric_flows.h"
 #include "railcheck/core/error.h"
+#include "railcheck/fabric/confirm_stage.h"
 #include "railcheck/fabric/fabric_input.h"
 #include "railcheck/fabric/stage_plan.h"
 #include "railcheck/p2p/p2p_measure.h"
@@ -61,6 +64,184 @@ StreamPlan stream_plan(const P2pOptions& o, bool sending, long count, double tim
   return plan;
 }
 
+/// Runs one stage's flows on this rank (collective): listen, connect and accept on two threads, warm up, agree
+/// the count, the start barrier, every flow at once. Returns, on rank 0, each rank's records as JSON arrays.
+struct StageRunner {
+  const P2pTestSpec& spec;
+  const fabric::DmodkTwoTierFabric& topology;
+  const std::vector<int>& rank_of;
+  const Bootstrap& bootstrap;
+  P2pSession& session;
+  double timeout_s;
+
+  std::vector<std::string> run(const fabric::Stage& stage, int index) const {
+    const fabric::Fabric& fab = topology.fabric();
+    const P2pOptions& o = spec.options;
+    Transport& transport = session.transport();
+    const int dev = session.device();
+    const int me = bootstrap.rank();
+    const int lanes = per_connection_lanes(o);
+    const long warm = static_cast<long>(o.tx_depth) * lanes;
+    const fabric::Flow* out_flow = nullptr;
+    const fabric::Flow* in_flow = nullptr;
+    for (const fabric::Flow& f : stage.flows) {
+      if (rank_of[static_cast<std::size_t>(f.src)] == me) out_flow = &f;
+      if (rank_of[static_cast<std::size_t>(f.dst)] == me) in_flow = &f;
+    }
+    const int dst_rank = out_flow ? rank_of[static_cast<std::size_t>(out_flow->dst)] : -1;
+    FlowSide sending, receiving;
+    // Listen here, before two threads use the transport (verbs opens its device state on first use).
+    std::unique_ptr<ListenComm> listen;
+    std::string handle_bytes;
+    if (in_flow) {
+      guarded(receiving, [&] {
+        listen = transport.listen(dev);
+        const auto bytes = listen->handle().bytes();
+        handle_bytes.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      });
+    }
+    const auto handles = bootstrap.allgather_strings(handle_bytes);
+    auto set_up_receiving = [&] {
+      guarded(receiving, [&] {
+        receiving.endpoint = transport.accept(std::move(listen));
+        receiving.buffers = std::make_unique<PairBuffers>(*receiving.endpoint, o.size_bytes);
+        timed_stream(*receiving.endpoint, *receiving.buffers, stream_plan(o, false, warm, timeout_s));
+        receiving.count = agree_count(*receiving.endpoint, *receiving.buffers, false, 0, timeout_s);
+      });
+    };
+    auto set_up_sending = [&] {
+      guarded(sending, [&] {
+        const std::string& bytes = handles[static_cast<std::size_t>(dst_rank)];
+        if (bytes.empty()) throw Error(rank_name(bootstrap, dst_rank) + " could not listen; see its record");
+        const auto handle =
+            ListenHandle::from_bytes(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+        sending.endpoint = transport.connect(dev, handle, rank_name(bootstrap, dst_rank));
+        sending.buffers = std::make_unique<PairBuffers>(*sending.endpoint, o.size_bytes);
+        const StreamTiming warmup =
+            timed_stream(*sending.endpoint, *sending.buffers, stream_plan(o, true, warm, timeout_s));
+        const long count = o.duration_s > 0 ? count_for_duration(warmup, warm, o.duration_s, lanes)
+                                            : static_cast<long>(o.iters) * lanes;
+        sending.count = agree_count(*sending.endpoint, *sending.buffers, true, count, timeout_s);
+      });
+    };
+    {  // connect and warm up both sides at once: a ring of connects would wait on each other's accepts
+      std::jthread receiver([&] {
+        if (in_flow) set_up_receiving();
+      });
+      if (out_flow) set_up_sending();
+    }
+    bootstrap.quiet_barrier();  // the start barrier: every flow of the stage runs at the same time
+    P2pRecord record;
+    {
+      std::jthread receiver([&] {
+        if (in_flow) {
+          guarded(receiving, [&] {
+            timed_stream(*receiving.endpoint, *receiving.buffers, stream_plan(o, false, receiving.count, timeout_s));
+          });
+        }
+      });
+      if (out_flow) {
+        const NicInfo& mine = session.nic_of(me);
+        const NicInfo& theirs = session.nic_of(dst_rank);
+        record.test = spec.name;
+        record.phase = "fabric";
+        record.op = P2pOp::kBandwidth;
+        record.transport = o.transport;
+        record.transfer = std::string(name_of(transfer_of(o)));
+        record.round = index;
+        record.src_rank = me;
+        record.dst_rank = dst_rank;
+        record.src_host = bootstrap.ranks()[static_cast<std::size_t>(me)].host;
+        record.dst_host = bootstrap.ranks()[static_cast<std::size_t>(dst_rank)].host;
+        record.src_nic = mine.name;
+        record.dst_nic = theirs.name;
+        record.src_addr = mine.address;
+        record.dst_addr = theirs.address;
+        record.rail = std::max(0, fab.device(topology.nic_device(out_flow->src)).rail);
+        record.size_bytes = o.size_bytes;
+        record.streams = o.streams;
+        record.tx_depth = o.tx_depth;
+        record.cq_mod = cq_mod_of(o);
+        for (const int link : topology.route(out_flow->src, out_flow->dst)) record.route.push_back(fab.describe(link));
+        for (const int link : topology.route(out_flow->dst, out_flow->src)) {
+          record.return_route.push_back(fab.describe(link));
+        }
+        guarded(sending, [&] {
+          const LossCounters before = sending.endpoint->loss_counters();
+          const StreamTiming t =
+              timed_stream(*sending.endpoint, *sending.buffers, stream_plan(o, true, sending.count, timeout_s));
+          const LossCounters after = sending.endpoint->loss_counters();
+          record.iters = static_cast<int>(sending.count / lanes);
+          record.start_unix_s = t.start_unix_s;
+          record.end_unix_s = t.end_unix_s;
+          record.bw_gbps = static_cast<double>(sending.count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
+          record.loss = loss_between(before, after);
+        });
+        if (!sending.error.empty()) {
+          record.ok = false;
+          record.error = sending.error;
+          record.start_unix_s = record.end_unix_s = now_unix_s();
+        }
+      }
+    }
+    // Connections close before the next stage opens its own.
+    sending = FlowSide{};
+    receiving = FlowSide{};
+    const std::string mine_json = out_flow ? nlohmann::json::array({to_json(record)}).dump() : "[]";
+    return bootstrap.gather_strings(mine_json, 0);
+  }
+};
+
+/// A stage's flows as text for the broadcast ("src dst" per line) and back.
+std::string encode_flows(const std::vector<fabric::Flow>& flows) {
+  std::string text;
+  for (const fabric::Flow& f : flows) text += std::to_string(f.src) + " " + std::to_string(f.dst) + "\n";
+  return text;
+}
+
+std::vector<fabric::Flow> decode_flows(const std::string& text) {
+  std::vector<fabric::Flow> flows;
+  std::istringstream in(text);
+  fabric::Flow f;
+  while (in >> f.src >> f.dst) flows.push_back(f);
+  return flows;
+}
+
+/// Rank 0: the next confirmation stage's flows (fabric/confirm_stage.h), planned from every flow so far, each
+/// judged bad or healthy by the rule the verdicts use (analysis/fabric_flows.h), over endpoints with a rank.
+std::vector<fabric::Flow> confirm_flows(const fabric::DmodkTwoTierFabric& topology, const std::vector<int>& rank_of,
+                                        const std::vector<int>& endpoint_of, const std::vector<fabric::Stage>& ran,
+                                        const nlohmann::json& records, const analysis::FabricOptions& options,
+                                        int index) {
+  fabric::Measured measured;
+  for (const fabric::Stage& stage : ran) {
+    measured.stages.push_back(stage);
+    measured.routes.emplace_back();
+    for (const fabric::Flow& f : stage.flows) measured.routes.back().push_back(topology.route(f.src, f.dst));
+    measured.slow.emplace_back(stage.flows.size(), false);
+  }
+  const std::vector<analysis::FabricFlowSample> samples = analysis::samples_from_records(records).fabric_flows;
+  const std::vector<bool> bad = analysis::bad_fabric_flows(samples, options);
+  for (std::size_t i = 0; i < records.size() && i < bad.size(); ++i) {
+    const auto stage = records[i].at("round").get<std::size_t>();
+    const int src = endpoint_of.at(records[i].at("src_rank").get<std::size_t>());
+    if (stage >= ran.size()) continue;
+    const std::vector<fabric::Flow>& flows = ran[stage].flows;
+    for (std::size_t f = 0; f < flows.size(); ++f) {
+      if (flows[f].src == src) measured.slow[stage][f] = bad[i];
+    }
+  }
+  fabric::TomographyOptions solver;
+  solver.slow_share = options.slow_share;
+  solver.min_margin = options.min_margin;
+  fabric::ConfirmOptions confirm;
+  confirm.seed = static_cast<std::uint64_t>(index) + 1;
+  for (const int rank : rank_of) confirm.usable.push_back(rank >= 0);
+  const fabric::TomographyResult solved =
+      fabric::boolean_tomography(topology.fabric().links().size(), measured.routes, measured.slow, solver);
+  return fabric::plan_confirm_stage(topology, measured, solved, solver, confirm).flows;
+}
+
 /// What rank 0 notes before any traffic: the plan and what it can tell apart.
 std::string plan_note(const std::string& test, const fabric::DmodkTwoTierFabric& topology,
                       const std::vector<fabric::Stage>& plan) {
@@ -108,7 +289,8 @@ std::vector<int> endpoints_of_ranks(const fabric::DmodkTwoTierFabric& topology, 
 }
 
 void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFabric* topology,
-                           const Bootstrap& bootstrap, double timeout_s, Steps& steps, OutputSink& sink) {
+                           const analysis::FabricOptions& fabric_options, const Bootstrap& bootstrap, double timeout_s,
+                           Steps& steps, OutputSink& sink) {
   const bool root = bootstrap.rank() == 0;
   if (topology == nullptr) {
     if (root) {
@@ -169,136 +351,44 @@ void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFa
   start.kind = LineType::kP2p;
   start.nranks = bootstrap.size();
   start.description = {
-      "railcheck fabric test: " + std::to_string(plan.size()) + " stages over " + o.transport +
-          ", every endpoint one flow out and one in at once, -s " + format_size(o.size_bytes) +
+      "railcheck fabric test: " + std::to_string(plan.size()) + " stages" +
+          (spec.confirm_stages > 0 ? " + up to " + std::to_string(spec.confirm_stages) + " confirmation stage(s)"
+                                   : std::string()) +
+          " over " + o.transport + ", every endpoint one flow out and one in at once, -s " + format_size(o.size_bytes) +
           (o.duration_s > 0 ? ", -D " + seconds_text(o.duration_s) : ", -n " + std::to_string(o.iters)),
       "round  src -> dst  rail  op  size  x iters  result"};
   start.hosts = bootstrap.hosts();
   start.unit = o.unit;
   sink.begin_test(start);
-  Transport& transport = session->transport();
-  const int dev = session->device();
-  const int me = bootstrap.rank();
-  const int lanes = per_connection_lanes(o);
-  const long warm = static_cast<long>(o.tx_depth) * lanes;
-
-  for (std::size_t s = 0; s < plan.size(); ++s) {
+  const StageRunner runner{spec, *topology, rank_of, bootstrap, *session, timeout_s};
+  nlohmann::json records = nlohmann::json::array();  // rank 0: every flow's record so far
+  std::vector<fabric::Stage> ran;
+  auto run_stage = [&](const fabric::Stage& stage) {
+    const int index = static_cast<int>(ran.size());
     const Steps::Scope step =
-        steps.begin(StepKind::kRound, spec.name + " stage " + std::to_string(s) + " (" + plan[s].name + ")");
-    const fabric::Flow* out_flow = nullptr;
-    const fabric::Flow* in_flow = nullptr;
-    for (const fabric::Flow& f : plan[s].flows) {
-      if (rank_of[static_cast<std::size_t>(f.src)] == me) out_flow = &f;
-      if (rank_of[static_cast<std::size_t>(f.dst)] == me) in_flow = &f;
-    }
-    const int dst_rank = out_flow ? rank_of[static_cast<std::size_t>(out_flow->dst)] : -1;
-    const int src_rank = in_flow ? rank_of[static_cast<std::size_t>(in_flow->src)] : -1;
-    FlowSide sending, receiving;
-    // Listen here, before two threads use the transport (verbs opens its device state on first use).
-    std::unique_ptr<ListenComm> listen;
-    std::string handle_bytes;
-    if (in_flow) {
-      guarded(receiving, [&] {
-        listen = transport.listen(dev);
-        const auto bytes = listen->handle().bytes();
-        handle_bytes.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-      });
-    }
-    const auto handles = bootstrap.allgather_strings(handle_bytes);
-    auto set_up_receiving = [&] {
-      guarded(receiving, [&] {
-        receiving.endpoint = transport.accept(std::move(listen));
-        receiving.buffers = std::make_unique<PairBuffers>(*receiving.endpoint, o.size_bytes);
-        timed_stream(*receiving.endpoint, *receiving.buffers, stream_plan(o, false, warm, timeout_s));
-        receiving.count = agree_count(*receiving.endpoint, *receiving.buffers, false, 0, timeout_s);
-      });
-    };
-    auto set_up_sending = [&] {
-      guarded(sending, [&] {
-        const std::string& bytes = handles[static_cast<std::size_t>(dst_rank)];
-        if (bytes.empty()) throw Error(rank_name(bootstrap, dst_rank) + " could not listen; see its record");
-        const auto handle =
-            ListenHandle::from_bytes(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
-        sending.endpoint = transport.connect(dev, handle, rank_name(bootstrap, dst_rank));
-        sending.buffers = std::make_unique<PairBuffers>(*sending.endpoint, o.size_bytes);
-        const StreamTiming warmup =
-            timed_stream(*sending.endpoint, *sending.buffers, stream_plan(o, true, warm, timeout_s));
-        const long count = o.duration_s > 0 ? count_for_duration(warmup, warm, o.duration_s, lanes)
-                                            : static_cast<long>(o.iters) * lanes;
-        sending.count = agree_count(*sending.endpoint, *sending.buffers, true, count, timeout_s);
-      });
-    };
-    {  // connect and warm up both sides at once: a ring of connects would wait on each other's accepts
-      std::jthread receiver([&] {
-        if (in_flow) set_up_receiving();
-      });
-      if (out_flow) set_up_sending();
-    }
-    bootstrap.quiet_barrier();  // the start barrier: every flow of the stage runs at the same time
-    P2pRecord record;
-    {
-      std::jthread receiver([&] {
-        if (in_flow) {
-          guarded(receiving, [&] {
-            timed_stream(*receiving.endpoint, *receiving.buffers, stream_plan(o, false, receiving.count, timeout_s));
-          });
-        }
-      });
-      if (out_flow) {
-        const NicInfo& mine = session->nic_of(me);
-        const NicInfo& theirs = session->nic_of(dst_rank);
-        record.test = spec.name;
-        record.phase = "fabric";
-        record.op = P2pOp::kBandwidth;
-        record.transport = o.transport;
-        record.transfer = std::string(name_of(transfer_of(o)));
-        record.round = static_cast<int>(s);
-        record.src_rank = me;
-        record.dst_rank = dst_rank;
-        record.src_host = bootstrap.ranks()[static_cast<std::size_t>(me)].host;
-        record.dst_host = bootstrap.ranks()[static_cast<std::size_t>(dst_rank)].host;
-        record.src_nic = mine.name;
-        record.dst_nic = theirs.name;
-        record.src_addr = mine.address;
-        record.dst_addr = theirs.address;
-        record.rail = std::max(0, fab.device(topology->nic_device(out_flow->src)).rail);
-        record.size_bytes = o.size_bytes;
-        record.streams = o.streams;
-        record.tx_depth = o.tx_depth;
-        record.cq_mod = cq_mod_of(o);
-        for (const int link : topology->route(out_flow->src, out_flow->dst)) record.route.push_back(fab.describe(link));
-        for (const int link : topology->route(out_flow->dst, out_flow->src)) {
-          record.return_route.push_back(fab.describe(link));
-        }
-        guarded(sending, [&] {
-          const LossCounters before = sending.endpoint->loss_counters();
-          const StreamTiming t =
-              timed_stream(*sending.endpoint, *sending.buffers, stream_plan(o, true, sending.count, timeout_s));
-          const LossCounters after = sending.endpoint->loss_counters();
-          record.iters = static_cast<int>(sending.count / lanes);
-          record.start_unix_s = t.start_unix_s;
-          record.end_unix_s = t.end_unix_s;
-          record.bw_gbps = static_cast<double>(sending.count) * static_cast<double>(o.size_bytes) / t.seconds / 1e9;
-          record.loss = loss_between(before, after);
-        });
-        if (!sending.error.empty()) {
-          record.ok = false;
-          record.error = sending.error;
-          record.start_unix_s = record.end_unix_s = now_unix_s();
-        }
+        steps.begin(StepKind::kRound, spec.name + " stage " + std::to_string(index) + " (" + stage.name + ")");
+    for (const std::string& text : runner.run(stage, index)) {
+      for (const auto& j : nlohmann::json::parse(text)) {
+        sink.record(p2p_record_from_json(j));
+        records.push_back(j);
       }
     }
-    // Connections close before the next stage opens its own.
-    sending = FlowSide{};
-    receiving = FlowSide{};
-    const std::string mine_json = out_flow ? nlohmann::json::array({to_json(record)}).dump() : "[]";
-    const auto gathered = bootstrap.gather_strings(mine_json, 0);
-    if (root) {
-      for (const std::string& text : gathered) {
-        for (const auto& j : nlohmann::json::parse(text)) sink.record(p2p_record_from_json(j));
-      }
-    }
+    ran.push_back(stage);
     bootstrap.barrier();
+  };
+  for (const fabric::Stage& stage : plan) run_stage(stage);
+  for (int c = 0; c < spec.confirm_stages; ++c) {
+    std::string planned;
+    if (root) planned = encode_flows(confirm_flows(*topology, rank_of, endpoint_of, ran, records, fabric_options, c));
+    const fabric::Stage confirm{"confirm " + std::to_string(c + 1), decode_flows(bootstrap.broadcast(planned, 0))};
+    if (confirm.flows.empty()) {
+      if (root) {
+        sink.note(NoteLevel::kInfo, spec.name + ": nothing left in doubt after " + std::to_string(ran.size()) +
+                                        " stages; no confirmation stage " + std::to_string(c + 1));
+      }
+      break;
+    }
+    run_stage(confirm);
   }
   sink.end_test(start);
 }

@@ -2,6 +2,7 @@
 // then boolean tomography (fabric/tomography.h) names the directed links that explain the bad ones.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "railcheck/analysis/samples.h"
@@ -20,5 +21,13 @@ namespace railcheck::analysis {
 ///   the topology does not show.
 /// Nothing is said about links no flow was bad on. Deterministic: the same flows give the same findings.
 std::vector<Finding> fabric_findings(const std::vector<FabricFlowSample>& flows, const FabricOptions& options);
+
+/// Why a flow is bad ("" healthy): failed, below `slow_ratio` x `median_gbps` (the test's median flow), or
+/// retransmitted above `loss_floor`. The rule fabric_findings judges by.
+std::string badness(const FabricFlowSample& flow, double median_gbps, const FabricOptions& options);
+
+/// Whether each of one test's flows is bad, the median taken over them: what a run's confirmation stage is
+/// planned from (fabric/confirm_stage.h), by the same rule as the verdicts.
+std::vector<bool> bad_fabric_flows(const std::vector<FabricFlowSample>& flows, const FabricOptions& options);
 
 }  // namespace railcheck::analysis

@@ -29,6 +29,8 @@ struct ConfirmOptions {
   int doubt_band = 3;
   int tries = 32;  ///< candidate flows drawn for each link in doubt
   std::uint64_t seed = 1;
+  /// Endpoints a flow may use (a run's: those with a rank); empty: every endpoint.
+  std::vector<bool> usable;
 };
 
 /// One stage of new flows for the links in doubt after `solved` (the solver's result on `measured` with

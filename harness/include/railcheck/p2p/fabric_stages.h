@@ -2,12 +2,13 @@
 // stage every endpoint's rank sends one flow and receives one, all at once: connections and a warm-up first,
 // then a start barrier, then every flow for the same duration (-D) or message count (-n). One p2p record per
 // flow (phase "fabric", round = the stage, route = the directed links it crossed), judged by the fabric solver
-// (analysis/fabric_flows.h).
+// (analysis/fabric_flows.h). Optional confirmation stages after the plan aim new flows at what it left in doubt.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "railcheck/analysis/thresholds.h"
 #include "railcheck/fabric/dmodk_fabric.h"
 #include "railcheck/output/sink.h"
 #include "railcheck/plan/suite.h"
@@ -28,8 +29,11 @@ std::vector<int> endpoints_of_ranks(const fabric::DmodkTwoTierFabric& topology, 
 /// device named by its NIC skips the test on every rank (naming it). Flows whose ends have no rank in this job
 /// are left out (a note says which endpoints). Before any traffic rank 0 notes what the plan can tell apart.
 /// Each stage is a step of `steps`; a flow that fails gives an error record naming the peer and never stops the
-/// others.
+/// others. Then up to `spec.confirm_stages` confirmation stages, each planned by rank 0 from the flows so far
+/// (judged by `fabric_options`, the suite's analysis.fabric) and broadcast; the first with nothing in doubt ends
+/// them with a note.
 void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFabric* topology,
-                           const Bootstrap& bootstrap, double timeout_s, Steps& steps, OutputSink& sink);
+                           const analysis::FabricOptions& fabric_options, const Bootstrap& bootstrap, double timeout_s,
+                           Steps& steps, OutputSink& sink);
 
 }  // namespace railcheck

@@ -25,6 +25,10 @@ struct P2pTestSpec {
   /// (`railcheck run --topology`), every endpoint sending one flow and receiving one at once, judged by the
   /// fabric solver. Bandwidth only (no latency, no within-node pairs); the topology names each host's device.
   bool fabric = false;
+  /// A fabric test's confirmation stages after the plan ("confirm_stages", 0-8; fabric/confirm_stage.h): each
+  /// planned by rank 0 from the flows so far, judged as the verdicts judge them, for the links left in doubt;
+  /// none once nothing is. For noisy fabrics at scale (docs/fabric.md); 0 runs the plan alone.
+  int confirm_stages = 0;
 };
 
 struct Suite {

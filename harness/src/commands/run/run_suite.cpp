@@ -289,7 +289,8 @@ int run_suite(const SuiteRunRequest& request, const Bootstrap& bootstrap, const 
       if (stop()) return;
       watched(spec.name, [&] {
         if (spec.fabric) {
-          run_fabric_suite_test(spec, prepared.topology.get(), bootstrap, p2p_timeout_s, steps, stamped);
+          run_fabric_suite_test(spec, prepared.topology.get(), suite.analysis.fabric, bootstrap, p2p_timeout_s, steps,
+                                stamped);
         } else {
           run_p2p_suite_test(spec, bootstrap, p2p_timeout_s, suite.analysis, steps, stamped);
         }
