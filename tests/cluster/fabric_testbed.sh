@@ -6,6 +6,9 @@
 #
 #   fabric_testbed.sh up [LEAVES PLACES SPINES]   (default 3 2 2) needs hosts node1..node(LEAVES x PLACES)
 #   fabric_testbed.sh topology                    prints the railcheck-topo file of what `up` built
+#   fabric_testbed.sh lfts                        prints each switch namespace's forwarding table, read from its
+#                                                 kernel (`ip route get` per host), as dump_lfts.sh prints an
+#                                                 InfiniBand fabric's (LID k = host k, port = the pN it leaves by)
 #   fabric_testbed.sh check                       every host reaches every other over the fabric, and each
 #                                                 leaf's route to each remote host takes the dmodk spine
 #   (netns_cluster.sh down removes it: the switch namespaces and, with them, every fabric veth.)
@@ -92,6 +95,23 @@ topology() {
   done
 }
 
+lfts() {  # each switch's forwarding table read from its kernel (ip route get), as dump_lfts.sh prints an IB one
+  local leaves places spines k sw n=0 dev
+  read -r leaves places spines < <(shape)
+  local hosts=$((leaves * places))
+  for sw in $(seq -f "leaf%g" 1 "$leaves") $(seq -f "spine%g" 1 "$spines"); do
+    n=$((n + 1))
+    printf 'Unicast lids [0x1-0x%x] of switch Lid %d guid 0x%016x (%s):\n' "$hosts" $((100 + n)) $((0xfab000 + n)) "$sw"
+    printf '  Lid  Out   Destination\n       Port     Info \n'
+    for k in $(seq 1 "$hosts"); do
+      dev=$(ip -n "$RC_FABRIC_PREFIX$sw" route get "$RC_FABRIC_NET.$k.2" | sed -n 's/.* dev p\([0-9]*\).*/\1/p')
+      [ -n "$dev" ] || { echo "fabric_testbed.sh lfts: $sw has no route to $(host_ns "$k")" >&2; exit 1; }
+      printf "0x%04x %03d : (Channel Adapter portguid 0x%016x: '%s fab0')\n" "$k" "$dev" $((0xcafe00 + k)) "$(host_ns "$k")"
+    done
+    printf '%d valid lids dumped \n' "$hosts"
+  done
+}
+
 check() {
   local leaves places spines k m l
   read -r leaves places spines < <(shape)
@@ -137,6 +157,7 @@ check() {
 case "${1:-}" in
   up) shift; up "$@" ;;
   topology) topology ;;
+  lfts) lfts ;;
   check) check ;;
-  *) echo "usage: $0 up [LEAVES PLACES SPINES] | topology | check" >&2; exit 2 ;;
+  *) echo "usage: $0 up [LEAVES PLACES SPINES] | topology | lfts | check" >&2; exit 2 ;;
 esac

@@ -5,7 +5,8 @@
 # healthy fabric names nothing, and with one direction of one cable slowed by tc tbf (a spine -> leaf, a leaf ->
 # spine, a NIC -> leaf and a leaf -> NIC link) or made lossy by nftables, names exactly that directed link; each
 # shape RC_FABRIC_REPEATS (3) times in a row; the first shape once more with confirmation stages after the plan
-# (still exactly that link, the stages legal, one flow over it). Under `with_cluster.sh --slurm`, one more slow link through
+# (still exactly that link, the stages legal, one flow over it), the second once more routed by the forwarding
+# tables read from the switch namespaces' kernels (`fabric_testbed.sh lfts`, `--routes`: the greedy plan). Under `with_cluster.sh --slurm`, one more slow link through
 # `sbatch -N 6 slurm/acceptance.sbatch` (RAILCHECK_TOPOLOGY) on the real Slurm: ExitCode 1:0, that link named.
 # Judged by check_fabric.py.
 set -euo pipefail
@@ -54,6 +55,19 @@ for shape in "${shapes[@]}"; do
   [ "$kind" = loss ] && arg=$loss
   "$here/fabric_fault.sh" "$kind" "$link" "$arg"
   for i in $(seq 1 "$repeats"); do one_run "$link" "$kind $arg on $link, run $i"; done
+  if [ "$shape" = "${shapes[1]:-}" ]; then  # once: routed by the switches' own forwarding tables (--routes)
+    run=$((run + 1))
+    out="$RC_CLUSTER_WORK/run$run"
+    "$here/fabric_testbed.sh" lfts > "$RC_CLUSTER_WORK/testbed.lfts"
+    rc=0
+    "$here/cluster_mpirun.sh" -- "$bin" run "$suite" --topology "$topo" --routes "$RC_CLUSTER_WORK/testbed.lfts" \
+      --output-dir "$out" > "$out.log" 2>&1 || rc=$?
+    [ "$rc" = 1 ] || { echo "FAIL: --routes: railcheck exited $rc, expected 1"; tail -30 "$out.log"; exit 1; }
+    grep -q "stages (leaf +1 place +1, intra-leaf +1" "$out.log" ||
+      { echo "FAIL: --routes: not the greedy plan"; grep "endpoints on" "$out.log"; exit 1; }
+    echo "$kind $arg on $link, routed by the switches' forwarding tables (--routes):"
+    "$here/check_fabric.py" "$out/results.json" --expect "$link" "${schema_args[@]}" || { tail -30 "$out.log"; exit 1; }
+  fi
   if [ "$shape" = "${shapes[0]}" ]; then  # once: the same fault with confirmation stages after the plan
     run=$((run + 1))
     out="$RC_CLUSTER_WORK/run$run"

@@ -4,13 +4,17 @@
 #include <cstdio>
 #include <exception>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "railcheck/analysis/fabric_flows.h"
 #include "railcheck/core/error.h"
 #include "railcheck/fabric/confirm_stage.h"
+#include "railcheck/fabric/dmodk_fabric.h"
 #include "railcheck/fabric/fabric_input.h"
+#include "railcheck/fabric/forwarding_tables.h"
+#include "railcheck/fabric/lft_fabric.h"
 #include "railcheck/fabric/stage_plan.h"
 #include "railcheck/p2p/p2p_measure.h"
 #include "railcheck/p2p/p2p_session.h"
@@ -68,7 +72,7 @@ StreamPlan stream_plan(const P2pOptions& o, bool sending, long count, double tim
 /// the count, the start barrier, every flow at once. Returns, on rank 0, each rank's records as JSON arrays.
 struct StageRunner {
   const P2pTestSpec& spec;
-  const fabric::DmodkTwoTierFabric& topology;
+  const fabric::RoutedFabric& topology;
   const std::vector<int>& rank_of;
   const Bootstrap& bootstrap;
   P2pSession& session;
@@ -209,7 +213,7 @@ std::vector<fabric::Flow> decode_flows(const std::string& text) {
 
 /// Rank 0: the next confirmation stage's flows (fabric/confirm_stage.h), planned from every flow so far, each
 /// judged bad or healthy by the rule the verdicts use (analysis/fabric_flows.h), over endpoints with a rank.
-std::vector<fabric::Flow> confirm_flows(const fabric::DmodkTwoTierFabric& topology, const std::vector<int>& rank_of,
+std::vector<fabric::Flow> confirm_flows(const fabric::RoutedFabric& topology, const std::vector<int>& rank_of,
                                         const std::vector<int>& endpoint_of, const std::vector<fabric::Stage>& ran,
                                         const nlohmann::json& records, const analysis::FabricOptions& options,
                                         int index) {
@@ -243,13 +247,18 @@ std::vector<fabric::Flow> confirm_flows(const fabric::DmodkTwoTierFabric& topolo
 }
 
 /// What rank 0 notes before any traffic: the plan and what it can tell apart.
-std::string plan_note(const std::string& test, const fabric::DmodkTwoTierFabric& topology,
+std::string plan_note(const std::string& test, const fabric::RoutedFabric& topology,
                       const std::vector<fabric::Stage>& plan) {
   const fabric::Identifiability id = fabric::identifiability(topology.fabric(), plan, fabric::routes_of(topology));
   std::size_t covered = 0;
   for (const auto& c : id.classes) covered += c.size();
+  std::set<int> leaves;  // the switches the NICs plug into
+  for (int e = 0; e < topology.endpoints(); ++e) {
+    for (const int l : topology.fabric().out_links(topology.nic_device(e)))
+      leaves.insert(topology.fabric().links()[l].to);
+  }
   std::string text = test + ": " + std::to_string(topology.endpoints()) + " endpoints on " +
-                     std::to_string(topology.leaves()) + " leaves, " + std::to_string(plan.size()) + " stages (";
+                     std::to_string(leaves.size()) + " leaves, " + std::to_string(plan.size()) + " stages (";
   for (std::size_t s = 0; s < plan.size(); ++s) text += (s ? ", " : "") + plan[s].name;
   text += "); of " + std::to_string(topology.fabric().links().size()) + " directed links " + std::to_string(covered) +
           " covered, " + std::to_string(id.singletons()) + " told apart one by one, " +
@@ -267,11 +276,14 @@ std::string plan_note(const std::string& test, const fabric::DmodkTwoTierFabric&
 
 }  // namespace
 
-std::unique_ptr<fabric::DmodkTwoTierFabric> load_run_fabric(const std::string& path) {
-  return std::make_unique<fabric::DmodkTwoTierFabric>(fabric::read_fabric_file(path), path);
+std::unique_ptr<fabric::RoutedFabric> load_run_fabric(const std::string& path, const std::string& routes_path) {
+  if (routes_path.empty()) return std::make_unique<fabric::DmodkTwoTierFabric>(fabric::read_fabric_file(path), path);
+  return std::make_unique<fabric::LftFabric>(
+      fabric::read_fabric_file(path),
+      fabric::parse_forwarding_tables(fabric::read_fabric_text(routes_path), routes_path), routes_path);
 }
 
-std::vector<int> endpoints_of_ranks(const fabric::DmodkTwoTierFabric& topology, const Bootstrap& bootstrap) {
+std::vector<int> endpoints_of_ranks(const fabric::RoutedFabric& topology, const Bootstrap& bootstrap) {
   std::vector<int> out;
   for (const RankInfo& rank : bootstrap.ranks()) {
     std::vector<int> mine;
@@ -288,7 +300,7 @@ std::vector<int> endpoints_of_ranks(const fabric::DmodkTwoTierFabric& topology, 
   return out;
 }
 
-void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFabric* topology,
+void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::RoutedFabric* topology,
                            const analysis::FabricOptions& fabric_options, const Bootstrap& bootstrap, double timeout_s,
                            Steps& steps, OutputSink& sink) {
   const bool root = bootstrap.rank() == 0;

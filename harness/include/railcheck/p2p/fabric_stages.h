@@ -9,7 +9,7 @@
 #include <string>
 
 #include "railcheck/analysis/thresholds.h"
-#include "railcheck/fabric/dmodk_fabric.h"
+#include "railcheck/fabric/routed_fabric.h"
 #include "railcheck/output/sink.h"
 #include "railcheck/plan/suite.h"
 #include "railcheck/run/steps.h"
@@ -18,12 +18,14 @@
 namespace railcheck {
 
 /// The fabric `railcheck run --topology` plans over: the file at `path` (railcheck-topo, ibnetdiscover or
-/// iblinkinfo output), routed destination-mod-k. Throws InputError naming the file and what is wrong.
-std::unique_ptr<fabric::DmodkTwoTierFabric> load_run_fabric(const std::string& path);
+/// iblinkinfo output), routed by the switches' forwarding tables at `routes_path` (`--routes`: dump_lfts.sh /
+/// ibroute output or OpenSM's dump; fabric/lft_fabric.h, any shape, the greedy plan) or, without one,
+/// destination-mod-k (a leaf-spine tree, the shift plan). Throws InputError naming the file and what is wrong.
+std::unique_ptr<fabric::RoutedFabric> load_run_fabric(const std::string& path, const std::string& routes_path = "");
 
 /// Which topology endpoint each rank drives: a rank takes a NIC of its host (host names compared without their
 /// domain), the one of the rail equal to its local rank, else its local rank's among the host's NICs. -1: none.
-std::vector<int> endpoints_of_ranks(const fabric::DmodkTwoTierFabric& topology, const Bootstrap& bootstrap);
+std::vector<int> endpoints_of_ranks(const fabric::RoutedFabric& topology, const Bootstrap& bootstrap);
 
 /// Collective. Without a topology every rank returns at once and rank 0's sink gets a skip note; a rank with no
 /// device named by its NIC skips the test on every rank (naming it). Flows whose ends have no rank in this job
@@ -32,7 +34,7 @@ std::vector<int> endpoints_of_ranks(const fabric::DmodkTwoTierFabric& topology, 
 /// others. Then up to `spec.confirm_stages` confirmation stages, each planned by rank 0 from the flows so far
 /// (judged by `fabric_options`, the suite's analysis.fabric) and broadcast; the first with nothing in doubt ends
 /// them with a note.
-void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::DmodkTwoTierFabric* topology,
+void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::RoutedFabric* topology,
                            const analysis::FabricOptions& fabric_options, const Bootstrap& bootstrap, double timeout_s,
                            Steps& steps, OutputSink& sink);
 

@@ -109,7 +109,7 @@ void check_world(const CommonOptions& common, const Bootstrap& bootstrap) {
 // Everything checked before anything is measured, the same on every rank.
 struct Prepared {
   std::optional<analysis::Baseline> baseline;
-  std::unique_ptr<fabric::DmodkTwoTierFabric> topology;     ///< --topology, for the fabric tests
+  std::unique_ptr<fabric::RoutedFabric> topology;           ///< --topology (and --routes), for the fabric tests
   std::vector<std::optional<BisectionExpectation>> bisect;  ///< per collective test
 };
 
@@ -125,6 +125,10 @@ Prepared prepare(const SuiteRunRequest& request, const Bootstrap& bootstrap) {
     p.baseline = analysis::load_baseline(request.common.baseline_path);
     analysis::check_profile(*p.baseline, request.common.profile);
   }
+  if (!request.common.routes_path.empty() && request.common.topology_path.empty()) {
+    throw InputError("--routes " + request.common.routes_path +
+                     ": forwarding tables route a fabric; give its topology with --topology too");
+  }
   if (!request.common.topology_path.empty()) {
     const bool any_fabric = std::any_of(suite.p2p_tests.begin(), suite.p2p_tests.end(),
                                         [](const P2pTestSpec& spec) { return spec.fabric; });
@@ -133,7 +137,7 @@ Prepared prepare(const SuiteRunRequest& request, const Bootstrap& bootstrap) {
                        " has no fabric test to plan over it; add {\"fabric\": \"tcp\"} (or verbs) to its tests, "
                        "or leave --topology out");
     }
-    p.topology = load_run_fabric(request.common.topology_path);
+    p.topology = load_run_fabric(request.common.topology_path, request.common.routes_path);
   }
   for (const CollectiveTestSpec& spec : suite.tests) {
     p.bisect.push_back(spec.bisect.enabled ? std::optional(bisection_expectation(

@@ -26,7 +26,8 @@ struct CommonOptions {
   DebugFaults faults;         ///< --debug-*: faults injected to test the harness itself
   std::string baseline_path;  ///< run: --baseline, judge the run against this baseline file
   std::string topology_path;  ///< run: --topology, the fabric a suite's fabric tests plan over (docs/fabric.md)
-  std::string profile;        ///< run: --profile, the hardware profile (a baseline must match); wins over the suite's
+  std::string routes_path;  ///< run: --routes, the switches' forwarding tables routing --topology (fabric/lft_fabric.h)
+  std::string profile;      ///< run: --profile, the hardware profile (a baseline must match); wins over the suite's
   std::optional<double> min_avg_busbw_gbps;  ///< NCCL_TESTS_MIN_BW: fail below 0.9 x this Avg bus bandwidth
   std::map<std::string, std::filesystem::path> output_files;  ///< extra outputs by sink name (-J: nccl_tests_json)
   int expect_gpus = -1;            ///< --expect-gpus: GPUs each host must show (wins over the suite's); -1 not given
