@@ -13,6 +13,7 @@
 #include "railcheck/fabric/confirm_stage.h"
 #include "railcheck/fabric/fabric_trial.h"
 #include "railcheck/fabric/stage_plan.h"
+#include "railcheck/fabric/switch_rule.h"
 #include "railcheck/fabric/three_tier.h"
 #include "railcheck/fabric/two_tier.h"
 
@@ -174,6 +175,59 @@ TEST(FabricTrial, At1024NodesFourPlanAndFourConfirmationStagesNameTenToAHundredF
     EXPECT_GE(total.named_alone, total.injected * 99 / 100) << faults << " faults";
     EXPECT_LE(total.false_names, total.names / 100) << faults << " faults";
   }
+}
+
+}  // namespace
+}  // namespace railcheck::fabric
+
+namespace railcheck::fabric {
+namespace {
+
+TEST(SwitchRule, ASlowLeafIsNamedAsTheSwitchAndTwoSlowCablesOnItStayCables) {
+  const ThreeTierFabric f({4, 4, 4, 4, 4, 1});
+  const int nic = f.nic_device(f.endpoint(1, 2, 0));
+  const int leaf = f.fabric().links()[static_cast<std::size_t>(f.fabric().out_links(nic).front())].to;
+  std::set<int> every_link_of_leaf, two_of_its_links;
+  for (std::size_t l = 0; l < f.fabric().links().size(); ++l) {
+    const DirectedLink& link = f.fabric().links()[l];
+    if (link.from == leaf || link.to == leaf) every_link_of_leaf.insert(static_cast<int>(l));
+  }
+  two_of_its_links = {*every_link_of_leaf.begin(), *std::next(every_link_of_leaf.begin(), 5)};
+  TomographyOptions options;
+  for (const auto& [faulty, want_switch] : {std::pair{every_link_of_leaf, true}, std::pair{two_of_its_links, false}}) {
+    Measured m;
+    for (const Stage& stage : f.tiered_plan()) measure(f, stage, faulty, m, [](auto...) { return false; });
+    TomographyResult result = solve(f, m, options);
+    const std::vector<NamedSwitch> switches = name_switches(f.fabric(), m.routes, m.slow, result);
+    if (want_switch) {
+      ASSERT_EQ(switches.size(), 1u);
+      EXPECT_EQ(switches[0].device, leaf);
+      EXPECT_EQ(static_cast<int>(switches[0].flows.size()), switches[0].total) << "every flow through it slow";
+      EXPECT_TRUE(result.faults.empty()) << "its links are folded into it";
+    } else {
+      EXPECT_TRUE(switches.empty());
+      EXPECT_EQ(named(result), faulty);
+    }
+  }
+}
+
+TEST(FabricTrial, At1024NodesSlowSwitchesAreNamedAsSwitchesBesideSlowLinks) {
+  const ThreeTierFabric f({8, 32, 32, 32, 32, 8});
+  FabricTrial trial;
+  trial.faults = 0;
+  trial.switch_faults = 3;
+  const FabricTrialScore alone = run_trials(f, trial, 5);
+  EXPECT_EQ(alone.switches_named, 15);
+  EXPECT_EQ(alone.false_names, 0);
+  trial.faults = 10;
+  trial.noise = 0.01;
+  trial.confirm_stages = 4;
+  trial.solver.min_margin = 3;
+  const FabricTrialScore mixed = run_trials(f, trial, 5);
+  EXPECT_EQ(mixed.switches_named, 15);
+  // A slow link on a slow switch hides behind it (every flow over it crosses the switch): about 1 in 100 here.
+  EXPECT_GE(mixed.named_alone, mixed.injected * 95 / 100);
+  EXPECT_LE(mixed.false_names, 1);
 }
 
 }  // namespace

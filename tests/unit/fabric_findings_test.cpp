@@ -12,6 +12,7 @@
 #include "railcheck/analysis/fabric_flows.h"
 #include "railcheck/fabric/dmodk_fabric.h"
 #include "railcheck/fabric/topology_file.h"
+#include "railcheck/fabric/two_tier.h"
 
 namespace railcheck::analysis {
 namespace {
@@ -135,6 +136,44 @@ TEST(FabricFindings, AFlowSlowedOnlyByItsAcknowledgementsCrossingALossyLinkIsTha
   ASSERT_EQ(findings.size(), 1u) << findings.back().evidence.text;
   EXPECT_EQ(findings[0].status, VerdictStatus::kFail);
   EXPECT_EQ(label(findings[0].component), "fabric link " + name);
+}
+
+TEST(FabricFindings, ASwitchEveryFlowThroughWhichWasSlowFailsAsTheSwitchNotItsCables) {
+  // 4 leaves of 4 NICs and 4 spines: a leaf then carries fewer than half the flows (on the 3-leaf testbed a leaf
+  // carries most of them, and the test's median, the yardstick, is itself slow).
+  const fabric::DmodkTwoTierFabric f(
+      fabric::TwoTierFabric({.sus = 4, .rails = 1, .nodes_per_su = 4, .spines = 4, .parallel = 1}).fabric(), "4x4");
+  const std::string leaf = f.fabric().device(f.fabric().links()[f.fabric().out_links(f.nic_device(5)).front()].to).id;
+  const std::string spine = f.fabric().device(f.fabric().links()[f.route(0, 15)[1]].to).id;
+  for (const std::string& sw : {leaf, spine}) {
+    std::vector<FabricFlowSample> all = flows(f, -1, [](FabricFlowSample&) {});
+    for (FabricFlowSample& s : all) {
+      const bool through = std::any_of(s.route.begin(), s.route.end(), [&](const std::string& link) {
+        return link.starts_with(sw + ":") || link.find(" -> " + sw + ":") != std::string::npos;
+      });
+      if (through) s.gbps = 0.03;
+    }
+    const auto findings = fabric_findings(all, {});
+    ASSERT_EQ(findings.size(), 1u) << sw << ": " << (findings.empty() ? "" : findings.back().evidence.text);
+    EXPECT_EQ(findings[0].status, VerdictStatus::kFail);
+    EXPECT_EQ(findings[0].component.kind, ComponentKind::kFabricSwitch);
+    EXPECT_EQ(label(findings[0].component), "fabric switch " + sw);
+    EXPECT_EQ(findings[0].evidence.slow, findings[0].evidence.total);
+    EXPECT_NE(findings[0].evidence.text.find("the switch, not a cable"), std::string::npos);
+  }
+  // Two slow cables on one switch stay two cables: the switch's other flows were healthy.
+  const fabric::DmodkTwoTierFabric t = testbed();
+  const int up = *t.fabric().link_between(*t.fabric().find("leaf2"), *t.fabric().find("spine1"));
+  const int down = *t.fabric().link_between(*t.fabric().find("leaf2"), *t.fabric().find("spine2"));
+  std::vector<FabricFlowSample> two = flows(t, -1, [](FabricFlowSample&) {});
+  for (FabricFlowSample& s : two) {
+    for (const int l : {up, down}) {
+      if (std::find(s.route.begin(), s.route.end(), t.fabric().describe(l)) != s.route.end()) s.gbps = 0.03;
+    }
+  }
+  const auto findings = fabric_findings(two, {});
+  ASSERT_EQ(findings.size(), 2u);
+  for (const Finding& finding : findings) EXPECT_EQ(finding.component.kind, ComponentKind::kFabricLink);
 }
 
 /// As a TCP run on the testbed measures a slow link: its own flows at the cap, the flows whose acknowledgements

@@ -19,13 +19,15 @@ std::string_view key_of(ComponentKind kind) {
       return "link";
     case ComponentKind::kFabricLink:
       return "fabric_link";
+    case ComponentKind::kFabricSwitch:
+      return "fabric_switch";
   }
   return "node";
 }
 
 std::optional<ComponentKind> parse_component_kind(std::string_view text) {
   for (ComponentKind kind : {ComponentKind::kNode, ComponentKind::kGpu, ComponentKind::kNic, ComponentKind::kLink,
-                             ComponentKind::kFabricLink}) {
+                             ComponentKind::kFabricLink, ComponentKind::kFabricSwitch}) {
     if (key_of(kind) == text) return kind;
   }
   return std::nullopt;
@@ -78,6 +80,13 @@ ComponentId make_fabric_link(std::string from, std::string to) {
   return id;
 }
 
+ComponentId make_fabric_switch(std::string name) {
+  ComponentId id;
+  id.kind = ComponentKind::kFabricSwitch;
+  id.host = std::move(name);
+  return id;
+}
+
 std::string label(const ComponentId& id) {
   switch (id.kind) {
     case ComponentKind::kNode:
@@ -91,6 +100,8 @@ std::string label(const ComponentId& id) {
              std::to_string(id.rail);
     case ComponentKind::kFabricLink:
       return "fabric link " + id.host + " -> " + id.peer_host;
+    case ComponentKind::kFabricSwitch:
+      return "fabric switch " + id.host;
   }
   return id.host;
 }
@@ -115,6 +126,8 @@ nlohmann::json to_json(const ComponentId& id) {
       break;
     case ComponentKind::kFabricLink:
       json["peer_host"] = id.peer_host;
+      break;
+    case ComponentKind::kFabricSwitch:
       break;
   }
   return json;
@@ -158,6 +171,8 @@ ComponentId component_from_json(const nlohmann::json& json) {
                        int_field(json, "rail"));
     case ComponentKind::kFabricLink:
       return make_fabric_link(host, string_field(json, "peer_host"));
+    case ComponentKind::kFabricSwitch:
+      return make_fabric_switch(host);
   }
   return make_node(host);
 }

@@ -6,6 +6,7 @@
 
 #include "railcheck/analysis/robust_stats.h"
 #include "railcheck/fabric/gray_fit.h"
+#include "railcheck/fabric/switch_rule.h"
 #include "railcheck/fabric/tomography.h"
 
 namespace railcheck::analysis {
@@ -65,7 +66,25 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   fabric::TomographyOptions solver;
   solver.slow_share = options.slow_share;
   solver.min_margin = options.min_margin;
-  const fabric::TomographyResult result = fabric::boolean_tomography(link_name.size(), routes, bad, solver);
+  fabric::TomographyResult result = fabric::boolean_tomography(link_name.size(), routes, bad, solver);
+  // The device rule: a switch every flow through which was slow is named instead of the links of it the solver
+  // picked. A link's ends by name: "leaf1:4" is port 4 of switch leaf1, "node1/fab0" a NIC.
+  std::map<std::string, int> device_id;
+  std::vector<std::string> device_name;
+  std::vector<bool> is_switch;
+  auto device_of = [&](const std::string& end) {
+    const auto colon = end.rfind(':');
+    const std::string name = colon == std::string::npos ? end : end.substr(0, colon);
+    const auto [it, added] = device_id.try_emplace(name, static_cast<int>(device_name.size()));
+    if (added) {
+      device_name.push_back(name);
+      is_switch.push_back(colon != std::string::npos);
+    }
+    return it->second;
+  };
+  std::vector<fabric::LinkEnds> ends;
+  for (const std::string& name : link_name) ends.push_back({device_of(split_from(name)), device_of(split_to(name))});
+  const std::vector<fabric::NamedSwitch> switches = fabric::name_switches(ends, is_switch, routes, bad, result);
 
   // What each named class stands on: the bad flows over its (first) link and their median rate (a failed flow 0).
   struct Named {
@@ -126,6 +145,34 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   std::vector<Finding> findings;
   const std::string test = flows.front()->test;
   const std::string expected_from = "median of the " + std::to_string(flows.size()) + " flows of fabric test " + test;
+  for (const fabric::NamedSwitch& sw : switches) {
+    Finding finding;
+    finding.component = make_fabric_switch(device_name[static_cast<std::size_t>(sw.device)]);
+    finding.status = VerdictStatus::kFail;
+    Evidence& e = finding.evidence;
+    e.source = "fabric";
+    e.metric = "fabric.bw bw_gbps";
+    e.expected = median_gbps;
+    e.expected_from = expected_from;
+    e.total = sw.total;
+    e.slow = static_cast<int>(sw.flows.size());
+    std::vector<double> rates;
+    for (const fabric::FlowRef& r : sw.flows) {
+      rates.push_back(rate_of(r));
+      e.size_bytes = flow_of(r).size_bytes;
+      e.refs.push_back(describe_flow(flow_of(r)) + " (" +
+                       why[static_cast<std::size_t>(r.stage)][static_cast<std::size_t>(r.flow)] + ")");
+    }
+    e.measured = rates.empty() ? 0.0 : median(rates);
+    e.deviation = median_gbps > 0 ? (e.measured - median_gbps) / median_gbps : 0.0;
+    std::vector<std::string> ports;
+    for (const int l : sw.links) ports.push_back(link_name[static_cast<std::size_t>(l)]);
+    e.text = label(finding.component) + ": " + std::to_string(e.slow) + " of " + std::to_string(e.total) +
+             " flows through it bad, over every port (" + format_list(e.refs, 4, "; ") +
+             "); the fabric test's median flow " + format_value(median_gbps, "bw_gbps") +
+             "; the switch, not a cable: its links the flows name (" + format_list(ports, 6) + ") share only it";
+    findings.push_back(std::move(finding));
+  }
   for (const Named& n : named) {
     const int link = n.link;
     Finding finding;

@@ -194,6 +194,11 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
                component.peer_host + "'s receive counters): re-seat or replace the cable and its transceivers, " +
                "check both switch ports (errors, link width and speed), then re-run the fabric test; the hosts "
                "stay in service";
+      case ComponentKind::kFabricSwitch:
+        return "check the switch " + component.host +
+               ": every flow through it was slow, whichever port: its health (temperature, fans, power, the "
+               "firmware and system log), all its ports' error counters; reboot or replace it, then re-run the "
+               "fabric test; the hosts behind it stay in service but slow";
       case ComponentKind::kGpu:
         return "drain " + component.host + "; run `railcheck gpu-check` on GPU " + std::to_string(component.gpu) +
                "; replace the GPU if it repeats";
@@ -238,6 +243,8 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
       case ComponentKind::kFabricLink:
         return "re-test: run the fabric test again; check the cable " + component.host + " -> " + component.peer_host +
                " if it is named again";
+      case ComponentKind::kFabricSwitch:
+        return "re-test: run the fabric test again; check the switch " + component.host + " if it is named again";
       case ComponentKind::kGpu:
         return "re-test: run `railcheck gpu-check` on " + component.host + " GPU " + std::to_string(component.gpu) +
                "; drain the node if it repeats";

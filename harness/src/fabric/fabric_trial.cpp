@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "railcheck/fabric/stage_plan.h"
+#include "railcheck/fabric/switch_rule.h"
 
 namespace railcheck::fabric {
 
@@ -16,6 +17,25 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
   std::set<int> faulty;
   std::uniform_int_distribution<int> pick(0, links - 1);
   while (static_cast<int>(faulty.size()) < trial.faults) faulty.insert(pick(random));
+  // Faulty switches: every link into or out of them slow (every flow they forward).
+  std::vector<int> switches;
+  for (std::size_t d = 0; d < fabric.fabric().devices().size(); ++d) {
+    if (fabric.fabric().devices()[d].tier != Tier::kNic) switches.push_back(static_cast<int>(d));
+  }
+  if (trial.switch_faults < 0 || trial.switch_faults > static_cast<int>(switches.size())) {
+    throw std::invalid_argument("switch faults must be from 0 to the switch count");
+  }
+  std::set<int> faulty_switches;
+  std::uniform_int_distribution<std::size_t> pick_switch(0, switches.empty() ? 0 : switches.size() - 1);
+  while (static_cast<int>(faulty_switches.size()) < trial.switch_faults) {
+    faulty_switches.insert(switches[pick_switch(random)]);
+  }
+  std::set<int> slow_links = faulty;
+  for (std::size_t l = 0; l < fabric.fabric().links().size(); ++l) {
+    const DirectedLink& link = fabric.fabric().links()[l];
+    if (faulty_switches.contains(link.from) || faulty_switches.contains(link.to))
+      slow_links.insert(static_cast<int>(l));
+  }
 
   const RouteOracle route = [&fabric](int src, int dst) { return fabric.route(src, dst); };
   const std::vector<Stage> once = trial.plan.empty() ? fabric.tiered_plan() : trial.plan;
@@ -28,7 +48,8 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
     std::vector<bool> slow;
     for (const Flow& flow : stage.flows) {
       routes.push_back(route(flow.src, flow.dst));
-      bool is_slow = std::any_of(routes.back().begin(), routes.back().end(), [&](int l) { return faulty.contains(l); });
+      bool is_slow =
+          std::any_of(routes.back().begin(), routes.back().end(), [&](int l) { return slow_links.contains(l); });
       if (trial.noise > 0 && flip(random) && (!is_slow || trial.noise_model == NoiseModel::kEitherWay)) {
         is_slow = !is_slow;
       }
@@ -49,12 +70,23 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
     measure(plan_confirm_stage(fabric, measured, result, trial.solver, confirm));
     result = solve();
   }
+  const std::vector<NamedSwitch> named_switches =
+      name_switches(fabric.fabric(), measured.routes, measured.slow, result, trial.switch_rule);
   FabricTrialScore score;
   score.stages = static_cast<int>(measured.stages.size());
-  score.injected = trial.faults;
-  score.names = static_cast<int>(result.faults.size());
+  score.injected = trial.faults + trial.switch_faults;
+  score.names = static_cast<int>(result.faults.size() + named_switches.size());
   score.unexplained = static_cast<int>(result.unexplained.size());
+  for (const NamedSwitch& sw : named_switches) {
+    if (faulty_switches.contains(sw.device)) {
+      ++score.named_alone;
+      ++score.switches_named;
+    } else {
+      ++score.false_names;
+    }
+  }
   for (const NamedFault& named : result.faults) {
+    // A link of a faulty switch named on its own is the wrong part: a false name, as is a healthy link.
     const auto hits = std::count_if(named.links.begin(), named.links.end(), [&](int l) { return faulty.contains(l); });
     if (hits == 0) ++score.false_names;
     if (named.links.size() == 1)
@@ -76,6 +108,7 @@ FabricTrialScore run_trials(const RoutedFabric& fabric, FabricTrial trial, int t
     total.names += s.names;
     total.false_names += s.false_names;
     total.unexplained += s.unexplained;
+    total.switches_named += s.switches_named;
   }
   return total;
 }

@@ -11,8 +11,8 @@
 
 namespace railcheck::analysis {
 
-enum class ComponentKind { kNode, kGpu, kNic, kLink, kFabricLink };
-std::string_view key_of(ComponentKind kind);  // "node", "gpu", "nic", "link", "fabric_link"
+enum class ComponentKind { kNode, kGpu, kNic, kLink, kFabricLink, kFabricSwitch };
+std::string_view key_of(ComponentKind kind);  // "node", "gpu", "nic", "link", "fabric_link", "fabric_switch"
 std::optional<ComponentKind> parse_component_kind(std::string_view text);
 
 /// Identity of a component. Unused fields stay empty / -1 so that equal parts compare equal:
@@ -42,6 +42,8 @@ ComponentId make_nic(std::string host, std::string nic, int rail);
 ComponentId make_link(std::string host_a, std::string nic_a, std::string host_b, std::string nic_b, int rail);
 /// One direction of a fabric cable, from the port `from` ("leaf1:4") to the port `to` ("spine2:1").
 ComponentId make_fabric_link(std::string from, std::string to);
+/// A fabric switch by its name in the topology ("leaf1", "S-0002c90200000001"): every flow through it was slow.
+ComponentId make_fabric_switch(std::string name);
 
 /// What an operator reads: "node3", "node3 GPU 2", "node3 NIC mlx5_2 (rail 2)",
 /// "link node1(mlx5_0) <-> node3(mlx5_0) rail 0", "fabric link leaf1:4 -> spine2:1".

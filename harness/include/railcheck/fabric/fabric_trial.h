@@ -1,4 +1,4 @@
-// One simulated localization on a routed fabric (issue #18): faults put on random directed links, the
+// One simulated localization on a routed fabric (issue #18): faults put on random directed links (and switches), the
 // tier-aware plan run (repeated under noise), each flow slow when its path crosses a fault (flipped with the
 // noise's probability), the boolean tomography's names scored against what was injected. Seeded: the same trial
 // gives the same score.
@@ -9,6 +9,7 @@
 
 #include "railcheck/fabric/confirm_stage.h"
 #include "railcheck/fabric/routed_fabric.h"
+#include "railcheck/fabric/switch_rule.h"
 #include "railcheck/fabric/tomography.h"
 
 namespace railcheck::fabric {
@@ -19,8 +20,9 @@ namespace railcheck::fabric {
 enum class NoiseModel { kEitherWay, kFalseSlow };
 
 struct FabricTrial {
-  int faults = 1;      ///< distinct directed links made slow
-  double noise = 0.0;  ///< chance that a flow's outcome is changed, as `noise_model` says
+  int faults = 1;         ///< distinct directed links made slow
+  int switch_faults = 0;  ///< distinct switches made slow (every link into or out of them; switch_rule.h names them)
+  double noise = 0.0;     ///< chance that a flow's outcome is changed, as `noise_model` says
   NoiseModel noise_model = NoiseModel::kEitherWay;
   int repeats = 1;          ///< times the plan is run (independent noise each time)
   std::vector<Stage> plan;  ///< the plan; empty: the fabric's tiered_plan()
@@ -29,16 +31,18 @@ struct FabricTrial {
   ConfirmOptions confirm;
   std::uint64_t seed = 1;
   TomographyOptions solver;
+  SwitchRuleOptions switch_rule;
 };
 
 struct FabricTrialScore {
   int stages = 0;
-  int injected = 0;
+  int injected = 0;        ///< links and switches made slow
   int named_alone = 0;     ///< injected links named as a class of their own
   int named_in_group = 0;  ///< injected links inside a named class of several (the plan cannot split them)
   int names = 0;           ///< classes named
   int false_names = 0;     ///< named classes with no injected link in them
   int unexplained = 0;     ///< slow flows left unexplained
+  int switches_named = 0;  ///< injected switches named as switches (counted in named_alone too)
 };
 
 FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial);

@@ -17,12 +17,12 @@
 namespace railcheck {
 
 /// Results format version; bump the major on incompatible changes (results-schema/results.schema.json).
-/// 1.4 added "route", "return_route" and phase "fabric" on p2p records (a fabric test's flows) and the "fabric_link"
-/// component. 1.3 added "passes" (a soak records one record per interval, the median pass, with a summary of the
-/// passes). 1.1 added, all optional to readers: "kind" on collective records, start_unix_s / end_unix_s on every
-/// record, p99_9_us in time statistics, timing_warning, the "thread" backend and "note" lines, "timing" and "blocking"
-/// on collective records.
-inline constexpr const char* kResultsSchemaVersion = "1.4";
+/// 1.5 added the "fabric_switch" component. 1.4 added "route", "return_route" and phase "fabric" on p2p records (a
+/// fabric test's flows) and the "fabric_link" component. 1.3 added "passes" (a soak records one record per interval,
+/// the median pass, with a summary of the passes). 1.1 added, all optional to readers: "kind" on collective records,
+/// start_unix_s / end_unix_s on every record, p99_9_us in time statistics, timing_warning, the "thread" backend and
+/// "note" lines, "timing" and "blocking" on collective records.
+inline constexpr const char* kResultsSchemaVersion = "1.5";
 
 enum class RecordStatus { kOk, kWrong, kSkipped };
 std::string_view name_of(RecordStatus status);

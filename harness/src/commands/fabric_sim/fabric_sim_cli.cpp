@@ -47,6 +47,10 @@ CommandSpec fabric_sim_command_spec() {
             sub.add_option("--margin", o.min_margin,
                            "the solver names a class whose slow flows outnumber its healthy ones by this much")
                 ->capture_default_str();
+            sub.add_option("--switch-faults", o.switch_faults,
+                           "slow switches per trial (every flow through them slow), beside each row's slow links; "
+                           "named as switches by the device rule")
+                ->capture_default_str();
             sub.add_option("--confirm", o.confirm,
                            "adaptive confirmation stages after the plan: new flows for the links the evidence leaves "
                            "in doubt")

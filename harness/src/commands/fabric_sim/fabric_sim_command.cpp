@@ -15,6 +15,7 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
   if (options.trials < 1 || options.repeats < 1 || options.min_margin < 1) {
     throw InputError("--trials, --repeats and --margin must be at least 1");
   }
+  if (options.switch_faults < 0) throw InputError("--switch-faults must be 0 or more");
   if (options.confirm < 0 || options.confirm > 16) {
     throw InputError("--confirm " + std::to_string(options.confirm) + ": give 0 to 16 confirmation stages");
   }
@@ -32,6 +33,11 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     }
   }();
   const auto links = built.fabric().links().size();
+  const auto switches = built.fabric().devices().size() - static_cast<std::size_t>(built.endpoints());
+  if (static_cast<std::size_t>(options.switch_faults) > switches) {
+    throw InputError("--switch-faults " + std::to_string(options.switch_faults) + ": give 0 to " +
+                     std::to_string(switches) + " (the fabric's switches)");
+  }
   const std::vector<fabric::Stage> plan = options.stages > 0 ? built.wide_plan(options.stages) : built.tiered_plan();
   int most = 0;
   for (const fabric::Stage& stage : plan) {
@@ -39,17 +45,18 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     most = std::max(most, *std::max_element(loads.begin(), loads.end()));
   }
   const fabric::Identifiability id = fabric::identifiability(built.fabric(), plan, fabric::routes_of(built));
-  char line[256];
+  char line[320];
   std::snprintf(line, sizeof line,
                 "# fabric: %d NICs, %zu directed links; plan: %zu stages, at most %d flow(s) on a directed link; "
                 "%zu of %zu links named alone, largest class %zu, %zu uncovered\n",
                 built.endpoints(), links, plan.size(), most, id.singletons(), links, id.largest(), id.uncovered.size());
   env.out << line;
   std::snprintf(line, sizeof line,
-                "# noise %.3g (%s), plan run %d time(s) + %d confirmation stage(s), margin %d, %d trial(s) per row "
-                "from seed %llu\n",
+                "# noise %.3g (%s), plan run %d time(s) + %d confirmation stage(s), margin %d, %d slow switch(es) "
+                "per trial beside the links, %d trial(s) per row from seed %llu\n",
                 options.noise, options.false_slow_only ? "false-slow" : "either way", options.repeats, options.confirm,
-                options.min_margin, options.trials, static_cast<unsigned long long>(options.seed));
+                options.min_margin, options.switch_faults, options.trials,
+                static_cast<unsigned long long>(options.seed));
   env.out << line;
   env.out << "#  faults  stages  recall  in_group  precision  false/trial  unexplained/trial  s/trial\n";
   for (const int faults : options.faults) {
@@ -66,6 +73,7 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     trial.seed = options.seed;
     trial.solver.min_margin = options.min_margin;
     trial.confirm_stages = options.confirm;
+    trial.switch_faults = options.switch_faults;
     const auto start = std::chrono::steady_clock::now();
     const fabric::FabricTrialScore s = fabric::run_trials(built, trial, options.trials);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

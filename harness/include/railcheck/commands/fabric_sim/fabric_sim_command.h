@@ -21,6 +21,7 @@ struct FabricSimOptions {
   int trials = 10;  ///< --trials per row
   std::uint64_t seed = 1;  ///< --seed of the first trial
   int min_margin = 1;      ///< --margin: the solver's TomographyOptions::min_margin
+  int switch_faults = 0;   ///< --switch-faults: slow switches per trial beside each row's links (switch_rule.h)
   int confirm = 0;         ///< --confirm: adaptive confirmation stages after the plan (confirm_stage.h)
 };
 
