@@ -1,5 +1,6 @@
 #include "railcheck/fabric/switch_rule.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -53,9 +54,22 @@ std::vector<NamedSwitch> name_switches(const std::vector<LinkEnds>& ends, const 
     }
     named.push_back(std::move(sw));
   }
+  // A named link whose slow flows all cross a named switch is that switch's too (the solver met it first).
+  std::set<int> named_devices;
+  for (const NamedSwitch& sw : named) named_devices.insert(sw.device);
+  const auto crosses_named_switch = [&](const FlowRef& r) {
+    for (const int l : routes[static_cast<std::size_t>(r.stage)][static_cast<std::size_t>(r.flow)]) {
+      const LinkEnds& link = ends.at(static_cast<std::size_t>(l));
+      if (named_devices.contains(link.from) || named_devices.contains(link.to)) return true;
+    }
+    return false;
+  };
   std::vector<NamedFault> kept;
   for (std::size_t i = 0; i < result.faults.size(); ++i) {
-    if (!taken.contains(i)) kept.push_back(std::move(result.faults[i]));
+    if (taken.contains(i)) continue;
+    const std::vector<FlowRef>& flows = result.faults[i].flows;
+    if (!named.empty() && !flows.empty() && std::all_of(flows.begin(), flows.end(), crosses_named_switch)) continue;
+    kept.push_back(std::move(result.faults[i]));
   }
   result.faults = std::move(kept);
   return named;

@@ -30,7 +30,8 @@ struct LinkEnds {
 };
 
 /// Moves the named links the rule gives to a switch out of `result.faults` into the returned switches (a named
-/// class goes with the first switch it touches). `routes[s][f]` as the solver had them; `ends[l]` link l's
+/// class goes with the first switch it touches), and drops a named link whose slow flows all cross a named switch
+/// (the solver met it before the switch's own links). `routes[s][f]` as the solver had them; `ends[l]` link l's
 /// devices, `is_switch[d]` whether device d is a switch (a NIC never is named). Deterministic.
 std::vector<NamedSwitch> name_switches(const std::vector<LinkEnds>& ends, const std::vector<bool>& is_switch,
                                        const std::vector<std::vector<std::vector<int>>>& routes,
