@@ -1,9 +1,12 @@
 #include "railcheck/fabric/confirm_stage.h"
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
 #include <utility>
+
+#include "railcheck/fabric/stage_plan.h"
 
 namespace railcheck::fabric {
 namespace {
@@ -40,21 +43,13 @@ struct LinkEvidence {
 
 /// Endpoints grouped by the switch their NIC is cabled to: the other NICs of an endpoint's leaf.
 std::vector<std::vector<int>> leaf_mates(const RoutedFabric& fabric) {
-  const Fabric& f = fabric.fabric();
-  std::vector<int> leaf_of_device(f.devices().size(), -1);
-  for (const DirectedLink& link : f.links()) {
-    if (leaf_of_device[static_cast<std::size_t>(link.from)] < 0)
-      leaf_of_device[static_cast<std::size_t>(link.from)] = link.to;
-  }
-  std::vector<std::vector<int>> by_switch(f.devices().size());
-  for (int e = 0; e < fabric.endpoints(); ++e) {
-    const int leaf = leaf_of_device[static_cast<std::size_t>(fabric.nic_device(e))];
-    if (leaf >= 0) by_switch[static_cast<std::size_t>(leaf)].push_back(e);
-  }
+  const std::vector<int> leaf = leaf_of_endpoints(fabric);
+  std::map<int, std::vector<int>> by_switch;
+  for (int e = 0; e < fabric.endpoints(); ++e) by_switch[leaf[static_cast<std::size_t>(e)]].push_back(e);
   std::vector<std::vector<int>> mates(static_cast<std::size_t>(fabric.endpoints()));
   for (int e = 0; e < fabric.endpoints(); ++e) {
-    const int leaf = leaf_of_device[static_cast<std::size_t>(fabric.nic_device(e))];
-    mates[static_cast<std::size_t>(e)] = leaf >= 0 ? by_switch[static_cast<std::size_t>(leaf)] : std::vector<int>{e};
+    const int l = leaf[static_cast<std::size_t>(e)];
+    mates[static_cast<std::size_t>(e)] = l >= 0 ? by_switch[l] : std::vector<int>{e};
   }
   return mates;
 }

@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "railcheck/fabric/stage_plan.h"
+
 namespace railcheck::fabric {
 namespace {
 
@@ -62,9 +64,9 @@ std::vector<Stage> greedy_plan(const RoutedFabric& fabric, int max_stages) {
   std::vector<std::vector<int>> by_leaf;
   std::vector<int> leaf_index(f.devices().size(), -1);
   std::vector<std::pair<int, int>> place_of(static_cast<std::size_t>(fabric.endpoints()));
+  const std::vector<int> leaf_of = leaf_of_endpoints(fabric);
   for (int e = 0; e < fabric.endpoints(); ++e) {
-    const std::vector<int>& out = f.out_links(fabric.nic_device(e));
-    const int leaf = out.empty() ? -1 : f.links()[static_cast<std::size_t>(out.front())].to;
+    const int leaf = leaf_of[static_cast<std::size_t>(e)];
     if (leaf < 0) continue;
     int& index = leaf_index[static_cast<std::size_t>(leaf)];
     if (index < 0) {

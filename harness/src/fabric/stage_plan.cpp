@@ -40,6 +40,15 @@ RouteOracle routes_of(const RoutedFabric& fabric) {
   return [&fabric](int src, int dst) { return fabric.route(src, dst); };
 }
 
+std::vector<int> leaf_of_endpoints(const RoutedFabric& fabric) {
+  std::vector<int> leaf;
+  for (int e = 0; e < fabric.endpoints(); ++e) {
+    const std::vector<int>& out = fabric.fabric().out_links(fabric.nic_device(e));
+    leaf.push_back(out.empty() ? -1 : fabric.fabric().links()[static_cast<std::size_t>(out.front())].to);
+  }
+  return leaf;
+}
+
 std::vector<int> link_loads(const Fabric& fabric, const Stage& stage, const RouteOracle& route) {
   std::vector<int> loads(fabric.links().size(), 0);
   for (const Flow& flow : stage.flows) {

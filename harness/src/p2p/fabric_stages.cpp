@@ -252,11 +252,8 @@ std::string plan_note(const std::string& test, const fabric::RoutedFabric& topol
   const fabric::Identifiability id = fabric::identifiability(topology.fabric(), plan, fabric::routes_of(topology));
   std::size_t covered = 0;
   for (const auto& c : id.classes) covered += c.size();
-  std::set<int> leaves;  // the switches the NICs plug into
-  for (int e = 0; e < topology.endpoints(); ++e) {
-    for (const int l : topology.fabric().out_links(topology.nic_device(e)))
-      leaves.insert(topology.fabric().links()[l].to);
-  }
+  const std::vector<int> leaf_of = fabric::leaf_of_endpoints(topology);
+  const std::set<int> leaves(leaf_of.begin(), leaf_of.end());  // the switches the NICs plug into
   std::string text = test + ": " + std::to_string(topology.endpoints()) + " endpoints on " +
                      std::to_string(leaves.size()) + " leaves, " + std::to_string(plan.size()) + " stages (";
   for (std::size_t s = 0; s < plan.size(); ++s) text += (s ? ", " : "") + plan[s].name;

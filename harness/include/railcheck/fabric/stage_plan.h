@@ -34,6 +34,9 @@ std::vector<Stage> tiered_plan(const RoutedFabric& fabric);
 /// The fabric's routes as a RouteOracle.
 RouteOracle routes_of(const RoutedFabric& fabric);
 
+/// The switch (device) each endpoint's NIC is cabled to, by endpoint: its leaf; -1 for a NIC with no cable.
+std::vector<int> leaf_of_endpoints(const RoutedFabric& fabric);
+
 /// How many flows of `stage` cross each directed link (indexed like Fabric::links()).
 std::vector<int> link_loads(const Fabric& fabric, const Stage& stage, const RouteOracle& route);
 
