@@ -1,10 +1,14 @@
 #include "railcheck/report/report_data.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
 
 #include "railcheck/analysis/analyze.h"
 #include "railcheck/analysis/robust_stats.h"
@@ -21,6 +25,37 @@ bool is_collective(const json& record) { return record.value("kind", std::string
 double number_at(const json& object, const char* key, double fallback = 0.0) {
   const auto it = object.find(key);
   return it != object.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+/// An integer field, or `fallback` when it is missing, not a whole number or outside T's range (a document from
+/// elsewhere may hold 1e27 where a size belongs; converting that is undefined, found by fuzz_results).
+template <typename T>
+T integer_at(const json& object, const char* key, T fallback) {
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_number()) return fallback;
+  if (it->is_number_unsigned()) {
+    const auto v = it->get<std::uint64_t>();
+    return v <= static_cast<std::uint64_t>(std::numeric_limits<T>::max()) ? static_cast<T>(v) : fallback;
+  }
+  if (it->is_number_integer()) {
+    const auto v = it->get<std::int64_t>();
+    if constexpr (std::is_signed_v<T>) {
+      return v >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+                     v <= static_cast<std::int64_t>(std::numeric_limits<T>::max())
+                 ? static_cast<T>(v)
+                 : fallback;
+    } else {
+      return v >= 0 && static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                 ? static_cast<T>(v)
+                 : fallback;
+    }
+  }
+  const double v = it->get<double>();
+  const bool whole = std::isfinite(v) && v == std::floor(v);
+  return whole && v >= static_cast<double>(std::numeric_limits<T>::min()) &&
+                 v < static_cast<double>(std::numeric_limits<T>::max())
+             ? static_cast<T>(v)
+             : fallback;
 }
 
 void mark_hosts(RunView& view) {
@@ -115,8 +150,8 @@ void add_collectives(RunView& view, const json& records) {
   for (const json& r : records) {
     if (!is_collective(r) || r.value("status", "") == "skipped") continue;
     const Key key{r.value("test", ""), r.value("test_key", ""), r.value("group", "world"), r.value("in_place", false)};
-    series[key][r.value("size_bytes", std::size_t{0})].push_back(&r);
-    nranks[key] = r.value("nranks", 0);
+    series[key][integer_at(r, "size_bytes", std::size_t{0})].push_back(&r);
+    nranks[key] = integer_at(r, "nranks", 0);
   }
   for (const auto& [key, sizes] : series) {
     SizeSeries s;
@@ -125,13 +160,13 @@ void add_collectives(RunView& view, const json& records) {
     for (const auto& [size, list] : sizes) {
       SizePoint p;
       p.size_bytes = size;
-      p.count = list.front()->value("count", std::int64_t{0});
+      p.count = integer_at(*list.front(), "count", std::int64_t{0});
       std::vector<double> time, algbw, busbw;
       for (const json* r : list) {
         time.push_back(number_at(*r, "time_us"));
         algbw.push_back(number_at(*r, "algbw_gbps"));
         busbw.push_back(record_busbw(*r));
-        p.wrong_elements += std::max<std::int64_t>(0, r->value("wrong_elements", std::int64_t{0}));
+        p.wrong_elements += std::max<std::int64_t>(0, integer_at(*r, "wrong_elements", std::int64_t{0}));
       }
       p.time_us = analysis::median(time);
       p.algbw_gbps = analysis::median(algbw);
@@ -145,8 +180,8 @@ void add_collectives(RunView& view, const json& records) {
     const json ranks = last.value("ranks", json::array());
     for (const json& rank : ranks) {
       if (!rank.is_object()) continue;
-      spread.ranks.push_back({rank.value("rank", 0), rank.value("host", ""), number_at(rank, "time_us"),
-                              rank.value("wrong_elements", std::int64_t{0})});
+      spread.ranks.push_back({integer_at(rank, "rank", 0), rank.value("host", ""), number_at(rank, "time_us"),
+                              integer_at(rank, "wrong_elements", std::int64_t{0})});
     }
     if (!spread.ranks.empty()) view.spreads.push_back(std::move(spread));
     view.collectives.push_back(std::move(s));
@@ -155,7 +190,7 @@ void add_collectives(RunView& view, const json& records) {
 
 TimelinePoint point_of(const json& r, double value) {
   TimelinePoint p;
-  p.interval = r.value("interval", 0);
+  p.interval = integer_at(r, "interval", 0);
   p.value = p.low = p.high = value;
   p.start_unix_s = number_at(r, "start_unix_s");
   const auto passes = r.find("passes");
@@ -176,7 +211,7 @@ void add_collective_timelines(RunView& view, const json& records) {
       continue;
     }
     auto& size = largest[{r.value("test_key", ""), r.value("group", "world")}];
-    size = std::max(size, r.value("size_bytes", std::size_t{0}));
+    size = std::max(size, integer_at(r, "size_bytes", std::size_t{0}));
   }
   for (const auto& [key, size] : largest) {
     const auto& [test_key, group] = key;
@@ -185,7 +220,7 @@ void add_collective_timelines(RunView& view, const json& records) {
     line.name = group;
     for (const json& r : records) {
       if (!is_collective(r) || !r.contains("interval") || r.value("test_key", "") != test_key ||
-          r.value("group", "world") != group || r.value("size_bytes", std::size_t{0}) != size ||
+          r.value("group", "world") != group || integer_at(r, "size_bytes", std::size_t{0}) != size ||
           r.value("status", "") == "skipped" || r.value("in_place", false)) {
         continue;
       }
@@ -252,7 +287,7 @@ void add_telemetry(RunView& view, const json& records) {
   for (const json& r : records) {
     if (r.value("kind", "") != "telemetry" || !r.contains("interval")) continue;
     TelemetryNote note;
-    note.interval = r.value("interval", 0);
+    note.interval = integer_at(r, "interval", 0);
     note.host = r.value("host", "");
     note.start_unix_s = number_at(r, "start_unix_s");
     const json devices = r.value("devices", json::array());
@@ -268,11 +303,14 @@ void add_telemetry(RunView& view, const json& records) {
       const json gauges = d.value("gauges", json::object());
       for (const auto& [counter, delta] : deltas.items()) {
         if (analysis::is_traffic_counter(counter) || !delta.is_number()) continue;
-        note.counters.push_back(where + " " + counter + " +" + std::to_string(delta.get<std::int64_t>()));
+        note.counters.push_back(where + " " + counter + " +" +
+                                (delta.is_number_integer()
+                                     ? std::to_string(integer_at(deltas, counter.c_str(), std::int64_t{0}))
+                                     : analysis::format_number(delta.get<double>())));
       }
       for (const auto& [gauge, stats] : gauges.items()) {
         if (!gauge.starts_with("clocks_event_") || !stats.is_object()) continue;
-        const int run = stats.value("longest_nonzero_run", 0);
+        const int run = integer_at(stats, "longest_nonzero_run", 0);
         if (run > 0) note.counters.push_back(where + " " + gauge + " held " + std::to_string(run) + " reads");
       }
     }
