@@ -28,19 +28,25 @@ topo="$RC_CLUSTER_WORK/testbed.topo"
 "$here/fabric_testbed.sh" topology > "$topo"
 
 run=0
-# One run: exit 0 (healthy) or 1 (a part fails), then check_fabric.py on its results.
-one_run() {  # EXPECT ("" healthy) DESCRIPTION
-  local expect=$1 what=$2 rc=0 out
+# One run: exit 0 (healthy) or 1 (a part fails), then check_fabric.py on its results. Before `--`, more
+# check_fabric.py arguments; after it, more `railcheck run` arguments (the suite is $run_suite, $suite unless set).
+one_run() {  # EXPECT ("" healthy) DESCRIPTION [CHECK_ARG...] [-- RUN_ARG...]
+  local expect=$1 what=$2 rc=0 out check_args=() run_args=()
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do check_args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  run_args=("$@")
   run=$((run + 1))
   out="$RC_CLUSTER_WORK/run$run"
-  "$here/cluster_mpirun.sh" -- "$bin" run "$suite" --topology "$topo" --output-dir "$out" > "$out.log" 2>&1 || rc=$?
+  "$here/cluster_mpirun.sh" -- "$bin" run "${run_suite:-$suite}" --topology "$topo" --output-dir "$out" \
+    "${run_args[@]}" > "$out.log" 2>&1 || rc=$?
   local want=0
   [ -n "$expect" ] && want=1
   if [ "$rc" != "$want" ]; then
     echo "FAIL: $what: railcheck exited $rc, expected $want"; tail -30 "$out.log"; exit 1
   fi
   echo "$what:"
-  "$here/check_fabric.py" "$out/results.json" ${expect:+--expect "$expect"} "${schema_args[@]}" ||
+  "$here/check_fabric.py" "$out/results.json" ${expect:+--expect "$expect"} "${check_args[@]}" "${schema_args[@]}" ||
     { tail -30 "$out.log"; exit 1; }
 }
 
@@ -56,30 +62,17 @@ for shape in "${shapes[@]}"; do
   "$here/fabric_fault.sh" "$kind" "$link" "$arg"
   for i in $(seq 1 "$repeats"); do one_run "$link" "$kind $arg on $link, run $i"; done
   if [ "$shape" = "${shapes[1]:-}" ]; then  # once: routed by the switches' own forwarding tables (--routes)
-    run=$((run + 1))
-    out="$RC_CLUSTER_WORK/run$run"
     "$here/fabric_testbed.sh" lfts > "$RC_CLUSTER_WORK/testbed.lfts"
-    rc=0
-    "$here/cluster_mpirun.sh" -- "$bin" run "$suite" --topology "$topo" --routes "$RC_CLUSTER_WORK/testbed.lfts" \
-      --output-dir "$out" > "$out.log" 2>&1 || rc=$?
-    [ "$rc" = 1 ] || { echo "FAIL: --routes: railcheck exited $rc, expected 1"; tail -30 "$out.log"; exit 1; }
-    grep -q "stages (leaf +1 place +1, intra-leaf +1" "$out.log" ||
-      { echo "FAIL: --routes: not the greedy plan"; grep "endpoints on" "$out.log"; exit 1; }
-    echo "$kind $arg on $link, routed by the switches' forwarding tables (--routes):"
-    "$here/check_fabric.py" "$out/results.json" --expect "$link" "${schema_args[@]}" || { tail -30 "$out.log"; exit 1; }
+    one_run "$link" "$kind $arg on $link, routed by the switches' forwarding tables (--routes)" \
+      -- --routes "$RC_CLUSTER_WORK/testbed.lfts"
+    grep -q "stages (leaf +1 place +1, intra-leaf +1" "$RC_CLUSTER_WORK/run$run.log" ||
+      { echo "FAIL: --routes: not the greedy plan"; grep "endpoints on" "$RC_CLUSTER_WORK/run$run.log"; exit 1; }
   fi
   if [ "$shape" = "${shapes[0]}" ]; then  # once: the same fault with confirmation stages after the plan
-    run=$((run + 1))
-    out="$RC_CLUSTER_WORK/run$run"
     /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["tests"][0]["confirm_stages"]=2
 json.dump(d, open(sys.argv[2], "w"))' "$suite" "$RC_CLUSTER_WORK/confirm.json"
-    rc=0
-    "$here/cluster_mpirun.sh" -- "$bin" run "$RC_CLUSTER_WORK/confirm.json" --topology "$topo" --output-dir "$out" \
-      > "$out.log" 2>&1 || rc=$?
-    [ "$rc" = 1 ] || { echo "FAIL: confirmation stages: railcheck exited $rc, expected 1"; tail -30 "$out.log"; exit 1; }
-    echo "$kind $arg on $link, with up to 2 confirmation stages:"
-    "$here/check_fabric.py" "$out/results.json" --expect "$link" --confirmed --max-stages 5 "${schema_args[@]}" ||
-      { tail -30 "$out.log"; exit 1; }
+    run_suite="$RC_CLUSTER_WORK/confirm.json" one_run "$link" "$kind $arg on $link, with up to 2 confirmation stages" \
+      --confirmed --max-stages 5
   fi
   "$here/fabric_fault.sh" clear "$link"
 done

@@ -8,14 +8,10 @@
 #include "text_lines.h"
 
 namespace railcheck::fabric {
-namespace {
-
-std::string sixteen_hex(std::string hex) {
+std::string guid_key(std::string hex) {
   std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::tolower(c); });
   return std::string(hex.size() < 16 ? 16 - hex.size() : 0, '0') + hex;
 }
-
-}  // namespace
 
 ForwardingTables parse_forwarding_tables(std::string_view text, const std::string& source) {
   static const std::regex header(
@@ -38,7 +34,7 @@ ForwardingTables parse_forwarding_tables(std::string_view text, const std::strin
       return;
     }
     if (std::regex_match(line, m, header)) {
-      const std::string guid = sixteen_hex(m[1]);
+      const std::string guid = guid_key(m[1]);
       if (tables.by_guid.contains(guid)) {
         throw fail(number, "switch 0x" + guid + " is dumped twice (first at line " +
                                std::to_string(tables.by_guid.at(guid).line) + ")");

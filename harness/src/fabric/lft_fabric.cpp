@@ -1,7 +1,5 @@
 #include "railcheck/fabric/lft_fabric.h"
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 
 #include "railcheck/core/error.h"
@@ -13,10 +11,7 @@ namespace {
 /// The table of a switch: by its GUID when its id is one ("S-0002c90200000001"), else by its name (or an id that
 /// is a name, as a hand-written topology has).
 const ForwardingTable* table_of(const Device& sw, const ForwardingTables& tables) {
-  std::string id = sw.id;
-  if (id.starts_with("S-")) id = id.substr(2);
-  std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (const auto it = tables.by_guid.find(std::string(id.size() < 16 ? 16 - id.size() : 0, '0') + id);
+  if (const auto it = tables.by_guid.find(guid_key(sw.id.starts_with("S-") ? sw.id.substr(2) : sw.id));
       it != tables.by_guid.end()) {
     return &it->second;
   }

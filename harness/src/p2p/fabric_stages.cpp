@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -218,10 +219,15 @@ std::vector<fabric::Flow> confirm_flows(const fabric::RoutedFabric& topology, co
                                         const nlohmann::json& records, const analysis::FabricOptions& options,
                                         int index) {
   fabric::Measured measured;
+  std::vector<std::map<int, std::size_t>> flow_from;  // per stage: source endpoint -> its flow (one each)
   for (const fabric::Stage& stage : ran) {
     measured.stages.push_back(stage);
     measured.routes.emplace_back();
-    for (const fabric::Flow& f : stage.flows) measured.routes.back().push_back(topology.route(f.src, f.dst));
+    flow_from.emplace_back();
+    for (const fabric::Flow& f : stage.flows) {
+      flow_from.back()[f.src] = measured.routes.back().size();
+      measured.routes.back().push_back(topology.route(f.src, f.dst));
+    }
     measured.slow.emplace_back(stage.flows.size(), false);
   }
   const std::vector<analysis::FabricFlowSample> samples = analysis::samples_from_records(records).fabric_flows;
@@ -230,10 +236,8 @@ std::vector<fabric::Flow> confirm_flows(const fabric::RoutedFabric& topology, co
     const auto stage = records[i].at("round").get<std::size_t>();
     const int src = endpoint_of.at(records[i].at("src_rank").get<std::size_t>());
     if (stage >= ran.size()) continue;
-    const std::vector<fabric::Flow>& flows = ran[stage].flows;
-    for (std::size_t f = 0; f < flows.size(); ++f) {
-      if (flows[f].src == src) measured.slow[stage][f] = bad[i];
-    }
+    const auto flow = flow_from[stage].find(src);
+    if (flow != flow_from[stage].end()) measured.slow[stage][flow->second] = bad[i];
   }
   fabric::TomographyOptions solver;
   solver.slow_share = options.slow_share;

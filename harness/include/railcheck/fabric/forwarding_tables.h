@@ -24,6 +24,10 @@ struct ForwardingTables {
   std::map<std::string, int> adapter_lid;          ///< a Channel Adapter's NodeDescription -> its LID
 };
 
+/// A GUID as the tables are keyed by it: 16 lower-case hex digits, leading zeros added ("2C90200000001" ->
+/// "0002c90200000001").
+std::string guid_key(std::string hex);
+
 /// Throws InputError "<source>:<line>: <what>; <fix>" for a line that is neither a header, a column title, an
 /// entry nor a count; an entry before any header; a switch dumped twice; one adapter description on two LIDs.
 ForwardingTables parse_forwarding_tables(std::string_view text, const std::string& source);
