@@ -6,6 +6,7 @@
 #include "field_reader.h"
 #include "railcheck/analysis/analysis_options.h"
 #include "railcheck/analysis/bisection_findings.h"
+#include "railcheck/analysis/fabric_counters.h"
 #include "railcheck/analysis/fabric_flows.h"
 #include "railcheck/analysis/fleet_outliers.h"
 #include "railcheck/analysis/inventory.h"
@@ -153,8 +154,14 @@ std::vector<Verdict> analyze_records(const json& records, const AnalysisOptions&
   std::vector<Finding> extra = check_findings(records);
   for (Finding& finding : inventory_findings(manifest, options.inventory)) extra.push_back(std::move(finding));
   for (Finding& finding : telemetry_findings(records, options.telemetry)) extra.push_back(std::move(finding));
-  std::vector<Finding> findings = sample_findings(samples_from_records(records), options, baseline, std::move(extra));
+  const Samples samples = samples_from_records(records);
+  std::vector<Finding> findings = sample_findings(samples, options, baseline, std::move(extra));
   explain_soak_findings(findings, records);
+  if (!samples.fabric_flows.empty()) {
+    std::set<std::string> fabric_tests;
+    for (const FabricFlowSample& flow : samples.fabric_flows) fabric_tests.insert(flow.test);
+    add_nic_link_counter_findings(findings, records, fabric_tests);
+  }
   // Bisection suspects are confirmed (or explained) by what the other analyses found.
   const std::vector<Finding> bisected = bisection_findings(records, findings);
   findings.insert(findings.end(), bisected.begin(), bisected.end());

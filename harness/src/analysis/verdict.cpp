@@ -164,6 +164,13 @@ bool flapped(const std::vector<Evidence>& evidence) {
   return false;
 }
 
+// Whether a fabric link's NIC end counted link errors during the fabric test (fabric_counters.h).
+bool counted_link_errors(const std::vector<Evidence>& evidence) {
+  return std::any_of(evidence.begin(), evidence.end(), [](const Evidence& item) {
+    return item.source == "counters" && item.status == VerdictStatus::kFail;
+  });
+}
+
 }  // namespace
 
 std::string next_action(const ComponentId& component, VerdictStatus status, const std::vector<Evidence>& evidence) {
@@ -189,6 +196,11 @@ std::string next_action(const ComponentId& component, VerdictStatus status, cons
                ": re-seat or swap the cable, compare both switch ports' counters, re-test the pair with "
                "`railcheck p2p`; both nodes stay in service";
       case ComponentKind::kFabricLink:
+        if (counted_link_errors(evidence)) {
+          return "replace the cable " + component.host + " -> " + component.peer_host +
+                 " and its transceivers (its NIC end counted link errors: the physical link, not the NIC), check "
+                 "the switch port's counters and log, then re-run the fabric test; the hosts stay in service";
+        }
         return "check the cable " + component.host + " -> " + component.peer_host +
                " (slow this way: one fibre, lane or transceiver; look at " + component.host + "'s transmit and " +
                component.peer_host + "'s receive counters): re-seat or replace the cable and its transceivers, " +
