@@ -4,19 +4,26 @@
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <string>
 
 #include "railcheck/fabric/stage_plan.h"
 #include "railcheck/fabric/switch_rule.h"
+#include "trial_parts.h"
 
 namespace railcheck::fabric {
 
-FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial) {
+namespace trial_parts {
+
+Injected inject(const RoutedFabric& fabric, const FabricTrial& trial, std::mt19937_64& random) {
   const auto links = static_cast<int>(fabric.fabric().links().size());
   if (trial.faults < 0 || trial.faults > links) throw std::invalid_argument("faults must be from 0 to the link count");
-  std::mt19937_64 random(trial.seed);
-  std::set<int> faulty;
+  Injected out;
+  for (const int l : trial.fault_links) {
+    if (l < 0 || l >= links) throw std::invalid_argument("fault link " + std::to_string(l) + " is not a link");
+    out.links.insert(l);
+  }
   std::uniform_int_distribution<int> pick(0, links - 1);
-  while (static_cast<int>(faulty.size()) < trial.faults) faulty.insert(pick(random));
+  while (trial.fault_links.empty() && static_cast<int>(out.links.size()) < trial.faults) out.links.insert(pick(random));
   // Faulty switches: every link into or out of them slow (every flow they forward).
   std::vector<int> switches;
   for (std::size_t d = 0; d < fabric.fabric().devices().size(); ++d) {
@@ -25,22 +32,61 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
   if (trial.switch_faults < 0 || trial.switch_faults > static_cast<int>(switches.size())) {
     throw std::invalid_argument("switch faults must be from 0 to the switch count");
   }
-  std::set<int> faulty_switches;
   std::uniform_int_distribution<std::size_t> pick_switch(0, switches.empty() ? 0 : switches.size() - 1);
-  while (static_cast<int>(faulty_switches.size()) < trial.switch_faults) {
-    faulty_switches.insert(switches[pick_switch(random)]);
+  while (static_cast<int>(out.switches.size()) < trial.switch_faults) {
+    out.switches.insert(switches[pick_switch(random)]);
   }
-  std::set<int> slow_links = faulty;
+  out.slow = out.links;
   for (std::size_t l = 0; l < fabric.fabric().links().size(); ++l) {
     const DirectedLink& link = fabric.fabric().links()[l];
-    if (faulty_switches.contains(link.from) || faulty_switches.contains(link.to))
-      slow_links.insert(static_cast<int>(l));
+    if (out.switches.contains(link.from) || out.switches.contains(link.to)) out.slow.insert(static_cast<int>(l));
   }
+  return out;
+}
 
-  const RouteOracle route = [&fabric](int src, int dst) { return fabric.route(src, dst); };
+FabricTrialScore score(const FabricTrial& trial, const Injected& injected, const TomographyResult& result,
+                       const std::vector<NamedSwitch>& named_switches, int stages) {
+  FabricTrialScore score;
+  score.stages = stages;
+  score.injected = static_cast<int>(injected.links.size() + injected.switches.size());
+  score.names = static_cast<int>(result.faults.size() + named_switches.size());
+  score.unexplained = static_cast<int>(result.unexplained.size());
+  for (const NamedSwitch& sw : named_switches) {
+    if (injected.switches.contains(sw.device)) {
+      ++score.named_alone;
+      ++score.switches_named;
+    } else {
+      ++score.false_names;
+    }
+  }
+  for (const NamedFault& named : result.faults) {
+    // A link of a faulty switch named on its own is the wrong part: a false name, as is a healthy link.
+    const auto hits =
+        std::count_if(named.links.begin(), named.links.end(), [&](int l) { return injected.links.contains(l); });
+    if (hits == 0) ++score.false_names;
+    if (named.links.size() == 1)
+      score.named_alone += static_cast<int>(hits);
+    else
+      score.named_in_group += static_cast<int>(hits);
+  }
+  return score;
+}
+
+std::vector<Stage> plan_of(const RoutedFabric& fabric, const FabricTrial& trial) {
   const std::vector<Stage> once = trial.plan.empty() ? fabric.tiered_plan() : trial.plan;
   std::vector<Stage> plan;
   for (int r = 0; r < std::max(trial.repeats, 1); ++r) plan.insert(plan.end(), once.begin(), once.end());
+  return plan;
+}
+
+}  // namespace trial_parts
+
+FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial) {
+  if (trial.routing != Routing::kKnown) return trial_parts::run_ecmp_trial(fabric, trial);
+  const auto links = static_cast<int>(fabric.fabric().links().size());
+  std::mt19937_64 random(trial.seed);
+  const trial_parts::Injected injected = trial_parts::inject(fabric, trial, random);
+  const RouteOracle route = [&fabric](int src, int dst) { return fabric.route(src, dst); };
   std::bernoulli_distribution flip(trial.noise);
   Measured measured;
   const auto measure = [&](Stage stage) {
@@ -49,7 +95,7 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
     for (const Flow& flow : stage.flows) {
       routes.push_back(route(flow.src, flow.dst));
       bool is_slow =
-          std::any_of(routes.back().begin(), routes.back().end(), [&](int l) { return slow_links.contains(l); });
+          std::any_of(routes.back().begin(), routes.back().end(), [&](int l) { return injected.slow.contains(l); });
       if (trial.noise > 0 && flip(random) && (!is_slow || trial.noise_model == NoiseModel::kEitherWay)) {
         is_slow = !is_slow;
       }
@@ -59,7 +105,7 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
     measured.routes.push_back(std::move(routes));
     measured.slow.push_back(std::move(slow));
   };
-  for (const Stage& stage : plan) measure(stage);
+  for (const Stage& stage : trial_parts::plan_of(fabric, trial)) measure(stage);
   const auto solve = [&] {
     return boolean_tomography(static_cast<std::size_t>(links), measured.routes, measured.slow, trial.solver);
   };
@@ -72,29 +118,7 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
   }
   const std::vector<NamedSwitch> named_switches =
       name_switches(fabric.fabric(), measured.routes, measured.slow, result, trial.switch_rule);
-  FabricTrialScore score;
-  score.stages = static_cast<int>(measured.stages.size());
-  score.injected = trial.faults + trial.switch_faults;
-  score.names = static_cast<int>(result.faults.size() + named_switches.size());
-  score.unexplained = static_cast<int>(result.unexplained.size());
-  for (const NamedSwitch& sw : named_switches) {
-    if (faulty_switches.contains(sw.device)) {
-      ++score.named_alone;
-      ++score.switches_named;
-    } else {
-      ++score.false_names;
-    }
-  }
-  for (const NamedFault& named : result.faults) {
-    // A link of a faulty switch named on its own is the wrong part: a false name, as is a healthy link.
-    const auto hits = std::count_if(named.links.begin(), named.links.end(), [&](int l) { return faulty.contains(l); });
-    if (hits == 0) ++score.false_names;
-    if (named.links.size() == 1)
-      score.named_alone += static_cast<int>(hits);
-    else
-      score.named_in_group += static_cast<int>(hits);
-  }
-  return score;
+  return trial_parts::score(trial, injected, result, named_switches, static_cast<int>(measured.stages.size()));
 }
 
 FabricTrialScore run_trials(const RoutedFabric& fabric, FabricTrial trial, int trials) {

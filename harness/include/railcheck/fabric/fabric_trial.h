@@ -19,8 +19,16 @@ namespace railcheck::fabric {
 /// cannot run at full speed, so the slow -> healthy flip is the pessimistic case).
 enum class NoiseModel { kEitherWay, kFalseSlow };
 
+/// How flows find their paths. kKnown: the fabric's own routes (forwarding tables, D-mod-k), so the plan's
+/// stages never load a link twice. ECMP (ecmp_routes.h): each flow hashed at every switch onto one of its
+/// shortest paths, so flows of a stage can share a link and each gets its share (the lowest, over its path, of
+/// a link's speed over the flows on it); traced: the solver is told each flow's path (Paris-traceroute style
+/// probes with its 5-tuple) and judges a flow against its fair share; untraced: it knows each hop's candidates.
+enum class Routing { kKnown, kEcmpTraced, kEcmpUntraced };
+
 struct FabricTrial {
-  int faults = 1;         ///< distinct directed links made slow
+  int faults = 1;                ///< distinct directed links made slow, drawn at random ...
+  std::vector<int> fault_links;  ///< ... or these (then `faults` is ignored)
   int switch_faults = 0;  ///< distinct switches made slow (every link into or out of them; switch_rule.h names them)
   double noise = 0.0;     ///< chance that a flow's outcome is changed, as `noise_model` says
   NoiseModel noise_model = NoiseModel::kEitherWay;
@@ -29,6 +37,14 @@ struct FabricTrial {
   /// Confirmation stages after the plan (confirm_stage.h), each planned from the evidence so far.
   int confirm_stages = 0;
   ConfirmOptions confirm;
+  Routing routing = Routing::kKnown;
+  /// ECMP: each plan stage run as this many, every `thin`-th source endpoint in each (fewer flows at once, fewer
+  /// collisions; as many times the stages).
+  int thin = 1;
+  /// ECMP: a slow link's share of its speed (a flow over it alone runs at this share of line rate) ...
+  double fault_speed = 0.25;
+  /// ... and below what a flow is slow: this share of line rate untraced, of its fair share traced.
+  double slow_below = 0.5;
   std::uint64_t seed = 1;
   TomographyOptions solver;
   SwitchRuleOptions switch_rule;
@@ -45,6 +61,8 @@ struct FabricTrialScore {
   int switches_named = 0;  ///< injected switches named as switches (counted in named_alone too)
 };
 
+/// Throws std::invalid_argument for counts out of range, and for confirmation stages or switch faults with ECMP
+/// routes (confirmation stages aim flows over chosen links, which ECMP cannot; the switch rule needs paths).
 FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial);
 
 /// `trials` trials with seeds trial.seed, trial.seed + 1, ..., their counts summed (stages: the most any had).

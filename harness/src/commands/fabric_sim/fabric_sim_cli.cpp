@@ -55,6 +55,24 @@ CommandSpec fabric_sim_command_spec() {
                            "adaptive confirmation stages after the plan: new flows for the links the evidence leaves "
                            "in doubt")
                 ->capture_default_str();
+            sub.add_option("--routing", o.routing,
+                           "known (the fabric's D-mod-k routes), ecmp-traced (each flow hashed onto one of its "
+                           "shortest paths, the path told to the solver) or ecmp (untraced: the solver knows each "
+                           "hop's candidates)")
+                ->check(CLI::IsMember({"known", "ecmp-traced", "ecmp"}))
+                ->capture_default_str();
+            sub.add_option("--slow-below", o.slow_below,
+                           "ECMP: a flow is slow below this share of line rate (untraced) or of its fair share "
+                           "(traced); a slow link runs at --fault-speed")
+                ->check(CLI::Range(0.01, 1.0))
+                ->capture_default_str();
+            sub.add_option("--fault-speed", o.fault_speed, "ECMP: a slow link's share of its speed")
+                ->check(CLI::Range(0.0, 1.0))
+                ->capture_default_str();
+            sub.add_option("--thin", o.thin,
+                           "ECMP: run each stage as this many, every thin-th source in each (fewer collisions)")
+                ->check(CLI::Range(1, 64))
+                ->capture_default_str();
             return command;
           }};
 }

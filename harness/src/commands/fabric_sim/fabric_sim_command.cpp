@@ -25,6 +25,20 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
   if (!(options.noise >= 0.0 && options.noise < 0.5)) {
     throw InputError("--noise " + std::to_string(options.noise) + ": give a chance from 0 to below 0.5, such as 0.01");
   }
+  const fabric::Routing routing = options.routing == "ecmp"          ? fabric::Routing::kEcmpUntraced
+                                  : options.routing == "ecmp-traced" ? fabric::Routing::kEcmpTraced
+                                                                     : fabric::Routing::kKnown;
+  if (routing != fabric::Routing::kKnown && options.confirm > 0) {
+    throw InputError(
+        "--confirm needs --routing known: a confirmation stage aims flows over chosen links, which "
+        "ECMP's hashing cannot");
+  }
+  if (routing == fabric::Routing::kEcmpUntraced && options.switch_faults > 0) {
+    throw InputError("--switch-faults needs --routing known or ecmp-traced: the switch rule counts flows by path");
+  }
+  if (routing == fabric::Routing::kKnown && options.thin != 1) {
+    throw InputError("--thin is for ECMP routes (--routing ecmp or ecmp-traced): known routes never collide");
+  }
   const fabric::ThreeTierFabric built = [&] {
     try {
       return fabric::ThreeTierFabric(options.shape);
@@ -52,9 +66,10 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
                 built.endpoints(), links, plan.size(), most, id.singletons(), links, id.largest(), id.uncovered.size());
   env.out << line;
   std::snprintf(line, sizeof line,
-                "# noise %.3g (%s), plan run %d time(s) + %d confirmation stage(s), margin %d, %d slow switch(es) "
-                "per trial beside the links, %d trial(s) per row from seed %llu\n",
-                options.noise, options.false_slow_only ? "false-slow" : "either way", options.repeats, options.confirm,
+                "# routes %s (stages thinned %dx), noise %.3g (%s), plan run %d time(s) + %d confirmation stage(s), "
+                "margin %d, %d slow switch(es) per trial beside the links, %d trial(s) per row from seed %llu\n",
+                options.routing.c_str(), options.thin, options.noise,
+                options.false_slow_only ? "false-slow" : "either way", options.repeats, options.confirm,
                 options.min_margin, options.switch_faults, options.trials,
                 static_cast<unsigned long long>(options.seed));
   env.out << line;
@@ -74,6 +89,10 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     trial.solver.min_margin = options.min_margin;
     trial.confirm_stages = options.confirm;
     trial.switch_faults = options.switch_faults;
+    trial.routing = routing;
+    trial.thin = options.thin;
+    trial.slow_below = options.slow_below;
+    trial.fault_speed = options.fault_speed;
     const auto start = std::chrono::steady_clock::now();
     const fabric::FabricTrialScore s = fabric::run_trials(built, trial, options.trials);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "railcheck/commands/command.h"
@@ -23,6 +24,12 @@ struct FabricSimOptions {
   int min_margin = 1;      ///< --margin: the solver's TomographyOptions::min_margin
   int switch_faults = 0;   ///< --switch-faults: slow switches per trial beside each row's links (switch_rule.h)
   int confirm = 0;         ///< --confirm: adaptive confirmation stages after the plan (confirm_stage.h)
+  /// --routing: "known" (D-mod-k: the fabric's own routes), "ecmp-traced" or "ecmp" (untraced): fabric_trial.h's
+  /// Routing
+  std::string routing = "known";
+  int thin = 1;               ///< --thin: ECMP, each stage run as this many with every thin-th source in each
+  double slow_below = 0.5;    ///< --slow-below: ECMP, fabric_trial.h's FabricTrial::slow_below
+  double fault_speed = 0.25;  ///< --fault-speed: ECMP, a slow link's share of its speed
 };
 
 /// Prints the plan's report and one row per fault count. 0; InputError (exit 2) for a shape that cannot be

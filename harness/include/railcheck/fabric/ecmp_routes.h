@@ -1,0 +1,46 @@
+// ECMP routes (issue #18): on a RoCE (or any routed Ethernet) fabric each switch hashes a flow onto one of its
+// equal-cost next hops, so a flow's path is one of many and, untraced, unknown. What is known is each hop's
+// candidate set: every directed link a shortest path from the source NIC to the destination NIC can take as
+// its i-th link (a leaf's uplinks toward the spines, a spine's downlinks into the destination leaf). The solver
+// (tomography.h) treats a hop of several links as a bundle: a slow member slows about 1/k of the bundle's flows,
+// and a healthy flow over a bundle exonerates none of its members. The simulator draws each flow's path by
+// hashing at every switch, as ECMP does.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "railcheck/fabric/routed_fabric.h"
+
+namespace railcheck::fabric {
+
+/// A flow's route hop by hop: hops[i] the directed links its i-th hop may cross (one link: known; several: an ECMP
+/// group), each sorted.
+using RouteHops = std::vector<std::vector<int>>;
+
+/// Equal-cost shortest-path candidates between the endpoints of a routed fabric, over its cables (whatever
+/// routes the fabric itself would pick). Distances between switches are computed once, from every switch
+/// an endpoint's NIC is cabled to.
+class EcmpRoutes {
+ public:
+  /// Throws std::invalid_argument when an endpoint's NIC has no cable.
+  explicit EcmpRoutes(const RoutedFabric& fabric);
+
+  /// Hop i: every directed link a shortest path from `src` to `dst` can cross as its i-th link. Empty when the
+  /// two endpoints share no path. Pure.
+  RouteHops hops(int src, int dst) const;
+
+  /// One path of those, as switches hashing on `entropy` (a flow's UDP source port or 5-tuple) would pick it:
+  /// at each switch one of its candidate next hops, chosen by a hash of the entropy and the switch. Pure.
+  std::vector<int> hashed_path(int src, int dst, std::uint64_t entropy) const;
+
+ private:
+  const RoutedFabric& fabric_;
+  std::vector<int> leaf_of_endpoint_;       ///< by endpoint
+  std::vector<int> leaf_index_;             ///< by device: its index among the leaves, or -1
+  std::vector<std::vector<int>> distance_;  ///< [leaf index][device]: hops from the device to that leaf; -1 none
+  /// The links out of `device` one hop closer to the leaf `to` (a switch, or the NIC `dst` at the last hop).
+  std::vector<int> next_links(int device, int to_leaf, int dst_nic) const;
+};
+
+}  // namespace railcheck::fabric
