@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""check_fabric.py RESULTS_JSON [--expect "FROM -> TO"] [--schema SCHEMA] [--max-stages N] [--flows N] [--confirmed]
+"""check_fabric.py RESULTS_JSON [--expect "FROM -> TO[;FROM -> TO...]"] [--ecmp-group] [--schema SCHEMA] [--max-stages N]
+                [--flows N] [--confirmed]
 
 Issue #18, acceptance 1: a fabric test's results on the namespace testbed. With --expect, the run fails exactly
 one part, the fabric_link FROM -> TO (that direction), on fabric evidence, and warns about nothing; without, it
 fails and warns about nothing (a healthy fabric names nothing). Always: every fabric flow record has its route
 and its acknowledgements' route, the plan ran in at most --max-stages stages (3) with --flows flows (18), every
 flow of a healthy run measured. --confirmed: confirmation stages followed the plan (legal ones, one of their flows over
-the --expect link). Prints the verdict lines it judged."""
+the --expect link). --expect with several links (';'): exactly those fail; --ecmp-group: each says it is one of
+an ECMP group (routes untraced, --routes ecmp). Prints the verdict lines it judged."""
 import argparse
 import json
 import sys
@@ -19,6 +21,8 @@ def main():
     ap.add_argument("--schema", default="")
     ap.add_argument("--max-stages", type=int, default=3)
     ap.add_argument("--flows", type=int, default=18)
+    ap.add_argument("--ecmp-group", action="store_true",
+                    help="the --expect links (several, ';'-separated) fail as one ECMP group, each saying so")
     ap.add_argument("--confirmed", action="store_true",
                     help="the plan's stages (--flows flows) and then confirmation stages, each with every host at "
                          "most one flow out and one in, one of them over the --expect link")
@@ -62,15 +66,17 @@ def main():
         name = "%s -> %s" % (c["host"], c.get("peer_host", "")) if c["kind"] == "fabric_link" else c["host"]
         print("  %s %s %s: %s" % (v["status"].upper(), c["kind"], name, v["evidence"][0]["text"][:300]))
     if args.expect:
-        want_from, want_to = args.expect.split(" -> ")
+        wanted = sorted(tuple(link.split(" -> ")) for link in args.expect.split(";"))
         fails = [v for v in bad if v["status"] == "fail"]
-        ok = (len(fails) == 1 and fails[0]["component"]["kind"] == "fabric_link"
-              and fails[0]["component"]["host"] == want_from and fails[0]["component"]["peer_host"] == want_to
-              and fails[0]["direction"] == "a_to_b" and fails[0]["evidence"][0]["source"] == "fabric")
+        ok = (sorted((v["component"]["host"], v["component"].get("peer_host")) for v in fails) == wanted
+              and all(v["component"]["kind"] == "fabric_link" and v["direction"] == "a_to_b"
+                      and v["evidence"][0]["source"] == "fabric" for v in fails))
         if not ok:
-            problems.append("expected exactly one failing part, fabric link %s (a_to_b, fabric evidence); got %s"
+            problems.append("expected exactly the failing part(s) %s (fabric links, a_to_b, fabric evidence); got %s"
                             % (args.expect, [(v["component"]["kind"], v["component"]["host"],
                                               v["component"].get("peer_host"), v["status"]) for v in bad]))
+        if args.ecmp_group and not all("one of the ECMP group" in v["evidence"][0]["text"] for v in fails):
+            problems.append("the failing links are not said to be one ECMP group")
         if len(bad) != len(fails):
             problems.append("warnings beside the named link: %s" % [v["component"] for v in bad if v["status"] == "warn"])
     else:

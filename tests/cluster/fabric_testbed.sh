@@ -9,8 +9,13 @@
 #   fabric_testbed.sh lfts                        prints each switch namespace's forwarding table, read from its
 #                                                 kernel (`ip route get` per host), as dump_lfts.sh prints an
 #                                                 InfiniBand fabric's (LID k = host k, port = the pN it leaves by)
+#   fabric_testbed.sh ecmp                        ECMP instead of dmodk: each leaf routes every remote host
+#                                                 over all spines (a multipath route, hashed on the flow's
+#                                                 5-tuple: fib_multipath_hash_policy 1), as a routed RoCE
+#                                                 fabric's switches do; `--routes ecmp`
 #   fabric_testbed.sh check                       every host reaches every other over the fabric, and each
-#                                                 leaf's route to each remote host takes the dmodk spine
+#                                                 leaf's route to each remote host takes the dmodk spine (after
+#                                                 `ecmp`: every spine)
 #   (netns_cluster.sh down removes it: the switch namespaces and, with them, every fabric veth.)
 #
 # Layout (ports are interface names, so a directed link's sending end is `ip -n <ns> ... dev p<port>`):
@@ -44,6 +49,7 @@ up() {
   done
   mkdir -p "$RC_RUN_DIR"
   echo "$leaves $places $spines" > "$state"
+  rm -f "$RC_RUN_DIR/fabric_ecmp"
   for l in $(seq 1 "$leaves"); do router "$(leaf_ns "$l")"; done
   for s in $(seq 1 "$spines"); do router "$(spine_ns "$s")"; done
   for k in $(seq 1 "$hosts"); do
@@ -78,6 +84,22 @@ up() {
   done
 }
 
+ecmp() {  # every leaf's route to a remote host: a multipath route over every spine, hashed per flow (L4)
+  local leaves places spines k l s home
+  read -r leaves places spines < <(shape)
+  for l in $(seq 1 "$leaves"); do
+    ip netns exec "$(leaf_ns "$l")" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+    for k in $(seq 1 $((leaves * places))); do
+      home=$(((k - 1) / places + 1))
+      [ "$l" = "$home" ] && continue
+      local hops=()
+      for s in $(seq 1 "$spines"); do hops+=(nexthop via "$RC_FABRIC_NET.$((100 + 10 * l + s)).2"); done
+      ip -n "$(leaf_ns "$l")" route replace "$RC_FABRIC_NET.$k.0/24" "${hops[@]}"
+    done
+  done
+  touch "$RC_RUN_DIR/fabric_ecmp"
+}
+
 shape() { [ -f "$state" ] || { echo "fabric_testbed.sh: no fabric is up" >&2; exit 2; }; cat "$state"; }
 
 topology() {
@@ -97,6 +119,7 @@ topology() {
 
 lfts() {  # each switch's forwarding table read from its kernel (ip route get), as dump_lfts.sh prints an IB one
   local leaves places spines k sw n=0 dev
+  [ -e "$RC_RUN_DIR/fabric_ecmp" ] && { echo "fabric_testbed.sh lfts: the leaves route by ECMP: no one table" >&2; exit 2; }
   read -r leaves places spines < <(shape)
   local hosts=$((leaves * places))
   for sw in $(seq -f "leaf%g" 1 "$leaves") $(seq -f "spine%g" 1 "$spines"); do
@@ -139,6 +162,20 @@ check() {
     kill "$(cat "$RC_RUN_DIR/fabric_check.$m.pid")" 2>/dev/null || true
     rm -f "$RC_RUN_DIR/fabric_check.$m.pid"
   done
+  if [ -e "$RC_RUN_DIR/fabric_ecmp" ]; then  # ECMP: each leaf's route to a remote host has every spine
+    for k in $(seq 1 "$hosts"); do
+      for l in $(seq 1 "$leaves"); do
+        [ "$l" = "$(((k - 1) / places + 1))" ] && continue
+        local n
+        n=$(ip -n "$(leaf_ns "$l")" route show "$RC_FABRIC_NET.$k.0/24" | grep -c nexthop || true)
+        if [ "$n" != "$spines" ]; then
+          echo "fabric_testbed.sh check: leaf$l routes $(host_ns "$k") over $n spines, ECMP wants $spines" >&2
+          bad=1
+        fi
+      done
+    done
+    return "$bad"
+  fi
   for k in $(seq 1 "$hosts"); do
     local home=$(((k - 1) / places + 1)) want="p$((places + ((k - 1) % places) % spines + 1))"
     for l in $(seq 1 "$leaves"); do
@@ -158,6 +195,7 @@ case "${1:-}" in
   up) shift; up "$@" ;;
   topology) topology ;;
   lfts) lfts ;;
+  ecmp) ecmp ;;
   check) check ;;
-  *) echo "usage: $0 up [LEAVES PLACES SPINES] | topology | lfts | check" >&2; exit 2 ;;
+  *) echo "usage: $0 up [LEAVES PLACES SPINES] | topology | lfts | ecmp | check" >&2; exit 2 ;;
 esac

@@ -55,7 +55,8 @@ for i in $(seq 1 "$repeats"); do one_run "" "healthy fabric, run $i"; done
 shapes=("rate|spine2:1 -> leaf1:4" "rate|leaf3:3 -> spine1:3" "rate|node4/fab0 -> leaf2:2" "rate|leaf1:1 -> node1/fab0"
         "loss|spine1:2 -> leaf2:3")
 [ -n "${RC_FABRIC_SHAPES:-}" ] && IFS=';' read -r -a shapes <<< "$RC_FABRIC_SHAPES"
-for shape in "${shapes[@]}"; do
+[ "${RC_FABRIC_SHAPES:-}" = none ] && shapes=()  # only the healthy runs (and ECMP, Slurm)
+for shape in ${shapes[@]+"${shapes[@]}"}; do
   kind=${shape%%|*} link=${shape#*|}
   arg=$rate
   [ "$kind" = loss ] && arg=$loss
@@ -95,4 +96,22 @@ if [ -n "${SLURM_CONF:-}" ]; then
   "$here/check_fabric.py" "$RAILCHECK_RESULTS_ROOT/$job/results.json" --expect "$link" "${schema_args[@]}"
   run=$((run + 1))
 fi
+# ECMP (last: the leaves keep multipath routes): each leaf hashes every remote host's flows over both spines;
+# `--routes ecmp`, the plan run 4 times (each run hashes anew). A slow NIC link is named alone (its flows are
+# known to cross it); a slow spine -> leaf link fails its ECMP group, the downlinks into that leaf, each saying so.
+"$here/fabric_testbed.sh" ecmp
+"$here/fabric_testbed.sh" check
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["tests"][0]["repeats"]=4
+json.dump(d, open(sys.argv[2], "w"))' "$suite" "$RC_CLUSTER_WORK/ecmp.json"
+ecmp_args=(--max-stages 12 --flows 72)
+run_suite="$RC_CLUSTER_WORK/ecmp.json" one_run "" "ECMP, healthy" "${ecmp_args[@]}" -- --routes ecmp
+link="leaf1:1 -> node1/fab0"
+"$here/fabric_fault.sh" rate "$link" "$rate"
+run_suite="$RC_CLUSTER_WORK/ecmp.json" one_run "$link" "ECMP, rate $rate on $link" "${ecmp_args[@]}" -- --routes ecmp
+"$here/fabric_fault.sh" clear "$link"
+link="spine2:1 -> leaf1:4"
+"$here/fabric_fault.sh" rate "$link" "$rate"
+run_suite="$RC_CLUSTER_WORK/ecmp.json" one_run "spine1:1 -> leaf1:3;$link" "ECMP, rate $rate on $link" \
+  "${ecmp_args[@]}" --ecmp-group -- --routes ecmp
+"$here/fabric_fault.sh" clear "$link"
 echo "PASS: test_fabric ($run runs)"

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "fabric_fixtures.h"
+#include "railcheck/analysis/fabric_flows.h"
 #include "railcheck/fabric/ecmp_routes.h"
 #include "railcheck/fabric/fabric_trial.h"
 #include "railcheck/fabric/three_tier.h"
@@ -204,6 +205,71 @@ TEST(FabricTrial, EcmpRefusesConfirmationStagesAndUntracedSwitchFaults) {
   EXPECT_THROW(run_trial(f, trial), std::invalid_argument);
   trial.routing = Routing::kEcmpTraced;
   EXPECT_NO_THROW(run_trial(f, trial));
+}
+
+/// The testbed's plan run three times over ECMP: each flow hashed onto a path (a fresh source port each), its
+/// record carrying the candidates (" | "), slow (0.02 GB/s) when the path it took crosses `slow_link`.
+constexpr int kRounds = 3;  // one run of the 3-stage plan gives a slow group of 2 too few slow flows to stand out
+std::vector<analysis::FabricFlowSample> ecmp_flows(const std::string& slow_link) {
+  const EcmpFabric f(std::make_unique<DmodkTwoTierFabric>(test::testbed_fabric()));
+  const EcmpRoutes ecmp(f);
+  std::vector<analysis::FabricFlowSample> out;
+  std::uint64_t entropy = 7;
+  const std::vector<Stage> plan = f.tiered_plan();
+  for (int round = 0; round < kRounds; ++round) {
+    for (std::size_t s = 0; s < plan.size(); ++s) {
+      for (const Flow& flow : plan[s].flows) {
+        analysis::FabricFlowSample sample;
+        sample.test = "fabric_tcp";
+        sample.stage = round * static_cast<int>(plan.size()) + static_cast<int>(s);
+        sample.src_host = f.fabric().device(f.nic_device(flow.src)).host;
+        sample.dst_host = f.fabric().device(f.nic_device(flow.dst)).host;
+        sample.src_nic = sample.dst_nic = "fab0";
+        sample.size_bytes = 1 << 20;
+        sample.loss_rate = 0.0;
+        for (const auto& hop : f.route_hops(flow.src, flow.dst)) {
+          std::string text;
+          for (const int l : hop) text += (text.empty() ? "" : " | ") + f.fabric().describe(l);
+          sample.route.push_back(text);
+        }
+        bool crosses = false;
+        for (const int l : ecmp.hashed_path(flow.src, flow.dst, entropy++))
+          crosses |= f.fabric().describe(l) == slow_link;
+        sample.gbps = crosses ? 0.02 : 0.7 + 0.01 * static_cast<double>(entropy % 5);
+        out.push_back(std::move(sample));
+      }
+    }
+  }
+  return out;
+}
+
+std::set<std::string> failing_links(const std::vector<analysis::Finding>& findings) {
+  std::set<std::string> out;
+  for (const analysis::Finding& f : findings) {
+    if (f.status == analysis::VerdictStatus::kFail) out.insert(analysis::label(f.component));
+  }
+  return out;
+}
+
+TEST(EcmpFindings, ASlowNicLinkUnderEcmpFailsAloneItsFlowsKnownToCrossIt) {
+  const auto findings = analysis::fabric_findings(ecmp_flows("leaf1:1 -> node1/fab0"), analysis::FabricOptions{});
+  EXPECT_EQ(failing_links(findings), std::set<std::string>{"fabric link leaf1:1 -> node1/fab0"});
+}
+
+TEST(EcmpFindings, ASlowSpineToLeafLinkFailsItsWholeEcmpGroupSayingOneOfThemIsSlow) {
+  const auto findings = analysis::fabric_findings(ecmp_flows("spine2:1 -> leaf1:4"), analysis::FabricOptions{});
+  EXPECT_EQ(failing_links(findings),
+            (std::set<std::string>{"fabric link spine1:1 -> leaf1:3", "fabric link spine2:1 -> leaf1:4"}));
+  for (const analysis::Finding& f : findings) {
+    if (f.status != analysis::VerdictStatus::kFail) continue;
+    EXPECT_NE(f.evidence.text.find("one of the ECMP group"), std::string::npos) << f.evidence.text;
+    EXPECT_NE(f.evidence.text.find("not traced"), std::string::npos) << f.evidence.text;
+  }
+}
+
+TEST(EcmpFindings, AHealthyEcmpFabricNamesNothing) {
+  const auto findings = analysis::fabric_findings(ecmp_flows("none"), analysis::FabricOptions{});
+  EXPECT_TRUE(failing_links(findings).empty());
 }
 
 }  // namespace

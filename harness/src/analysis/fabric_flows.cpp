@@ -28,6 +28,18 @@ std::string describe_flow(const FabricFlowSample& flow) {
   return text;
 }
 
+/// An ECMP hop's alternatives: "a -> b | c -> d" is {"a -> b", "c -> d"}; a plain link is itself.
+std::vector<std::string> ecmp_alternatives(const std::string& hop) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (true) {
+    const auto bar = hop.find(" | ", from);
+    out.push_back(hop.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+    if (bar == std::string::npos) return out;
+    from = bar + 3;
+  }
+}
+
 std::string split_from(const std::string& link) { return link.substr(0, link.find(" -> ")); }
 std::string split_to(const std::string& link) {
   const auto at = link.find(" -> ");
@@ -40,25 +52,40 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   // Stages as the solver sees them: flows by stage, links numbered by name in first-seen order.
   std::map<int, std::vector<const FabricFlowSample*>> by_stage;
   for (const FabricFlowSample* f : flows) by_stage[f->stage].push_back(f);
+  // A route's hop is one directed link, or under ECMP several ("a -> b | c -> d": the flow took one of them).
   std::map<std::string, int> link_id;
   std::vector<std::string> link_name;
-  std::vector<std::vector<std::vector<int>>> routes;
+  std::vector<std::vector<std::vector<std::vector<int>>>> hops;  // [stage][flow][hop]: what the solver judges
+  std::vector<std::vector<std::vector<int>>> routes;             // [stage][flow]: every link a flow may have crossed
+  std::vector<std::vector<std::vector<int>>> certain;            // [stage][flow]: the links it is known to have crossed
   std::vector<std::vector<bool>> bad;
   std::vector<std::vector<const FabricFlowSample*>> flow_at;
   std::vector<std::vector<std::string>> why;
+  auto id_of = [&](const std::string& name) {
+    const auto [it, added] = link_id.try_emplace(name, static_cast<int>(link_name.size()));
+    if (added) link_name.push_back(name);
+    return it->second;
+  };
   for (const auto& [stage, members] : by_stage) {
+    hops.emplace_back();
     routes.emplace_back();
+    certain.emplace_back();
     bad.emplace_back();
     flow_at.push_back(members);
     why.emplace_back();
     for (const FabricFlowSample* f : members) {
-      std::vector<int> route;
-      for (const std::string& name : f->route) {
-        const auto [it, added] = link_id.try_emplace(name, static_cast<int>(link_name.size()));
-        if (added) link_name.push_back(name);
-        route.push_back(it->second);
+      std::vector<std::vector<int>> flow_hops;
+      std::vector<int> route, known;
+      for (const std::string& hop : f->route) {
+        std::vector<int> alternatives;
+        for (const std::string& name : ecmp_alternatives(hop)) alternatives.push_back(id_of(name));
+        route.insert(route.end(), alternatives.begin(), alternatives.end());
+        if (alternatives.size() == 1) known.push_back(alternatives.front());
+        flow_hops.push_back(std::move(alternatives));
       }
+      hops.back().push_back(std::move(flow_hops));
       routes.back().push_back(std::move(route));
+      certain.back().push_back(std::move(known));
       why.back().push_back(badness(*f, median_gbps, options));
       bad.back().push_back(!why.back().back().empty());
     }
@@ -66,7 +93,7 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   fabric::TomographyOptions solver;
   solver.slow_share = options.slow_share;
   solver.min_margin = options.min_margin;
-  fabric::TomographyResult result = fabric::boolean_tomography(link_name.size(), routes, bad, solver);
+  fabric::TomographyResult result = fabric::boolean_tomography_hops(link_name.size(), hops, bad, solver);
   // The device rule: a switch every flow through which was slow is named instead of the links of it the solver
   // picked. A link's ends by name: "leaf1:4" is port 4 of switch leaf1, "node1/fab0" a NIC.
   std::map<std::string, int> device_id;
@@ -84,7 +111,7 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   };
   std::vector<fabric::LinkEnds> ends;
   for (const std::string& name : link_name) ends.push_back({device_of(split_from(name)), device_of(split_to(name))});
-  const std::vector<fabric::NamedSwitch> switches = fabric::name_switches(ends, is_switch, routes, bad, result);
+  const std::vector<fabric::NamedSwitch> switches = fabric::name_switches(ends, is_switch, certain, bad, result);
 
   // What each named class stands on: the bad flows over its (first) link and their median rate (a failed flow 0).
   struct Named {
@@ -120,9 +147,14 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   // A link slow one way also slows the flows whose acknowledgements it carries (TCP's ACK clock; RDMA RC's
   // ACKs too, far less): their forward links then look bad. Such a link is the slower one's shadow when every
   // bad flow over it sends its acknowledgements over that link and runs at least ack_shadow_ratio times faster.
+  // Under ECMP the acknowledgements' hop may be a group: crossing one of its links counts (they may have).
   auto acks_cross = [&](const fabric::FlowRef& r, const Named& root) {
+    const std::string& name = link_name[static_cast<std::size_t>(root.link)];
     const std::vector<std::string>& back = flow_of(r).return_route;
-    return std::find(back.begin(), back.end(), link_name[static_cast<std::size_t>(root.link)]) != back.end();
+    return std::any_of(back.begin(), back.end(), [&](const std::string& hop) {
+      const std::vector<std::string> alternatives = ecmp_alternatives(hop);
+      return std::find(alternatives.begin(), alternatives.end(), name) != alternatives.end();
+    });
   };
   auto shadows = [&](const std::vector<fabric::FlowRef>& flows_, double rate, const Named& root) {
     return rate > 0 && rate >= options.ack_shadow_ratio * root.bad_median &&
@@ -175,6 +207,13 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   }
   for (const Named& n : named) {
     const int link = n.link;
+    // An ECMP bundle: no flow is known to have crossed its first link; each crossed one of the bundle's links.
+    const bool bundle = n.fault->links.size() > 1 &&
+                        std::none_of(n.bad_flows.begin(), n.bad_flows.end(), [&](const fabric::FlowRef& r) {
+                          const auto& known =
+                              certain[static_cast<std::size_t>(r.stage)][static_cast<std::size_t>(r.flow)];
+                          return std::find(known.begin(), known.end(), link) != known.end();
+                        });
     Finding finding;
     finding.component = make_fabric_link(split_from(link_name[static_cast<std::size_t>(link)]),
                                          split_to(link_name[static_cast<std::size_t>(link)]));
@@ -220,7 +259,7 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
                                        split_to(link_name[static_cast<std::size_t>(n.shadow_of->link)]))) +
                 ", which fails: these flows' acknowledgements cross it, and its own flows ran " +
                 format_value(n.shadow_of->bad_median, "bw_gbps");
-    } else {
+    } else if (!bundle) {
       e.text += "; every other link on their paths carried a healthy flow";
       std::vector<std::string> echoes;
       for (const Named& other : named) {
@@ -229,6 +268,26 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       if (!echoes.empty()) {
         e.text += "; it also slowed the flows whose acknowledgements it carries (over " + format_list(echoes, 4) + ")";
       }
+    }
+    if (bundle) {
+      // Which member is slow is unknown: every member fails, each saying the group is where to look.
+      std::vector<std::string> members;
+      for (const int l : n.fault->links) members.push_back(link_name[static_cast<std::size_t>(l)]);
+      std::string said = e.text.substr(e.text.find(": ") + 2);
+      if (const auto at = said.find(" flows over it "); at != std::string::npos) {
+        said.replace(at, 15, " flows over the group ");
+      }
+      for (const int l : n.fault->links) {
+        Finding member = finding;
+        member.component = make_fabric_link(split_from(link_name[static_cast<std::size_t>(l)]),
+                                            split_to(link_name[static_cast<std::size_t>(l)]));
+        member.evidence.text = label(member.component) + ": one of the ECMP group " + format_list(members, 8, "; ") +
+                               " is slow: " + said +
+                               "; ECMP hashed these flows over the group and their paths were not traced: check "
+                               "each of its links, or re-run with known routes (--routes with the forwarding tables)";
+        findings.push_back(std::move(member));
+      }
+      continue;
     }
     if (n.fault->links.size() > 1) {
       std::vector<std::string> others;
@@ -250,7 +309,7 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       for (std::size_t f = 0; f < routes[st].size(); ++f) {
         if (bad[st][f]) continue;  // judged by the slow / healthy pass; one noisy flow must not make links gray
         const fabric::FlowRef r{static_cast<int>(st), static_cast<int>(f)};
-        every_route.push_back(routes[st][f]);
+        every_route.push_back(certain[st][f]);  // an ECMP hop's links are not known to be on it
         relative.push_back(rate_of(r) / median_gbps);
         refs.push_back(r);
       }

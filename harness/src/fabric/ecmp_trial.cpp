@@ -5,28 +5,10 @@
 #include <stdexcept>
 
 #include "railcheck/fabric/ecmp_routes.h"
+#include "railcheck/fabric/stage_plan.h"
 #include "trial_parts.h"
 
 namespace railcheck::fabric::trial_parts {
-namespace {
-
-/// Each stage of `plan` as `thin` stages, the flows from every thin-th source endpoint in each.
-std::vector<Stage> thinned(const std::vector<Stage>& plan, int thin) {
-  if (thin <= 1) return plan;
-  std::vector<Stage> out;
-  for (const Stage& stage : plan) {
-    for (int part = 0; part < thin; ++part) {
-      Stage piece{stage.name + " (" + std::to_string(part + 1) + "/" + std::to_string(thin) + ")", {}};
-      for (const Flow& flow : stage.flows) {
-        if (flow.src % thin == part) piece.flows.push_back(flow);
-      }
-      if (!piece.flows.empty()) out.push_back(std::move(piece));
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 FabricTrialScore run_ecmp_trial(const RoutedFabric& fabric, const FabricTrial& trial) {
   if (trial.confirm_stages > 0) {
@@ -45,7 +27,7 @@ FabricTrialScore run_ecmp_trial(const RoutedFabric& fabric, const FabricTrial& t
   std::vector<std::vector<std::vector<std::vector<int>>>> hops;  // what the solver is told: [stage][flow][hop]
   std::vector<std::vector<std::vector<int>>> paths;              // the paths taken: [stage][flow]
   std::vector<std::vector<bool>> slow;
-  const std::vector<Stage> plan = thinned(plan_of(fabric, trial), trial.thin);
+  const std::vector<Stage> plan = thin_plan(plan_of(fabric, trial), trial.thin);
   std::vector<int> load(links, 0);
   for (const Stage& stage : plan) {
     std::vector<std::vector<int>> taken;

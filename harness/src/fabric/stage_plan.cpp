@@ -36,6 +36,21 @@ std::vector<Stage> two_tier_shift_plan(int leaves, int places) {
 
 std::vector<Stage> tiered_plan(const RoutedFabric& fabric) { return fabric.tiered_plan(); }
 
+std::vector<Stage> thin_plan(const std::vector<Stage>& plan, int thin) {
+  if (thin <= 1) return plan;
+  std::vector<Stage> out;
+  for (const Stage& stage : plan) {
+    for (int part = 0; part < thin; ++part) {
+      Stage piece{stage.name + " (" + std::to_string(part + 1) + "/" + std::to_string(thin) + ")", {}};
+      for (const Flow& flow : stage.flows) {
+        if (flow.src % thin == part) piece.flows.push_back(flow);
+      }
+      if (!piece.flows.empty()) out.push_back(std::move(piece));
+    }
+  }
+  return out;
+}
+
 RouteOracle routes_of(const RoutedFabric& fabric) {
   return [&fabric](int src, int dst) { return fabric.route(src, dst); };
 }

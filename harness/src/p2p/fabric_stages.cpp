@@ -13,6 +13,7 @@
 #include "railcheck/core/error.h"
 #include "railcheck/fabric/confirm_stage.h"
 #include "railcheck/fabric/dmodk_fabric.h"
+#include "railcheck/fabric/ecmp_routes.h"
 #include "railcheck/fabric/fabric_input.h"
 #include "railcheck/fabric/forwarding_tables.h"
 #include "railcheck/fabric/lft_fabric.h"
@@ -35,6 +36,18 @@ std::string seconds_text(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%g s", seconds);
   return text;
+}
+
+/// A route as its record carries it: each hop's link ("leaf1:4 -> spine2:1"), an ECMP hop's candidates joined
+/// by " | " (analysis/fabric_flows.h reads them back).
+std::vector<std::string> hop_names(const fabric::Fabric& fab, const std::vector<std::vector<int>>& hops) {
+  std::vector<std::string> out;
+  for (const std::vector<int>& hop : hops) {
+    std::string text;
+    for (const int link : hop) text += (text.empty() ? "" : " | ") + fab.describe(link);
+    out.push_back(std::move(text));
+  }
+  return out;
 }
 
 /// One side of one flow on this rank: the connection, its buffers, and what went wrong ("" nothing).
@@ -167,10 +180,8 @@ struct StageRunner {
         record.streams = o.streams;
         record.tx_depth = o.tx_depth;
         record.cq_mod = cq_mod_of(o);
-        for (const int link : topology.route(out_flow->src, out_flow->dst)) record.route.push_back(fab.describe(link));
-        for (const int link : topology.route(out_flow->dst, out_flow->src)) {
-          record.return_route.push_back(fab.describe(link));
-        }
+        record.route = hop_names(fab, topology.route_hops(out_flow->src, out_flow->dst));
+        record.return_route = hop_names(fab, topology.route_hops(out_flow->dst, out_flow->src));
         guarded(sending, [&] {
           const LossCounters before = sending.endpoint->loss_counters();
           const StreamTiming t =
@@ -253,6 +264,11 @@ std::vector<fabric::Flow> confirm_flows(const fabric::RoutedFabric& topology, co
 /// What rank 0 notes before any traffic: the plan and what it can tell apart.
 std::string plan_note(const std::string& test, const fabric::RoutedFabric& topology,
                       const std::vector<fabric::Stage>& plan) {
+  if (!topology.routes_known()) {
+    return test + ": " + std::to_string(topology.endpoints()) + " endpoints, " + std::to_string(plan.size()) +
+           " stages, ECMP routes (untraced): each NIC's links are told apart, a switch-to-switch link only as one "
+           "of its ECMP group (a leaf's uplinks, the downlinks into a leaf); flows hashed onto one link share it";
+  }
   const fabric::Identifiability id = fabric::identifiability(topology.fabric(), plan, fabric::routes_of(topology));
   std::size_t covered = 0;
   for (const auto& c : id.classes) covered += c.size();
@@ -279,6 +295,14 @@ std::string plan_note(const std::string& test, const fabric::RoutedFabric& topol
 
 std::unique_ptr<fabric::RoutedFabric> load_run_fabric(const std::string& path, const std::string& routes_path) {
   if (routes_path.empty()) return std::make_unique<fabric::DmodkTwoTierFabric>(fabric::read_fabric_file(path), path);
+  if (routes_path == "ecmp") {
+    auto base = std::make_unique<fabric::DmodkTwoTierFabric>(fabric::read_fabric_file(path), path);
+    try {
+      return std::make_unique<fabric::EcmpFabric>(std::move(base));
+    } catch (const std::invalid_argument& e) {
+      throw InputError(path + ": " + e.what());
+    }
+  }
   return std::make_unique<fabric::LftFabric>(
       fabric::read_fabric_file(path),
       fabric::parse_forwarding_tables(fabric::read_fabric_text(routes_path), routes_path), routes_path);
@@ -332,7 +356,13 @@ void run_fabric_suite_test(const P2pTestSpec& spec, const fabric::RoutedFabric* 
     return;
   }
   // The plan, less the flows whose ends have no rank here.
-  std::vector<fabric::Stage> plan = topology->tiered_plan();
+  std::vector<fabric::Stage> plan;
+  for (int r = 0; r < spec.repeats; ++r) {
+    for (fabric::Stage stage : fabric::thin_plan(topology->tiered_plan(), spec.thin)) {
+      if (spec.repeats > 1) stage.name += " run " + std::to_string(r + 1);
+      plan.push_back(std::move(stage));
+    }
+  }
   for (fabric::Stage& stage : plan) {
     std::erase_if(stage.flows, [&](const fabric::Flow& f) {
       return rank_of[static_cast<std::size_t>(f.src)] < 0 || rank_of[static_cast<std::size_t>(f.dst)] < 0;

@@ -23,7 +23,7 @@ constexpr const char* kP2pTestFields =
     "bidirectional, "
     "within_node, "
     "ifname, "
-    "subnet, sock_buf, confirm_stages (fabric)";
+    "subnet, sock_buf, confirm_stages, thin, repeats (fabric)";
 constexpr const char* kTestFields =
     "name, collective, min_bytes, max_bytes, step_bytes, step_factor, iters, warmup_iters, check, dtype, op, root, "
     "placement, graph_launches, cycles, blocking, timing, bisect";
@@ -216,6 +216,12 @@ class SuiteReader {
       } else if (key == "confirm_stages") {
         if (!spec.fabric) fail(at, "applies to a fabric test only ({\"fabric\": \"tcp\"|\"verbs\"}); remove it");
         spec.confirm_stages = fields_.int_field(value, at, 0, 8);
+      } else if (key == "repeats") {
+        if (!spec.fabric) fail(at, "applies to a fabric test only ({\"fabric\": \"tcp\"|\"verbs\"}); remove it");
+        spec.repeats = fields_.int_field(value, at, 1, 16);
+      } else if (key == "thin") {
+        if (!spec.fabric) fail(at, "applies to a fabric test only ({\"fabric\": \"tcp\"|\"verbs\"}); remove it");
+        spec.thin = fields_.int_field(value, at, 1, 64);
       } else {
         fail(at, std::string("unknown field; known p2p test fields: ") + kP2pTestFields);
       }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "railcheck/fabric/routed_fabric.h"
@@ -41,6 +42,25 @@ class EcmpRoutes {
   std::vector<std::vector<int>> distance_;  ///< [leaf index][device]: hops from the device to that leaf; -1 none
   /// The links out of `device` one hop closer to the leaf `to` (a switch, or the NIC `dst` at the last hop).
   std::vector<int> next_links(int device, int to_leaf, int dst_nic) const;
+};
+
+/// A fabric whose switches route by ECMP: its plan and endpoints are `base`'s, its routes each hop's candidates
+/// (routes_known() false). route() is one of the paths (what a flow hashed with entropy 0 would take); what a
+/// run records and judges is route_hops().
+class EcmpFabric final : public RoutedFabric {
+ public:
+  explicit EcmpFabric(std::unique_ptr<RoutedFabric> base) : base_(std::move(base)), ecmp_(*base_) {}
+  const Fabric& fabric() const override { return base_->fabric(); }
+  int endpoints() const override { return base_->endpoints(); }
+  int nic_device(int endpoint) const override { return base_->nic_device(endpoint); }
+  std::vector<int> route(int src, int dst) const override { return ecmp_.hashed_path(src, dst, 0); }
+  std::vector<Stage> tiered_plan() const override { return base_->tiered_plan(); }
+  bool routes_known() const override { return false; }
+  std::vector<std::vector<int>> route_hops(int src, int dst) const override { return ecmp_.hops(src, dst); }
+
+ private:
+  std::unique_ptr<RoutedFabric> base_;
+  EcmpRoutes ecmp_;
 };
 
 }  // namespace railcheck::fabric

@@ -30,6 +30,16 @@ class RoutedFabric {
   /// The tier-aware plan: T + 1 shift stages for T switch tiers, each endpoint one flow out and one in, no
   /// directed link loaded twice.
   virtual std::vector<Stage> tiered_plan() const = 0;
+  /// Whether route() is the path a flow takes (forwarding tables, D-mod-k): the default. False under ECMP, where
+  /// a flow is hashed onto one of route_hops()' candidates and nobody knows which.
+  virtual bool routes_known() const { return true; }
+  /// The candidates at each hop of the route from `src` to `dst`: one link each where routes are known (the
+  /// default: route()'s links), several at an ECMP hop.
+  virtual std::vector<std::vector<int>> route_hops(int src, int dst) const {
+    std::vector<std::vector<int>> hops;
+    for (const int link : route(src, dst)) hops.push_back({link});
+    return hops;
+  }
 };
 
 }  // namespace railcheck::fabric

@@ -31,6 +31,10 @@ std::vector<Stage> two_tier_shift_plan(int leaves, int places);
 /// Stages with no flow (one host per leaf has no intra-leaf peer) are left out.
 std::vector<Stage> tiered_plan(const RoutedFabric& fabric);
 
+/// Each stage of `plan` as `thin` stages ("<name> (2/8)"), the flows from every thin-th source endpoint in each:
+/// fewer flows at once (ECMP: fewer hashed onto one link), as many times the stages. `thin` <= 1: `plan`.
+std::vector<Stage> thin_plan(const std::vector<Stage>& plan, int thin);
+
 /// The fabric's routes as a RouteOracle.
 RouteOracle routes_of(const RoutedFabric& fabric);
 

@@ -29,6 +29,13 @@ struct P2pTestSpec {
   /// planned by rank 0 from the flows so far, judged as the verdicts judge them, for the links left in doubt;
   /// none once nothing is. For noisy fabrics at scale (docs/fabric.md); 0 runs the plan alone.
   int confirm_stages = 0;
+  /// A fabric test's stages each run as this many ("thin", 1-64; fabric/stage_plan.h thin_plan): the flows from
+  /// every thin-th endpoint in each. Under ECMP (`--routes ecmp`) fewer flows hash onto one link at once.
+  int thin = 1;
+  /// A fabric test's plan run this many times ("repeats", 1-16): under noise each link gets more flows, and under
+  /// ECMP each run hashes the flows anew (new connections, new source ports), so a slow link of a group shows in
+  /// more of them.
+  int repeats = 1;
 };
 
 struct Suite {

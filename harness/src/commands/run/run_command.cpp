@@ -127,8 +127,9 @@ class SuiteCommand final : public RunCommand {
                    "plan their stages over and name links of (docs/fabric.md); without it they are skipped");
     sub.add_option("--routes", request_.common.routes_path,
                    "the switches' forwarding tables (dump_lfts.sh / ibroute output, or OpenSM's opensm-lfts.dump) "
-                   "that route --topology: exact InfiniBand routes, any shape, a greedy plan; without it a "
-                   "leaf-spine tree routed destination-mod-k");
+                   "that route --topology: exact InfiniBand routes, any shape, a greedy plan; or `ecmp`: the "
+                   "switches hash each flow onto one of its shortest paths (RoCE, routed Ethernet), untraced; "
+                   "without it a leaf-spine tree routed destination-mod-k");
     sub.add_option("--profile", request_.common.profile,
                    "hardware profile of this cluster: a name (a baseline must match it) or a profile file such as "
                    "suites/profiles/dgx-h100.json (its name, and its GPU count as --expect-gpus)");

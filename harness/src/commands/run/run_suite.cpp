@@ -138,6 +138,14 @@ Prepared prepare(const SuiteRunRequest& request, const Bootstrap& bootstrap) {
                        "or leave --topology out");
     }
     p.topology = load_run_fabric(request.common.topology_path, request.common.routes_path);
+    for (const P2pTestSpec& spec : suite.p2p_tests) {
+      if (spec.fabric && spec.confirm_stages > 0 && !p.topology->routes_known()) {
+        throw InputError(suite.source + ": test '" + spec.name + "': confirm_stages " +
+                         std::to_string(spec.confirm_stages) +
+                         ": a confirmation stage aims flows over chosen links, which ECMP's hashing (--routes ecmp) "
+                         "cannot; set it to 0, or give the forwarding tables with --routes");
+      }
+    }
   }
   for (const CollectiveTestSpec& spec : suite.tests) {
     p.bisect.push_back(spec.bisect.enabled ? std::optional(bisection_expectation(
