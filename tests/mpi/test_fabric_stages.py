@@ -5,7 +5,8 @@ rank): the run plans 3 stages, notes what the plan can tell apart before any tra
 stage at once (their timed parts overlap) and records each with its route and return route; the results
 validate against the schema. With confirmation stages, each is planned by rank 0 and is a legal stage, or
 none runs when nothing is in doubt. With --routes (forwarding tables) the greedy plan runs over the routes the
-tables give, and a broken dump or --routes alone is an input error. Without --topology the fabric test is a skip note; --topology with a suite that has
+tables give, and a broken dump or --routes alone is an input error. With --routes ecmp each hop's candidates are
+recorded (a cross-leaf hop both spines), "repeats" and "thin" shape the plan, confirm_stages is refused. Without --topology the fabric test is a skip note; --topology with a suite that has
 no fabric test, a topology file that is not one, and one whose leaves differ are input errors naming the file.
 (Loopback has no fabric to fault: cluster.fabric injects faults on a namespace fabric.)
 """
@@ -118,6 +119,34 @@ broken = os.path.join(out, "broken.lfts")
 with open(lfts) as f, open(broken, "w") as g:
     g.write(f.read().replace("0x0004 002 : (Channel Adapter portguid 0x000000000000def3: 'nic3')", "0x0004 9x2"))
 expect_input_error(["run", suite, "--topology", named, "--routes", broken], [broken + ":", "not a forwarding table line"])
+
+# --routes ecmp: the same fabric routed by ECMP, the plan run twice ("repeats"), each stage as two ("thin"): every
+# flow's record names each hop's candidates, a cross-leaf hop both spines; confirm_stages with it is an input error.
+ecmp_suite = os.path.join(out, "ecmp.json")
+with open(suite) as f:
+    doc = json.load(f)
+doc["tests"][0]["repeats"] = 2
+doc["tests"][0]["thin"] = 2
+with open(ecmp_suite, "w") as f:
+    json.dump(doc, f)
+run = mpirun(["run", ecmp_suite, "--topology", topology, "--routes", "ecmp", "--output-dir", os.path.join(out, "ecmp")])
+print(run.stdout[-1500:] + run.stderr[-1000:])
+expect(run.returncode in (0, 1), "the ECMP run exits 0 or 1, got %d" % run.returncode)
+expect("fabric_tcp: 4 endpoints, 12 stages, ECMP routes (untraced)" in run.stdout, "the ECMP plan note")
+flows = [r for r in records_of(load_results(os.path.join(out, "ecmp")), "p2p") if r.get("phase") == "fabric"]
+expect(len(flows) == 24, "3 stages x 2 runs, each as 2, of 2 flows: 24 flows, got %d" % len(flows))
+for stage in range(12):
+    expect(len([r for r in flows if r["round"] == stage]) == 2, "stage %d: half the ranks send (thin 2)" % stage)
+cross = [r for r in flows if len(r["route"]) == 4]
+expect(cross, "some flows cross the spines")
+for r in cross:
+    expect(" | " in r["route"][1] and " | " in r["route"][2], "a cross-leaf hop names both spines: %s" % r["route"])
+    expect(" | " not in r["route"][0] and " | " not in r["route"][3], "NIC links are known: %s" % r["route"])
+doc["tests"][0]["confirm_stages"] = 1
+with open(ecmp_suite, "w") as f:
+    json.dump(doc, f)
+expect_input_error(["run", ecmp_suite, "--topology", topology, "--routes", "ecmp"],
+                   ["confirm_stages 1", "ECMP", "set it to 0"])
 
 skip = mpirun(["run", suite, "--output-dir", os.path.join(out, "skip")])
 expect(skip.returncode == 0, "without --topology the run exits 0, got %d" % skip.returncode)

@@ -10,7 +10,9 @@
 
 #include "fabric_fixtures.h"
 #include "railcheck/fabric/dmodk_fabric.h"
+#include "railcheck/fabric/fabric_trial.h"
 #include "railcheck/fabric/gray_fit.h"
+#include "railcheck/fabric/three_tier.h"
 #include "railcheck/fabric/topology_file.h"
 
 namespace railcheck::fabric {
@@ -86,6 +88,37 @@ TEST(GrayFit, AFailedFlowCountsAsAlmostNothingAndBadInputThrows) {
   EXPECT_THROW(fit_gray_links(2, {{0}}, {1.0, 1.0}), std::invalid_argument);
   EXPECT_THROW(fit_gray_links(2, {{2}}, {1.0}), std::invalid_argument);
   EXPECT_EQ(fit_gray_links(3, {{0}}, {1.0})[2], 1.0);  // a link no flow crossed: nothing against it
+}
+
+// The simulator with gray links (FabricTrial.gray_faults): at 1,024 hosts x 8 rails, 10 links at 60 % of their
+// speed among flows scattered by 5 %, beside 10 slow links: the fit finds nearly all of them and no healthy link,
+// and the solver names the slow links as before (docs/fabric.md has the sweep).
+TEST(GrayTrial, At1024HostsTenGrayLinksBesideTenSlowOnesAreFittedAndNoHealthyLinkIs) {
+  const ThreeTierFabric f(ThreeTierShape{8, 32, 32, 32, 32, 8});
+  FabricTrial trial;
+  trial.faults = 10;
+  trial.gray_faults = 10;
+  trial.gray_speed = 0.6;
+  trial.jitter = 0.05;
+  const FabricTrialScore s = run_trials(f, trial, 5);
+  EXPECT_EQ(s.gray_injected, 50);
+  EXPECT_GE(s.gray_named, 45);
+  EXPECT_EQ(s.gray_false, 0);
+  EXPECT_EQ(s.named_alone, 50);
+  EXPECT_EQ(s.false_names, 0);
+}
+
+TEST(GrayTrial, AGrayLinkAboveTheGrayThresholdIsNotFoundAndEcmpRoutesRefuseGrayLinks) {
+  const ThreeTierFabric f(ThreeTierShape{4, 4, 4, 4, 4, 1});
+  FabricTrial trial;
+  trial.faults = 0;
+  trial.gray_faults = 3;
+  trial.gray_speed = 0.8;  // above gray_below (0.65): within what healthy links scatter by on the testbed
+  const FabricTrialScore s = run_trials(f, trial, 10);
+  EXPECT_EQ(s.gray_named, 0);
+  EXPECT_EQ(s.gray_false, 0);
+  trial.routing = Routing::kEcmpTraced;
+  EXPECT_THROW(run_trial(f, trial), std::invalid_argument);
 }
 
 }  // namespace

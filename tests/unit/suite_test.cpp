@@ -306,6 +306,28 @@ TEST(ParseSuite, ConfirmStagesAreAFabricTestsFieldFromZeroToEight) {
               "tests[0].confirm_stages");
 }
 
+TEST(ParseSuite, RepeatsAndThinAreAFabricTestsFieldsInTheirRanges) {
+  const Suite suite = parse_suite(
+      R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "tcp", "repeats": 4, "thin": 8}, {"fabric": "tcp"}]})",
+      "s.json");
+  EXPECT_EQ(suite.p2p_tests[0].repeats, 4);
+  EXPECT_EQ(suite.p2p_tests[0].thin, 8);
+  EXPECT_EQ(suite.p2p_tests[1].repeats, 1);
+  EXPECT_EQ(suite.p2p_tests[1].thin, 1);
+  for (const char* field : {"repeats", "thin"}) {
+    const std::string at = std::string("tests[0].") + field;
+    EXPECT_NE(
+        input_error(
+            R"({"schema_version": 1, "name": "t", "tests": [{"p2p": "tcp", ")" + std::string(field) + R"(": 2}]})", at)
+            .find("fabric test only"),
+        std::string::npos);
+    input_error(
+        R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "tcp", ")" + std::string(field) + R"(": 0}]})", at);
+    input_error(
+        R"({"schema_version": 1, "name": "t", "tests": [{"fabric": "tcp", ")" + std::string(field) + R"(": 65}]})", at);
+  }
+}
+
 TEST(ParseSuite, ASoakObjectTakesDurationsAsTextOrSecondsAndRefusesWhatCannotRun) {
   const Suite suite = parse_suite(
       R"({"schema_version": 1, "name": "t", "soak": {"duration": "4h", "interval": 90, "fail_early": true},

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "railcheck/fabric/gray_fit.h"
 #include "railcheck/fabric/stage_plan.h"
 #include "railcheck/fabric/switch_rule.h"
 #include "trial_parts.h"
@@ -41,6 +42,13 @@ Injected inject(const RoutedFabric& fabric, const FabricTrial& trial, std::mt199
     const DirectedLink& link = fabric.fabric().links()[l];
     if (out.switches.contains(link.from) || out.switches.contains(link.to)) out.slow.insert(static_cast<int>(l));
   }
+  if (trial.gray_faults < 0 || trial.gray_faults + static_cast<int>(out.slow.size()) > links) {
+    throw std::invalid_argument("gray faults must be from 0 to the links left healthy");
+  }
+  while (static_cast<int>(out.gray.size()) < trial.gray_faults) {
+    const int l = pick(random);
+    if (!out.slow.contains(l)) out.gray.insert(l);
+  }
   return out;
 }
 
@@ -63,7 +71,9 @@ FabricTrialScore score(const FabricTrial& trial, const Injected& injected, const
     // A link of a faulty switch named on its own is the wrong part: a false name, as is a healthy link.
     const auto hits =
         std::count_if(named.links.begin(), named.links.end(), [&](int l) { return injected.links.contains(l); });
-    if (hits == 0) ++score.false_names;
+    const bool gray =
+        std::any_of(named.links.begin(), named.links.end(), [&](int l) { return injected.gray.contains(l); });
+    if (hits == 0 && !gray) ++score.false_names;
     if (named.links.size() == 1)
       score.named_alone += static_cast<int>(hits);
     else
@@ -82,20 +92,32 @@ std::vector<Stage> plan_of(const RoutedFabric& fabric, const FabricTrial& trial)
 }  // namespace trial_parts
 
 FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial) {
-  if (trial.routing != Routing::kKnown) return trial_parts::run_ecmp_trial(fabric, trial);
+  if (trial.routing != Routing::kKnown) {
+    if (trial.gray_faults > 0) throw std::invalid_argument("gray faults need known routes (the fit needs paths)");
+    return trial_parts::run_ecmp_trial(fabric, trial);
+  }
   const auto links = static_cast<int>(fabric.fabric().links().size());
   std::mt19937_64 random(trial.seed);
   const trial_parts::Injected injected = trial_parts::inject(fabric, trial, random);
   const RouteOracle route = [&fabric](int src, int dst) { return fabric.route(src, dst); };
   std::bernoulli_distribution flip(trial.noise);
+  std::uniform_real_distribution<double> scatter(-trial.jitter, trial.jitter);
   Measured measured;
+  std::vector<std::vector<double>> rates;  // each flow's rate over the healthy one: gray links and jitter
   const auto measure = [&](Stage stage) {
     std::vector<std::vector<int>> routes;
     std::vector<bool> slow;
+    rates.emplace_back();
     for (const Flow& flow : stage.flows) {
       routes.push_back(route(flow.src, flow.dst));
       bool is_slow =
           std::any_of(routes.back().begin(), routes.back().end(), [&](int l) { return injected.slow.contains(l); });
+      double rate = trial.jitter > 0 ? 1.0 + scatter(random) : 1.0;
+      for (const int l : routes.back()) {
+        if (injected.gray.contains(l)) rate *= trial.gray_speed;
+      }
+      rates.back().push_back(rate);
+      is_slow = is_slow || rate < trial.slow_below;  // a gray link with the flow's scatter can push it under
       if (trial.noise > 0 && flip(random) && (!is_slow || trial.noise_model == NoiseModel::kEitherWay)) {
         is_slow = !is_slow;
       }
@@ -118,7 +140,40 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
   }
   const std::vector<NamedSwitch> named_switches =
       name_switches(fabric.fabric(), measured.routes, measured.slow, result, trial.switch_rule);
-  return trial_parts::score(trial, injected, result, named_switches, static_cast<int>(measured.stages.size()));
+  FabricTrialScore score =
+      trial_parts::score(trial, injected, result, named_switches, static_cast<int>(measured.stages.size()));
+  if (trial.gray_faults > 0) {
+    // The gray fit as the verdicts run it: over the flows that were not slow, each rate over the median.
+    std::vector<std::vector<int>> routes;
+    std::vector<double> relative, all;
+    for (const auto& stage : rates) all.insert(all.end(), stage.begin(), stage.end());
+    std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(all.size() / 2), all.end());
+    const double median = all.empty() ? 1.0 : all[all.size() / 2];
+    for (std::size_t s = 0; s < measured.routes.size(); ++s) {
+      for (std::size_t f = 0; f < measured.routes[s].size(); ++f) {
+        if (measured.slow[s][f]) continue;
+        routes.push_back(measured.routes[s][f]);
+        relative.push_back(rates[s][f] / median);
+      }
+    }
+    const std::vector<double> factor = fit_gray_links(static_cast<std::size_t>(links), routes, relative);
+    std::set<int> named;  // by the solver: a gray link slow enough, with its flows' scatter, to make them slow
+    for (const NamedFault& fault : result.faults) named.insert(fault.links.begin(), fault.links.end());
+    score.gray_injected = static_cast<int>(injected.gray.size());
+    for (std::size_t l = 0; l < factor.size(); ++l) {
+      const bool gray = injected.gray.contains(static_cast<int>(l));
+      if (named.contains(static_cast<int>(l))) {
+        if (gray) ++score.gray_named;
+        continue;
+      }
+      if (factor[l] >= trial.gray_below) continue;
+      if (gray)
+        ++score.gray_named;
+      else
+        ++score.gray_false;
+    }
+  }
+  return score;
 }
 
 FabricTrialScore run_trials(const RoutedFabric& fabric, FabricTrial trial, int trials) {
@@ -133,6 +188,9 @@ FabricTrialScore run_trials(const RoutedFabric& fabric, FabricTrial trial, int t
     total.false_names += s.false_names;
     total.unexplained += s.unexplained;
     total.switches_named += s.switches_named;
+    total.gray_injected += s.gray_injected;
+    total.gray_named += s.gray_named;
+    total.gray_false += s.gray_false;
   }
   return total;
 }

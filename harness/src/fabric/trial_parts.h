@@ -14,6 +14,7 @@ struct Injected {
   std::set<int> links;     ///< directed links made slow
   std::set<int> switches;  ///< switches made slow
   std::set<int> slow;      ///< every slow directed link: those, and every link into or out of those switches
+  std::set<int> gray;      ///< directed links made partly slow (none of the slow ones)
 };
 
 /// Draws trial.faults distinct links and trial.switch_faults distinct switches. Throws std::invalid_argument

@@ -45,6 +45,15 @@ struct FabricTrial {
   double fault_speed = 0.25;
   /// ... and below what a flow is slow: this share of line rate untraced, of its fair share traced.
   double slow_below = 0.5;
+  /// Known routes: distinct directed links made gray (partly slow: every flow over them at `gray_speed` of its
+  /// rate; a flow whose rate, scattered by `jitter`, falls below `slow_below` is slow), found by the solver when
+  /// their flows were slow, else by the gray fit (gray_fit.h) from the flows that were not, as the verdicts do: a
+  /// link fitted below `gray_below`. A named class with a gray link in it is not a false name.
+  int gray_faults = 0;
+  double gray_speed = 0.6;
+  double gray_below = 0.65;
+  /// Known routes: each flow's rate scattered by up to this share either way (healthy flows vary), for the fit.
+  double jitter = 0.0;
   std::uint64_t seed = 1;
   TomographyOptions solver;
   SwitchRuleOptions switch_rule;
@@ -59,6 +68,9 @@ struct FabricTrialScore {
   int false_names = 0;     ///< named classes with no injected link in them
   int unexplained = 0;     ///< slow flows left unexplained
   int switches_named = 0;  ///< injected switches named as switches (counted in named_alone too)
+  int gray_injected = 0;   ///< gray links put in
+  int gray_named = 0;      ///< ... fitted below gray_below
+  int gray_false = 0;      ///< healthy links fitted below gray_below (and not named by the solver)
 };
 
 /// Throws std::invalid_argument for counts out of range, and for confirmation stages or switch faults with ECMP

@@ -69,6 +69,17 @@ CommandSpec fabric_sim_command_spec() {
             sub.add_option("--fault-speed", o.fault_speed, "ECMP: a slow link's share of its speed")
                 ->check(CLI::Range(0.0, 1.0))
                 ->capture_default_str();
+            sub.add_option("--gray-faults", o.gray_faults,
+                           "partly slow links per trial (every flow over them at --gray-speed), found by the gray "
+                           "fit; known routes only")
+                ->check(CLI::NonNegativeNumber)
+                ->capture_default_str();
+            sub.add_option("--gray-speed", o.gray_speed, "a gray link's share of its speed")
+                ->check(CLI::Range(0.01, 1.0))
+                ->capture_default_str();
+            sub.add_option("--jitter", o.jitter, "each flow's rate scattered by up to this share either way")
+                ->check(CLI::Range(0.0, 0.5))
+                ->capture_default_str();
             sub.add_option("--thin", o.thin,
                            "ECMP: run each stage as this many, every thin-th source in each (fewer collisions)")
                 ->check(CLI::Range(1, 64))

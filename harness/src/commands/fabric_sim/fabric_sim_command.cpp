@@ -36,6 +36,9 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
   if (routing == fabric::Routing::kEcmpUntraced && options.switch_faults > 0) {
     throw InputError("--switch-faults needs --routing known or ecmp-traced: the switch rule counts flows by path");
   }
+  if (routing != fabric::Routing::kKnown && options.gray_faults > 0) {
+    throw InputError("--gray-faults needs --routing known: the gray fit needs each flow's path");
+  }
   if (routing == fabric::Routing::kKnown && options.thin != 1) {
     throw InputError("--thin is for ECMP routes (--routing ecmp or ecmp-traced): known routes never collide");
   }
@@ -73,7 +76,17 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
                 options.min_margin, options.switch_faults, options.trials,
                 static_cast<unsigned long long>(options.seed));
   env.out << line;
-  env.out << "#  faults  stages  recall  in_group  precision  false/trial  unexplained/trial  s/trial\n";
+  const bool gray = options.gray_faults > 0;
+  if (gray) {
+    std::snprintf(
+        line, sizeof line,
+        "# %d gray link(s) per trial at %.3g of their speed, flows scattered by %.3g either way; gray_recall: "
+        "gray links fitted below 0.65, gray_false: healthy links so fitted\n",
+        options.gray_faults, options.gray_speed, options.jitter);
+    env.out << line;
+  }
+  env.out << "#  faults  stages  recall  in_group  precision  false/trial  unexplained/trial  s/trial" +
+                 std::string(gray ? "  gray_recall  gray_false/trial" : "") + "\n";
   for (const int faults : options.faults) {
     if (faults < 0 || static_cast<std::size_t>(faults) > links) {
       throw InputError("--faults " + std::to_string(faults) + ": give 0 to " + std::to_string(links) +
@@ -91,6 +104,9 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
     trial.switch_faults = options.switch_faults;
     trial.routing = routing;
     trial.thin = options.thin;
+    trial.gray_faults = options.gray_faults;
+    trial.gray_speed = options.gray_speed;
+    trial.jitter = options.jitter;
     trial.slow_below = options.slow_below;
     trial.fault_speed = options.fault_speed;
     const auto start = std::chrono::steady_clock::now();
@@ -103,7 +119,15 @@ int run_fabric_sim_command(const FabricSimOptions& options, const CommandEnv& en
                   s.names ? 1.0 - static_cast<double>(s.false_names) / s.names : 1.0,
                   static_cast<double>(s.false_names) / options.trials,
                   static_cast<double>(s.unexplained) / options.trials, seconds / options.trials);
-    env.out << line;
+    std::string row = line;
+    if (gray) {
+      row.pop_back();  // the newline
+      std::snprintf(line, sizeof line, " %12.3f %17.2f\n",
+                    s.gray_injected ? static_cast<double>(s.gray_named) / s.gray_injected : 1.0,
+                    static_cast<double>(s.gray_false) / options.trials);
+      row += line;
+    }
+    env.out << row;
   }
   return 0;
 }

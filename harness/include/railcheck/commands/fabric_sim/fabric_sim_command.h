@@ -30,6 +30,9 @@ struct FabricSimOptions {
   int thin = 1;               ///< --thin: ECMP, each stage run as this many with every thin-th source in each
   double slow_below = 0.5;    ///< --slow-below: ECMP, fabric_trial.h's FabricTrial::slow_below
   double fault_speed = 0.25;  ///< --fault-speed: ECMP, a slow link's share of its speed
+  int gray_faults = 0;        ///< --gray-faults: partly slow links per trial beside each row's slow ones
+  double gray_speed = 0.6;    ///< --gray-speed: a gray link's share of its speed
+  double jitter = 0.0;        ///< --jitter: each flow's rate scattered by up to this share either way
 };
 
 /// Prints the plan's report and one row per fault count. 0; InputError (exit 2) for a shape that cannot be
