@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -70,15 +71,24 @@ std::vector<int> EcmpRoutes::next_links(int device, int to_leaf, int dst_nic) co
   return out;
 }
 
+std::optional<EcmpRoutes::Ends> EcmpRoutes::ends(int src, int dst) const {
+  Ends e;
+  e.dst_nic = fabric_.nic_device(dst);
+  e.src_leaf = leaf_of_endpoint_.at(static_cast<std::size_t>(src));
+  e.dst_leaf = leaf_of_endpoint_.at(static_cast<std::size_t>(dst));
+  const int index = leaf_index_[static_cast<std::size_t>(e.dst_leaf)];
+  if (distance_[static_cast<std::size_t>(index)][static_cast<std::size_t>(e.src_leaf)] < 0) return std::nullopt;
+  e.first = *fabric_.fabric().link_between(fabric_.nic_device(src), e.src_leaf);
+  return e;
+}
+
 RouteHops EcmpRoutes::hops(int src, int dst) const {
   const Fabric& f = fabric_.fabric();
-  const int src_nic = fabric_.nic_device(src), dst_nic = fabric_.nic_device(dst);
-  const int src_leaf = leaf_of_endpoint_.at(static_cast<std::size_t>(src));
-  const int dst_leaf = leaf_of_endpoint_.at(static_cast<std::size_t>(dst));
-  const int index = leaf_index_[static_cast<std::size_t>(dst_leaf)];
-  if (distance_[static_cast<std::size_t>(index)][static_cast<std::size_t>(src_leaf)] < 0) return {};
-  RouteHops route{{*f.link_between(src_nic, src_leaf)}};
-  std::vector<int> layer{src_leaf};
+  const auto e = ends(src, dst);
+  if (!e) return {};
+  const int dst_leaf = e->dst_leaf, dst_nic = e->dst_nic;
+  RouteHops route{{e->first}};
+  std::vector<int> layer{e->src_leaf};
   while (true) {
     std::vector<int> links;
     for (const int device : layer) {
@@ -100,13 +110,11 @@ RouteHops EcmpRoutes::hops(int src, int dst) const {
 
 std::vector<int> EcmpRoutes::hashed_path(int src, int dst, std::uint64_t entropy) const {
   const Fabric& f = fabric_.fabric();
-  const int src_nic = fabric_.nic_device(src), dst_nic = fabric_.nic_device(dst);
-  const int src_leaf = leaf_of_endpoint_.at(static_cast<std::size_t>(src));
-  const int dst_leaf = leaf_of_endpoint_.at(static_cast<std::size_t>(dst));
-  const int index = leaf_index_[static_cast<std::size_t>(dst_leaf)];
-  if (distance_[static_cast<std::size_t>(index)][static_cast<std::size_t>(src_leaf)] < 0) return {};
-  std::vector<int> path{*f.link_between(src_nic, src_leaf)};
-  int device = src_leaf;
+  const auto e = ends(src, dst);
+  if (!e) return {};
+  const int dst_leaf = e->dst_leaf, dst_nic = e->dst_nic;
+  std::vector<int> path{e->first};
+  int device = e->src_leaf;
   while (true) {
     const std::vector<int> next = next_links(device, dst_leaf, dst_nic);
     if (next.empty()) return {};

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "railcheck/fabric/routed_fabric.h"
@@ -40,6 +41,12 @@ class EcmpRoutes {
   std::vector<int> leaf_of_endpoint_;       ///< by endpoint
   std::vector<int> leaf_index_;             ///< by device: its index among the leaves, or -1
   std::vector<std::vector<int>> distance_;  ///< [leaf index][device]: hops from the device to that leaf; -1 none
+  struct Ends {
+    int first = 0;  ///< the source NIC's link to its leaf
+    int src_leaf = 0, dst_leaf = 0, dst_nic = 0;
+  };
+  /// A flow's fixed ends; none when no path joins the two leaves.
+  std::optional<Ends> ends(int src, int dst) const;
   /// The links out of `device` one hop closer to the leaf `to` (a switch, or the NIC `dst` at the last hop).
   std::vector<int> next_links(int device, int to_leaf, int dst_nic) const;
 };
