@@ -114,5 +114,29 @@ TEST(DmodkTwoTierFabric, AFabricOfAnotherShapeIsAnInputErrorNamingThePartAndTheF
   EXPECT_NE(error_of(half).find("spine spine3 has no cable to leaf leaf2"), std::string::npos) << error_of(half);
 }
 
+// fuzz_fabric found it (tests/fuzz/regressions/fabric/oversubscribed_leaf): two leaves of two NICs with one uplink
+// each: the cross-leaf stages would send both NICs' flows up the one uplink; each is split in two instead.
+TEST(DmodkTwoTierFabric, AnOversubscribedLeafsCrossLeafStagesAreSplitSoNoLinkCarriesTwoFlows) {
+  const std::string text =
+      "# railcheck-topo v1\nswitch id=leafa tier=leaf\nswitch id=leafb tier=leaf\nswitch id=spine1 tier=spine\n"
+      "nic id=n1 host=h1 dev=d rail=0\nnic id=n2 host=h2 dev=d rail=0\nnic id=n3 host=h3 dev=d rail=0\n"
+      "nic id=n4 host=h4 dev=d rail=0\ncable a=leafa:1 b=n1:1\ncable a=leafa:2 b=n2:1\ncable a=leafb:1 b=n3:1\n"
+      "cable a=leafb:2 b=n4:1\ncable a=leafa:3 b=spine1:1\ncable a=leafb:3 b=spine1:2\n";
+  const DmodkTwoTierFabric f(parse_topology(text, "over.topo"), "over.topo");
+  const std::vector<Stage> plan = f.tiered_plan();
+  std::size_t flows = 0;
+  for (const Stage& stage : plan) {
+    flows += stage.flows.size();
+    for (const int load : link_loads(f.fabric(), stage, routes_of(f))) EXPECT_LE(load, 1) << stage.name;
+  }
+  std::size_t shift_flows = 0;
+  for (const Stage& stage : two_tier_shift_plan(2, 2)) shift_flows += stage.flows.size();
+  EXPECT_EQ(flows, shift_flows);  // every flow of the shift plan, in more stages
+  EXPECT_GT(plan.size(), two_tier_shift_plan(2, 2).size());
+  EXPECT_NE(plan.front().name.find("(part 1)"), std::string::npos) << plan.front().name;
+  // A leaf with as many uplinks as NICs keeps the plan whole.
+  EXPECT_EQ(test::testbed_fabric().tiered_plan().size(), two_tier_shift_plan(3, 2).size());
+}
+
 }  // namespace
 }  // namespace railcheck::fabric

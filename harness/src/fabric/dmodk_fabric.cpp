@@ -104,6 +104,9 @@ std::vector<int> DmodkTwoTierFabric::route(int src, int dst) const {
   return path;
 }
 
-std::vector<Stage> DmodkTwoTierFabric::tiered_plan() const { return two_tier_shift_plan(leaves(), places_); }
+std::vector<Stage> DmodkTwoTierFabric::tiered_plan() const {
+  // A leaf with fewer uplinks than NICs (oversubscribed) cannot send every NIC's cross-leaf flow at once.
+  return split_overloaded(two_tier_shift_plan(leaves(), places_), routes_of(*this));
+}
 
 }  // namespace railcheck::fabric

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace railcheck::fabric {
 namespace {
@@ -47,6 +48,33 @@ std::vector<Stage> thin_plan(const std::vector<Stage>& plan, int thin) {
       }
       if (!piece.flows.empty()) out.push_back(std::move(piece));
     }
+  }
+  return out;
+}
+
+std::vector<Stage> split_overloaded(const std::vector<Stage>& plan, const RouteOracle& route) {
+  std::vector<Stage> out;
+  for (const Stage& stage : plan) {
+    std::vector<Stage> parts;
+    std::vector<std::set<int>> used;  // per part: the directed links its flows load
+    for (const Flow& flow : stage.flows) {
+      const std::vector<int> links = route(flow.src, flow.dst);
+      std::size_t p = 0;
+      for (; p < parts.size(); ++p) {
+        if (std::none_of(links.begin(), links.end(), [&](int l) { return used[p].contains(l); })) break;
+      }
+      if (p == parts.size()) {
+        parts.push_back({stage.name, {}});
+        used.emplace_back();
+      }
+      parts[p].flows.push_back(flow);
+      used[p].insert(links.begin(), links.end());
+    }
+    if (parts.size() > 1) {
+      for (std::size_t p = 0; p < parts.size(); ++p) parts[p].name += " (part " + std::to_string(p + 1) + ")";
+    }
+    for (Stage& part : parts) out.push_back(std::move(part));
+    if (stage.flows.empty()) out.push_back(stage);
   }
   return out;
 }

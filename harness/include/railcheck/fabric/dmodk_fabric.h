@@ -32,7 +32,8 @@ class DmodkTwoTierFabric final : public RoutedFabric {
   int places() const { return places_; }
 
   std::vector<int> route(int src, int dst) const override;
-  /// two_tier_shift_plan(leaves(), places()).
+  /// two_tier_shift_plan(leaves(), places()), each stage split where it would load a directed link twice (a leaf
+  /// with fewer uplinks than NICs: split_overloaded).
   std::vector<Stage> tiered_plan() const override;
 
  private:

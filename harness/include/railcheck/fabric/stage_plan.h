@@ -35,6 +35,12 @@ std::vector<Stage> tiered_plan(const RoutedFabric& fabric);
 /// fewer flows at once (ECMP: fewer hashed onto one link), as many times the stages. `thin` <= 1: `plan`.
 std::vector<Stage> thin_plan(const std::vector<Stage>& plan, int thin);
 
+/// Each stage of `plan` split, where its flows would load a directed link twice, into as few parts as first-fit
+/// gives ("<name> (part 2)"), none loading a link twice: an oversubscribed leaf (fewer uplinks than NICs) cannot
+/// send all its NICs' cross-leaf flows at once without two sharing an uplink, a slow flow then contention. Stages
+/// that load no link twice are kept whole.
+std::vector<Stage> split_overloaded(const std::vector<Stage>& plan, const RouteOracle& route);
+
 /// The fabric's routes as a RouteOracle.
 RouteOracle routes_of(const RoutedFabric& fabric);
 
