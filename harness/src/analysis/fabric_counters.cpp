@@ -89,12 +89,6 @@ NicCounters counters_of(const std::string& host, const std::string& nic, const n
   return out;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
 }  // namespace
 
 bool is_link_error_counter(const std::string& source, const std::string& counter) {
@@ -123,13 +117,16 @@ void add_nic_link_counter_findings(std::vector<Finding>& findings, const nlohman
     e.metric = "fabric.bw link_errors";
     e.direction = "a_to_b";
     e.refs = counters.errors;
-    e.expected_from = "the NIC end's counters during the fabric test (" +
-                      joined({counters.devices_read.begin(), counters.devices_read.end()}) + ")";
+    e.expected_from =
+        "the NIC end's counters during the fabric test (" +
+        format_list({counters.devices_read.begin(), counters.devices_read.end()}, counters.devices_read.size(), ", ") +
+        ")";
     if (!counters.errors.empty()) {
       split.status = VerdictStatus::kFail;
       e.measured = static_cast<double>(counters.errors.size());
       e.text = label(f.component) + ": the cable, its transceivers or the port " + switch_port + ", not " + host +
-               "'s NIC: " + host + " " + nic + " counted link errors (" + joined(counters.errors) + ")" +
+               "'s NIC: " + host + " " + nic + " counted link errors (" +
+               format_list(counters.errors, counters.errors.size(), ", ") + ")" +
                (from_nic && counters.receive_errors
                     ? "; they were received from " + switch_port + ", so the cable's other direction errs too"
                     : "");

@@ -58,6 +58,7 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   std::vector<std::vector<std::vector<std::vector<int>>>> hops;  // [stage][flow][hop]: what the solver judges
   std::vector<std::vector<std::vector<int>>> routes;             // [stage][flow]: every link a flow may have crossed
   std::vector<std::vector<std::vector<int>>> certain;            // [stage][flow]: the links it is known to have crossed
+  std::vector<std::vector<std::vector<std::string>>> acks;       // [stage][flow]: every link its ACKs may have crossed
   std::vector<std::vector<bool>> bad;
   std::vector<std::vector<const FabricFlowSample*>> flow_at;
   std::vector<std::vector<std::string>> why;
@@ -70,6 +71,7 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
     hops.emplace_back();
     routes.emplace_back();
     certain.emplace_back();
+    acks.emplace_back();
     bad.emplace_back();
     flow_at.push_back(members);
     why.emplace_back();
@@ -86,6 +88,11 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       hops.back().push_back(std::move(flow_hops));
       routes.back().push_back(std::move(route));
       certain.back().push_back(std::move(known));
+      std::vector<std::string> back;
+      for (const std::string& hop : f->return_route) {
+        for (std::string& name : ecmp_alternatives(hop)) back.push_back(std::move(name));
+      }
+      acks.back().push_back(std::move(back));
       why.back().push_back(badness(*f, median_gbps, options));
       bad.back().push_back(!why.back().back().empty());
     }
@@ -149,12 +156,8 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   // bad flow over it sends its acknowledgements over that link and runs at least ack_shadow_ratio times faster.
   // Under ECMP the acknowledgements' hop may be a group: crossing one of its links counts (they may have).
   auto acks_cross = [&](const fabric::FlowRef& r, const Named& root) {
-    const std::string& name = link_name[static_cast<std::size_t>(root.link)];
-    const std::vector<std::string>& back = flow_of(r).return_route;
-    return std::any_of(back.begin(), back.end(), [&](const std::string& hop) {
-      const std::vector<std::string> alternatives = ecmp_alternatives(hop);
-      return std::find(alternatives.begin(), alternatives.end(), name) != alternatives.end();
-    });
+    const std::vector<std::string>& back = acks[static_cast<std::size_t>(r.stage)][static_cast<std::size_t>(r.flow)];
+    return std::find(back.begin(), back.end(), link_name[static_cast<std::size_t>(root.link)]) != back.end();
   };
   auto shadows = [&](const std::vector<fabric::FlowRef>& flows_, double rate, const Named& root) {
     return rate > 0 && rate >= options.ack_shadow_ratio * root.bad_median &&
@@ -250,9 +253,12 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       e.measured = n.bad_median;
       e.deviation = median_gbps > 0 ? (e.measured - median_gbps) / median_gbps : 0.0;
     }
-    e.text = label(finding.component) + ": " + std::to_string(e.slow) + " of " + std::to_string(e.total) +
-             " flows over it " + (lossy ? "lost packets" : "slow") + " (" + format_list(e.refs, 4, "; ") +
-             "); the fabric test's median flow " + format_value(median_gbps, "bw_gbps");
+    // What the flows show, said of the link (or, for an ECMP bundle, of its group).
+    const std::string shown = std::to_string(e.slow) + " of " + std::to_string(e.total) + " flows over " +
+                              (bundle ? "the group " : "it ") + (lossy ? "lost packets" : "slow") + " (" +
+                              format_list(e.refs, 4, "; ") + "); the fabric test's median flow " +
+                              format_value(median_gbps, "bw_gbps");
+    e.text = label(finding.component) + ": " + shown;
     if (n.shadow_of) {
       e.text += "; explained by " +
                 label(make_fabric_link(split_from(link_name[static_cast<std::size_t>(n.shadow_of->link)]),
@@ -273,16 +279,12 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       // Which member is slow is unknown: every member fails, each saying the group is where to look.
       std::vector<std::string> members;
       for (const int l : n.fault->links) members.push_back(link_name[static_cast<std::size_t>(l)]);
-      std::string said = e.text.substr(e.text.find(": ") + 2);
-      if (const auto at = said.find(" flows over it "); at != std::string::npos) {
-        said.replace(at, 15, " flows over the group ");
-      }
       for (const int l : n.fault->links) {
         Finding member = finding;
         member.component = make_fabric_link(split_from(link_name[static_cast<std::size_t>(l)]),
                                             split_to(link_name[static_cast<std::size_t>(l)]));
         member.evidence.text = label(member.component) + ": one of the ECMP group " + format_list(members, 8, "; ") +
-                               " is slow: " + said +
+                               " is slow: " + shown +
                                "; ECMP hashed these flows over the group and their paths were not traced: check "
                                "each of its links, or re-run with known routes (--routes with the forwarding tables)";
         findings.push_back(std::move(member));

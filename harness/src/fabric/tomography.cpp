@@ -91,8 +91,8 @@ TomographyResult solve(const Components& components, const std::vector<std::vect
     }
     // Then ECMP bundles, for the slow flows no link known to carry them explains. Flows also collide (two or
     // three hashed onto one member run at a half or a third), so a bundle is named only when its unexplained slow
-    // flows stand out of that background: more than the share of all flows left unexplained predicts for its
-    // flows, by kBundleSpreads Poisson spreads, and in at least two stages (a collision slows flows of one stage;
+    // flows stand out of that background: more than the share of the other flows left unexplained predicts for
+    // its flows, by kBundleSpreads Poisson spreads, and in at least two stages (a collision slows flows of one stage;
     // a slow member, stage after stage). The one standing out the most first. Its healthy flows clear nothing:
     // one slow member of k slows only about 1/k of them.
     if (best == nullptr) {
