@@ -57,7 +57,9 @@ TEST(EcmpRoutes, HashedPathsFollowTheCandidatesLinkToLinkAndSpreadOverThem) {
       ASSERT_EQ(path.size(), hops.size());
       for (std::size_t i = 0; i < path.size(); ++i) {
         EXPECT_TRUE(std::binary_search(hops[i].begin(), hops[i].end(), path[i])) << "hop " << i;
-        if (i > 0) EXPECT_EQ(f.fabric().links()[path[i]].from, f.fabric().links()[path[i - 1]].to);
+        if (i > 0) {
+          EXPECT_EQ(f.fabric().links()[path[i]].from, f.fabric().links()[path[i - 1]].to);
+        }
         seen[i].insert(path[i]);
       }
       EXPECT_EQ(ecmp.hashed_path(src, dst, entropy), path);  // the same flow, the same path
@@ -110,6 +112,26 @@ TEST(EcmpTomography, ANicLinkWhoseEveryFlowIsSlowIsNamedAloneNotTheBundleItsFlow
   const TomographyResult r = boolean_tomography_hops(6, c.routes, c.slow);
   ASSERT_EQ(r.faults.size(), 1u);
   EXPECT_EQ(r.faults[0].links, std::vector<int>{0});
+}
+
+// cluster.fabric once named leaf1:1 -> node1/fab0 beside the group of downlinks into leaf1: 7 of node1's 8
+// cross-leaf flows had hashed over the slow spine link, outnumbering the healthy flows over its NIC link. The
+// group explains the slow flows into both NICs and stands out by more, and node1's intra-leaf flows were healthy.
+TEST(EcmpTomography, ABundleStandingOutMoreThanANicLinkUnderItIsNamedAndTheNicLinkIsNot) {
+  BundleCase c;
+  for (int stage = 0; stage < 8; ++stage) {
+    c.add(stage, stage % 2, stage != 3, 4);      // into NIC link 4: 7 of 8 slow
+    c.add(stage, stage % 2, stage % 2 == 0, 5);  // into NIC link 5: 4 of 8 slow
+  }
+  for (int stage = 0; stage < 4; ++stage) {  // intra-leaf flows into NIC link 4, healthy: from link 6 only
+    c.routes[static_cast<std::size_t>(stage)].push_back({{6}, {4}});
+    c.slow[static_cast<std::size_t>(stage)].push_back(false);
+  }
+  const TomographyResult r = boolean_tomography_hops(7, c.routes, c.slow);
+  ASSERT_EQ(r.faults.size(), 1u);
+  EXPECT_EQ(r.faults[0].links, (std::vector<int>{2, 3}));
+  EXPECT_EQ(r.faults[0].flows.size(), 11u);
+  EXPECT_TRUE(r.unexplained.empty());
 }
 
 TEST(EcmpTomography, FlowsSlowInOneStageOnlyAreACollisionNotABundle) {

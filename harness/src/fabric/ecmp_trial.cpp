@@ -67,7 +67,7 @@ FabricTrialScore run_ecmp_trial(const RoutedFabric& fabric, const FabricTrial& t
   TomographyResult result = boolean_tomography_hops(links, hops, slow, trial.solver);
   const std::vector<NamedSwitch> named_switches =
       traced ? name_switches(fabric.fabric(), paths, slow, result, trial.switch_rule) : std::vector<NamedSwitch>{};
-  return score(trial, injected, result, named_switches, static_cast<int>(plan.size()));
+  return score(injected, result, named_switches, static_cast<int>(plan.size()));
 }
 
 }  // namespace railcheck::fabric::trial_parts

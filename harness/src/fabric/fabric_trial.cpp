@@ -52,7 +52,7 @@ Injected inject(const RoutedFabric& fabric, const FabricTrial& trial, std::mt199
   return out;
 }
 
-FabricTrialScore score(const FabricTrial& trial, const Injected& injected, const TomographyResult& result,
+FabricTrialScore score(const Injected& injected, const TomographyResult& result,
                        const std::vector<NamedSwitch>& named_switches, int stages) {
   FabricTrialScore score;
   score.stages = stages;
@@ -141,7 +141,7 @@ FabricTrialScore run_trial(const RoutedFabric& fabric, const FabricTrial& trial)
   const std::vector<NamedSwitch> named_switches =
       name_switches(fabric.fabric(), measured.routes, measured.slow, result, trial.switch_rule);
   FabricTrialScore score =
-      trial_parts::score(trial, injected, result, named_switches, static_cast<int>(measured.stages.size()));
+      trial_parts::score(injected, result, named_switches, static_cast<int>(measured.stages.size()));
   if (trial.gray_faults > 0) {
     // The gray fit as the verdicts run it: over the flows that were not slow, each rate over the median.
     std::vector<std::vector<int>> routes;

@@ -89,37 +89,41 @@ TomographyResult solve(const Components& components, const std::vector<std::vect
         best = &key;
       }
     }
-    // Then ECMP bundles, for the slow flows no link known to carry them explains. Flows also collide (two or
-    // three hashed onto one member run at a half or a third), so a bundle is named only when its unexplained slow
-    // flows stand out of that background: more than the share of the other flows left unexplained predicts for
-    // its flows, by kBundleSpreads Poisson spreads, and in at least two stages (a collision slows flows of one stage;
-    // a slow member, stage after stage). The one standing out the most first. Its healthy flows clear nothing:
-    // one slow member of k slows only about 1/k of them.
-    if (best == nullptr) {
-      double best_excess = 0.0;
-      for (const auto& [key, members] : classes) {
-        if (key.second == 1) continue;
-        const auto c = static_cast<std::size_t>(members.front());
-        std::set<int> stages;
-        int gain = 0;
-        for (const FlowRef& r : slow_flows_of[c]) {
-          if (!unexplained.contains(r)) continue;
-          ++gain;
-          stages.insert(r.stage);
-        }
-        const double others = static_cast<double>(std::max(flows - total[c], 1));
-        const double expected = static_cast<double>(static_cast<int>(unexplained.size()) - gain) / others * total[c];
-        const double excess = gain - expected;
-        if (gain < options.min_margin || stages.size() < 2 ||
-            excess <= kBundleSpreads * std::sqrt(std::max(expected, 1.0))) {
-          continue;
-        }
-        if (best == nullptr || excess > best_excess || (excess == best_excess && key.second < best->second)) {
-          best_excess = excess;
-          best = &key;
-        }
+    // Then ECMP bundles. Flows also collide (two or three hashed onto one member run at a half or a third), so a
+    // bundle is a candidate only when its unexplained slow flows stand out of that background: more than the
+    // share of the other flows left unexplained predicts for its flows, by kBundleSpreads Poisson spreads, and in
+    // at least two stages (a collision slows flows of one stage; a slow member, stage after stage). Its healthy
+    // flows clear nothing: one slow member of k slows only about 1/k of them. It is named before the best link
+    // known to carry its flows only when it stands out by more than that link's slow-minus-healthy count: a
+    // slow spine -> leaf member slows about half of the cross-leaf flows into each NIC of the leaf, which can
+    // outnumber the healthy flows over that NIC's own link, while the group explains the slow flows of every NIC
+    // behind it, and a slow NIC link slows its intra-leaf flows too, which no group explains.
+    const std::pair<std::vector<FlowRef>, int>* best_bundle = nullptr;
+    double best_excess = 0.0;
+    for (const auto& [key, members] : classes) {
+      if (key.second == 1) continue;
+      const auto c = static_cast<std::size_t>(members.front());
+      std::set<int> stages;
+      int gain = 0;
+      for (const FlowRef& r : slow_flows_of[c]) {
+        if (!unexplained.contains(r)) continue;
+        ++gain;
+        stages.insert(r.stage);
+      }
+      const double others = static_cast<double>(std::max(flows - total[c], 1));
+      const double expected = static_cast<double>(static_cast<int>(unexplained.size()) - gain) / others * total[c];
+      const double excess = gain - expected;
+      if (gain < options.min_margin || stages.size() < 2 ||
+          excess <= kBundleSpreads * std::sqrt(std::max(expected, 1.0))) {
+        continue;
+      }
+      if (best_bundle == nullptr || excess > best_excess ||
+          (excess == best_excess && key.second < best_bundle->second)) {
+        best_excess = excess;
+        best_bundle = &key;
       }
     }
+    if (best_bundle != nullptr && (best == nullptr || best_excess > best_score)) best = best_bundle;
     if (best == nullptr) break;
     const std::vector<int>& members = classes.at(*best);
     NamedFault fault;

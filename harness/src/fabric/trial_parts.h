@@ -22,7 +22,7 @@ struct Injected {
 Injected inject(const RoutedFabric& fabric, const FabricTrial& trial, std::mt19937_64& random);
 
 /// The names (solver classes and switches) scored against what was injected.
-FabricTrialScore score(const FabricTrial& trial, const Injected& injected, const TomographyResult& result,
+FabricTrialScore score(const Injected& injected, const TomographyResult& result,
                        const std::vector<NamedSwitch>& named_switches, int stages);
 
 /// The plan a trial runs: trial.plan or the fabric's tiered plan, trial.repeats times.

@@ -51,9 +51,10 @@ TomographyResult boolean_tomography(std::size_t links, const std::vector<std::ve
 /// The same over ECMP routes (ecmp_routes.h): `routes[s][f]` flow f's hops, each one directed link (known) or
 /// several (an ECMP group whose member the flow took is unknown). A group is judged as a bundle of k links: one
 /// slow member slows about 1/k of its flows, so it is a candidate when at least slow_share / k of its flows
-/// were slow, and a healthy flow over it exonerates none of its members. Links known to carry a flow are named
-/// first; a bundle only for slow flows none of them explains, the one explaining the most (at least
-/// min_margin). A named bundle is a class of its k links ("one of"). Pure.
+/// were slow, and a healthy flow over it exonerates none of its members. A bundle is named when its unexplained
+/// slow flows stand out of the background (collisions) in two stages or more, and before a link known to carry
+/// them only when it stands out by more than that link's slow-minus-healthy count. A named bundle is a class of
+/// its k links ("one of"). Pure.
 TomographyResult boolean_tomography_hops(std::size_t links,
                                          const std::vector<std::vector<std::vector<std::vector<int>>>>& routes,
                                          const std::vector<std::vector<bool>>& slow,
