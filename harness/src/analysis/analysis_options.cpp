@@ -65,6 +65,7 @@ FieldMap pair_fields(PairMatrixOptions& o) {
   FieldMap m = {{"suspect_share", fraction(o.suspect_share)},
                 {"min_slow_pairs", count(o.min_slow_pairs, 1)},
                 {"retest_peers", count(o.retest_peers, 0)},
+                {"retest_link_repeats", count(o.retest_link_repeats, 1)},
                 {"retest_alone_max_pairs", count(o.retest_alone_max_pairs, 0)},
                 {"retest_spreads", positive(o.retest_spreads)},
                 {"latency_floor_us", non_negative(o.latency_floor_us)},

@@ -38,7 +38,8 @@ struct Way {
   double value = 0.0;      ///< the worst successful value this way
   bool failed = false;     ///< a transfer this way failed
   bool slow = false;
-  bool suspect = false;  ///< slow and no end NIC's matching side explains it
+  bool suspect = false;                     ///< slow and no end NIC's matching side explains it
+  std::optional<ComponentId> explained_by;  ///< slow, and this suspect end NIC's matching side explains it
 };
 
 struct LinkStats {
@@ -250,6 +251,7 @@ void judge_links(RailGroup& group) {
         by = receiver;
       }
       way.suspect = !by;
+      way.explained_by = by;
       if (by && !stats.explained_by) stats.explained_by = by;
       stats.suspect = stats.suspect || way.suspect;
     }
@@ -485,14 +487,35 @@ void add_unique(std::vector<ComponentId>& list, const ComponentId& id) {
   if (std::find(list.begin(), list.end(), id) == list.end()) list.push_back(id);
 }
 
+/// Slow links explained by a suspect NIC that was not slow in all of its pairs (see ShadowedLink), over every
+/// group, each with the NICs that explained it; sorted by link.
+std::vector<ShadowedLink> shadowed_links(const std::map<GroupKey, RailGroup>& groups) {
+  std::map<ComponentId, std::vector<ComponentId>> by_link;
+  for (const auto& [key, group] : groups) {
+    for (const auto& [id, stats] : group.links) {
+      if (!stats.slow || stats.suspect || !stats.disturbed.empty()) continue;
+      for (const Way& way : stats.ways) {
+        if (!way.slow || !way.explained_by) continue;
+        const NicStats& nic = group.nics.at(*way.explained_by);
+        if (nic.slow < static_cast<int>(nic.links.size())) add_unique(by_link[id], *way.explained_by);
+      }
+    }
+  }
+  std::vector<ShadowedLink> shadowed;
+  for (auto& [link, nics] : by_link) shadowed.push_back({link, std::move(nics)});
+  return shadowed;
+}
+
 }  // namespace
 
 PairMatrixResult analyze_pair_matrix(std::span<const LinkSample> links, const PairMatrixOptions& options) {
   const std::map<GroupKey, RailGroup> groups = build_groups(links, options);
   PairMatrixResult result;
 
-  // Suspects, and NICs that cannot be trusted as re-test partners, over every group.
+  // Suspects, and NICs that cannot be trusted as re-test partners, over every group: the suspects, and (by how
+  // many) ends of slow links no suspect end explains.
   std::set<ComponentId> untrusted;
+  std::map<ComponentId, int> unexplained_slow_links;
   std::vector<ComponentId> all_nics;
   for (const auto& [key, group] : groups) {
     for (const auto& [nic, stats] : group.nics) {
@@ -507,17 +530,29 @@ PairMatrixResult analyze_pair_matrix(std::span<const LinkSample> links, const Pa
       if (stats.suspect) add_unique(result.suspects, link);
       // A slow link makes both ends untrusted unless a suspect end explains it (then the other end is fine).
       for (const ComponentId& end : {end_a_of(link), end_b_of(link)}) {
-        if (stats.suspect || !stats.explained_by || *stats.explained_by == end) untrusted.insert(end);
+        if (stats.suspect || !stats.explained_by || *stats.explained_by == end) {
+          untrusted.insert(end);
+          ++unexplained_slow_links[end];
+        }
       }
     }
   }
   std::sort(all_nics.begin(), all_nics.end());
+  result.shadowed = shadowed_links(groups);
   std::set<int> rails_with_good_nic;
   for (const ComponentId& nic : all_nics) {
-    if (untrusted.contains(nic)) continue;
+    if (untrusted.contains(nic)) {
+      const bool suspect = std::find(result.suspects.begin(), result.suspects.end(), nic) != result.suspects.end();
+      if (!suspect) result.fallback_nics.push_back(nic);
+      continue;
+    }
     result.good_nics.push_back(nic);
     rails_with_good_nic.insert(nic.rail);
   }
+  std::stable_sort(result.fallback_nics.begin(), result.fallback_nics.end(),
+                   [&](const ComponentId& a, const ComponentId& b) {
+                     return unexplained_slow_links[a] < unexplained_slow_links[b];
+                   });
 
   for (const auto& [key, group] : groups) {
     for (const auto& [nic, stats] : group.nics) {
@@ -532,14 +567,24 @@ std::vector<RetestPair> plan_retests(const PairMatrixResult& first_pass, const P
   std::vector<RetestPair> plan;
   std::map<ComponentId, int> uses;  // how often each good NIC is already a partner
 
-  // Up to `count` good NICs on `rail` whose host is not in `avoid_hosts`, least used first (then in order).
-  auto pick_partners = [&](int rail, const std::set<std::string>& avoid_hosts, int count) {
-    std::vector<ComponentId> candidates;
+  // Up to `count` good NICs on `rail` whose host is not in `avoid_hosts`, those of `last_hosts` last, then least
+  // used first (then in order).
+  auto pick_partners = [&](int rail, const std::set<std::string>& avoid_hosts, int count,
+                           const std::set<std::string>& last_hosts = {}) {
+    std::vector<ComponentId> candidates, fallbacks;
     for (const ComponentId& nic : first_pass.good_nics) {
       if (nic.rail == rail && !avoid_hosts.contains(nic.host)) candidates.push_back(nic);
     }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [&](const ComponentId& a, const ComponentId& b) { return uses[a] < uses[b]; });
+    std::stable_sort(candidates.begin(), candidates.end(), [&](const ComponentId& a, const ComponentId& b) {
+      return std::pair(last_hosts.contains(a.host), uses[a]) < std::pair(last_hosts.contains(b.host), uses[b]);
+    });
+    for (const ComponentId& nic : first_pass.fallback_nics) {
+      if (nic.rail == rail && !avoid_hosts.contains(nic.host)) fallbacks.push_back(nic);
+    }
+    std::stable_sort(fallbacks.begin(), fallbacks.end(), [&](const ComponentId& a, const ComponentId& b) {
+      return last_hosts.contains(a.host) < last_hosts.contains(b.host);
+    });
+    candidates.insert(candidates.end(), fallbacks.begin(), fallbacks.end());
     std::vector<ComponentId> chosen;
     std::set<std::string> chosen_hosts;
     for (const ComponentId& nic : candidates) {
@@ -551,13 +596,23 @@ std::vector<RetestPair> plan_retests(const PairMatrixResult& first_pass, const P
     return chosen;
   };
 
+  // A suspect NIC's shadowed links go to their own re-tests: its partners are other hosts where there are some.
+  std::map<ComponentId, std::set<std::string>> shadow_peers;
+  for (const ShadowedLink& shadowed : first_pass.shadowed) {
+    for (const ComponentId& nic : shadowed.explained_by) {
+      shadow_peers[nic].insert(nic.host == shadowed.link.host ? shadowed.link.peer_host : shadowed.link.host);
+    }
+  }
+
   for (const ComponentId& suspect : first_pass.suspects) {
     if (suspect.kind == ComponentKind::kNic) {
-      for (const ComponentId& peer : pick_partners(suspect.rail, {suspect.host}, options.retest_peers)) {
+      for (const ComponentId& peer :
+           pick_partners(suspect.rail, {suspect.host}, options.retest_peers, shadow_peers[suspect])) {
         plan.push_back({suspect, suspect.host, suspect.nic, peer.host, peer.nic, suspect.rail});
       }
     } else if (suspect.kind == ComponentKind::kLink) {
-      plan.push_back({suspect, suspect.host, suspect.nic, suspect.peer_host, suspect.peer_nic, suspect.rail});
+      for (int i = 0; i < options.retest_link_repeats; ++i)
+        plan.push_back({suspect, suspect.host, suspect.nic, suspect.peer_host, suspect.peer_nic, suspect.rail});
       const std::set<std::string> ends = {suspect.host, suspect.peer_host};
       for (const ComponentId& end : {end_a_of(suspect), end_b_of(suspect)}) {
         for (const ComponentId& peer : pick_partners(suspect.rail, ends, 1)) {
@@ -565,6 +620,11 @@ std::vector<RetestPair> plan_retests(const PairMatrixResult& first_pass, const P
         }
       }
     }
+  }
+  for (const ShadowedLink& shadowed : first_pass.shadowed) {
+    const ComponentId& link = shadowed.link;
+    for (int i = 0; i < options.retest_link_repeats; ++i)
+      plan.push_back({link, link.host, link.nic, link.peer_host, link.peer_nic, link.rail});
   }
   return plan;
 }
@@ -593,12 +653,22 @@ std::vector<std::vector<RetestPair>> retest_rounds(const std::vector<RetestPair>
 
 namespace {
 
-/// Re-tests of one suspect within one (rail, metric, size) group.
+/// Re-tests of one suspect within one (rail, metric, size) group. A directional metric is also counted per
+/// part: a link's two ways, a NIC's transmit (0) and receive (1) sides, each judged on its own (a link slow one
+/// way, re-tested both ways, is slow in half of its re-tests and slow again all the same).
 struct RetestTally {
   std::vector<const LinkSample*> samples;
+  std::vector<int> parts;   ///< per sample: its part, or -1
+  std::vector<bool> slows;  ///< per sample: slow again
   std::vector<double> values;
   int slow = 0;
+  std::array<int, 2> part_slow{}, part_total{};
   bool pooled_slow = false;  ///< a loss rate: the mean of the re-tests' shares is lossy (see pool_loss_rates)
+
+  bool part_slow_in_most(int part) const {
+    const auto i = static_cast<std::size_t>(part);
+    return part_total[i] > 0 && 2 * part_slow[i] > part_total[i];
+  }
 };
 
 struct SuspectRetests {
@@ -606,18 +676,26 @@ struct SuspectRetests {
   int total = 0;
 };
 
-void tally(SuspectRetests& retests, const GroupKey& key, const LinkSample& sample, bool slow) {
+/// Counts `sample` for `retests` in group `key`; `part` is the link way or NIC side it measured (-1: none).
+void tally(SuspectRetests& retests, const GroupKey& key, const LinkSample& sample, bool slow, int part) {
   RetestTally& group = retests.by_group[key];
   group.samples.push_back(&sample);
+  group.parts.push_back(sample.directional ? part : -1);
+  group.slows.push_back(slow);
   if (sample.ok) group.values.push_back(sample.value);
   group.slow += slow ? 1 : 0;
+  if (sample.directional && part >= 0) {
+    ++group.part_total[static_cast<std::size_t>(part)];
+    group.part_slow[static_cast<std::size_t>(part)] += slow ? 1 : 0;
+  }
   ++retests.total;
 }
 
-/// Slow again in most of its re-tests of some metric.
+/// Slow again in most of its re-tests of some metric, or of one way (side) of it.
 bool slow_in_most(const SuspectRetests& retests) {
   for (const auto& [key, tally] : retests.by_group) {
     if (2 * tally.slow > static_cast<int>(tally.samples.size())) return true;
+    if (tally.part_slow_in_most(0) || tally.part_slow_in_most(1)) return true;
   }
   return false;
 }
@@ -629,6 +707,17 @@ bool majority_slow(const SuspectRetests& retests) {
   if (slow_in_most(retests)) return true;
   for (const auto& [key, tally] : retests.by_group) {
     if (tally.pooled_slow) return true;
+  }
+  return false;
+}
+
+/// A suspect link's end slow with good peers too, so that the NIC takes the blame from the link: slow in most
+/// of its re-tests of some metric and in at least min_slow_pairs of them (one re-test that dipped at a busy
+/// moment does not move the blame), or lossy in their mean.
+bool end_slow_again(const SuspectRetests& retests, const PairMatrixOptions& options) {
+  for (const auto& [key, tally] : retests.by_group) {
+    if (tally.pooled_slow) return true;
+    if (tally.slow >= options.min_slow_pairs && 2 * tally.slow > static_cast<int>(tally.samples.size())) return true;
   }
   return false;
 }
@@ -686,18 +775,32 @@ std::vector<Finding> retest_findings(const ComponentId& suspect, const SuspectRe
     finding.status = status;
     Evidence& evidence = finding.evidence;
     evidence.source = "retest";
-    fill_numbers(evidence, group, median(tally_of_group.values));
-    evidence.expected_from = "first pass " + evidence.expected_from;
-    evidence.slow = tally_of_group.slow;
-    evidence.total = static_cast<int>(tally_of_group.samples.size());
     if (const auto it = directions.find(key); it != directions.end()) evidence.direction = it->second;
-    for (const LinkSample* sample : tally_of_group.samples) evidence.refs.push_back(ref_of(*sample));
+    // Confirmed in one way (side) only while the other was measured and not slow: that way is the finding,
+    // and its re-tests are its numbers.
+    int only_part = -1;
+    const bool slow0 = tally_of_group.part_slow_in_most(0), slow1 = tally_of_group.part_slow_in_most(1);
+    if (status == VerdictStatus::kFail && slow0 != slow1 && tally_of_group.part_total[slow0 ? 1 : 0] > 0) {
+      only_part = slow0 ? 0 : 1;
+      evidence.direction = suspect.kind == ComponentKind::kLink ? way_direction(slow0, slow1) : slow0 ? "tx" : "rx";
+    }
+    std::vector<double> values;
+    for (std::size_t i = 0; i < tally_of_group.samples.size(); ++i) {
+      const LinkSample& sample = *tally_of_group.samples[i];
+      evidence.refs.push_back(ref_of(sample));  // the other way's re-tests too: they are why only one way fails
+      if (only_part >= 0 && tally_of_group.parts[i] != only_part) continue;
+      if (sample.ok) values.push_back(sample.value);
+      evidence.slow += tally_of_group.slows[i] ? 1 : 0;
+      ++evidence.total;
+    }
+    fill_numbers(evidence, group, median(values));
+    evidence.expected_from = "first pass " + evidence.expected_from;
     evidence.text =
         label(suspect) + ": re-test slow in " + std::to_string(evidence.slow) + " of " + std::to_string(evidence.total);
     if (!evidence.direction.empty() && evidence.direction != "both") {
       evidence.text += " (" + describe_direction(suspect, evidence.direction) + ")";
     }
-    if (!tally_of_group.values.empty()) {
+    if (!values.empty()) {
       evidence.text += " (" + numbers_text(evidence, "the first pass's healthy-link median") + ")";
     }
     evidence.text += ": " + verdict_text;
@@ -713,11 +816,12 @@ std::string why_not_retested(const ComponentId& suspect, const PairMatrixResult&
   std::set<std::string> ends = {suspect.host};
   if (suspect.kind == ComponentKind::kLink) ends.insert(suspect.peer_host);
   bool partner = false;
-  for (const ComponentId& nic : first_pass.good_nics)
-    partner = partner || (nic.rail == suspect.rail && !ends.contains(nic.host));
+  for (const auto* list : {&first_pass.good_nics, &first_pass.fallback_nics}) {
+    for (const ComponentId& nic : *list) partner = partner || (nic.rail == suspect.rail && !ends.contains(nic.host));
+  }
   if (!partner && suspect.kind == ComponentKind::kNic) {
     return "no NIC of another host on rail " + std::to_string(suspect.rail) +
-           " passed the first pass, so there was no known-good peer to pair it with";
+           " is free of suspicion, so there was no known-good peer to pair it with";
   }
   return "its re-tests were planned but none was measured (a host or rail outside this allocation, or the run "
          "ended first)";
@@ -782,8 +886,8 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
   std::set<ComponentId> suspect_nics;
   std::set<ComponentId> suspect_links;
   std::map<ComponentId, SuspectGroups> directions;
-  // A suspect link's ends, per group, with the sides that carried its suspect directions.
-  std::map<ComponentId, std::map<GroupKey, std::set<Side>>> link_end_sides;
+  // A suspect link's ends, with the groups it was suspect in.
+  std::map<ComponentId, std::set<GroupKey>> link_end_groups;
   for (const ComponentId& suspect : first_pass.suspects) {
     directions[suspect] = suspect_groups(suspect, groups);
     if (directions[suspect].empty()) {
@@ -794,22 +898,26 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     if (suspect.kind != ComponentKind::kLink) continue;
     suspect_links.insert(suspect);
     for (const auto& [key, direction] : directions[suspect]) {
-      if (direction.empty()) {  // no direction: either side of either end
-        for (const ComponentId& end : {end_a_of(suspect), end_b_of(suspect)})
-          link_end_sides[end][key] = {Side::kTx, Side::kRx};
-        continue;
-      }
-      for (int w = 0; w < 2; ++w) {
-        if (!way_in(direction, w)) continue;
-        link_end_sides[sender_of(suspect, w)][key].insert(Side::kTx);
-        link_end_sides[receiver_of(suspect, w)][key].insert(Side::kRx);
-      }
+      for (const ComponentId& end : {end_a_of(suspect), end_b_of(suspect)}) link_end_groups[end].insert(key);
+    }
+  }
+
+  // Shadowed links: the groups and ways they were slow in. Their re-tests count for the NIC that explained them
+  // too (on a small rail they may be its only partners); the NIC's fresh partners come first in the plan.
+  std::map<ComponentId, SuspectGroups> shadow_directions;
+  for (const ShadowedLink& shadowed : first_pass.shadowed) {
+    for (const auto& [key, group] : groups) {
+      const auto it = group.links.find(shadowed.link);
+      if (it == group.links.end() || !it->second.slow) continue;
+      shadow_directions[shadowed.link][key] =
+          it->second.directional ? way_direction(it->second.ways[0].slow, it->second.ways[1].slow) : "";
     }
   }
 
   OutlierOptions retest_rule = options.link;
   retest_rule.fail_spreads = options.retest_spreads;
   std::map<ComponentId, SuspectRetests> of_suspect;
+  std::map<ComponentId, SuspectRetests> of_shadowed;
   std::map<ComponentId, SuspectRetests> of_link_end;  // a suspect link's ends re-tested with good peers
   for (const LinkSample& sample : retests) {
     const GroupKey key{sample.test, sample.rail, sample.metric, sample.size_bytes};
@@ -820,13 +928,18 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     const ComponentId link = link_of(sample);
     const ComponentId a = nic_a_of(sample);
     const ComponentId b = nic_b_of(sample);
+    if (const auto shadow = shadow_directions.find(link); shadow != shadow_directions.end()) {
+      const auto direction = shadow->second.find(key);
+      if (direction != shadow->second.end() && way_in(direction->second, way_of(link, sample)))
+        tally(of_shadowed[link], key, sample, slow, way_of(link, sample));
+    }
     for (const ComponentId& suspect : first_pass.suspects) {
       const SuspectGroups& where = directions[suspect];
       const auto direction = where.find(key);
       if (direction == where.end()) continue;  // not suspect in this metric: its re-tests there judge nothing
       if (suspect.kind == ComponentKind::kLink) {
         if (suspect == link && way_in(direction->second, way_of(link, sample)))
-          tally(of_suspect[suspect], key, sample, slow);
+          tally(of_suspect[suspect], key, sample, slow, way_of(link, sample));
       } else if (suspect.kind == ComponentKind::kNic) {
         // The suspect NIC with a peer that is not itself suspect, in the side it is suspect in: the slowness
         // can only be this NIC's.
@@ -834,18 +947,18 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
                                (!sample.directional || side_covers(direction->second, Side::kTx));
         const bool as_receiver = b == suspect && !suspect_nics.contains(a) &&
                                  (!sample.directional || side_covers(direction->second, Side::kRx));
-        if (as_sender || as_receiver) tally(of_suspect[suspect], key, sample, slow);
+        if (as_sender || as_receiver) tally(of_suspect[suspect], key, sample, slow, as_sender ? 0 : 1);
       }
     }
     // An end of a suspect link with a peer that is no suspect NIC, over a path that is no suspect link itself
-    // (counted once per end, however many suspect links share it), in the side that carried the slow way.
+    // (counted once per end, however many suspect links share it), both ways: an end that takes the blame from
+    // the link must be slow with a good peer in more than one re-test (end_slow_again), and a one-way suspect
+    // link's end has one re-test in that way.
     if (!suspect_links.contains(link)) {
-      for (const auto& [end, peer, side] : {std::tuple{a, b, Side::kTx}, std::tuple{b, a, Side::kRx}}) {
-        const auto sides = link_end_sides.find(end);
-        if (sides == link_end_sides.end() || suspect_nics.contains(peer)) continue;
-        const auto in_group = sides->second.find(key);
-        if (in_group == sides->second.end()) continue;
-        if (!sample.directional || in_group->second.contains(side)) tally(of_link_end[end], key, sample, slow);
+      for (const auto& [end, peer] : {std::pair{a, b}, std::pair{b, a}}) {
+        const auto groups_of_end = link_end_groups.find(end);
+        if (groups_of_end == link_end_groups.end() || suspect_nics.contains(peer)) continue;
+        if (groups_of_end->second.contains(key)) tally(of_link_end[end], key, sample, slow, -1);
       }
     }
   }
@@ -891,7 +1004,7 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
       const bool link_slow_again = status == VerdictStatus::kFail;
       for (const ComponentId& end : {end_a_of(suspect), end_b_of(suspect)}) {
         const auto it = of_link_end.find(end);
-        if (it == of_link_end.end() || !majority_slow(it->second)) continue;
+        if (it == of_link_end.end() || !end_slow_again(it->second, options)) continue;
         if (!link_slow_again) {
           for (Finding& finding : retest_findings(
                    end, it->second, VerdictStatus::kPass, groups, {},
@@ -912,6 +1025,37 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     }
     final_status[suspect] = std::max(final_status[suspect], status);
     for (Finding& finding : retest_findings(suspect, retested, status, groups, where, text)) {
+      added.push_back(std::move(finding));
+    }
+  }
+
+  // A shadowed link is judged by its own re-tests once every NIC that explained it has passed.
+  for (const ShadowedLink& shadowed : first_pass.shadowed) {
+    const bool nics_passed =
+        std::all_of(shadowed.explained_by.begin(), shadowed.explained_by.end(), [&](const ComponentId& nic) {
+          const auto it = final_status.find(nic);
+          return it != final_status.end() && it->second == VerdictStatus::kPass;
+        });
+    if (!nics_passed) continue;
+    std::vector<std::string> nic_labels;
+    for (const ComponentId& nic : shadowed.explained_by) nic_labels.push_back(label(nic));
+    const std::string nics = format_list(nic_labels);
+    const auto retested = of_shadowed.find(shadowed.link);
+    if (retested == of_shadowed.end()) {
+      added.push_back(not_retested_finding(shadowed.link, VerdictStatus::kWarn,
+                                           why_not_retested(shadowed.link, first_pass, options),
+                                           "; slow in the first pass, where " + nics + " explained it, but " + nics +
+                                               " passed its re-tests with good peers: re-test this link"));
+      continue;
+    }
+    const bool slow_again = majority_slow(retested->second);
+    const std::string text = slow_again
+                                 ? "slow again on its own, while " + nics +
+                                       " passed with good peers: the cable or switch-port path, not the NIC"
+                                 : "not slow again, and " + nics + " passed with good peers: passed (a transient dip)";
+    for (Finding& finding :
+         retest_findings(shadowed.link, retested->second, slow_again ? VerdictStatus::kFail : VerdictStatus::kPass,
+                         groups, shadow_directions[shadowed.link], text)) {
       added.push_back(std::move(finding));
     }
   }

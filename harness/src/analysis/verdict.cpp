@@ -134,12 +134,17 @@ std::string describe_direction(const ComponentId& component, std::string_view di
 namespace {
 
 /// The direction of the evidence at `status` (the verdict's worst): the first one given, or "both" when that
-/// evidence is slow both ways between its items (tx and rx; a_to_b and b_to_a); "" when none gives one.
+/// evidence is slow both ways between its items (tx and rx; a_to_b and b_to_a); "" when none gives one. Re-test
+/// evidence with a direction decides alone: the direction slow again is the confirmed one (a first pass slow
+/// both ways, one of them a dip, is slow one way).
 std::string direction_of(const std::vector<Evidence>& evidence, VerdictStatus status) {
+  const bool retested = std::any_of(evidence.begin(), evidence.end(), [&](const Evidence& item) {
+    return item.status == status && item.source == "retest" && !item.direction.empty();
+  });
   std::string first;
   bool tx = false, rx = false, a_to_b = false, b_to_a = false;
   for (const Evidence& item : evidence) {
-    if (item.status != status || item.direction.empty()) continue;
+    if (item.status != status || item.direction.empty() || (retested && item.source != "retest")) continue;
     if (first.empty()) first = item.direction;
     tx |= item.direction == "tx";
     rx |= item.direction == "rx";

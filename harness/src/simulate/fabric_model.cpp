@@ -12,6 +12,7 @@ FabricModel::FabricModel(FabricOptions options) : options_(options) {
     throw std::invalid_argument("fabric: nominal bandwidths must be > 0");
   }
   if (!(options_.noise >= 0)) throw std::invalid_argument("fabric: noise must be >= 0");
+  if (!(options_.dips >= 0 && options_.dips <= 1)) throw std::invalid_argument("fabric: dips must be in [0, 1]");
   const auto parts = static_cast<std::size_t>(options_.nodes) * static_cast<std::size_t>(options_.rails);
   nic_factor_.assign(parts, 1.0);
   gpu_factor_.assign(parts, 1.0);
@@ -67,10 +68,17 @@ double FabricModel::noisy(double value, std::mt19937_64& rng) const {
   return value * std::max(0.01, 1.0 + options_.noise * z(rng));  // a measurement never reaches zero or below
 }
 
+double FabricModel::dipped(double value, std::mt19937_64& rng) const {
+  if (options_.dips == 0) return value;
+  std::uniform_real_distribution<double> chance(0.0, 1.0);
+  if (chance(rng) >= options_.dips) return value;
+  return value * std::uniform_real_distribution<double>(0.2, 0.7)(rng);
+}
+
 double FabricModel::measure_link_gbps(int from, int to, int rail, std::mt19937_64& rng) const {
   const double slowest = std::min({nic_factor(from, rail), nic_factor(to, rail), link_factor(from, to, rail),
                                    link_direction_factor(from, to, rail)});
-  return noisy(options_.nic_gbps * slowest, rng);
+  return dipped(noisy(options_.nic_gbps * slowest, rng), rng);
 }
 
 double FabricModel::measure_retransmit_rate(int from, int to, int rail, std::mt19937_64& rng) const {
@@ -92,7 +100,7 @@ double FabricModel::measure_ring_gbps(const std::vector<int>& ring, int rail, st
     const int next = ring[(i + 1) % ring.size()];
     if (ring.size() > 2 || i == 0) slowest = std::min(slowest, link_factor(ring[i], next, rail));
   }
-  return noisy(options_.nic_gbps * slowest, rng);
+  return dipped(noisy(options_.nic_gbps * slowest, rng), rng);
 }
 
 std::string host_name(int node) { return "node" + std::to_string(node); }

@@ -36,8 +36,8 @@ void print_simulation(std::ostream& out, const SimulateOptions& options, const s
   const auto& s = options.scenarios;
   out << "# simulate: " << f.nodes << " nodes x " << f.rails << " rails, " << options.scenario_count << " scenarios, "
       << s.faults << " fault(s) each (" << kinds_text(s.kinds) << ", factor " << fixed(s.min_factor, 2) << "-"
-      << fixed(s.max_factor, 2) << "), noise " << fixed(f.noise * 100, 1) << "%, seed " << options.seed << ", "
-      << fixed(options.round_seconds, 1) << " s per round\n";
+      << fixed(s.max_factor, 2) << "), noise " << fixed(f.noise * 100, 1) << "%, dips " << fixed(f.dips * 100, 1)
+      << "%, seed " << options.seed << ", " << fixed(options.round_seconds, 1) << " s per round\n";
   const auto& a = options.localization.analysis;
   out << "# thresholds: link slow > " << fixed(a.pairs.link.fail_spreads, 1)
       << " spreads and >= " << fixed(a.pairs.link.fail_deviation * 100, 0) << "%, re-test slow > "
@@ -100,6 +100,7 @@ nlohmann::json simulation_json(const SimulateOptions& options, const std::vector
                               {{"nodes", options.fabric.nodes},
                                {"rails", options.fabric.rails},
                                {"noise", options.fabric.noise},
+                               {"dips", options.fabric.dips},
                                {"nic_gbps", options.fabric.nic_gbps},
                                {"scenarios", options.scenario_count},
                                {"faults", options.scenarios.faults},

@@ -32,11 +32,24 @@
 
 namespace railcheck::analysis {
 
+/// A slow link of the first pass that a suspect NIC explained while that NIC also had pairs that were not slow:
+/// a bad cable next to a NIC with transient dips (or a NIC slow with only some peers) hides behind the NIC.
+/// It is re-tested as itself, and confirm() fails it as the link when it is slow again while every NIC that
+/// explained it passed with good peers.
+struct ShadowedLink {
+  ComponentId link;
+  std::vector<ComponentId> explained_by;  ///< the suspect NICs that explained its slow directions
+};
+
 struct PairMatrixResult {
-  std::vector<Finding> findings;       ///< every NIC and every link measured: pass, or warn/fail as suspect
-  std::vector<ComponentId> suspects;   ///< NICs and links to re-test (kNic and kLink), in a stable order
-  std::vector<ComponentId> good_nics;  ///< safe re-test partners: NICs that are no suspect and whose slow
-                                       ///< pairs (if any) all have a suspect NIC at the other end; sorted
+  std::vector<Finding> findings;           ///< every NIC and every link measured: pass, or warn/fail as suspect
+  std::vector<ComponentId> suspects;       ///< NICs and links to re-test (kNic and kLink), in a stable order
+  std::vector<ComponentId> good_nics;      ///< safe re-test partners: NICs that are no suspect and whose slow
+                                           ///< pairs (if any) all have a suspect NIC at the other end; sorted
+  std::vector<ShadowedLink> shadowed;      ///< links hidden behind a suspect NIC, sorted by link
+  std::vector<ComponentId> fallback_nics;  ///< no suspect, but an end of a slow link nothing explained: re-test
+                                           ///< partners only where a rail has too few good NICs (transient dips
+                                           ///< on a busy rail touch every host); fewest such links first
 };
 
 /// First pass over `links`. Pure. Findings of suspects are kFail with the evidence; confirm() may lower them.
@@ -52,8 +65,10 @@ struct RetestPair {
 };
 
 /// Second-pass plan: each suspect NIC with up to options.retest_peers good NICs of other hosts on its rail
-/// (spread over the good ones so no partner is overused), each suspect link once more as itself plus each of
-/// its ends with a good NIC. Rounds are formed by the caller (no host in two pairs of one round). Pure.
+/// (spread over the good ones so no partner is overused; hosts it was slow with come last, so its partners
+/// are fresh paths; fallback NICs only where the good ones are too few), each suspect link options.retest_link_repeats
+/// times as itself plus each of its ends with a good NIC, and each shadowed link retest_link_repeats times as itself.
+/// Rounds are formed by the caller (no host in two pairs of one round). Pure.
 std::vector<RetestPair> plan_retests(const PairMatrixResult& first_pass, const PairMatrixOptions& options);
 
 /// Rounds of the second pass, in plan order. A plan of at most options.retest_alone_max_pairs pairs: one pair
@@ -68,7 +83,9 @@ std::vector<std::vector<RetestPair>> retest_rounds(const std::vector<RetestPair>
 /// reproduced. Suspects with no re-test: kFail when decisive, kPass for latency-only suspects, else kWarn,
 /// each saying why it was not re-tested. `retests` are the LinkSamples measured for plan_retests()' pairs. A suspect
 /// link whose end is also slow with good peers (majority) is lowered to kWarn and that end NIC gets a kFail "retest"
-/// finding.
+/// finding. A shadowed link's own re-tests judge the link, not the NIC that explained it: when every such NIC
+/// passes, the link gets a "retest" finding, kFail when slow again in most of them (the cable or switch-port
+/// path), kPass when not, kWarn when it was not re-tested.
 std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const LinkSample> first_links,
                              std::span<const LinkSample> retests, const PairMatrixOptions& options);
 

@@ -28,6 +28,9 @@ struct PairMatrixOptions {
   double suspect_share = 0.5;              ///< a NIC is suspect when more than this share of its pairs is slow ...
   int min_slow_pairs = 2;                  ///< ... and at least this many (with fewer pairs, every pair must be slow)
   int retest_peers = 2;                    ///< second pass: good peers each suspect is re-tested with
+  int retest_link_repeats = 2;             ///< ... and how often a suspect or shadowed link is re-tested as
+                                           ///< itself (slow again = in most of them, per way): one re-test
+                                           ///< that dips as the first pass did would fail a healthy cable
   int retest_alone_max_pairs = 16;         ///< a second pass of at most this many pairs runs them one at a time,
                                            ///< each alone on the fabric and its hosts: a first-pass dip that
                                            ///< pairs sharing a host's cores, PCIe or a switch uplink caused cannot

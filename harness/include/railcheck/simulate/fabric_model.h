@@ -20,6 +20,8 @@ struct FabricOptions {
   double gpu_check_gbps = 2000.0;  ///< what a healthy GPU's single-GPU check reaches (device memory copy)
   double noise = 0.05;             ///< standard deviation of the Gaussian noise factor (1 + noise * z), as a
                                    ///< fraction of the value; drawn anew for every measurement
+  double dips = 0.0;               ///< chance that a bandwidth measurement dips to 20-70 % of its value (a
+                                   ///< busy host, a burst of other traffic), as on a loaded CI machine
   bool loss_evidence = false;      ///< p2p measurements also give the share of packets sent again (TCP
                                    ///< retransmits, verbs retries), as the TCP transport's records do
 };
@@ -27,7 +29,7 @@ struct FabricOptions {
 /// The fabric's state: speed factors per NIC, GPU and link. Copyable; one per scenario.
 class FabricModel {
  public:
-  /// Throws std::invalid_argument when nodes < 2, rails < 1, a bandwidth <= 0 or noise < 0.
+  /// Throws std::invalid_argument when nodes < 2, rails < 1, a bandwidth <= 0, noise < 0 or dips outside [0, 1].
   explicit FabricModel(FabricOptions options);
 
   const FabricOptions& options() const { return options_; }
@@ -66,6 +68,8 @@ class FabricModel {
 
  private:
   double noisy(double value, std::mt19937_64& rng) const;
+  /// `value`, or with chance options.dips a dip of it (20-70 %).
+  double dipped(double value, std::mt19937_64& rng) const;
   std::size_t index(int node, int rail) const;
 
   FabricOptions options_;

@@ -36,6 +36,9 @@ SimulateCommand::SimulateCommand(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--noise", o.fabric.noise, "standard deviation of each measurement's noise, fraction of the value")
       ->capture_default_str();
+  sub->add_option("--dips", o.fabric.dips,
+                  "chance that a bandwidth measurement dips to 20-70% of its value (a busy host), e.g. 0.05")
+      ->capture_default_str();
   sub->add_option("--strategy", o.strategy, "pairwise, bisect or both")
       ->check(CLI::IsMember({"pairwise", "bisect", "both"}))
       ->capture_default_str();
@@ -86,6 +89,7 @@ void SimulateCommand::finish() {
   require(o.scenarios.faults >= 0 && o.scenarios.faults <= o.fabric.nodes, "--faults",
           "must be 0 to --nodes; use a few faults per scenario");
   require(o.fabric.noise >= 0 && o.fabric.noise < 1, "--noise", "must be in [0, 1), e.g. 0.05 for 5%");
+  require(o.fabric.dips >= 0 && o.fabric.dips <= 1, "--dips", "must be in [0, 1], e.g. 0.05 for one in twenty");
   require(o.scenarios.min_factor > 0 && o.scenarios.min_factor <= o.scenarios.max_factor && o.scenarios.max_factor <= 1,
           "--min-factor/--max-factor", "need 0 < min <= max <= 1");
   require(o.round_seconds > 0, "--round-seconds", "must be > 0");
