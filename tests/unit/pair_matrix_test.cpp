@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "railcheck/analysis/analyze.h"
 #include "railcheck/analysis/pair_matrix.h"
 
 namespace railcheck::analysis {
@@ -510,6 +511,55 @@ TEST(PairMatrixTest, ATrulySlowReceiverKeepsItsShadowedLinksExplained) {
       EXPECT_NE(finding.evidence.source, "retest");
     }
   }
+}
+
+TEST(PairMatrixTest, ANicUnderSeveralLinksSlowAgainFailsAndExplainsThem) {
+  // simulate --noise 0.10 --seed 3, scenario 166: node4 receiving at about half speed, slow with 3 of its 5
+  // peers in the first pass, read fast with its two fresh partners (noise) and so slow in only half of its
+  // re-tests, but slow again with two of the peers it was slow with. A NIC has one cable: that is the NIC,
+  // not two bad paths.
+  const std::vector<LinkSample> links = full_mesh(6, 1, kCappedLinkBesideDips, /*both_directions=*/true);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  const ValueOf slow_with_two_of_those_peers = [](int a, int b, int) {
+    return b == 4 && a <= 1 ? 0.5 * kHealthyGbps : kHealthyGbps;
+  };
+  std::vector<Finding> findings =
+      confirm(first, links, measure(plan_retests(first, options), slow_with_two_of_those_peers), options);
+  const ComponentId node4 = make_nic("node4", "mlx5_0", 0);
+  EXPECT_EQ(first_finding(findings, node4, "retest").evidence.slow, 4);  // of 8: its own re-tests alone pass
+  explain_links_by_failing_nics(findings);
+  for (const Finding* fail : with_status(findings, VerdictStatus::kFail)) {
+    EXPECT_EQ(fail->component, node4) << fail->evidence.text;
+  }
+  const std::vector<Verdict> verdicts = combine(findings);
+  const auto verdict =
+      std::find_if(verdicts.begin(), verdicts.end(), [&](const Verdict& v) { return v.component == node4; });
+  ASSERT_NE(verdict, verdicts.end());
+  EXPECT_EQ(verdict->status, VerdictStatus::kFail);
+  EXPECT_EQ(verdict->direction, "rx");
+  EXPECT_TRUE(std::any_of(verdict->evidence.begin(), verdict->evidence.end(), [](const Evidence& e) {
+    return e.status == VerdictStatus::kFail && e.text.find("2 of its links are slow again") != std::string::npos;
+  }));
+}
+
+TEST(PairMatrixTest, TwoConfirmedLinksSharingAnEndNameThatEnd) {
+  // node1's NIC slow with node3 and node5 only (too few of its 7 pairs for the NIC rule): two link suspects,
+  // both slow again. They share node1: its NIC (or its one cable) is named, not two cables.
+  const ValueOf two_paths = [](int a, int b, int) {
+    return std::set{a, b} == std::set{1, 3} || std::set{a, b} == std::set{1, 5} ? 0.4 * kHealthyGbps : kHealthyGbps;
+  };
+  const std::vector<LinkSample> links = full_mesh(8, 1, two_paths, true);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  ASSERT_EQ(first.suspects.size(), 2u);
+  std::vector<Finding> findings = confirm(first, links, measure(plan_retests(first, options), two_paths), options);
+  explain_links_by_failing_nics(findings);
+  const std::vector<const Finding*> fails = with_status(findings, VerdictStatus::kFail);
+  ASSERT_EQ(fails.size(), 1u);
+  EXPECT_EQ(fails[0]->component, make_nic("node1", "mlx5_0", 0));
+  EXPECT_EQ(fails[0]->evidence.direction, "both");
+  EXPECT_EQ(fails[0]->evidence.slow, 2);
 }
 
 TEST(PairMatrixTest, AShadowedLinkNotRetestedWarnsOnceItsNicPasses) {

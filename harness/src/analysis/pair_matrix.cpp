@@ -878,6 +878,100 @@ Finding not_retested_finding(const ComponentId& suspect, VerdictStatus status, c
   return finding;
 }
 
+/// Shadowed links (see ShadowedLink) once every NIC that explained one passed its own re-tests: each is judged
+/// on its own re-tests: kFail slow again (its final status too), kPass not, kWarn not re-tested.
+void judge_shadowed_links(const PairMatrixResult& first_pass, const std::map<ComponentId, SuspectRetests>& of_shadowed,
+                          const std::map<ComponentId, SuspectGroups>& shadow_directions,
+                          const std::map<GroupKey, RailGroup>& groups, const PairMatrixOptions& options,
+                          std::map<ComponentId, VerdictStatus>& final_status, std::vector<Finding>& added) {
+  auto passed = [&](const ComponentId& nic) {
+    const auto it = final_status.find(nic);
+    return it != final_status.end() && it->second == VerdictStatus::kPass;
+  };
+  for (const ShadowedLink& shadowed : first_pass.shadowed) {
+    if (!std::all_of(shadowed.explained_by.begin(), shadowed.explained_by.end(), passed)) continue;
+    std::vector<std::string> nic_labels;
+    for (const ComponentId& nic : shadowed.explained_by) nic_labels.push_back(label(nic));
+    const std::string nics = format_list(nic_labels);
+    const auto retested = of_shadowed.find(shadowed.link);
+    if (retested == of_shadowed.end()) {
+      added.push_back(not_retested_finding(shadowed.link, VerdictStatus::kWarn,
+                                           why_not_retested(shadowed.link, first_pass, options),
+                                           "; slow in the first pass, where " + nics + " explained it, but " + nics +
+                                               " passed its re-tests with good peers: re-test this link"));
+      continue;
+    }
+    const bool slow_again = majority_slow(retested->second);
+    const VerdictStatus status = slow_again ? VerdictStatus::kFail : VerdictStatus::kPass;
+    const std::string text = slow_again
+                                 ? "slow again on its own, while " + nics +
+                                       " passed with good peers: the cable or switch-port path, not the NIC"
+                                 : "not slow again, and " + nics + " passed with good peers: passed (a transient dip)";
+    if (slow_again) final_status[shadowed.link] = VerdictStatus::kFail;
+    for (Finding& finding :
+         retest_findings(shadowed.link, retested->second, status, groups, shadow_directions.at(shadowed.link), text)) {
+      added.push_back(std::move(finding));
+    }
+  }
+}
+
+/// A NIC at one end of min_slow_pairs or more links confirmed slow (final status kFail), to distinct peers, is
+/// the common cause: a NIC has one cable, so several slow paths through it are that NIC or its cable, not as
+/// many bad paths (a NIC slow with only some peers, or so noisy that it stayed under the NIC rule while its
+/// slowest pairs were confirmed). It gets a kFail "retest" finding naming them; the links are then explained by
+/// it (explain_links_by_failing_nics). Pure apart from `final_status` and `added`.
+void blame_common_ends(std::map<ComponentId, VerdictStatus>& final_status, std::vector<Finding>& added,
+                       const PairMatrixOptions& options) {
+  std::map<ComponentId, std::vector<ComponentId>> failing_links_of;
+  for (const auto& [component, status] : final_status) {
+    if (component.kind != ComponentKind::kLink || status != VerdictStatus::kFail) continue;
+    failing_links_of[end_a_of(component)].push_back(component);
+    failing_links_of[end_b_of(component)].push_back(component);
+  }
+  for (const auto& [nic, links] : failing_links_of) {
+    if (static_cast<int>(links.size()) < options.min_slow_pairs) continue;
+    if (const auto it = final_status.find(nic); it != final_status.end() && it->second == VerdictStatus::kFail)
+      continue;
+    Finding finding;
+    finding.component = nic;
+    finding.status = VerdictStatus::kFail;
+    Evidence& evidence = finding.evidence;
+    evidence.source = "retest";
+    evidence.slow = evidence.total = static_cast<int>(links.size());
+    std::vector<std::string> names;
+    std::set<std::string> sides;
+    for (const ComponentId& link : links) {
+      names.push_back(label(link));
+      for (const Finding& other : added) {
+        if (other.component != link || other.status != VerdictStatus::kFail) continue;
+        if (evidence.metric.empty()) {
+          evidence.metric = other.evidence.metric;
+          evidence.size_bytes = other.evidence.size_bytes;
+          evidence.measured = other.evidence.measured;
+          evidence.expected = other.evidence.expected;
+          evidence.expected_from = other.evidence.expected_from;
+          evidence.deviation = other.evidence.deviation;
+          evidence.spreads = other.evidence.spreads;
+        }
+        const std::string& way = other.evidence.direction;
+        sides.insert(way == "a_to_b"   ? (end_a_of(link) == nic ? "tx" : "rx")
+                     : way == "b_to_a" ? (end_b_of(link) == nic ? "tx" : "rx")
+                                       : "both");
+        evidence.refs.insert(evidence.refs.end(), other.evidence.refs.begin(), other.evidence.refs.end());
+      }
+    }
+    evidence.direction = sides.size() == 1 ? *sides.begin() : "both";
+    evidence.text = label(nic) + ": " + std::to_string(links.size()) +
+                    " of its links are slow again in their re-tests (" + format_list(names) +
+                    "): one NIC and its cable under several slow paths, not as many bad paths";
+    if (evidence.direction == "tx" || evidence.direction == "rx") {
+      evidence.text += "; " + describe_direction(nic, evidence.direction);
+    }
+    final_status[nic] = VerdictStatus::kFail;
+    added.push_back(std::move(finding));
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const LinkSample> first_links,
@@ -1029,36 +1123,8 @@ std::vector<Finding> confirm(const PairMatrixResult& first_pass, std::span<const
     }
   }
 
-  // A shadowed link is judged by its own re-tests once every NIC that explained it has passed.
-  for (const ShadowedLink& shadowed : first_pass.shadowed) {
-    const bool nics_passed =
-        std::all_of(shadowed.explained_by.begin(), shadowed.explained_by.end(), [&](const ComponentId& nic) {
-          const auto it = final_status.find(nic);
-          return it != final_status.end() && it->second == VerdictStatus::kPass;
-        });
-    if (!nics_passed) continue;
-    std::vector<std::string> nic_labels;
-    for (const ComponentId& nic : shadowed.explained_by) nic_labels.push_back(label(nic));
-    const std::string nics = format_list(nic_labels);
-    const auto retested = of_shadowed.find(shadowed.link);
-    if (retested == of_shadowed.end()) {
-      added.push_back(not_retested_finding(shadowed.link, VerdictStatus::kWarn,
-                                           why_not_retested(shadowed.link, first_pass, options),
-                                           "; slow in the first pass, where " + nics + " explained it, but " + nics +
-                                               " passed its re-tests with good peers: re-test this link"));
-      continue;
-    }
-    const bool slow_again = majority_slow(retested->second);
-    const std::string text = slow_again
-                                 ? "slow again on its own, while " + nics +
-                                       " passed with good peers: the cable or switch-port path, not the NIC"
-                                 : "not slow again, and " + nics + " passed with good peers: passed (a transient dip)";
-    for (Finding& finding :
-         retest_findings(shadowed.link, retested->second, slow_again ? VerdictStatus::kFail : VerdictStatus::kPass,
-                         groups, shadow_directions[shadowed.link], text)) {
-      added.push_back(std::move(finding));
-    }
-  }
+  judge_shadowed_links(first_pass, of_shadowed, shadow_directions, groups, options, final_status, added);
+  blame_common_ends(final_status, added, options);
 
   std::vector<Finding> findings = first_pass.findings;
   for (Finding& finding : findings) {
