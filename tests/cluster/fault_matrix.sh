@@ -24,7 +24,8 @@
 #                    timeout + 30 s of the job's start (the job stays COMPLETING until node4 answers again),
 #                    the watchdog record names node4 alone, the records before it are kept
 # RC_MATRIX_SHAPES picks shapes (space separated); slurm_link_down runs RC_MATRIX_SLURM_LINK_DOWN_REPEATS (1)
-# times, being link_down again under srun. Prints one line per run, and a summary table.
+# times, being link_down again under srun. RC_MATRIX_BUSY=N keeps N busy loops running the whole time (a
+# loaded machine: healthy links scatter and dip, as on CI's). Prints one line per run, and a summary table.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster_env.sh
@@ -42,6 +43,14 @@ nodes=$(wc -l < "$RC_RUN_DIR/nodes")
 [ "$nodes" -ge 6 ] || { echo "SKIP: the fault matrix needs 6 hosts (with_cluster.sh --nodes 6), have $nodes"; exit 77; }
 
 clear_all() { for k in $(seq 1 "$nodes"); do "$here/fault.sh" clear "node$k"; done; }
+
+busy_pids=()
+stop_busy() { [ ${#busy_pids[@]} -eq 0 ] || kill "${busy_pids[@]}" 2>/dev/null || true; }
+trap stop_busy EXIT
+for _ in $(seq 1 "${RC_MATRIX_BUSY:-0}"); do
+  sh -c 'while :; do :; done' &
+  busy_pids+=($!)
+done
 
 inject() {
   case "$1" in

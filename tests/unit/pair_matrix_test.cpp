@@ -782,6 +782,18 @@ TEST(PairMatrixTest, OneDirectionSlowIsTheLinkInThatDirectionAndNeitherEnd) {
   }
 }
 
+/// A first pass of every pair of 6 hosts both ways on one rail, valued by `first_values`, whose only suspect
+/// must be `suspect`, slow both ways; then confirm() with its re-tests valued by `retest_values`.
+std::vector<Finding> confirm_lone_suspect_slow_both_ways(const ValueOf& first_values, const ValueOf& retest_values,
+                                                         const ComponentId& suspect) {
+  const std::vector<LinkSample> links = full_mesh(6, 1, first_values, true);
+  const PairMatrixOptions options;
+  const PairMatrixResult first = analyze_pair_matrix(links, options);
+  EXPECT_EQ(first.suspects, std::vector<ComponentId>{suspect});
+  EXPECT_EQ(first_finding(first.findings, suspect, "pair_matrix").evidence.direction, "both");
+  return confirm(first, links, measure(plan_retests(first, options), retest_values), options);
+}
+
 TEST(PairMatrixTest, ALinkSlowBothWaysInTheFirstPassOneOfThemADipIsConfirmedInTheWaySlowAgain) {
   // The CI miss of scenario 32 of `simulate --dips 0.05`: node2 -> node5 capped, node5 -> node2 dipped in the
   // first pass. Re-tested, the capped way is slow in both re-tests, the other in none: the link fails that way.
@@ -789,14 +801,8 @@ TEST(PairMatrixTest, ALinkSlowBothWaysInTheFirstPassOneOfThemADipIsConfirmedInTh
   const ValueOf capped_and_dip = [&](int a, int b, int rail) {
     return a == 5 && b == 2 ? 0.45 * kHealthyGbps : capped(a, b, rail);
   };
-  const std::vector<LinkSample> links = full_mesh(6, 1, capped_and_dip, true);
-  const PairMatrixOptions options;
-  const PairMatrixResult first = analyze_pair_matrix(links, options);
   const ComponentId link = make_link("node2", "mlx5_0", "node5", "mlx5_0", 0);
-  ASSERT_EQ(first.suspects, std::vector<ComponentId>{link});
-  EXPECT_EQ(first_finding(first.findings, link, "pair_matrix").evidence.direction, "both");
-
-  const std::vector<Finding> findings = confirm(first, links, measure(plan_retests(first, options), capped), options);
+  const std::vector<Finding> findings = confirm_lone_suspect_slow_both_ways(capped_and_dip, capped, link);
   const Finding& retest = first_finding(findings, link, "retest");
   EXPECT_EQ(retest.status, VerdictStatus::kFail) << retest.evidence.text;
   EXPECT_EQ(retest.evidence.direction, "a_to_b");
@@ -838,13 +844,8 @@ TEST(PairMatrixTest, ANicSuspectBothWaysIsConfirmedOnTheSideSlowAgain) {
   const ValueOf tx_slow_rx_dips = [&](int a, int b, int rail) {
     return b == 3 && a < 3 ? 0.5 * kHealthyGbps : tx_slow(a, b, rail);
   };
-  const std::vector<LinkSample> links = full_mesh(6, 1, tx_slow_rx_dips, true);
-  const PairMatrixOptions options;
-  const PairMatrixResult first = analyze_pair_matrix(links, options);
   const ComponentId node3 = make_nic("node3", "mlx5_0", 0);
-  ASSERT_EQ(first.suspects, std::vector<ComponentId>{node3});
-  EXPECT_EQ(first_finding(first.findings, node3, "pair_matrix").evidence.direction, "both");
-  const std::vector<Finding> findings = confirm(first, links, measure(plan_retests(first, options), tx_slow), options);
+  const std::vector<Finding> findings = confirm_lone_suspect_slow_both_ways(tx_slow_rx_dips, tx_slow, node3);
   const Finding& retest = first_finding(findings, node3, "retest");
   EXPECT_EQ(retest.status, VerdictStatus::kFail) << retest.evidence.text;
   EXPECT_EQ(retest.evidence.direction, "tx");

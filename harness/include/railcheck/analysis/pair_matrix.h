@@ -9,11 +9,13 @@
 // in one side, and is blamed with that side ("tx", "rx" or "both"); a slow direction that neither the
 // sender's transmit nor the receiver's receive side explains makes the link the suspect in that direction (a
 // cable, one fibre or lane, or a switch-port path). Second pass: suspects are re-tested paired with NICs
-// that passed, judged only on the metrics and directions they were suspect in; only suspects slow again are
-// failed, the others pass with their first-pass dip as evidence. A suspect no re-test measured fails anyway
-// when its first pass was decisive (decisive_deviation worse in min_slow_pairs pairs), passes when it is a
-// latency suspect (latency is never reported unconfirmed), and warns otherwise, its evidence saying why it
-// was not re-tested.
+// that passed, judged only on the metrics and directions they were suspect in, per way (a link) or side (a
+// NIC); only suspects slow again are failed, the others pass with their first-pass dip as evidence. A link a
+// suspect NIC explained while that NIC had healthy pairs too ("shadowed") is re-tested as itself and judged on
+// its own once that NIC passes; a NIC under min_slow_pairs or more links confirmed slow is named for them. A suspect no
+// re-test measured fails anyway when its first pass was decisive (decisive_deviation worse in min_slow_pairs pairs),
+// passes when it is a latency suspect (latency is never reported unconfirmed), and warns otherwise, its evidence saying
+// why it was not re-tested.
 //
 // Choices: a NIC's pairs are the distinct peers it was measured with. The rail's centre is the median / MAD
 // of every successful first-pass measurement; evidence's "expected" is the median of the healthy (not slow)
