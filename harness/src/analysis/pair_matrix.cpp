@@ -463,9 +463,9 @@ PairMatrixResult analyze_pair_matrix(std::span<const LinkSample> links, const Pa
   const std::map<GroupKey, RailGroup> groups = build_groups(links, options);
   PairMatrixResult result;
 
-  // Suspects, and NICs that cannot be trusted as re-test partners, over every group: the suspects, and (by how
-  // many) ends of slow links no suspect end explains.
-  std::set<ComponentId> untrusted;
+  // Suspects, and NICs that cannot be trusted as re-test partners, over every group: the suspect NICs, and (by
+  // how many) ends of slow links no suspect end explains.
+  std::set<ComponentId> suspect_nics;
   std::map<ComponentId, int> unexplained_slow_links;
   std::vector<ComponentId> all_nics;
   for (const auto& [key, group] : groups) {
@@ -473,7 +473,7 @@ PairMatrixResult analyze_pair_matrix(std::span<const LinkSample> links, const Pa
       add_unique(all_nics, nic);
       if (stats.suspect) {
         add_unique(result.suspects, nic);
-        untrusted.insert(nic);
+        suspect_nics.insert(nic);
       }
     }
     for (const auto& [link, stats] : group.links) {
@@ -481,10 +481,7 @@ PairMatrixResult analyze_pair_matrix(std::span<const LinkSample> links, const Pa
       if (stats.suspect) add_unique(result.suspects, link);
       // A slow link makes both ends untrusted unless a suspect end explains it (then the other end is fine).
       for (const ComponentId& end : {end_a_of(link), end_b_of(link)}) {
-        if (stats.suspect || !stats.explained_by || *stats.explained_by == end) {
-          untrusted.insert(end);
-          ++unexplained_slow_links[end];
-        }
+        if (stats.suspect || !stats.explained_by || *stats.explained_by == end) ++unexplained_slow_links[end];
       }
     }
   }
@@ -492,9 +489,9 @@ PairMatrixResult analyze_pair_matrix(std::span<const LinkSample> links, const Pa
   result.shadowed = shadowed_links(groups);
   std::set<int> rails_with_good_nic;
   for (const ComponentId& nic : all_nics) {
-    if (untrusted.contains(nic)) {
-      const bool suspect = std::find(result.suspects.begin(), result.suspects.end(), nic) != result.suspects.end();
-      if (!suspect) result.fallback_nics.push_back(nic);
+    if (suspect_nics.contains(nic)) continue;
+    if (unexplained_slow_links.contains(nic)) {
+      result.fallback_nics.push_back(nic);
       continue;
     }
     result.good_nics.push_back(nic);

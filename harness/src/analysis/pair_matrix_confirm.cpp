@@ -317,9 +317,8 @@ void blame_common_ends(std::map<ComponentId, VerdictStatus>& final_status, std::
           evidence.spreads = other.evidence.spreads;
         }
         const std::string& way = other.evidence.direction;
-        sides.insert(way == "a_to_b"   ? (end_a_of(link) == nic ? "tx" : "rx")
-                     : way == "b_to_a" ? (end_b_of(link) == nic ? "tx" : "rx")
-                                       : "both");
+        const bool one_way = way == "a_to_b" || way == "b_to_a";
+        sides.insert(!one_way ? "both" : sender_of(link, way == "a_to_b" ? 0 : 1) == nic ? "tx" : "rx");
         evidence.refs.insert(evidence.refs.end(), other.evidence.refs.begin(), other.evidence.refs.end());
       }
     }
