@@ -99,12 +99,25 @@ bool is_side_suspect(int slow, int total, const PairMatrixOptions& options) {
   return total >= options.min_slow_pairs && is_suspect_by_rule(slow, total, options);
 }
 
-/// The rail's centre, robust even when one bad NIC touches half of the rail's links (4 hosts: 3 of 6 pairs):
-/// the median of each NIC's median link value (a NIC's median is healthy while fewer than half of its pairs
-/// are with bad NICs). The spread: 1.4826 x MAD around that centre of the measurements within
-/// link.fail_deviation of it, so the slow links do not widen it; floored like robust_centre().
+/// The value a `share` of `values` are at or below (linear between neighbours); `values` is sorted here.
+double quantile(std::vector<double> values, double share) {
+  std::sort(values.begin(), values.end());
+  const double at = share * static_cast<double>(values.size() - 1);
+  const auto low = static_cast<std::size_t>(at);
+  const std::size_t high = std::min(low + 1, values.size() - 1);
+  return values[low] + (at - static_cast<double>(low)) * (values[high] - values[low]);
+}
+
+/// The rail's centre, robust while fewer than half of the NICs are bad, however many of the links they touch
+/// (4 hosts, 1 bad: 3 of 6 pairs; 6 hosts, 2 bad: 9 of 15). Each NIC votes with its better-quartile link
+/// value (the 75th percentile of bandwidth, the 25th of latency): a healthy NIC's better quarter is healthy
+/// even with nearly half of its pairs slow and a dip besides. The median of the votes guides the centre: the
+/// median of the measurements within link.fail_deviation of it, re-centred until it settles, and the centre
+/// and spread are robust_centre() of the measurements near that, so the slow links neither widen the spread
+/// nor pull the centre. The NICs' medians guided it before: with 2 of 6 hosts bad a healthy NIC's median is its
+/// lowest healthy value, or a slow one after a dip, and the spread read 2.5x too wide and hid both bad NICs.
 RobustCentre rail_centre(const RailGroup& group, const std::vector<double>& values, const OutlierOptions& link) {
-  std::vector<double> nic_medians;
+  std::vector<double> votes;
   for (const auto& [nic, stats] : group.nics) {
     std::vector<double> own;
     for (const ComponentId& id : stats.links) {
@@ -113,19 +126,31 @@ RobustCentre rail_centre(const RailGroup& group, const std::vector<double>& valu
         if (way.has_value) own.push_back(way.value);
       }
     }
-    if (!own.empty()) nic_medians.push_back(median(own));
+    if (!own.empty()) votes.push_back(quantile(std::move(own), group.higher_is_better ? 0.75 : 0.25));
   }
-  if (nic_medians.size() < 3) return robust_centre(values, link.min_relative_spread);  // no majority to lean on
+  if (votes.size() < 3) return robust_centre(values, link.min_relative_spread);  // no majority to lean on
+  auto near = [&](double guide) {
+    std::vector<double> out;
+    for (double v : values) {
+      if (std::fabs(v - guide) <= link.fail_deviation * std::fabs(guide)) out.push_back(v);
+    }
+    return out;
+  };
+  double guide = median(votes);
+  for (int step = 0; step < 4; ++step) {
+    const std::vector<double> around = near(guide);
+    if (around.empty() || median(around) == guide) break;
+    guide = median(around);
+  }
+  const std::vector<double> around = near(guide);
   RobustCentre c;
-  c.count = static_cast<int>(values.size());
-  c.median = median(nic_medians);
-  std::vector<double> deviations;
-  for (double v : values) {
-    if (std::fabs(v - c.median) <= link.fail_deviation * std::fabs(c.median))
-      deviations.push_back(std::fabs(v - c.median));
+  if (around.empty()) {
+    c.median = guide;
+    c.spread = link.min_relative_spread * std::fabs(guide);
+  } else {
+    c = robust_centre(around, link.min_relative_spread);
   }
-  c.mad = median(deviations);
-  c.spread = std::max(1.4826 * c.mad, link.min_relative_spread * std::fabs(c.median));
+  c.count = static_cast<int>(values.size());
   return c;
 }
 
@@ -179,6 +204,76 @@ void judge_nics(RailGroup& group, const PairMatrixOptions& options) {
   }
 }
 
+/// The share of its pairs a NIC was slow in.
+double slow_share(const NicStats& stats) {
+  return stats.links.empty() ? 0.0 : static_cast<double>(stats.slow) / static_cast<double>(stats.links.size());
+}
+
+/// Whether `nic`, suspect in `direction`, is at fault for way `w` of `link` (the NIC is one of its ends).
+bool covers_way(const ComponentId& nic, const std::string& direction, const ComponentId& link, int w) {
+  return side_covers(direction, sender_of(link, w) == nic ? Side::kTx : Side::kRx);
+}
+
+/// Explaining away: a NIC that is suspect only through its pairs with stronger suspects is not one. Suspects
+/// are taken strongest first (the largest share of slow pairs, then the most), and each is judged again on
+/// its pairs less those whose slow ways an accepted suspect at the other end is at fault for; one that is no
+/// longer suspect on what is left, while something is left, is cleared. Six hosts with two capped: every
+/// healthy host is slow with both, and one dip more (a busy CI host) made it a third "bad NIC" whose re-test
+/// partners and shadowed links then blamed it for its bad peers (CI, 2026-12-07). A NIC with no pair left
+/// keeps its suspicion: nothing clears it (two hosts, or three with two bad).
+void clear_explained_suspects(RailGroup& group, const PairMatrixOptions& options) {
+  std::vector<ComponentId> order;
+  for (const auto& [nic, stats] : group.nics) {
+    if (stats.suspect) order.push_back(nic);
+  }
+  auto strength = [&](const ComponentId& nic) {
+    const NicStats& stats = group.nics.at(nic);
+    return std::pair(slow_share(stats), stats.slow);
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const ComponentId& a, const ComponentId& b) { return strength(a) > strength(b); });
+
+  std::set<ComponentId> accepted;
+  for (const ComponentId& nic : order) {
+    NicStats& stats = group.nics.at(nic);
+    int slow = 0, total = 0, tx_slow = 0, tx_total = 0, rx_slow = 0, rx_total = 0;
+    for (const ComponentId& id : stats.links) {
+      const LinkStats& link = group.links.at(id);
+      const ComponentId peer = end_a_of(id) == nic ? end_b_of(id) : end_a_of(id);
+      // A pair whose every slow way the accepted peer is at fault for says nothing about this NIC.
+      if (link.slow && accepted.contains(peer)) {
+        bool explained = true;
+        for (int w = 0; w < 2; ++w) {
+          const Way& way = link.ways[static_cast<std::size_t>(w)];
+          if (way.slow && !covers_way(peer, group.nics.at(peer).direction, id, w)) explained = false;
+        }
+        if (explained) continue;
+      }
+      ++total;
+      slow += link.slow ? 1 : 0;
+      if (!link.directional) continue;
+      for (int w = 0; w < 2; ++w) {
+        const Way& way = link.ways[static_cast<std::size_t>(w)];
+        if (way.samples == 0) continue;
+        const bool sends = sender_of(id, w) == nic;
+        (sends ? tx_total : rx_total) += 1;
+        (sends ? tx_slow : rx_slow) += way.slow ? 1 : 0;
+      }
+    }
+    const bool still = is_suspect_by_rule(slow, total, options) ||
+                       (group.directional &&
+                        (is_side_suspect(tx_slow, tx_total, options) || is_side_suspect(rx_slow, rx_total, options)));
+    if (still || total == 0) {
+      accepted.insert(nic);
+      continue;
+    }
+    stats.suspect = false;
+    stats.unlocalized = false;
+    stats.direction.clear();
+    stats.explained_pairs = stats.slow - slow;
+  }
+}
+
 /// Per slow direction of each link: explained by the sender's transmit or the receiver's receive side of a
 /// suspect NIC, else the link itself is the suspect in that direction.
 void judge_links(RailGroup& group) {
@@ -189,10 +284,16 @@ void judge_links(RailGroup& group) {
       const ComponentId sender = sender_of(id, w), receiver = receiver_of(id, w);
       const NicStats& s = group.nics[sender];
       const NicStats& r = group.nics[receiver];
+      // Both ends suspect in the sides that carried it: the one slow in the larger share of its pairs (a NIC slow
+      // with every peer, rather than one a dip made suspect), the sender on a tie.
+      const bool sender_covers = s.suspect && side_covers(s.direction, Side::kTx);
+      const bool receiver_covers = r.suspect && side_covers(r.direction, Side::kRx);
       std::optional<ComponentId> by;
-      if (s.suspect && side_covers(s.direction, Side::kTx)) {
+      if (sender_covers && receiver_covers) {
+        by = slow_share(r) > slow_share(s) ? receiver : sender;
+      } else if (sender_covers) {
         by = sender;
-      } else if (r.suspect && side_covers(r.direction, Side::kRx)) {
+      } else if (receiver_covers) {
         by = receiver;
       }
       way.suspect = !by;
@@ -273,6 +374,7 @@ std::map<GroupKey, RailGroup> build_groups(std::span<const LinkSample> links, co
     }
     group.healthy = healthy.empty() ? group.all : robust_centre(healthy, options.link.min_relative_spread);
     judge_nics(group, options);
+    clear_explained_suspects(group, options);
     judge_links(group);
     clear_disturbed_rounds(group);
   }
@@ -371,6 +473,10 @@ Finding nic_finding(const ComponentId& nic, const NicStats& stats, const RailGro
                     ", fewer than min_units " + std::to_string(options.link.min_units) + ": too few to compare";
   } else {
     finding.status = VerdictStatus::kPass;
+    if (stats.explained_pairs > 0) {
+      evidence.text += "; " + std::to_string(stats.explained_pairs) + " of them with suspect NICs slower than it, " +
+                       "which explain them: not a suspect on the rest";
+    }
   }
   return finding;
 }

@@ -278,23 +278,28 @@ void judge_shadowed_links(const PairMatrixResult& first_pass, const std::map<Com
   }
 }
 
-/// A NIC at one end of min_slow_pairs or more links confirmed slow (final status kFail), to distinct peers, is
+/// A NIC at one end of min_slow_pairs or more links confirmed slow (final status kFail), to distinct peers that do
+/// not fail themselves, is
 /// the common cause: a NIC has one cable, so several slow paths through it are that NIC or its cable, not as
 /// many bad paths (a NIC slow with only some peers, or so noisy that it stayed under the NIC rule while its
 /// slowest pairs were confirmed). It gets a kFail "retest" finding naming them; the links are then explained by
 /// it (explain_links_by_failing_nics). Pure apart from `final_status` and `added`.
 void blame_common_ends(std::map<ComponentId, VerdictStatus>& final_status, std::vector<Finding>& added,
                        const PairMatrixOptions& options) {
+  auto failing = [&](const ComponentId& nic) {
+    const auto it = final_status.find(nic);
+    return it != final_status.end() && it->second == VerdictStatus::kFail;
+  };
+  // A link whose other end fails is that NIC's, and says nothing of this one.
   std::map<ComponentId, std::vector<ComponentId>> failing_links_of;
   for (const auto& [component, status] : final_status) {
     if (component.kind != ComponentKind::kLink || status != VerdictStatus::kFail) continue;
-    failing_links_of[end_a_of(component)].push_back(component);
-    failing_links_of[end_b_of(component)].push_back(component);
+    const ComponentId a = end_a_of(component), b = end_b_of(component);
+    if (!failing(b)) failing_links_of[a].push_back(component);
+    if (!failing(a)) failing_links_of[b].push_back(component);
   }
   for (const auto& [nic, links] : failing_links_of) {
-    if (static_cast<int>(links.size()) < options.min_slow_pairs) continue;
-    if (const auto it = final_status.find(nic); it != final_status.end() && it->second == VerdictStatus::kFail)
-      continue;
+    if (static_cast<int>(links.size()) < options.min_slow_pairs || failing(nic)) continue;
     Finding finding;
     finding.component = nic;
     finding.status = VerdictStatus::kFail;

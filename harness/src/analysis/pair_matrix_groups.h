@@ -60,6 +60,7 @@ struct NicStats {
   bool suspect = false;
   bool unlocalized = false;  ///< suspect only because it had fewer pairs than min_slow_pairs, all slow
   std::string direction;     ///< when suspect in a directional metric: "tx", "rx" or "both"; else ""
+  int explained_pairs = 0;   ///< cleared as a suspect: its slow pairs that stronger suspect peers explain
 };
 
 struct RailGroup {

@@ -6,7 +6,9 @@
 // are judged per direction, never pooled: each direction of a link is slow or not on its own, and a NIC's
 // transmit side (the pairs it sent in) and receive side are judged apart. Row analysis: a NIC is suspect when
 // it is in more than suspect_share of its pairs' slow ones (and at least min_slow_pairs of them), overall or
-// in one side, and is blamed with that side ("tx", "rx" or "both"); a slow direction that neither the
+// in one side, and is blamed with that side ("tx", "rx" or "both"); suspects are then explained away, strongest
+// first: one that is no suspect on its pairs less those a stronger suspect peer explains is cleared (two bad
+// hosts of six make every healthy host slow in 2 of 5 pairs). A slow direction that neither the
 // sender's transmit nor the receiver's receive side explains makes the link the suspect in that direction (a
 // cable, one fibre or lane, or a switch-port path). Second pass: suspects are re-tested paired with NICs
 // that passed, judged only on the metrics and directions they were suspect in, per way (a link) or side (a
@@ -18,11 +20,11 @@
 // why it was not re-tested.
 //
 // Choices: a NIC's pairs are the distinct peers it was measured with. The rail's centre is the median / MAD
-// of every successful first-pass measurement; evidence's "expected" is the median of the healthy (not slow)
-// links' measurements, and re-tests are judged against that healthy centre. A NIC with fewer pairs than
-// min_slow_pairs, all slow (the 2-host case), is an "unlocalized" suspect: kFail when its rail has good NICs
-// to re-test it with, else kWarn "too few hosts to localize". A rail (metric, size) with fewer than
-// link.min_units links judges only failed transfers; its other links and NICs are kSkip.
+// of the first-pass measurements near the value the NICs vote for (each its better quartile, see rail_centre);
+// evidence's "expected" is the median of the healthy (not slow) links' measurements, and re-tests are judged against
+// that healthy centre. A NIC with fewer pairs than min_slow_pairs, all slow (the 2-host case), is an "unlocalized"
+// suspect: kFail when its rail has good NICs to re-test it with, else kWarn "too few hosts to localize". A rail
+// (metric, size) with fewer than link.min_units links judges only failed transfers; its other links and NICs are kSkip.
 #pragma once
 
 #include <span>
