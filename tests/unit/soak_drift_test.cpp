@@ -106,6 +106,23 @@ TEST(SoakDrift, AHealthySoakAndAFabricWideSlowIntervalNameNothing) {
   EXPECT_TRUE(not_passing(soak_findings(slow_fabric, SoakOptions{})).empty());
 }
 
+// The namespace testbed after a cap (cluster.soak_drift, 2026-12-07): node3 capped both ways, and every other
+// pair slowed to 60 % by sharing the machine's cores with it, so most parts are low and each interval is
+// fabric-wide. Judged against each interval's typical part, node3 still fails and nobody else is named; before,
+// fabric-wide intervals were left out and node3 only "dipped" in the one interval that was not.
+TEST(SoakDrift, APartFarBelowTheRestOfAFabricWideSlowIntervalIsStillJudged) {
+  const Samples soak = soak_of(4, 10, [](int a, int b, int i) {
+    if (i < 6) return wobble(a, b, i);
+    return a == 3 || b == 3 ? 0.02 : 0.6 * wobble(a, b, i);
+  });
+  const auto findings = not_passing(soak_findings(soak, SoakOptions{}));
+  ASSERT_FALSE(findings.empty());
+  for (const Finding& f : findings) {
+    EXPECT_EQ(f.component, make_nic("node3", "eth0", 0)) << f.evidence.text;
+    EXPECT_EQ(f.status, VerdictStatus::kFail) << f.evidence.text;
+  }
+}
+
 // Noisy but healthy (every sample +-25 %, as TCP on shared cores can be): the thresholds rise with the noise,
 // so nothing is named; a real collapse (to a tenth) in the same noise is still named, saying the threshold rose.
 TEST(SoakDrift, ANoisyHealthySoakNamesNothingButACollapseInTheSameNoiseIsNamed) {

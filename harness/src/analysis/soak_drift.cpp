@@ -244,7 +244,14 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
     }
     if (!adjusted.empty() &&
         static_cast<double>(low_parts) > options.fabric_share * static_cast<double>(adjusted.size())) {
+      // The fabric (or the job) was slow: each part is judged against the interval's typical part instead, so
+      // a uniformly slow interval blames nothing while a part far below the rest (a capped host among hosts
+      // slowed by sharing its cores, on the namespace testbed) still counts as low in it.
       fabric_wide.push_back(interval);
+      std::vector<double> all;
+      for (const auto& [part, r] : adjusted) all.push_back(r);
+      const double typical = median(all);
+      for (const auto& [part, r] : adjusted) judged[part][interval] = typical > 0 ? std::min(r / typical, 1.0) : r;
       continue;
     }
     for (const auto& [part, r] : adjusted) judged[part][interval] = r;
@@ -302,7 +309,7 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
     if (!fabric_wide.empty()) {
       std::string list;
       for (int interval : fabric_wide) list += (list.empty() ? "" : ", ") + std::to_string(interval);
-      e.text += "; fabric-wide slow intervals (no part blamed): " + list;
+      e.text += "; fabric-wide slow intervals (judged against that interval's typical part): " + list;
     }
     out.push_back(std::move(f));
   }
