@@ -242,19 +242,18 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
       adjusted[part] = rs.empty() ? 1.0 : median(rs);
       if (adjusted[part] < limits.drift_low) ++low_parts;
     }
-    if (!adjusted.empty() &&
-        static_cast<double>(low_parts) > options.fabric_share * static_cast<double>(adjusted.size())) {
-      // The fabric (or the job) was slow: each part is judged against the interval's typical part instead, so
-      // a uniformly slow interval blames nothing while a part far below the rest (a capped host among hosts
-      // slowed by sharing its cores, on the namespace testbed) still counts as low in it.
-      fabric_wide.push_back(interval);
-      std::vector<double> all;
-      for (const auto& [part, r] : adjusted) all.push_back(r);
-      const double typical = median(all);
-      for (const auto& [part, r] : adjusted) judged[part][interval] = typical > 0 ? std::min(r / typical, 1.0) : r;
-      continue;
+    // An interval slower as a whole (the fabric, the job, or on the namespace testbed every pair sharing its
+    // cores with a capped host's) is judged against its typical part: a uniformly slow interval blames nothing
+    // and one part far below the rest still counts as low in it. Most parts low: a fabric-wide interval, named
+    // in the evidence.
+    std::vector<double> all;
+    for (const auto& [part, r] : adjusted) all.push_back(r);
+    const double typical = all.empty() ? 1.0 : median(all);
+    const bool wide = static_cast<double>(low_parts) > options.fabric_share * static_cast<double>(adjusted.size());
+    if (wide) fabric_wide.push_back(interval);
+    for (const auto& [part, r] : adjusted) {
+      judged[part][interval] = typical > 0 && typical < 1.0 ? (wide ? std::min(r / typical, 1.0) : r / typical) : r;
     }
-    for (const auto& [part, r] : adjusted) judged[part][interval] = r;
   }
   for (const auto& [pair, r] : reference) {
     part_refs[sender(pair)].push_back(r);
