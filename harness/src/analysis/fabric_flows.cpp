@@ -49,9 +49,35 @@ std::string split_to(const std::string& link) {
 std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flows, const FabricOptions& options) {
   const double median_gbps = median_flow_gbps(flows);
 
-  // Stages as the solver sees them: flows by stage, links numbered by name in first-seen order.
+  // Stages as the solver sees them: flows by stage, links numbered by name in first-seen order. A stage whose
+  // every flow repeats the two endpoints of an earlier bad flow is the executor's re-measure of bad flows no
+  // link explained: the same path twice is not two pieces of evidence, so its flows stay out of the solver and
+  // only judge the flows they repeat (below).
   std::map<int, std::vector<const FabricFlowSample*>> by_stage;
-  for (const FabricFlowSample* f : flows) by_stage[f->stage].push_back(f);
+  std::vector<const FabricFlowSample*> remeasured;
+  {
+    std::map<int, std::vector<const FabricFlowSample*>> all_stages;
+    for (const FabricFlowSample* f : flows) all_stages[f->stage].push_back(f);
+    auto same_pair = [](const FabricFlowSample& a, const FabricFlowSample& b) {
+      return a.src_host == b.src_host && a.src_nic == b.src_nic && a.dst_host == b.dst_host && a.dst_nic == b.dst_nic &&
+             a.rail == b.rail;
+    };
+    for (const auto& [stage, members] : all_stages) {
+      const bool repeats_bad = std::all_of(members.begin(), members.end(), [&](const FabricFlowSample* f) {
+        for (const auto& [earlier, others] : by_stage) {
+          for (const FabricFlowSample* o : others) {
+            if (same_pair(*o, *f) && !badness(*o, median_gbps, options).empty()) return true;
+          }
+        }
+        return false;
+      });
+      if (repeats_bad) {
+        remeasured.insert(remeasured.end(), members.begin(), members.end());
+      } else {
+        by_stage[stage] = members;
+      }
+    }
+  }
   // A route's hop is one directed link, or under ECMP several ("a -> b | c -> d": the flow took one of them).
   std::map<std::string, int> link_id;
   std::vector<std::string> link_name;
@@ -365,9 +391,36 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
       return root.shadow_of == nullptr && acks_cross(ref, root);
     });
     if (echo) continue;
+    // The same two endpoints measured again in another stage (the executor re-measures a bad flow no link
+    // explains): healthy every other time, it was a dip of the moment; an earlier bad one speaks for both.
+    std::vector<const FabricFlowSample*> again;
+    bool bad_before = false;
+    auto same_pair = [&](const FabricFlowSample& other) {
+      return other.src_host == flow.src_host && other.src_nic == flow.src_nic && other.dst_host == flow.dst_host &&
+             other.dst_nic == flow.dst_nic && other.rail == flow.rail;
+    };
+    for (std::size_t s = 0; s < flow_at.size(); ++s) {
+      for (std::size_t f = 0; f < flow_at[s].size(); ++f) {
+        const FabricFlowSample& other = *flow_at[s][f];
+        if (static_cast<int>(s) == ref.stage || !same_pair(other)) continue;
+        if (static_cast<int>(s) > ref.stage) {
+          again.push_back(&other);
+        } else if (!why[s][f].empty()) {
+          bad_before = true;
+        }
+      }
+    }
+    if (bad_before) continue;
+    for (const FabricFlowSample* other : remeasured) {
+      if (same_pair(*other)) again.push_back(other);
+    }
+    const bool healthy_again =
+        !again.empty() && std::all_of(again.begin(), again.end(), [&](const FabricFlowSample* o) {
+          return badness(*o, median_gbps, options).empty();
+        });
     Finding finding;
     finding.component = make_link(flow.src_host, flow.src_nic, flow.dst_host, flow.dst_nic, flow.rail);
-    finding.status = VerdictStatus::kWarn;
+    finding.status = healthy_again ? VerdictStatus::kPass : VerdictStatus::kWarn;
     Evidence& e = finding.evidence;
     e.source = "fabric";
     e.metric = "fabric.bw bw_gbps";
@@ -383,7 +436,24 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
     e.refs.push_back(describe_flow(flow));
     e.text = "a bad flow no fabric link explains (" + describe_flow(flow) + ", " +
              why[static_cast<std::size_t>(ref.stage)][static_cast<std::size_t>(ref.flow)] +
-             "): the other flows over each of its links were healthy; noise, or a part the topology does not show";
+             "): the other flows over each of its links were healthy";
+    std::string measured_again;
+    for (const FabricFlowSample* o : again) {
+      e.refs.push_back(describe_flow(*o));
+      const std::string bad_why = badness(*o, median_gbps, options);
+      measured_again +=
+          (measured_again.empty() ? "" : "; ") + describe_flow(*o) + (bad_why.empty() ? ", healthy" : ", " + bad_why);
+      ++e.total;
+      e.slow += bad_why.empty() ? 0 : 1;
+    }
+    if (healthy_again) {
+      e.text += "; measured again (" + measured_again + "): a dip of the moment, not a part";
+    } else if (!again.empty()) {
+      e.text += "; bad again when measured again (" + measured_again +
+                "): a part the topology does not show, or noise on that pair";
+    } else {
+      e.text += "; noise, or a part the topology does not show";
+    }
     findings.push_back(std::move(finding));
   }
   return findings;
