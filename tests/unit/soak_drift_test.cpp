@@ -106,6 +106,15 @@ TEST(SoakDrift, AHealthySoakAndAFabricWideSlowIntervalNameNothing) {
   EXPECT_TRUE(not_passing(soak_findings(slow_fabric, SoakOptions{})).empty());
 }
 
+// Something is named, and every finding is a failure of node3's NIC.
+void expect_only_node3_fails(const std::vector<Finding>& findings) {
+  ASSERT_FALSE(findings.empty());
+  for (const Finding& f : findings) {
+    EXPECT_EQ(f.component, make_nic("node3", "eth0", 0)) << f.evidence.text;
+    EXPECT_EQ(f.status, VerdictStatus::kFail) << f.evidence.text;
+  }
+}
+
 // The namespace testbed after a cap (cluster.soak_drift, 2026-12-07): node3 capped both ways, and every other
 // pair slowed to 60 % by sharing the machine's cores with it, so most parts are low and each interval is
 // fabric-wide. Judged against each interval's typical part, node3 still fails and nobody else is named; before,
@@ -115,12 +124,7 @@ TEST(SoakDrift, APartFarBelowTheRestOfAFabricWideSlowIntervalIsStillJudged) {
     if (i < 6) return wobble(a, b, i);
     return a == 3 || b == 3 ? 0.02 : 0.6 * wobble(a, b, i);
   });
-  const auto findings = not_passing(soak_findings(soak, SoakOptions{}));
-  ASSERT_FALSE(findings.empty());
-  for (const Finding& f : findings) {
-    EXPECT_EQ(f.component, make_nic("node3", "eth0", 0)) << f.evidence.text;
-    EXPECT_EQ(f.status, VerdictStatus::kFail) << f.evidence.text;
-  }
+  expect_only_node3_fails(not_passing(soak_findings(soak, SoakOptions{})));
 }
 
 // The same testbed, another run: after the cap the healthy pairs ran at 85 %, node1's sends at 82 % (below the
@@ -132,12 +136,7 @@ TEST(SoakDrift, AHostSlowedWithTheWholeIntervalIsJudgedAgainstTheIntervalsTypica
     if (a == 3 || b == 3) return 0.02;
     return (a == 1 ? 0.82 : 0.85) * wobble(a, b, i);
   });
-  const auto findings = not_passing(soak_findings(soak, SoakOptions{}));
-  ASSERT_FALSE(findings.empty());
-  for (const Finding& f : findings) {
-    EXPECT_EQ(f.component, make_nic("node3", "eth0", 0)) << f.evidence.text;
-    EXPECT_EQ(f.status, VerdictStatus::kFail) << f.evidence.text;
-  }
+  expect_only_node3_fails(not_passing(soak_findings(soak, SoakOptions{})));
 }
 
 // Noisy but healthy (every sample +-25 %, as TCP on shared cores can be): the thresholds rise with the noise,

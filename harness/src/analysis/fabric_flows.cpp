@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "railcheck/analysis/robust_stats.h"
 #include "railcheck/fabric/gray_fit.h"
@@ -18,6 +19,12 @@ double median_flow_gbps(const std::vector<const FabricFlowSample*>& flows) {
     if (f->ok) rates.push_back(f->gbps);
   }
   return rates.empty() ? 0.0 : median(rates);
+}
+
+/// The two endpoints of a flow, the key under which a re-measured flow meets the one it repeats.
+using PairKey = std::tuple<std::string, std::string, std::string, std::string, int>;
+PairKey pair_of(const FabricFlowSample& flow) {
+  return {flow.src_host, flow.src_nic, flow.dst_host, flow.dst_nic, flow.rail};
 }
 
 std::string describe_flow(const FabricFlowSample& flow) {
@@ -54,27 +61,21 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
   // link explained: the same path twice is not two pieces of evidence, so its flows stay out of the solver and
   // only judge the flows they repeat (below).
   std::map<int, std::vector<const FabricFlowSample*>> by_stage;
-  std::vector<const FabricFlowSample*> remeasured;
+  std::map<PairKey, std::vector<const FabricFlowSample*>> remeasured;  // by the pair they measured again
   {
     std::map<int, std::vector<const FabricFlowSample*>> all_stages;
     for (const FabricFlowSample* f : flows) all_stages[f->stage].push_back(f);
-    auto same_pair = [](const FabricFlowSample& a, const FabricFlowSample& b) {
-      return a.src_host == b.src_host && a.src_nic == b.src_nic && a.dst_host == b.dst_host && a.dst_nic == b.dst_nic &&
-             a.rail == b.rail;
-    };
+    std::set<PairKey> bad_pairs;  // of the solver's stages so far
     for (const auto& [stage, members] : all_stages) {
-      const bool repeats_bad = std::all_of(members.begin(), members.end(), [&](const FabricFlowSample* f) {
-        for (const auto& [earlier, others] : by_stage) {
-          for (const FabricFlowSample* o : others) {
-            if (same_pair(*o, *f) && !badness(*o, median_gbps, options).empty()) return true;
-          }
-        }
-        return false;
-      });
+      const bool repeats_bad = std::all_of(members.begin(), members.end(),
+                                           [&](const FabricFlowSample* f) { return bad_pairs.contains(pair_of(*f)); });
       if (repeats_bad) {
-        remeasured.insert(remeasured.end(), members.begin(), members.end());
-      } else {
-        by_stage[stage] = members;
+        for (const FabricFlowSample* f : members) remeasured[pair_of(*f)].push_back(f);
+        continue;
+      }
+      by_stage[stage] = members;
+      for (const FabricFlowSample* f : members) {
+        if (!badness(*f, median_gbps, options).empty()) bad_pairs.insert(pair_of(*f));
       }
     }
   }
@@ -393,31 +394,30 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
     if (echo) continue;
     // The same two endpoints measured again in another stage (the executor re-measures a bad flow no link
     // explains): healthy every other time, it was a dip of the moment; an earlier bad one speaks for both.
+    const PairKey pair = pair_of(flow);
     std::vector<const FabricFlowSample*> again;
     bool bad_before = false;
-    auto same_pair = [&](const FabricFlowSample& other) {
-      return other.src_host == flow.src_host && other.src_nic == flow.src_nic && other.dst_host == flow.dst_host &&
-             other.dst_nic == flow.dst_nic && other.rail == flow.rail;
-    };
     for (std::size_t s = 0; s < flow_at.size(); ++s) {
       for (std::size_t f = 0; f < flow_at[s].size(); ++f) {
-        const FabricFlowSample& other = *flow_at[s][f];
-        if (static_cast<int>(s) == ref.stage || !same_pair(other)) continue;
+        if (static_cast<int>(s) == ref.stage || pair_of(*flow_at[s][f]) != pair) continue;
         if (static_cast<int>(s) > ref.stage) {
-          again.push_back(&other);
+          again.push_back(flow_at[s][f]);
         } else if (!why[s][f].empty()) {
           bad_before = true;
         }
       }
     }
     if (bad_before) continue;
-    for (const FabricFlowSample* other : remeasured) {
-      if (same_pair(*other)) again.push_back(other);
+    if (const auto it = remeasured.find(pair); it != remeasured.end()) {
+      again.insert(again.end(), it->second.begin(), it->second.end());
     }
-    const bool healthy_again =
-        !again.empty() && std::all_of(again.begin(), again.end(), [&](const FabricFlowSample* o) {
-          return badness(*o, median_gbps, options).empty();
-        });
+    std::vector<std::string> again_why;
+    int bad_again = 0;
+    for (const FabricFlowSample* o : again) {
+      again_why.push_back(badness(*o, median_gbps, options));
+      bad_again += again_why.back().empty() ? 0 : 1;
+    }
+    const bool healthy_again = !again.empty() && bad_again == 0;
     Finding finding;
     finding.component = make_link(flow.src_host, flow.src_nic, flow.dst_host, flow.dst_nic, flow.rail);
     finding.status = healthy_again ? VerdictStatus::kPass : VerdictStatus::kWarn;
@@ -438,14 +438,13 @@ std::vector<Finding> judge_test(const std::vector<const FabricFlowSample*>& flow
              why[static_cast<std::size_t>(ref.stage)][static_cast<std::size_t>(ref.flow)] +
              "): the other flows over each of its links were healthy";
     std::string measured_again;
-    for (const FabricFlowSample* o : again) {
-      e.refs.push_back(describe_flow(*o));
-      const std::string bad_why = badness(*o, median_gbps, options);
-      measured_again +=
-          (measured_again.empty() ? "" : "; ") + describe_flow(*o) + (bad_why.empty() ? ", healthy" : ", " + bad_why);
-      ++e.total;
-      e.slow += bad_why.empty() ? 0 : 1;
+    for (std::size_t i = 0; i < again.size(); ++i) {
+      e.refs.push_back(describe_flow(*again[i]));
+      measured_again += (measured_again.empty() ? "" : "; ") + describe_flow(*again[i]) +
+                        (again_why[i].empty() ? ", healthy" : ", " + again_why[i]);
     }
+    e.total += static_cast<int>(again.size());
+    e.slow += bad_again;
     if (healthy_again) {
       e.text += "; measured again (" + measured_again + "): a dip of the moment, not a part";
     } else if (!again.empty()) {

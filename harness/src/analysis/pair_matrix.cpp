@@ -45,6 +45,10 @@ bool side_covers(const std::string& direction, Side side) {
   return direction == (side == Side::kTx ? "tx" : "rx");
 }
 
+bool covers_way(const ComponentId& nic, const std::string& direction, const ComponentId& link, int w) {
+  return side_covers(direction, sender_of(link, w) == nic ? Side::kTx : Side::kRx);
+}
+
 std::string way_direction(bool way0, bool way1) {
   return way0 && way1 ? "both" : way0 ? "a_to_b" : way1 ? "b_to_a" : "";
 }
@@ -99,15 +103,6 @@ bool is_side_suspect(int slow, int total, const PairMatrixOptions& options) {
   return total >= options.min_slow_pairs && is_suspect_by_rule(slow, total, options);
 }
 
-/// The value a `share` of `values` are at or below (linear between neighbours); `values` is sorted here.
-double quantile(std::vector<double> values, double share) {
-  std::sort(values.begin(), values.end());
-  const double at = share * static_cast<double>(values.size() - 1);
-  const auto low = static_cast<std::size_t>(at);
-  const std::size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (at - static_cast<double>(low)) * (values[high] - values[low]);
-}
-
 /// The rail's centre, robust while fewer than half of the NICs are bad, however many of the links they touch
 /// (4 hosts, 1 bad: 3 of 6 pairs; 6 hosts, 2 bad: 9 of 15). Each NIC votes with its better-quartile link
 /// value (the 75th percentile of bandwidth, the 25th of latency): a healthy NIC's better quarter is healthy
@@ -126,7 +121,7 @@ RobustCentre rail_centre(const RailGroup& group, const std::vector<double>& valu
         if (way.has_value) own.push_back(way.value);
       }
     }
-    if (!own.empty()) votes.push_back(quantile(std::move(own), group.higher_is_better ? 0.75 : 0.25));
+    if (!own.empty()) votes.push_back(quantile(own, group.higher_is_better ? 0.75 : 0.25));
   }
   if (votes.size() < 3) return robust_centre(values, link.min_relative_spread);  // no majority to lean on
   auto near = [&](double guide) {
@@ -176,24 +171,53 @@ void add_sample(RailGroup& group, const LinkSample& sample) {
 }
 
 /// Per NIC: slow pairs overall and per side, the suspect rule, the direction it is suspect in.
+/// A NIC's pairs, slow ones and directional sides counted, leaving out the pairs `skip` says.
+struct PairCounts {
+  int slow = 0, total = 0;
+  int tx_slow = 0, tx_total = 0, rx_slow = 0, rx_total = 0;
+};
+
+template <typename Skip>
+PairCounts count_pairs(const RailGroup& group, const ComponentId& nic, const std::vector<ComponentId>& links,
+                       Skip skip) {
+  PairCounts counts;
+  for (const ComponentId& id : links) {
+    const LinkStats& link = group.links.at(id);
+    if (skip(id, link)) continue;
+    ++counts.total;
+    counts.slow += link.slow ? 1 : 0;
+    if (!link.directional) continue;
+    for (int w = 0; w < 2; ++w) {
+      const Way& way = link.ways[static_cast<std::size_t>(w)];
+      if (way.samples == 0) continue;
+      const bool sends = sender_of(id, w) == nic;
+      (sends ? counts.tx_total : counts.rx_total) += 1;
+      (sends ? counts.tx_slow : counts.rx_slow) += way.slow ? 1 : 0;
+    }
+  }
+  return counts;
+}
+
+/// The NIC rule on counted pairs: overall, or one side (directional groups).
+bool suspect_on(const PairCounts& counts, bool directional, const PairMatrixOptions& options) {
+  return is_suspect_by_rule(counts.slow, counts.total, options) ||
+         (directional && (is_side_suspect(counts.tx_slow, counts.tx_total, options) ||
+                          is_side_suspect(counts.rx_slow, counts.rx_total, options)));
+}
+
 void judge_nics(RailGroup& group, const PairMatrixOptions& options) {
   for (auto& [nic, stats] : group.nics) {
-    for (const ComponentId& id : stats.links) {
-      const LinkStats& link = group.links.at(id);
-      stats.slow += link.slow ? 1 : 0;
-      if (!link.directional) continue;
-      for (int w = 0; w < 2; ++w) {
-        const Way& way = link.ways[static_cast<std::size_t>(w)];
-        if (way.samples == 0) continue;
-        const bool sends = sender_of(id, w) == nic;
-        (sends ? stats.tx_total : stats.rx_total) += 1;
-        (sends ? stats.tx_slow : stats.rx_slow) += way.slow ? 1 : 0;
-      }
-    }
-    const int total = static_cast<int>(stats.links.size());
+    const PairCounts counts =
+        count_pairs(group, nic, stats.links, [](const ComponentId&, const LinkStats&) { return false; });
+    stats.slow = counts.slow;
+    stats.tx_slow = counts.tx_slow;
+    stats.tx_total = counts.tx_total;
+    stats.rx_slow = counts.rx_slow;
+    stats.rx_total = counts.rx_total;
+    const int total = counts.total;
     const bool tx = group.directional && is_side_suspect(stats.tx_slow, stats.tx_total, options);
     const bool rx = group.directional && is_side_suspect(stats.rx_slow, stats.rx_total, options);
-    stats.suspect = is_suspect_by_rule(stats.slow, total, options) || tx || rx;
+    stats.suspect = suspect_on(counts, group.directional, options);
     stats.unlocalized = stats.suspect && total < options.min_slow_pairs;
     // One side only when the other was measured enough to be judged, and found sound.
     const bool tx_judged = stats.tx_total >= options.min_slow_pairs,
@@ -207,11 +231,6 @@ void judge_nics(RailGroup& group, const PairMatrixOptions& options) {
 /// The share of its pairs a NIC was slow in.
 double slow_share(const NicStats& stats) {
   return stats.links.empty() ? 0.0 : static_cast<double>(stats.slow) / static_cast<double>(stats.links.size());
-}
-
-/// Whether `nic`, suspect in `direction`, is at fault for way `w` of `link` (the NIC is one of its ends).
-bool covers_way(const ComponentId& nic, const std::string& direction, const ComponentId& link, int w) {
-  return side_covers(direction, sender_of(link, w) == nic ? Side::kTx : Side::kRx);
 }
 
 /// Explaining away: a NIC that is suspect only through its pairs with stronger suspects is not one. Suspects
@@ -236,41 +255,24 @@ void clear_explained_suspects(RailGroup& group, const PairMatrixOptions& options
   std::set<ComponentId> accepted;
   for (const ComponentId& nic : order) {
     NicStats& stats = group.nics.at(nic);
-    int slow = 0, total = 0, tx_slow = 0, tx_total = 0, rx_slow = 0, rx_total = 0;
-    for (const ComponentId& id : stats.links) {
-      const LinkStats& link = group.links.at(id);
+    // A pair whose every slow way the accepted peer is at fault for says nothing about this NIC.
+    const PairCounts left = count_pairs(group, nic, stats.links, [&](const ComponentId& id, const LinkStats& link) {
       const ComponentId peer = end_a_of(id) == nic ? end_b_of(id) : end_a_of(id);
-      // A pair whose every slow way the accepted peer is at fault for says nothing about this NIC.
-      if (link.slow && accepted.contains(peer)) {
-        bool explained = true;
-        for (int w = 0; w < 2; ++w) {
-          const Way& way = link.ways[static_cast<std::size_t>(w)];
-          if (way.slow && !covers_way(peer, group.nics.at(peer).direction, id, w)) explained = false;
-        }
-        if (explained) continue;
-      }
-      ++total;
-      slow += link.slow ? 1 : 0;
-      if (!link.directional) continue;
+      if (!link.slow || !accepted.contains(peer)) return false;
       for (int w = 0; w < 2; ++w) {
-        const Way& way = link.ways[static_cast<std::size_t>(w)];
-        if (way.samples == 0) continue;
-        const bool sends = sender_of(id, w) == nic;
-        (sends ? tx_total : rx_total) += 1;
-        (sends ? tx_slow : rx_slow) += way.slow ? 1 : 0;
+        if (link.ways[static_cast<std::size_t>(w)].slow && !covers_way(peer, group.nics.at(peer).direction, id, w))
+          return false;
       }
-    }
-    const bool still = is_suspect_by_rule(slow, total, options) ||
-                       (group.directional &&
-                        (is_side_suspect(tx_slow, tx_total, options) || is_side_suspect(rx_slow, rx_total, options)));
-    if (still || total == 0) {
+      return true;
+    });
+    if (left.total == 0 || suspect_on(left, group.directional, options)) {
       accepted.insert(nic);
       continue;
     }
     stats.suspect = false;
     stats.unlocalized = false;
     stats.direction.clear();
-    stats.explained_pairs = stats.slow - slow;
+    stats.explained_pairs = stats.slow - left.slow;
   }
 }
 
@@ -428,8 +430,7 @@ Finding nic_finding(const ComponentId& nic, const NicStats& stats, const RailGro
     const LinkStats& link = group.links.at(id);
     for (int w = 0; w < 2; ++w) {
       const Way& way = link.ways[static_cast<std::size_t>(w)];
-      const Side side = sender_of(id, w) == nic ? Side::kTx : Side::kRx;
-      if (way.samples == 0 || (stats.suspect && !side_covers(stats.direction, side))) continue;
+      if (way.samples == 0 || (stats.suspect && !covers_way(nic, stats.direction, id, w))) continue;
       if (way.has_value) values.push_back(way.value);
     }
     if (link.slow) {

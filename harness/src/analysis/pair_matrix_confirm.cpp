@@ -207,8 +207,7 @@ int decisive_pairs(const ComponentId& suspect, const SuspectGroups& directions,
         bool any = false;
         for (int w = 0; w < 2; ++w) {
           const Way& way = link.ways[static_cast<std::size_t>(w)];
-          const Side side = sender_of(id, w) == suspect ? Side::kTx : Side::kRx;
-          if (way.samples > 0 && side_covers(direction, side) && decisive(way, group, options)) any = true;
+          if (way.samples > 0 && covers_way(suspect, direction, id, w) && decisive(way, group, options)) any = true;
         }
         count += any ? 1 : 0;
       }

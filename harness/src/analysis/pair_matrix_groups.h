@@ -86,6 +86,8 @@ ComponentId sender_of(const ComponentId& link, int way);
 ComponentId receiver_of(const ComponentId& link, int way);
 /// Whether a NIC suspect in `direction` ("" = no direction) is at fault for a transfer in which it plays `side`.
 bool side_covers(const std::string& direction, Side side);
+/// The same for way `w` of `link`, of which `nic` is an end (it sends that way or receives it).
+bool covers_way(const ComponentId& nic, const std::string& direction, const ComponentId& link, int w);
 /// "both", "a_to_b", "b_to_a" or "" for the ways that are true.
 std::string way_direction(bool way0, bool way1);
 bool worse_than(double a, double b, bool higher_is_better);

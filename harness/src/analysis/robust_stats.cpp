@@ -1,4 +1,4 @@
-// Median, MAD and the floored robust spread.
+// Median, quantiles, MAD and the floored robust spread.
 #include "railcheck/analysis/robust_stats.h"
 
 #include <algorithm>
@@ -13,6 +13,16 @@ double median(std::span<const double> values) {
   std::sort(sorted.begin(), sorted.end());
   const std::size_t mid = sorted.size() / 2;
   return sorted.size() % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+}
+
+double quantile(std::span<const double> values, double share) {
+  if (values.empty()) return 0.0;
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  const double at = share * static_cast<double>(sorted.size() - 1);
+  const auto low = static_cast<std::size_t>(at);
+  const std::size_t high = std::min(low + 1, sorted.size() - 1);
+  return sorted[low] + (at - static_cast<double>(low)) * (sorted[high] - sorted[low]);
 }
 
 double mad(std::span<const double> values) {

@@ -251,8 +251,13 @@ void judge_links(const std::string& family_name, LinkFamily& family, const SoakO
     const double typical = all.empty() ? 1.0 : median(all);
     const bool wide = static_cast<double>(low_parts) > options.fabric_share * static_cast<double>(adjusted.size());
     if (wide) fabric_wide.push_back(interval);
+    const bool slower = typical > 0 && typical < 1.0;
     for (const auto& [part, r] : adjusted) {
-      judged[part][interval] = typical > 0 && typical < 1.0 ? (wide ? std::min(r / typical, 1.0) : r / typical) : r;
+      if (!slower) {
+        judged[part][interval] = r;
+      } else {
+        judged[part][interval] = wide ? std::min(r / typical, 1.0) : r / typical;
+      }
     }
   }
   for (const auto& [pair, r] : reference) {

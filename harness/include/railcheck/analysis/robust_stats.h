@@ -8,6 +8,9 @@ namespace railcheck::analysis {
 /// Median (mean of the middle two for even counts). Empty: 0.
 double median(std::span<const double> values);
 
+/// The value a `share` (0-1) of `values` are at or below, linear between neighbours (0.5: the median). Empty: 0.
+double quantile(std::span<const double> values, double share);
+
 /// Median absolute deviation from the median (unscaled). Empty: 0.
 double mad(std::span<const double> values);
 
